@@ -1,0 +1,58 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { registerApiToken } from './auth/api-tokens.ts';
+import type { Orm } from './db/orm.ts';
+import { createCostTable } from './generation/cost.ts';
+import { createGenerateService, type ProviderSet } from './generation/generate.ts';
+import { createProviders } from './generation/provider-registry.ts';
+import type { AppServices } from './graphql/context.ts';
+import { createYogaApp } from './graphql/yoga.ts';
+import { createLocalMediaStore } from './media/local-store.ts';
+import type { MediaStore } from './media/media-store.ts';
+import { createMediaUrlSigner } from './media/signed-url.ts';
+import { createPseudonymizer } from './privacy/pseudonym.ts';
+import type { Secrets } from './privacy/secrets.ts';
+
+export interface AppDeps {
+  config: Config;
+  orm: Orm;
+  logger: Logger;
+  secrets: Secrets;
+  version: string;
+  providers?: ProviderSet;
+  mediaStore?: MediaStore;
+  now?: () => Date;
+}
+
+/** Builds the API from its dependencies; tests call this with their own database and providers. */
+export async function createApp(deps: AppDeps) {
+  const { config, orm, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const providers = deps.providers ?? createProviders(config.providers);
+  const mediaStore = deps.mediaStore ?? createLocalMediaStore(config.media.dir);
+  const services: AppServices = {
+    version: deps.version,
+    providers,
+    generate: createGenerateService({
+      providers,
+      mediaStore,
+      costs: createCostTable(),
+      promptMaxLength: config.limits.promptMaxLength,
+      mediaRetentionHours: config.media.retentionHours,
+      now,
+    }),
+    signer: createMediaUrlSigner(deps.secrets.mediaUrlSecret, config.publicUrl),
+    mediaUrlTtlSeconds: config.media.urlTtlSeconds,
+    mediaRetentionHours: config.media.retentionHours,
+    feedbackMaxLength: config.limits.feedbackMaxLength,
+    pseudonymize: createPseudonymizer(deps.secrets.pseudonymSecret),
+    now,
+  };
+
+  const em = orm.em.fork();
+  if (config.botApiToken) await registerApiToken(em, 'bot (from BOT_API_TOKEN)', ['bot'], config.botApiToken);
+  if (config.adminApiToken) await registerApiToken(em, 'admin (from ADMIN_API_TOKEN)', ['admin'], config.adminApiToken);
+
+  const yoga = createYogaApp({ config, orm, logger, services, mediaStore });
+  return { yoga, services, mediaStore };
+}

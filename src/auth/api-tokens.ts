@@ -1,0 +1,49 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import { ApiToken, type IApiToken } from '../db/entities/api-token.ts';
+import { uuidv7 } from '../ids.ts';
+
+export const SCOPES = ['bot', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Creates a token and returns its plaintext: the only time it is ever visible. */
+export async function issueApiToken(em: SqlEntityManager, name: string, scopes: readonly Scope[]): Promise<{ id: string; token: string }> {
+  const token = `atl_${randomBytes(24).toString('base64url')}`;
+  const id = await registerApiToken(em, name, scopes, token);
+  return { id, token };
+}
+
+/** Stores the hash of a token chosen elsewhere (e.g. BOT_API_TOKEN from config); idempotent. */
+export async function registerApiToken(em: SqlEntityManager, name: string, scopes: readonly Scope[], token: string): Promise<string> {
+  const tokenHash = hashToken(token);
+  const existing = await em.findOne(ApiToken, { tokenHash });
+  if (existing) {
+    existing.scopes = scopes.join(',');
+    existing.revokedAt = null;
+    await em.flush();
+    return existing.id;
+  }
+  const row = em.create(ApiToken, { id: uuidv7(), name, tokenHash, scopes: scopes.join(',') });
+  await em.persist(row).flush();
+  return row.id;
+}
+
+export interface Authenticated {
+  tokenId: string;
+  scopes: ReadonlySet<Scope>;
+}
+
+export async function authenticateToken(em: SqlEntityManager, token: string, now: Date): Promise<Authenticated | null> {
+  const row: IApiToken | null = await em.findOne(ApiToken, { tokenHash: hashToken(token) });
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
+  // Coarse last-used tracking: one write per token per minute is plenty for audits.
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > 60_000) {
+    await em.nativeUpdate(ApiToken, { id: row.id }, { lastUsedAt: now });
+  }
+  const scopes = new Set(row.scopes.split(',').filter((scope): scope is Scope => (SCOPES as readonly string[]).includes(scope)));
+  return { tokenId: row.id, scopes };
+}

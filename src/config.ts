@@ -1,0 +1,179 @@
+import { z } from 'zod';
+
+/**
+ * The one place that reads the environment. `parseConfig` is pure: it takes the env as data,
+ * reports every problem at once (each naming its variable) and never echoes a value back,
+ * because some of those values are secrets.
+ */
+
+export type DatabaseConfig =
+  | { driver: 'sqlite'; path: string }
+  | { driver: 'postgresql'; url: string };
+
+export interface HttpProviderTuning {
+  timeoutMs: number;
+  maxRetries: number;
+}
+
+export type ImageProviderConfig =
+  | { kind: 'procedural' }
+  | { kind: 'openai'; baseUrl: string; apiKey: string | undefined; model: string; size: string }
+  | { kind: 'sdwebui'; baseUrl: string; steps: number };
+
+export type TextProviderConfig =
+  | { kind: 'none' }
+  | { kind: 'openai'; baseUrl: string; apiKey: string | undefined; model: string };
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  publicUrl: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  database: DatabaseConfig;
+  dataDir: string;
+  /** Undefined outside production means: generate one and keep it in the data dir. */
+  pseudonymSecret: string | undefined;
+  mediaUrlSecret: string | undefined;
+  /** Seeds an API token with the `bot` scope at start, so the bot can call the API. */
+  botApiToken: string | undefined;
+  adminApiToken: string | undefined;
+  media: { dir: string; urlTtlSeconds: number; retentionHours: number };
+  providers: {
+    image: ImageProviderConfig;
+    video: { kind: 'procedural' };
+    text: TextProviderConfig;
+    http: HttpProviderTuning;
+  };
+  limits: { promptMaxLength: number; feedbackMaxLength: number };
+  graphql: { graphiql: boolean; maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number };
+}
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+const int = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1' || value === 'yes');
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(4000, 0, 65535),
+  PUBLIC_URL: httpUrl.optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: optionalString,
+  PSEUDONYM_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  MEDIA_URL_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  BOT_API_TOKEN: optionalString.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
+  ADMIN_API_TOKEN: optionalString.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
+  MEDIA_DIR: optionalString,
+  MEDIA_URL_TTL_SECONDS: int(3600, 10, 7 * 24 * 3600),
+  MEDIA_RETENTION_HOURS: int(24, 0, 24 * 365),
+  IMAGE_PROVIDER: z.enum(['procedural', 'openai', 'sdwebui']).default('procedural'),
+  TEXT_PROVIDER: z.enum(['none', 'openai']).default('none'),
+  OPENAI_BASE_URL: httpUrl.default('https://api.openai.com/v1'),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_IMAGE_MODEL: z.string().min(1).default('gpt-image-1'),
+  OPENAI_IMAGE_SIZE: z.string().regex(/^\d{2,4}x\d{2,4}$/, 'must look like 1024x1024').default('1024x1024'),
+  OPENAI_TEXT_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  SDWEBUI_URL: httpUrl.optional(),
+  SDWEBUI_STEPS: int(25, 1, 150),
+  PROVIDER_TIMEOUT_MS: int(60_000, 100, 600_000),
+  PROVIDER_MAX_RETRIES: int(2, 0, 10),
+  PROMPT_MAX_LENGTH: int(1000, 10, 10_000),
+  FEEDBACK_MAX_LENGTH: int(2000, 10, 20_000),
+  GRAPHIQL: bool(true),
+  GRAPHQL_MAX_DEPTH: int(10, 2, 100),
+  GRAPHQL_MAX_ALIASES: int(15, 1, 1000),
+  GRAPHQL_MAX_TOKENS: int(1000, 50, 100_000),
+  GRAPHQL_MAX_COST: int(5000, 10, 1_000_000),
+});
+
+type Env = Record<string, string | undefined>;
+
+function parseDatabase(url: string | undefined, dataDir: string, problems: string[]): DatabaseConfig {
+  if (url === undefined) return { driver: 'sqlite', path: `${dataDir}/atelier.sqlite` };
+  if (/^postgres(ql)?:\/\//.test(url)) return { driver: 'postgresql', url };
+  const sqlite = /^(sqlite|file):(.+)$/.exec(url);
+  if (sqlite?.[2]) return { driver: 'sqlite', path: sqlite[2].replace(/^\/\/(?=\/)/, '') };
+  problems.push('DATABASE_URL: must be postgres://…, postgresql://…, sqlite:<path> or file:<path>');
+  return { driver: 'sqlite', path: '' };
+}
+
+export function parseConfig(env: Env): Config {
+  const parsed = envSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push(`${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const database = parseDatabase(e.DATABASE_URL, e.DATA_DIR, problems);
+  const production = e.NODE_ENV === 'production';
+  if (production && !e.PSEUDONYM_SECRET) problems.push('PSEUDONYM_SECRET: required in production');
+  if (production && !e.MEDIA_URL_SECRET) problems.push('MEDIA_URL_SECRET: required in production');
+
+  let image: ImageProviderConfig = { kind: 'procedural' };
+  if (e.IMAGE_PROVIDER === 'openai') {
+    image = { kind: 'openai', baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.OPENAI_IMAGE_MODEL, size: e.OPENAI_IMAGE_SIZE };
+  } else if (e.IMAGE_PROVIDER === 'sdwebui') {
+    if (!e.SDWEBUI_URL) problems.push('SDWEBUI_URL: required when IMAGE_PROVIDER=sdwebui');
+    image = { kind: 'sdwebui', baseUrl: e.SDWEBUI_URL ?? '', steps: e.SDWEBUI_STEPS };
+  }
+  const text: TextProviderConfig =
+    e.TEXT_PROVIDER === 'openai'
+      ? { kind: 'openai', baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.OPENAI_TEXT_MODEL }
+      : { kind: 'none' };
+  const usesOpenAiCloud = (image.kind === 'openai' || text.kind === 'openai') && new URL(e.OPENAI_BASE_URL).hostname === 'api.openai.com';
+  if (usesOpenAiCloud && !e.OPENAI_API_KEY) problems.push('OPENAI_API_KEY: required when using api.openai.com');
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    logLevel: e.LOG_LEVEL,
+    database,
+    dataDir: e.DATA_DIR,
+    pseudonymSecret: e.PSEUDONYM_SECRET,
+    mediaUrlSecret: e.MEDIA_URL_SECRET,
+    botApiToken: e.BOT_API_TOKEN,
+    adminApiToken: e.ADMIN_API_TOKEN,
+    media: { dir: e.MEDIA_DIR ?? `${e.DATA_DIR}/media`, urlTtlSeconds: e.MEDIA_URL_TTL_SECONDS, retentionHours: e.MEDIA_RETENTION_HOURS },
+    providers: {
+      image,
+      video: { kind: 'procedural' },
+      text,
+      http: { timeoutMs: e.PROVIDER_TIMEOUT_MS, maxRetries: e.PROVIDER_MAX_RETRIES },
+    },
+    limits: { promptMaxLength: e.PROMPT_MAX_LENGTH, feedbackMaxLength: e.FEEDBACK_MAX_LENGTH },
+    graphql: {
+      graphiql: e.GRAPHIQL,
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxCost: e.GRAPHQL_MAX_COST,
+    },
+  };
+}

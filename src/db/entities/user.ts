@@ -1,0 +1,17 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+
+/** A person, known only by an HMAC of their Telegram id: no names, usernames or raw ids. */
+export const User = defineEntity({
+  name: 'User',
+  tableName: 'users',
+  properties: {
+    id: p.string().length(64).primary(),
+    tier: p.string().length(32).default('free'),
+    locale: p.string().length(8).nullable(),
+    defaultStyle: p.string().length(32).nullable(),
+    firstSeenAt: p.datetime().onCreate(() => new Date()),
+    lastSeenAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+
+export type IUser = InferEntity<typeof User>;

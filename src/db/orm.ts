@@ -1,0 +1,47 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { MikroORM, Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import type { DatabaseConfig } from '../config.ts';
+import { ApiToken, AuditLog, DailyUsage, Feedback, Generation, MediaAsset, User } from './entities/index.ts';
+
+export type Orm = MikroORM & { em: SqlEntityManager };
+
+export const ENTITIES = [User, Generation, MediaAsset, Feedback, DailyUsage, ApiToken, AuditLog];
+
+const migrationsRoot = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export function ormOptions(database: DatabaseConfig): Partial<Options> {
+  const folder = resolve(migrationsRoot, database.driver);
+  return {
+    entities: ENTITIES,
+    extensions: [Migrator],
+    // Each request forks its own EntityManager; touching the global one is a bug we want loud.
+    allowGlobalContext: false,
+    debug: false,
+    migrations: { path: folder, pathTs: folder, glob: '!(*.d).{js,ts}', emit: 'ts', snapshot: false, silent: true },
+    ...(database.driver === 'sqlite' ? { dbName: database.path } : { clientUrl: database.url }),
+  };
+}
+
+/** Opens the database for the configured driver and applies pending migrations. */
+export async function createOrm(database: DatabaseConfig, options: { migrate?: boolean } = {}): Promise<Orm> {
+  let orm: Orm;
+  if (database.driver === 'sqlite') {
+    if (database.path !== ':memory:') mkdirSync(dirname(resolve(database.path)), { recursive: true });
+    const { MikroORM: SqliteOrm } = await import('@mikro-orm/sqlite');
+    orm = (await SqliteOrm.init(ormOptions(database) as never)) as unknown as Orm;
+    // WAL lets readers run while a writer commits; busy_timeout rides out short lock waits.
+    const connection = orm.em.getConnection();
+    await connection.execute('pragma journal_mode = wal');
+    await connection.execute('pragma busy_timeout = 5000');
+    await connection.execute('pragma synchronous = normal');
+  } else {
+    const { MikroORM: PostgresOrm } = await import('@mikro-orm/postgresql');
+    orm = (await PostgresOrm.init(ormOptions(database) as never)) as unknown as Orm;
+  }
+  if (options.migrate !== false) await orm.migrator.up();
+  return orm;
+}

@@ -1,0 +1,29 @@
+import type { ErrorClass } from './provider.ts';
+
+/** Expected failures of `generate`; each is a member of the GraphQL result union. */
+
+export type InvalidPromptReason = 'EMPTY' | 'TOO_LONG' | 'CONTROL_CHARACTERS' | 'UNKNOWN_STYLE' | 'CONTENT_REFUSED';
+
+export class InvalidPromptError extends Error {
+  readonly reason: InvalidPromptReason;
+  readonly maxLength: number | undefined;
+
+  constructor(reason: InvalidPromptReason, message: string, maxLength?: number) {
+    super(message);
+    this.name = 'InvalidPromptError';
+    this.reason = reason;
+    this.maxLength = maxLength;
+  }
+}
+
+export class ProviderUnavailableError extends Error {
+  readonly errorClass: ErrorClass;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(errorClass: ErrorClass, message: string, retryAfterSeconds?: number) {
+    super(message);
+    this.name = 'ProviderUnavailableError';
+    this.errorClass = errorClass;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

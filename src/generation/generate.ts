@@ -1,0 +1,221 @@
+import { createHash } from 'node:crypto';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import { raw } from '@mikro-orm/core';
+import { DailyUsage } from '../db/entities/daily-usage.ts';
+import { Generation, type IGeneration } from '../db/entities/generation.ts';
+import { MediaAsset, type IMediaAsset } from '../db/entities/media-asset.ts';
+import type { IUser } from '../db/entities/user.ts';
+import { uuidv7, utcDay } from '../ids.ts';
+import type { MediaStore } from '../media/media-store.ts';
+import { fingerprintPrompt } from '../privacy/fingerprint.ts';
+import { redactPrompt } from '../privacy/redact.ts';
+import type { CostTable } from './cost.ts';
+import { InvalidPromptError, ProviderUnavailableError } from './errors.ts';
+import { checkPrompt } from './prompt-input.ts';
+import { ProviderError, type ErrorClass, type MediaKind, type Provider, type ProviderResult } from './provider.ts';
+import { detectRequestedStyles } from './requested-styles.ts';
+import { DEFAULT_STYLE_ID, findStyle } from './styles.ts';
+import { classifyTheme } from './themes.ts';
+
+export interface ProviderSet {
+  image: Provider;
+  video: Provider;
+  /** Text has no offline default. */
+  text: Provider | undefined;
+}
+
+export interface GenerateDeps {
+  providers: ProviderSet;
+  mediaStore: MediaStore;
+  costs: CostTable;
+  promptMaxLength: number;
+  /** 0 means the media may be deleted as soon as it has been delivered. */
+  mediaRetentionHours: number;
+  now?: () => Date;
+}
+
+export interface GenerateInput {
+  kind: MediaKind;
+  prompt: string;
+  style?: string | null | undefined;
+  /** Which entry point asked (`imagine`, `video`, `ask`, `api`…); a bounded label. */
+  command?: string | null | undefined;
+}
+
+export type GenerateOutcome =
+  | { ok: true; generation: IGeneration; media: IMediaAsset | null; text: string | undefined }
+  | { ok: false; generation: IGeneration; error: InvalidPromptError | ProviderUnavailableError };
+
+const COMMANDS = new Set(['imagine', 'video', 'ask', 'variant', 'api']);
+const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif', 'video/mp4': 'mp4' };
+
+export type GenerateService = (em: SqlEntityManager, user: IUser, input: GenerateInput) => Promise<GenerateOutcome>;
+
+export function createGenerateService(deps: GenerateDeps): GenerateService {
+  const now = deps.now ?? (() => new Date());
+
+  return async function generate(em, user, input) {
+    const startedAt = performance.now();
+    const createdAt = now();
+    const command = input.command && COMMANDS.has(input.command) ? input.command : 'api';
+    const styleId = input.kind === 'text' ? 'none' : (input.style ?? user.defaultStyle ?? DEFAULT_STYLE_ID);
+    const base = { id: uuidv7(createdAt.getTime()), user, kind: input.kind, command, createdAt };
+
+    let prompt: string;
+    try {
+      prompt = checkPrompt(input.prompt, deps.promptMaxLength);
+      if (input.kind !== 'text' && !findStyle(styleId)) {
+        throw new InvalidPromptError('UNKNOWN_STYLE', `Unknown style "${styleId.slice(0, 32)}"; query \`styles\` for the catalog.`);
+      }
+    } catch (error) {
+      if (!(error instanceof InvalidPromptError)) throw error;
+      // A rejected request keeps no text at all: not even redacted, since it may be a paste of anything.
+      const row = em.create(Generation, {
+        ...base, provider: 'none', model: 'none', style: findStyle(styleId) ? styleId : 'other', theme: 'other',
+        status: 'rejected', errorClass: 'invalid_input', latencyMs: elapsed(startedAt), costUnknown: false,
+        promptFingerprint: fingerprintPrompt(redactPrompt(input.prompt.slice(0, deps.promptMaxLength)).text),
+        promptLength: [...input.prompt].length,
+      });
+      await em.persist(row).flush();
+      return { ok: false, generation: row, error };
+    }
+
+    const redacted = redactPrompt(prompt).text;
+    const style = findStyle(styleId);
+    const requested = detectRequestedStyles(prompt);
+    const described = {
+      ...base, style: styleId, theme: classifyTheme(redacted), promptRedacted: redacted,
+      promptFingerprint: fingerprintPrompt(redacted), promptLength: [...prompt].length,
+      requestedStyles: requested.length > 0 ? requested.join(',') : null,
+    };
+
+    const provider = deps.providers[input.kind];
+    if (!provider) {
+      const error = new ProviderUnavailableError('provider_unavailable', 'No text provider is configured: set TEXT_PROVIDER=openai with OPENAI_BASE_URL and OPENAI_API_KEY.');
+      return recordFailure(em, described, 'none', 'none', error, startedAt, input.kind);
+    }
+
+    let result: ProviderResult;
+    try {
+      // Providers only ever see the redacted prompt.
+      result = await provider.generate({ kind: input.kind, prompt: redacted, style: styleId, stylePrompt: style?.prompt ?? '' });
+    } catch (error) {
+      const errorClass: ErrorClass = error instanceof ProviderError ? error.errorClass : 'internal';
+      if (errorClass === 'content_refused') {
+        const refused = new InvalidPromptError('CONTENT_REFUSED', 'The provider refused this prompt under its content policy.');
+        return recordFailure(em, described, provider.name, provider.name, refused, startedAt, input.kind, 'rejected', errorClass);
+      }
+      const retryAfter = error instanceof ProviderError ? error.retryAfterSeconds : undefined;
+      const failure = new ProviderUnavailableError(errorClass, describeProviderFailure(errorClass), retryAfter);
+      return recordFailure(em, described, provider.name, provider.name, failure, startedAt, input.kind);
+    }
+
+    const cost = deps.costs.estimate({
+      provider: result.provider, model: result.model, kind: input.kind, size: result.size,
+      inputTokens: result.usage?.inputTokens, outputTokens: result.usage?.outputTokens,
+    });
+
+    let media: IMediaAsset | null = null;
+    if (result.media) {
+      const assetId = uuidv7(createdAt.getTime());
+      const extension = EXTENSIONS[result.media.mimeType] ?? 'bin';
+      const storageKey = `${utcDay(createdAt).replaceAll('-', '/')}/${assetId}.${extension}`;
+      // Bytes first, row second: a crash in between leaves an orphan file for retention, never a row without bytes.
+      await deps.mediaStore.put(storageKey, result.media.bytes, result.media.mimeType);
+      media = em.create(MediaAsset, {
+        id: assetId, user, storageKey, mimeType: result.media.mimeType, sizeBytes: result.media.bytes.byteLength,
+        sha256: createHash('sha256').update(result.media.bytes).digest('hex'),
+        width: result.media.width ?? null, height: result.media.height ?? null, keep: false,
+        expiresAt: new Date(createdAt.getTime() + deps.mediaRetentionHours * 3_600_000), createdAt,
+      });
+    }
+
+    const generation = em.create(Generation, {
+      ...described, provider: result.provider, model: result.model.slice(0, 64), status: 'succeeded',
+      latencyMs: elapsed(startedAt), inputTokens: result.usage?.inputTokens ?? null, outputTokens: result.usage?.outputTokens ?? null,
+      costUsd: cost.usd, costUnknown: cost.usd === null, media,
+    });
+    await em.transactional(async (tx) => {
+      if (media) tx.persist(media);
+      tx.persist(generation);
+      await tx.flush();
+      await addUsage(tx, user.id, createdAt, input.kind, { failed: false, inputTokens: result.usage?.inputTokens ?? 0, outputTokens: result.usage?.outputTokens ?? 0, costUsd: cost.usd });
+    });
+    return { ok: true, generation, media, text: result.text };
+  };
+}
+
+async function recordFailure(
+  em: SqlEntityManager,
+  described: Record<string, unknown> & { user: IUser; createdAt: Date },
+  provider: string,
+  model: string,
+  error: InvalidPromptError | ProviderUnavailableError,
+  startedAt: number,
+  kind: MediaKind,
+  status: 'failed' | 'rejected' = 'failed',
+  errorClass: ErrorClass = error instanceof ProviderUnavailableError ? error.errorClass : 'invalid_input',
+): Promise<GenerateOutcome> {
+  const row = em.create(Generation, {
+    ...(described as object), provider, model, status, errorClass, latencyMs: elapsed(startedAt), costUnknown: false,
+  } as never) as IGeneration;
+  await em.transactional(async (tx) => {
+    tx.persist(row);
+    await tx.flush();
+    await addUsage(tx, described.user.id, described.createdAt, kind, { failed: true, inputTokens: 0, outputTokens: 0, costUsd: 0 });
+  });
+  return { ok: false, generation: row, error };
+}
+
+async function addUsage(
+  em: SqlEntityManager,
+  userId: string,
+  at: Date,
+  kind: MediaKind,
+  delta: { failed: boolean; inputTokens: number; outputTokens: number; costUsd: number | null },
+): Promise<void> {
+  const succeeded = delta.failed ? 0 : 1;
+  const counts = {
+    requests: 1,
+    images: kind === 'image' ? succeeded : 0,
+    videos: kind === 'video' ? succeeded : 0,
+    texts: kind === 'text' ? succeeded : 0,
+    failures: delta.failed ? 1 : 0,
+    inputTokens: delta.inputTokens,
+    outputTokens: delta.outputTokens,
+    costUsd: delta.costUsd ?? 0,
+    costUnknown: delta.costUsd === null ? 1 : 0,
+  };
+  // One atomic upsert: concurrent requests of one user never lose an increment.
+  const increments = Object.fromEntries(
+    Object.entries(counts).map(([field, value]) => {
+      const column = field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+      return [field, raw(`${em.getPlatform().quoteIdentifier('daily_usage')}.${column} + ?`, [value])];
+    }),
+  );
+  await em
+    .createQueryBuilder(DailyUsage)
+    .insert({ user: userId, day: utcDay(at), ...counts })
+    .onConflict(['user', 'day'])
+    .merge(increments as never)
+    .execute();
+}
+
+function describeProviderFailure(errorClass: ErrorClass): string {
+  switch (errorClass) {
+    case 'provider_timeout':
+      return 'The provider took too long to answer. Please try again.';
+    case 'provider_rate_limited':
+      return 'The provider is busy right now. Please try again shortly.';
+    case 'malformed_response':
+      return 'The provider sent an answer we could not read.';
+    case 'provider_unavailable':
+      return 'The provider cannot be reached right now.';
+    default:
+      return 'The provider failed to generate a result.';
+  }
+}
+
+function elapsed(startedAt: number): number {
+  return Math.max(0, Math.round(performance.now() - startedAt));
+}

@@ -1,0 +1,74 @@
+/** The one interface every generation backend implements; adapters live in providers/, one file each. */
+
+export type MediaKind = 'image' | 'video' | 'text';
+
+/** Bounded set of failure classes: they become metric labels and analytics dimensions. */
+export type ErrorClass =
+  | 'invalid_input'
+  | 'provider_unavailable'
+  | 'provider_timeout'
+  | 'provider_rate_limited'
+  | 'provider_error'
+  | 'content_refused'
+  | 'malformed_response'
+  | 'internal';
+
+export interface ChatTurn {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+export interface ProviderRequest {
+  kind: MediaKind;
+  /** Already redacted: providers never see the raw text a user typed. */
+  prompt: string;
+  /** Catalog style id, e.g. `oil-painting`; providers map it to their own prompt modifiers. */
+  style: string;
+  /** Extra prompt words for the style (from the catalog). */
+  stylePrompt: string;
+  /** Earlier turns for text generation (oldest first). */
+  history?: readonly ChatTurn[];
+  signal?: AbortSignal;
+}
+
+export interface GeneratedMedia {
+  bytes: Uint8Array;
+  mimeType: string;
+  width?: number;
+  height?: number;
+}
+
+export interface ProviderResult {
+  /** Provider id as recorded in rows and labels, e.g. `procedural`, `openai`, `sdwebui`. */
+  provider: string;
+  model: string;
+  media?: GeneratedMedia;
+  text?: string;
+  usage?: { inputTokens?: number; outputTokens?: number };
+  /** Image size as priced, e.g. `1024x1024`, when the provider bills per image size. */
+  size?: string;
+}
+
+export interface Provider {
+  readonly name: string;
+  readonly kinds: ReadonlySet<MediaKind>;
+  generate(request: ProviderRequest): Promise<ProviderResult>;
+}
+
+export class ProviderError extends Error {
+  readonly errorClass: ErrorClass;
+  readonly status: number | undefined;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    errorClass: ErrorClass,
+    message: string,
+    options: { status?: number; retryAfterSeconds?: number; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'ProviderError';
+    this.errorClass = errorClass;
+    this.status = options.status;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}

@@ -1,0 +1,332 @@
+/**
+ * JSON-over-HTTP plumbing shared by the HTTP provider adapters: one POST with a per-attempt timeout,
+ * bounded retries on transient failures, and every failure mapped to a ProviderError class.
+ * Messages never carry the request body (it holds the prompt) or request headers (they hold the key).
+ */
+import { ProviderError } from '../provider.ts';
+import type { ZodType } from 'zod';
+import type { ErrorClass, GeneratedMedia } from '../provider.ts';
+
+export interface HttpRetryOptions {
+  /** Budget for one attempt, from sending the request to the last byte of the response body. */
+  timeoutMs: number;
+  /** Retries after the first attempt; 0 means a single attempt. */
+  maxRetries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Injected by tests; must reject when `signal` aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface PostJsonOptions extends HttpRetryOptions {
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/**
+ * Longest server-requested wait we sit through. Beyond it we give up at once and report
+ * `provider_rate_limited` with `retryAfterSeconds`, rather than holding a user's request open.
+ */
+export const MAX_RETRY_AFTER_MS = 30_000;
+
+const RETRYABLE_5XX = new Set([500, 502, 503, 504]);
+/** Errors meaning the host could not be reached at all, as opposed to a connection that broke. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+interface FailureInit {
+  errorClass: ErrorClass;
+  message: string;
+  status?: number;
+  retryAfterSeconds?: number;
+  cause?: unknown;
+}
+
+type Attempt =
+  | { ok: true; value: unknown }
+  | { ok: false; failure: FailureInit; retryAfterMs?: number };
+
+export async function postJson(url: string, body: unknown, options: PostJsonOptions): Promise<unknown> {
+  const callerSignal = options.signal;
+  callerSignal?.throwIfAborted();
+  const target = describeUrl(url);
+  const payload = JSON.stringify(body);
+  const headers = { 'content-type': 'application/json', accept: 'application/json', ...options.headers };
+  const sleep = options.sleep ?? defaultSleep;
+  const attempts = (Number.isFinite(options.maxRetries) ? Math.max(0, Math.floor(options.maxRetries)) : 0) + 1;
+
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await attemptOnce(url, target, payload, headers, options);
+    if (outcome.ok) return outcome.value;
+    if (attempt >= attempts) {
+      const { errorClass, message, ...rest } = outcome.failure;
+      const suffix = attempts > 1 ? ` after ${attempts} attempts` : '';
+      throw new ProviderError(errorClass, `${message}${suffix}`, rest);
+    }
+    await sleep(outcome.retryAfterMs ?? backoffDelayMs(attempt, options), callerSignal);
+    // A test sleep may ignore the signal; never start another attempt for a caller who left.
+    callerSignal?.throwIfAborted();
+  }
+}
+
+async function attemptOnce(
+  url: string,
+  target: string,
+  payload: string,
+  headers: Record<string, string>,
+  options: PostJsonOptions,
+): Promise<Attempt> {
+  const callerSignal = options.signal;
+  const timeoutSignal = AbortSignal.timeout(options.timeoutMs);
+  const signal = callerSignal ? AbortSignal.any([callerSignal, timeoutSignal]) : timeoutSignal;
+
+  let response: Response;
+  let text: string;
+  try {
+    // No redirects: a redirected POST would carry the prompt and key to wherever the server points.
+    response = await fetch(url, { method: 'POST', headers, body: payload, signal, redirect: 'manual' });
+    text = await response.text();
+  } catch (error) {
+    return transportFailure(error, target, options, timeoutSignal);
+  }
+
+  const status = response.status;
+  if (status >= 200 && status < 300) {
+    try {
+      return { ok: true, value: JSON.parse(text) };
+    } catch {
+      // No cause: the parser's message quotes the body.
+      throw new ProviderError('malformed_response', `${target} answered HTTP ${status} with a body that is not JSON`, { status });
+    }
+  }
+
+  const detail = errorDetail(text);
+  const detailName = detail.code ?? detail.type;
+  const detailSuffix = detailName ? ` (${detailName})` : '';
+  const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'));
+
+  if (status === 429) {
+    if (detail.code === 'insufficient_quota') {
+      // OpenAI's 429 for an exhausted balance: waiting will not help.
+      throw new ProviderError('provider_error', `${target} answered HTTP 429: quota exhausted, check the account's billing`, { status });
+    }
+    const retryAfterSeconds =
+      retryAfterMs === undefined ? Math.max(1, Math.ceil(options.maxDelayMs / 1000)) : Math.ceil(retryAfterMs / 1000);
+    const failure: FailureInit = {
+      errorClass: 'provider_rate_limited',
+      message: `${target} answered HTTP 429 (rate limited)`,
+      status,
+      retryAfterSeconds,
+    };
+    if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) {
+      throw new ProviderError('provider_rate_limited', `${failure.message}; retry after ${retryAfterSeconds} s`, { status, retryAfterSeconds });
+    }
+    return { ok: false, failure, retryAfterMs };
+  }
+
+  if (RETRYABLE_5XX.has(status)) {
+    const honoured = retryAfterMs !== undefined && retryAfterMs <= MAX_RETRY_AFTER_MS ? retryAfterMs : undefined;
+    return {
+      ok: false,
+      failure: { errorClass: 'provider_error', message: `${target} answered HTTP ${status}${detailSuffix}`, status },
+      retryAfterMs: honoured,
+    };
+  }
+
+  if (status === 400 && isContentPolicy(detail)) {
+    throw new ProviderError('content_refused', `${target} refused the prompt under its content policy${detailSuffix}`, { status });
+  }
+  if (status === 401 || status === 403) {
+    throw new ProviderError('provider_error', `${target} rejected the credentials (HTTP ${status}); check the API key`, { status });
+  }
+  throw new ProviderError('provider_error', `${target} answered HTTP ${status}${detailSuffix}`, { status });
+}
+
+function transportFailure(error: unknown, target: string, options: PostJsonOptions, timeoutSignal: AbortSignal): Attempt {
+  // The caller's abort is not a provider failure: surface it unchanged and do not retry.
+  if (options.signal?.aborted) throw options.signal.reason;
+  if (timeoutSignal.aborted) {
+    return {
+      ok: false,
+      failure: { errorClass: 'provider_timeout', message: `${target} did not answer within ${options.timeoutMs} ms`, cause: error },
+    };
+  }
+  const codes = errorCodes(error);
+  const unreachable = codes.find((code) => UNREACHABLE_CODES.has(code));
+  const label = unreachable ?? codes[0] ?? 'network error';
+  return {
+    ok: false,
+    failure: {
+      errorClass: unreachable ? 'provider_unavailable' : 'provider_error',
+      message: `${target} could not be reached (${label})`,
+      cause: error,
+    },
+  };
+}
+
+/** Full jitter: uniform in [0, min(maxDelay, base * 2^(attempt-1))], so clients spread out. */
+export function backoffDelayMs(attempt: number, options: Pick<HttpRetryOptions, 'baseDelayMs' | 'maxDelayMs'>): number {
+  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+  return Math.floor(Math.random() * Math.max(0, ceiling));
+}
+
+/** `Retry-After` is either delay-seconds or an HTTP date; returns milliseconds to wait. */
+export function parseRetryAfterMs(value: string | null, now: number = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Host and path only: a query string may carry a key, and the body is never described. */
+function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.host}${parsed.pathname}`;
+  } catch {
+    throw new ProviderError('internal', 'provider URL is not a valid absolute URL');
+  }
+}
+
+interface ErrorDetail {
+  code?: string;
+  type?: string;
+}
+
+/**
+ * Only short identifiers from an error body (OpenAI's `error.code` / `error.type`, SD WebUI's `error`):
+ * free-text messages can echo the prompt, and SD WebUI's 500 body even echoes the whole request.
+ */
+function errorDetail(text: string): ErrorDetail {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return {};
+  }
+  if (!isRecord(parsed)) return {};
+  const error = parsed['error'];
+  if (isRecord(error)) return { code: identifier(error['code']), type: identifier(error['type']) };
+  return { type: identifier(error) };
+}
+
+function isContentPolicy(detail: ErrorDetail): boolean {
+  const code = detail.code?.toLowerCase() ?? '';
+  const type = detail.type?.toLowerCase() ?? '';
+  // `moderation_blocked` is what gpt-image-* models send for the same refusal.
+  return code === 'content_policy_violation' || code === 'moderation_blocked' || code.includes('safety') || type.includes('safety');
+}
+
+function identifier(value: unknown): string | undefined {
+  return typeof value === 'string' && /^[A-Za-z0-9_.:-]{1,64}$/.test(value) ? value : undefined;
+}
+
+function errorCodes(error: unknown, depth = 0): string[] {
+  if (!isRecord(error) || depth > 4) return [];
+  const codes: string[] = [];
+  const code = error['code'];
+  if (typeof code === 'string') codes.push(code);
+  const nested = error['errors'];
+  if (Array.isArray(nested)) for (const inner of nested) codes.push(...errorCodes(inner, depth + 1));
+  codes.push(...errorCodes(error['cause'], depth + 1));
+  return codes;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** Validates a parsed body against the adapter's expected shape; a mismatch is a malformed response. */
+export function parseResponse<T>(schema: ZodType<T>, raw: unknown, source: string): T {
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    // The path of the first issue only: issue messages can quote response values.
+    const path = result.error.issues[0]?.path.join('.') || '(root)';
+    throw new ProviderError('malformed_response', `${source} returned a response of an unexpected shape at ${path}`);
+  }
+  return result.data;
+}
+
+/**
+ * Both adapters receive images as base64 in JSON. Decodes and identifies them by magic bytes
+ * (never trusting a declared type); anything that is not PNG/JPEG/WebP is a malformed response.
+ */
+export function decodeBase64Image(encoded: string, source: string): GeneratedMedia {
+  const base64 = encoded.replace(/^data:[^,]*;base64,/, '').replace(/\s+/g, '');
+  if (base64.length === 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) {
+    throw new ProviderError('malformed_response', `${source} returned an image that is not valid base64`);
+  }
+  const buffer = Buffer.from(base64, 'base64');
+  const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  const sniffed = sniffImage(bytes);
+  if (!sniffed) throw new ProviderError('malformed_response', `${source} returned bytes that are not a PNG, JPEG or WebP image`);
+  return { bytes, ...sniffed };
+}
+
+export function sniffImage(bytes: Uint8Array): Omit<GeneratedMedia, 'bytes'> | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const ascii = (offset: number, length: number): string =>
+    String.fromCharCode(...bytes.subarray(offset, offset + length));
+
+  if (bytes.length >= 24 && ascii(1, 3) === 'PNG' && bytes[0] === 0x89 && ascii(12, 4) === 'IHDR') {
+    return { mimeType: 'image/png', width: view.getUint32(16), height: view.getUint32(20) };
+  }
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
+    return { mimeType: 'image/jpeg', ...jpegSize(bytes, view) };
+  }
+  if (bytes.length >= 16 && ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'WEBP') {
+    return { mimeType: 'image/webp', ...webpSize(bytes, view, ascii(12, 4)) };
+  }
+  return undefined;
+}
+
+function jpegSize(bytes: Uint8Array, view: DataView): { width?: number; height?: number } {
+  let offset = 2;
+  while (offset + 9 <= bytes.length && bytes[offset] === 0xff) {
+    const marker = bytes[offset + 1] ?? 0;
+    if (marker === 0xff) {
+      offset += 1; // fill byte
+      continue;
+    }
+    // Start-of-frame markers carry the size; C4, C8 and CC are other tables with the same prefix.
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { height: view.getUint16(offset + 5), width: view.getUint16(offset + 7) };
+    }
+    offset += 2 + view.getUint16(offset + 2);
+  }
+  return {};
+}
+
+function webpSize(bytes: Uint8Array, view: DataView, chunk: string): { width?: number; height?: number } {
+  if (chunk === 'VP8 ' && bytes.length >= 30) {
+    return { width: view.getUint16(26, true) & 0x3fff, height: view.getUint16(28, true) & 0x3fff };
+  }
+  if (chunk === 'VP8L' && bytes.length >= 25) {
+    const bits = view.getUint32(21, true);
+    return { width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
+  }
+  if (chunk === 'VP8X' && bytes.length >= 30) {
+    const read24 = (offset: number): number => view.getUint16(offset, true) | ((bytes[offset + 2] ?? 0) << 16);
+    return { width: read24(24) + 1, height: read24(27) + 1 };
+  }
+  return {};
+}

@@ -1,0 +1,35 @@
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import type { Logger } from 'pino';
+import type { Authenticated } from '../auth/api-tokens.ts';
+import type { IGeneration } from '../db/entities/generation.ts';
+import type { IUser } from '../db/entities/user.ts';
+import type { GenerateService, ProviderSet } from '../generation/generate.ts';
+import type { MediaUrlSigner } from '../media/signed-url.ts';
+
+/** Long-lived collaborators, built once by the composition root and shared by every request. */
+export interface AppServices {
+  version: string;
+  generate: GenerateService;
+  providers: ProviderSet;
+  signer: MediaUrlSigner;
+  mediaUrlTtlSeconds: number;
+  mediaRetentionHours: number;
+  feedbackMaxLength: number;
+  /** HMAC of a Telegram user id: the only identity the API keeps. */
+  pseudonymize: (telegramUserId: string) => string;
+  now: () => Date;
+}
+
+export interface Context {
+  services: AppServices;
+  /** Forked per request so identity maps never leak between requests. */
+  em: SqlEntityManager;
+  logger: Logger;
+  auth: Authenticated | null;
+  /** Pseudonymous id of the Telegram user a `bot` token acts for, if any. */
+  actingUserId: string | null;
+  /** The acting user's row, created on first use; throws UNAUTHENTICATED when nobody acts. */
+  user: () => Promise<IUser>;
+  /** Text answers returned by `generate` in this request; never persisted. */
+  answers: WeakMap<IGeneration, string>;
+}

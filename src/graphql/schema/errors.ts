@@ -1,0 +1,74 @@
+import { InvalidPromptError, ProviderUnavailableError } from '../../generation/errors.ts';
+import type { ErrorClass } from '../../generation/provider.ts';
+import { builder } from '../builder.ts';
+
+/** Expected failures that are part of the schema, as union members of a field's result. */
+
+export class NotFoundError extends Error {
+  readonly resource: string;
+  constructor(resource: string) {
+    super(`${resource} not found.`);
+    this.name = 'NotFoundError';
+    this.resource = resource;
+  }
+}
+
+export class InvalidInputError extends Error {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(message);
+    this.name = 'InvalidInputError';
+    this.field = field;
+  }
+}
+
+export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
+  description: 'Every expected failure carries a human-readable message.',
+  fields: (t) => ({ message: t.exposeString('message') }),
+});
+
+const InvalidPromptReason = builder.enumType('InvalidPromptReason', {
+  values: ['EMPTY', 'TOO_LONG', 'CONTROL_CHARACTERS', 'UNKNOWN_STYLE', 'CONTENT_REFUSED'] as const,
+});
+
+builder.objectType(InvalidPromptError, {
+  name: 'InvalidPrompt',
+  interfaces: [ErrorInterface],
+  description: 'The prompt or style was rejected before any provider was called (or refused by its content policy).',
+  fields: (t) => ({
+    reason: t.field({ type: InvalidPromptReason, resolve: (error) => error.reason }),
+    maxLength: t.int({ nullable: true, resolve: (error) => error.maxLength ?? null }),
+  }),
+});
+
+const ERROR_CLASSES = [
+  'invalid_input', 'provider_unavailable', 'provider_timeout', 'provider_rate_limited',
+  'provider_error', 'content_refused', 'malformed_response', 'internal',
+] as const satisfies readonly ErrorClass[];
+
+/** Why a generation failed: a bounded set shared by rows, metrics and analytics. */
+export const ErrorClassEnum = builder.enumType('ErrorClass', {
+  values: Object.fromEntries(ERROR_CLASSES.map((value) => [value.toUpperCase(), { value }])) as Record<Uppercase<ErrorClass>, { value: ErrorClass }>,
+});
+
+builder.objectType(ProviderUnavailableError, {
+  name: 'ProviderUnavailable',
+  interfaces: [ErrorInterface],
+  description: 'No provider is configured for this kind, or the provider failed after retries.',
+  fields: (t) => ({
+    cause: t.field({ type: ErrorClassEnum, resolve: (error) => error.errorClass }),
+    retryAfterSeconds: t.int({ nullable: true, resolve: (error) => error.retryAfterSeconds ?? null }),
+  }),
+});
+
+builder.objectType(NotFoundError, {
+  name: 'NotFound',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ resource: t.exposeString('resource') }),
+});
+
+builder.objectType(InvalidInputError, {
+  name: 'InvalidInput',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({ field: t.exposeString('field') }),
+});

@@ -1,0 +1,160 @@
+import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import { Generation, type IGeneration } from '../../db/entities/generation.ts';
+import { MediaAsset } from '../../db/entities/media-asset.ts';
+import { InvalidPromptError, ProviderUnavailableError } from '../../generation/errors.ts';
+import type { ErrorClass } from '../../generation/provider.ts';
+import { UUID_PATTERN } from '../../ids.ts';
+import { requireScope } from '../auth.ts';
+import { builder } from '../builder.ts';
+import type { Context } from '../context.ts';
+import { ErrorClassEnum, NotFoundError } from './errors.ts';
+import { MediaRef } from './media.ts';
+
+const GenerationKind = builder.enumType('GenerationKind', {
+  values: { IMAGE: { value: 'image' }, VIDEO: { value: 'video' }, TEXT: { value: 'text' } } as const,
+});
+
+const GenerationStatus = builder.enumType('GenerationStatus', {
+  values: {
+    SUCCEEDED: { value: 'succeeded' },
+    FAILED: { value: 'failed' },
+    REJECTED: { value: 'rejected' },
+    RATE_LIMITED: { value: 'rate_limited' },
+  } as const,
+});
+
+const Rating = builder.enumType('Rating', { values: { UP: { value: 1 }, DOWN: { value: -1 } } as const });
+
+export const GenerationRef = builder.objectRef<IGeneration>('Generation').implement({
+  description: 'One interaction: what was asked for (never the prompt itself), how it went, and what it cost.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    kind: t.field({ type: GenerationKind, resolve: (row) => row.kind as 'image' | 'video' | 'text' }),
+    status: t.field({ type: GenerationStatus, resolve: (row) => row.status as 'succeeded' }),
+    errorClass: t.field({ type: ErrorClassEnum, nullable: true, resolve: (row) => (row.errorClass as ErrorClass | null) ?? null }),
+    style: t.exposeString('style'),
+    theme: t.exposeString('theme'),
+    provider: t.exposeString('provider', { description: '`procedural` is an offline renderer, not an AI model.' }),
+    model: t.exposeString('model'),
+    latencyMs: t.exposeInt('latencyMs'),
+    inputTokens: t.exposeInt('inputTokens', { nullable: true }),
+    outputTokens: t.exposeInt('outputTokens', { nullable: true }),
+    costUsd: t.exposeFloat('costUsd', { nullable: true, description: 'Null when the price is unknown (see costUnknown); never a guessed 0.' }),
+    costUnknown: t.exposeBoolean('costUnknown'),
+    rating: t.field({ type: Rating, nullable: true, resolve: (row) => (row.rating === 1 ? 1 : row.rating === -1 ? -1 : null) }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    text: t.string({
+      nullable: true,
+      description: 'The text answer. Only returned by `generate` itself: answers are not stored.',
+      resolve: (row, _args, ctx) => ctx.answers.get(row) ?? null,
+    }),
+    media: t.field({
+      type: MediaRef,
+      nullable: true,
+      resolve: async (row, _args, ctx) => (row.media ? ctx.em.findOne(MediaAsset, { id: row.media.id }) : null),
+    }),
+  }),
+});
+
+const GenerateInput = builder.inputType('GenerateInput', {
+  fields: (t) => ({
+    kind: t.field({ type: GenerationKind, required: true }),
+    prompt: t.string({ required: true }),
+    style: t.string({ description: 'A catalog style id; defaults to the user\'s default style, then `photo`.' }),
+    command: t.string({ description: 'The entry point that asked, for analytics: imagine, video, ask, variant or api.' }),
+  }),
+});
+
+async function ownGeneration(ctx: Context, id: string): Promise<IGeneration | null> {
+  if (!UUID_PATTERN.test(id)) return null;
+  const user = await ctx.user();
+  return ctx.em.findOne(Generation, { id, user: user.id });
+}
+
+builder.mutationField('generate', (t) =>
+  t.field({
+    type: GenerationRef,
+    description: 'Generates an image, a short animation or a text answer. Every call writes one Generation row.',
+    errors: { types: [InvalidPromptError, ProviderUnavailableError], union: { name: 'GenerateResult' } },
+    args: { input: t.arg({ type: GenerateInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      requireScope(ctx, 'bot');
+      const user = await ctx.user();
+      const outcome = await ctx.services.generate(ctx.em, user, input);
+      if (!outcome.ok) throw outcome.error;
+      if (outcome.text !== undefined) ctx.answers.set(outcome.generation, outcome.text);
+      return outcome.generation;
+    },
+  }),
+);
+
+builder.queryField('generation', (t) =>
+  t.field({
+    type: GenerationRef,
+    nullable: true,
+    description: 'One of the acting user\'s generations.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, ctx) => {
+      requireScope(ctx, 'bot');
+      return ownGeneration(ctx, String(id));
+    },
+  }),
+);
+
+builder.queryField('myGenerations', (t) =>
+  t.connection({
+    type: GenerationRef,
+    description: 'The acting user\'s generations, newest first.',
+    resolve: async (_root, args, ctx) => {
+      requireScope(ctx, 'bot');
+      const user = await ctx.user();
+      return resolveCursorConnection(
+        { args, toCursor: (row: IGeneration) => row.id },
+        ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) => {
+          // Ids are UUIDv7, so id order is creation order.
+          const id = { ...(before ? { $gt: before } : {}), ...(after ? { $lt: after } : {}) };
+          return ctx.em.find(
+            Generation,
+            { user: user.id, ...(before || after ? { id } : {}) },
+            { orderBy: { id: inverted ? 'asc' : 'desc' }, limit: Math.min(limit, 101), populate: ['media'] },
+          );
+        },
+      );
+    },
+  }),
+);
+
+builder.mutationField('rateGeneration', (t) =>
+  t.field({
+    type: GenerationRef,
+    errors: { types: [NotFoundError] },
+    args: { id: t.arg.id({ required: true }), rating: t.arg({ type: Rating, required: true }) },
+    resolve: async (_root, { id, rating }, ctx) => {
+      requireScope(ctx, 'bot');
+      const row = await ownGeneration(ctx, String(id));
+      if (!row) throw new NotFoundError('Generation');
+      row.rating = rating;
+      await ctx.em.flush();
+      return row;
+    },
+  }),
+);
+
+builder.mutationField('keepMedia', (t) =>
+  t.field({
+    type: MediaRef,
+    description: 'Exempts a generation\'s media from deletion (keep: true), or returns it to the retention window.',
+    errors: { types: [NotFoundError] },
+    args: { generationId: t.arg.id({ required: true }), keep: t.arg.boolean({ defaultValue: true }) },
+    resolve: async (_root, { generationId, keep }, ctx) => {
+      requireScope(ctx, 'bot');
+      const row = await ownGeneration(ctx, String(generationId));
+      const asset = row?.media ? await ctx.em.findOne(MediaAsset, { id: row.media.id }) : null;
+      if (!asset || asset.deletedAt) throw new NotFoundError('Media');
+      asset.keep = keep ?? true;
+      asset.expiresAt = asset.keep ? null : new Date(asset.createdAt.getTime() + ctx.services.mediaRetentionHours * 3_600_000);
+      await ctx.em.flush();
+      return asset;
+    },
+  }),
+);

@@ -1,0 +1,47 @@
+import { builder } from '../builder.ts';
+
+interface Health {
+  ok: boolean;
+  database: boolean;
+  version: string;
+  providers: { image: string; video: string; text: string | null };
+}
+
+const ProvidersRef = builder.objectRef<Health['providers']>('ConfiguredProviders').implement({
+  fields: (t) => ({
+    image: t.exposeString('image'),
+    video: t.exposeString('video'),
+    text: t.exposeString('text', { nullable: true, description: 'Null when no text provider is configured.' }),
+  }),
+});
+
+const HealthRef = builder.objectRef<Health>('Health').implement({
+  fields: (t) => ({
+    ok: t.exposeBoolean('ok'),
+    database: t.exposeBoolean('database', { description: 'Whether the database answered a query just now.' }),
+    version: t.exposeString('version'),
+    providers: t.field({ type: ProvidersRef, resolve: (health) => health.providers }),
+  }),
+});
+
+builder.queryField('health', (t) =>
+  t.field({
+    type: HealthRef,
+    resolve: async (_root, _args, ctx) => {
+      let database = true;
+      try {
+        await ctx.em.getConnection().execute('select 1');
+      } catch (error) {
+        ctx.logger.error({ err: error }, 'health check: database unreachable');
+        database = false;
+      }
+      const { image, video, text } = ctx.services.providers;
+      return {
+        ok: database,
+        database,
+        version: ctx.services.version,
+        providers: { image: image.name, video: video.name, text: text?.name ?? null },
+      };
+    },
+  }),
+);

@@ -1,0 +1,9 @@
+import './scalars.ts';
+import './root.ts';
+import './errors.ts';
+import './style.ts';
+import './health.ts';
+import './media.ts';
+import './generation.ts';
+import './viewer.ts';
+import './feedback.ts';

@@ -1,0 +1,105 @@
+import { DailyUsage } from '../../db/entities/daily-usage.ts';
+import type { IUser } from '../../db/entities/user.ts';
+import { findStyle } from '../../generation/styles.ts';
+import { utcDay } from '../../ids.ts';
+import { requireScope } from '../auth.ts';
+import { builder } from '../builder.ts';
+import { InvalidInputError } from './errors.ts';
+
+export const LOCALES = ['en', 'ru', 'fa'] as const;
+
+interface UsageToday {
+  day: string;
+  requests: number;
+  images: number;
+  videos: number;
+  texts: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+const UsageRef = builder.objectRef<UsageToday>('Usage').implement({
+  description: 'Counters for one UTC day.',
+  fields: (t) => ({
+    day: t.exposeString('day'),
+    requests: t.exposeInt('requests'),
+    images: t.exposeInt('images'),
+    videos: t.exposeInt('videos'),
+    texts: t.exposeInt('texts'),
+    inputTokens: t.exposeInt('inputTokens'),
+    outputTokens: t.exposeInt('outputTokens'),
+    costUsd: t.exposeFloat('costUsd'),
+  }),
+});
+
+const ViewerRef = builder.objectRef<IUser>('Viewer').implement({
+  description: 'The acting user, known only by a pseudonymous id.',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'HMAC-SHA256 of the Telegram id; the raw id is never stored.' }),
+    tier: t.exposeString('tier'),
+    locale: t.exposeString('locale', { nullable: true }),
+    defaultStyle: t.exposeString('defaultStyle', { nullable: true }),
+    firstSeenAt: t.expose('firstSeenAt', { type: 'DateTime' }),
+    generationsToday: t.int({
+      description: 'Requests made today (UTC), failures included.',
+      resolve: async (user, _args, ctx) => (await ctx.em.findOne(DailyUsage, { user: user.id, day: utcDay(ctx.services.now()) }))?.requests ?? 0,
+    }),
+    usageToday: t.field({
+      type: UsageRef,
+      resolve: async (user, _args, ctx) => {
+        const day = utcDay(ctx.services.now());
+        const row = await ctx.em.findOne(DailyUsage, { user: user.id, day });
+        return {
+          day,
+          requests: row?.requests ?? 0,
+          images: row?.images ?? 0,
+          videos: row?.videos ?? 0,
+          texts: row?.texts ?? 0,
+          inputTokens: row?.inputTokens ?? 0,
+          outputTokens: row?.outputTokens ?? 0,
+          costUsd: row?.costUsd ?? 0,
+        };
+      },
+    }),
+  }),
+});
+
+builder.queryField('viewer', (t) =>
+  t.field({
+    type: ViewerRef,
+    resolve: async (_root, _args, ctx) => {
+      requireScope(ctx, 'bot');
+      return ctx.user();
+    },
+  }),
+);
+
+const PreferencesInput = builder.inputType('PreferencesInput', {
+  fields: (t) => ({
+    locale: t.string({ description: 'One of en, ru, fa.' }),
+    defaultStyle: t.string({ description: 'A catalog style id.' }),
+  }),
+});
+
+builder.mutationField('setPreferences', (t) =>
+  t.field({
+    type: ViewerRef,
+    errors: { types: [InvalidInputError] },
+    args: { input: t.arg({ type: PreferencesInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      requireScope(ctx, 'bot');
+      if (input.locale != null && !(LOCALES as readonly string[]).includes(input.locale)) {
+        throw new InvalidInputError('locale', `Unsupported locale; use one of ${LOCALES.join(', ')}.`);
+      }
+      if (input.defaultStyle != null && !findStyle(input.defaultStyle)) {
+        throw new InvalidInputError('defaultStyle', 'Unknown style; query `styles` for the catalog.');
+      }
+      const user = await ctx.user();
+      if (input.locale != null) user.locale = input.locale;
+      if (input.defaultStyle != null) user.defaultStyle = input.defaultStyle;
+      await ctx.em.flush();
+      return user;
+    },
+  }),
+);

@@ -1,0 +1,47 @@
+import type { Plugin } from 'graphql-yoga';
+import type { MikroORM } from '@mikro-orm/core';
+import { MediaAsset } from '../db/entities/media-asset.ts';
+import { UUID_PATTERN } from '../ids.ts';
+import type { MediaStore } from '../media/media-store.ts';
+import type { MediaUrlSigner } from '../media/signed-url.ts';
+
+export interface MediaRouteOptions {
+  orm: MikroORM;
+  store: MediaStore;
+  signer: MediaUrlSigner;
+  now: () => Date;
+}
+
+/** Serves `GET /media/:id?expires=…&sig=…`: a signed, expiring link to a generated file. */
+export function useMediaRoute(options: MediaRouteOptions): Plugin {
+  return {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      if (!url.pathname.startsWith('/media/')) return;
+      const reply = (status: number, message: string) =>
+        endResponse(new fetchAPI.Response(message, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
+      if (request.method !== 'GET' && request.method !== 'HEAD') return reply(405, 'method not allowed');
+      const id = url.pathname.slice('/media/'.length);
+      const expires = Number(url.searchParams.get('expires'));
+      const signature = url.searchParams.get('sig') ?? '';
+      const nowSeconds = Math.floor(options.now().getTime() / 1000);
+      if (!UUID_PATTERN.test(id) || !options.signer.verify(id, expires, signature, nowSeconds)) {
+        return reply(403, 'this link is invalid or has expired');
+      }
+      const asset = await options.orm.em.fork().findOne(MediaAsset, { id });
+      const bytes = asset && !asset.deletedAt ? await options.store.get(asset.storageKey) : null;
+      if (!asset || !bytes) return reply(410, 'this file has been deleted');
+      endResponse(
+        new fetchAPI.Response(request.method === 'HEAD' ? null : (bytes as Uint8Array<ArrayBuffer>), {
+          status: 200,
+          headers: {
+            'content-type': asset.mimeType,
+            'content-length': String(bytes.byteLength),
+            'cache-control': `private, max-age=${Math.max(0, expires - nowSeconds)}`,
+            etag: `"${asset.sha256}"`,
+            'x-content-type-options': 'nosniff',
+          },
+        }),
+      );
+    },
+  };
+}

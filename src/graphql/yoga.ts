@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { GraphQLError } from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import { authenticateToken, type Authenticated } from '../auth/api-tokens.ts';
+import type { Config } from '../config.ts';
+import type { IUser } from '../db/entities/user.ts';
+import type { MediaStore } from '../media/media-store.ts';
+import { ensureUser } from '../users/users.ts';
+import type { AppServices, Context } from './context.ts';
+import { EXAMPLE_QUERY } from './example-query.ts';
+import { schema } from './schema.ts';
+import { useMediaRoute } from './use-media-route.ts';
+
+export interface YogaDeps {
+  config: Pick<Config, 'env' | 'graphql'>;
+  orm: MikroORM;
+  logger: Logger;
+  services: AppServices;
+  mediaStore: MediaStore;
+}
+
+const TELEGRAM_ID = /^[1-9]\d{0,19}$/;
+
+/** By name, not instanceof: CommonJS plugins load their own copy of graphql's classes. */
+function isGraphQLError(error: unknown): error is GraphQLError {
+  return error instanceof Error && error.name === 'GraphQLError';
+}
+
+function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string, never>, Context> {
+  const { orm, logger, services } = deps;
+  const limits = deps.config.graphql;
+
+  async function buildContext({ request }: { request: Request }): Promise<Context> {
+    const em = orm.em.fork() as SqlEntityManager;
+    let auth: Authenticated | null = null;
+    const header = request.headers.get('authorization');
+    if (header) {
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      auth = match?.[1] ? await authenticateToken(em, match[1], services.now()) : null;
+      if (!auth) throw unauthenticated('The API token is invalid, expired or revoked.');
+    }
+    // Only a bot token may name the Telegram user it acts for; anyone else's header is ignored.
+    const rawUserId = request.headers.get('x-telegram-user-id');
+    let actingUserId: string | null = null;
+    if (rawUserId !== null && auth?.scopes.has('bot')) {
+      if (!TELEGRAM_ID.test(rawUserId)) throw unauthenticated('X-Telegram-User-Id must be a positive integer.');
+      actingUserId = services.pseudonymize(rawUserId);
+    }
+    let user: Promise<IUser> | undefined;
+    return {
+      services,
+      em,
+      logger,
+      auth,
+      actingUserId,
+      answers: new WeakMap(),
+      user: () => {
+        if (!actingUserId) {
+          return Promise.reject(
+            new GraphQLError('No acting user: a bot token must name the Telegram user in X-Telegram-User-Id.', {
+              extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+            }),
+          );
+        }
+        user ??= ensureUser(em, actingUserId, services.now());
+        return user;
+      },
+    };
+  }
+
+  return createYoga<Record<string, never>, Context>({
+    schema,
+    context: buildContext as never,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: limits.graphiql ? { title: 'Atelier', defaultQuery: EXAMPLE_QUERY } : false,
+    logging: {
+      debug: (...args) => logger.debug({ yoga: args.map(String) }),
+      info: (...args) => logger.info({ yoga: args.map(String) }),
+      warn: (...args) => logger.warn({ yoga: args.map(String) }),
+      error: (...args) => logger.error({ yoga: args.map(String) }),
+    },
+    maskedErrors: {
+      maskError(error, message) {
+        // Errors raised on purpose (auth, validation, document limits) are GraphQLErrors: those pass through.
+        if (isGraphQLError(error) && (!error.originalError || isGraphQLError(error.originalError))) return error;
+        const original = isGraphQLError(error) ? error.originalError : error;
+        const errorId = randomUUID();
+        logger.error({ err: original, errorId }, 'unexpected error in a GraphQL operation');
+        const located = isGraphQLError(error) ? { nodes: error.nodes, path: error.path } : {};
+        return new GraphQLError(message, { ...located, extensions: { code: 'INTERNAL_SERVER_ERROR', errorId } });
+      },
+    },
+    plugins: [
+      EnvelopArmorPlugin({
+        maxDepth: { n: limits.maxDepth },
+        maxAliases: { n: limits.maxAliases },
+        maxTokens: { n: limits.maxTokens },
+        costLimit: { maxCost: limits.maxCost },
+        maxDirectives: { n: 20 },
+        blockFieldSuggestion: { enabled: deps.config.env === 'production' },
+      }),
+      useMediaRoute({ orm, store: deps.mediaStore, signer: services.signer, now: services.now }),
+    ],
+  });
+}

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { issueApiToken } from '../../src/auth/api-tokens.ts';
+import { ADMIN_TOKEN, createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { GENERATE } from '../helpers/documents.ts';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(async () => app?.close());
+
+async function generations(): Promise<number> {
+  const rows = await app.orm.em.fork().getConnection().execute('select count(*) as n from generations');
+  return Number(rows[0].n);
+}
+
+const imagine = { input: { kind: 'IMAGE', prompt: 'a castle' } };
+
+describe('who may call', () => {
+  test('anonymous callers get health and styles', async () => {
+    const { data, errors } = await app.gql(`{ health { ok database version providers { image video text } } styles { id label } }`, {}, { token: null, as: null });
+    expect(errors).toBeUndefined();
+    expect(data.health).toEqual({ ok: true, database: true, version: '0.0.0-test', providers: { image: 'procedural', video: 'procedural', text: null } });
+    expect(data.styles.length).toBeGreaterThanOrEqual(8);
+    expect(data.styles.map((style: { id: string }) => style.id)).toEqual(expect.arrayContaining(['photo', 'anime', 'oil-painting', 'pixel-art', 'watercolor', 'cyberpunk', 'fantasy-art', 'sketch']));
+  });
+
+  test('without the token nobody can act as a user, even naming one', async () => {
+    const before = await generations();
+    const { data, errors } = await app.gql(GENERATE, imagine, { token: null, as: '1000001' });
+    expect(data).toBeNull();
+    expect(errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+    const viewer = await app.gql(`{ viewer { id } }`, {}, { token: null, as: '1000001' });
+    expect(viewer.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+    expect(await generations()).toBe(before);
+  });
+
+  test('a wrong token is rejected with 401 and nothing is written', async () => {
+    const before = await generations();
+    const result = await app.gql(GENERATE, imagine, { token: 'not-a-real-token-at-all-000000' });
+    expect(result.status).toBe(401);
+    expect(result.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+    expect(await generations()).toBe(before);
+  });
+
+  test('a bot token without a user header cannot act', async () => {
+    const { errors } = await app.gql(GENERATE, imagine, { as: null });
+    expect(errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+    expect(errors?.[0]?.message).toContain('X-Telegram-User-Id');
+  });
+
+  test('a malformed Telegram id is refused', async () => {
+    const { errors } = await app.gql(`{ viewer { id } }`, {}, { as: '12; drop table users' });
+    expect(errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+  });
+
+  test('a revoked token stops working', async () => {
+    const em = app.orm.em.fork();
+    const { id, token } = await issueApiToken(em, 'short-lived', ['bot']);
+    expect((await app.gql(`{ viewer { tier } }`, {}, { token })).data.viewer.tier).toBe('free');
+    await em.getConnection().execute(`update api_tokens set revoked_at = ? where id = ?`, [new Date().toISOString(), id]);
+    const { status } = await app.gql(`{ viewer { tier } }`, {}, { token });
+    expect(status).toBe(401);
+  });
+
+  test('tokens are stored hashed, never in plain text', async () => {
+    const rows = await app.orm.em.fork().getConnection().execute('select token_hash, scopes from api_tokens');
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    for (const row of rows) expect(row.token_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(rows)).not.toContain(ADMIN_TOKEN);
+  });
+
+  test('each Telegram user sees only their own generations', async () => {
+    const mine = (await app.gql(GENERATE, imagine, { as: '555' })).data.generate;
+    const theirs = await app.gql(`query($id: ID!) { generation(id: $id) { id } }`, { id: mine.id }, { as: '666' });
+    expect(theirs.data.generation).toBeNull();
+    const rate = await app.gql(`mutation($id: ID!) { rateGeneration(id: $id, rating: UP) { __typename ... on NotFound { resource } } }`, { id: mine.id }, { as: '666' });
+    expect(rate.data.rateGeneration).toEqual({ __typename: 'NotFound', resource: 'Generation' });
+    const own = await app.gql(`query($id: ID!) { generation(id: $id) { id } }`, { id: mine.id }, { as: '555' });
+    expect(own.data.generation.id).toBe(mine.id);
+  });
+});

@@ -1,0 +1,26 @@
+import type { TestApp } from './test-app.ts';
+
+export const GENERATE = /* GraphQL */ `
+  mutation Generate($input: GenerateInput!) {
+    generate(input: $input) {
+      __typename
+      ... on Generation {
+        id kind status errorClass style theme provider model latencyMs inputTokens outputTokens costUsd costUnknown text
+        media { id url urlExpiresAt mimeType sizeBytes width height sha256 keep expiresAt deleted }
+      }
+      ... on InvalidPrompt { message reason maxLength }
+      ... on ProviderUnavailable { message cause retryAfterSeconds }
+    }
+  }
+`;
+
+export async function fetchMedia(yoga: TestApp['yoga'], url: string) {
+  const { pathname, search } = new URL(url);
+  const response = await yoga.fetch(`http://localhost${pathname}${search}`);
+  return { status: response.status, type: response.headers.get('content-type'), bytes: new Uint8Array(await response.arrayBuffer()) };
+}
+
+export function isPng(bytes: Uint8Array): boolean {
+  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  return signature.every((byte, index) => bytes[index] === byte);
+}
