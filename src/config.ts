@@ -8,7 +8,7 @@ import { z } from 'zod';
 
 export type DatabaseConfig =
   | { driver: 'sqlite'; path: string }
-  | { driver: 'postgresql'; url: string };
+  | { driver: 'postgresql'; url: string; schema?: string | undefined };
 
 export interface HttpProviderTuning {
   timeoutMs: number;
@@ -80,6 +80,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optionalString,
+  DATABASE_SCHEMA: optionalString.pipe(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase SQL identifier').optional()),
   PSEUDONYM_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   MEDIA_URL_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   BOT_API_TOKEN: optionalString.pipe(z.string().min(24, 'must be at least 24 characters').optional()),
@@ -109,9 +110,9 @@ const envSchema = z.object({
 
 type Env = Record<string, string | undefined>;
 
-function parseDatabase(url: string | undefined, dataDir: string, problems: string[]): DatabaseConfig {
+function parseDatabase(url: string | undefined, schema: string | undefined, dataDir: string, problems: string[]): DatabaseConfig {
   if (url === undefined) return { driver: 'sqlite', path: `${dataDir}/atelier.sqlite` };
-  if (/^postgres(ql)?:\/\//.test(url)) return { driver: 'postgresql', url };
+  if (/^postgres(ql)?:\/\//.test(url)) return { driver: 'postgresql', url, schema };
   const sqlite = /^(sqlite|file):(.+)$/.exec(url);
   if (sqlite?.[2]) return { driver: 'sqlite', path: sqlite[2].replace(/^\/\/(?=\/)/, '') };
   problems.push('DATABASE_URL: must be postgres://…, postgresql://…, sqlite:<path> or file:<path>');
@@ -128,7 +129,8 @@ export function parseConfig(env: Env): Config {
     throw new ConfigError(problems);
   }
   const e = parsed.data;
-  const database = parseDatabase(e.DATABASE_URL, e.DATA_DIR, problems);
+  const database = parseDatabase(e.DATABASE_URL, e.DATABASE_SCHEMA, e.DATA_DIR, problems);
+  if (e.DATABASE_SCHEMA && database.driver !== 'postgresql') problems.push('DATABASE_SCHEMA: only applies to PostgreSQL');
   const production = e.NODE_ENV === 'production';
   if (production && !e.PSEUDONYM_SECRET) problems.push('PSEUDONYM_SECRET: required in production');
   if (production && !e.MEDIA_URL_SECRET) problems.push('MEDIA_URL_SECRET: required in production');

@@ -21,8 +21,17 @@ export function ormOptions(database: DatabaseConfig): Partial<Options> {
     // Each request forks its own EntityManager; touching the global one is a bug we want loud.
     allowGlobalContext: false,
     debug: false,
-    migrations: { path: folder, pathTs: folder, glob: '!(*.d).{js,ts}', emit: 'ts', snapshot: false, silent: true },
-    ...(database.driver === 'sqlite' ? { dbName: database.path } : { clientUrl: database.url }),
+    migrations: {
+      path: folder, pathTs: folder, glob: '!(*.d).{js,ts}', emit: 'ts', snapshot: false, silent: true,
+      ...(database.driver === 'postgresql' && database.schema ? { schema: database.schema } : {}),
+    },
+    ...(database.driver === 'sqlite'
+      ? { dbName: database.path }
+      : {
+          clientUrl: database.url,
+          // Entities, migrations and plain SQL (health checks, jobs) all resolve in the configured schema.
+          ...(database.schema ? { schema: database.schema, driverOptions: { options: `-c search_path=${database.schema}` } } : {}),
+        }),
   };
 }
 

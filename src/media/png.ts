@@ -72,54 +72,55 @@ function packRows(width: number, height: number, rgba: Uint8Array, channels: num
 /**
  * Prefixes every scanline with a filter byte, choosing per row among None, Sub, Up and Paeth the one
  * with the smallest sum of absolute (signed) residuals: the usual libpng heuristic, good for deflate.
- * Rows are scored first and filtered once, straight into the output.
+ * One pass per row computes all candidates into scratch rows; the winner is copied out.
  */
 function filterRows(raw: Uint8Array, stride: number, height: number, bpp: number): Uint8Array {
   const out = new Uint8Array((stride + 1) * height);
+  const sub = new Uint8Array(stride);
+  const up = new Uint8Array(stride);
+  const pae = new Uint8Array(stride);
   const zeroRow = new Uint8Array(stride);
   for (let y = 0; y < height; y++) {
-    const rowStart = y * stride;
-    const prevStart = y > 0 ? rowStart - stride : -1;
-    const prev = prevStart >= 0 ? raw : zeroRow;
-    const prevOffset = prevStart >= 0 ? prevStart : 0;
-    let bestType = 0;
-    let bestScore = Infinity;
-    for (let type = 0; type <= 4; type++) {
-      if (type === 3) continue; // Average rarely wins on our pictures; skipping it saves a pass.
-      const s = filterRow(type, raw, rowStart, prev, prevOffset, stride, bpp, undefined, 0);
-      if (s < bestScore) {
-        bestScore = s;
-        bestType = type;
-      }
+    const start = y * stride;
+    const row = raw.subarray(start, start + stride);
+    const prev = y > 0 ? raw.subarray(start - stride, start) : zeroRow;
+    let sNone = 0;
+    let sSub = 0;
+    let sUp = 0;
+    let sPaeth = 0;
+    for (let i = 0; i < stride; i++) {
+      const x = row[i]!;
+      const a = i >= bpp ? row[i - bpp]! : 0;
+      const b = prev[i]!;
+      const c = i >= bpp ? prev[i - bpp]! : 0;
+      const vs = (x - a) & 0xff;
+      const vu = (x - b) & 0xff;
+      const vp = (x - paeth(a, b, c)) & 0xff;
+      sub[i] = vs;
+      up[i] = vu;
+      pae[i] = vp;
+      sNone += x < 128 ? x : 256 - x;
+      sSub += vs < 128 ? vs : 256 - vs;
+      sUp += vu < 128 ? vu : 256 - vu;
+      sPaeth += vp < 128 ? vp : 256 - vp;
     }
+    // Average (3) rarely wins on our pictures; leaving it out saves a fourth candidate.
+    let type = 0;
+    let best = sNone;
+    if (sSub < best) {
+      type = 1;
+      best = sSub;
+    }
+    if (sUp < best) {
+      type = 2;
+      best = sUp;
+    }
+    if (sPaeth < best) type = 4;
     const o = y * (stride + 1);
-    out[o] = bestType;
-    filterRow(bestType, raw, rowStart, prev, prevOffset, stride, bpp, out, o + 1);
+    out[o] = type;
+    out.set(type === 0 ? row : type === 1 ? sub : type === 2 ? up : pae, o + 1);
   }
   return out;
-}
-
-/** Filters one row; writes it to `out` when given, and returns the heuristic score either way. */
-function filterRow(
-  type: number, raw: Uint8Array, start: number, prev: Uint8Array, prevStart: number, n: number, bpp: number,
-  out: Uint8Array | undefined, outStart: number,
-): number {
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const x = raw[start + i]!;
-    let predictor = 0;
-    if (type === 1) {
-      predictor = i >= bpp ? raw[start + i - bpp]! : 0;
-    } else if (type === 2) {
-      predictor = prev[prevStart + i]!;
-    } else if (type === 4) {
-      predictor = paeth(i >= bpp ? raw[start + i - bpp]! : 0, prev[prevStart + i]!, i >= bpp ? prev[prevStart + i - bpp]! : 0);
-    }
-    const v = (x - predictor) & 0xff;
-    sum += v < 128 ? v : 256 - v;
-    if (out) out[outStart + i] = v;
-  }
-  return sum;
 }
 
 function paeth(a: number, b: number, c: number): number {

@@ -38,7 +38,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     const base = process.env['ATELIER_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
     admin = await createOrm({ driver: 'postgresql', url: base }, { migrate: false });
     await admin.em.getConnection().execute(`create schema "${schemaName}"`);
-    databaseUrl = `${base}${base.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schemaName}`)}`;
+    databaseUrl = base;
   }
   const config = parseConfig({
     NODE_ENV: 'test',
@@ -48,6 +48,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     ADMIN_API_TOKEN: ADMIN_TOKEN,
     LOG_LEVEL: 'debug',
     PUBLIC_URL: 'http://localhost:4000',
+    ...(TEST_DRIVER === 'postgresql' ? { DATABASE_SCHEMA: schemaName } : {}),
     ...options.env,
   });
   const logLines: string[] = [];

@@ -580,7 +580,12 @@ interface Layout {
   norms: Float32Array[];
   windowMin: Float32Array[];
   windowMax: Float32Array[];
+  /** Smoothed crest slope of the terrain (without trees), -1..1, positive where it rises to the right. */
   faces: Float32Array[];
+  /** Terrain crest without trees; the same array as `tops` when a ridge has none. */
+  grounds: Float32Array[];
+  /** Unsmoothed slope of the crest with trees, to light each pine's two sides. */
+  treeFaces: Float32Array[];
   bases: Float32Array;
   amps: Float32Array;
   clouds: CloudShape[];
@@ -600,12 +605,16 @@ function layout(scene: Scene, w: number, h: number, t: number): Layout {
   const windowMin: Float32Array[] = [];
   const windowMax: Float32Array[] = [];
   const faces: Float32Array[] = [];
+  const grounds: Float32Array[] = [];
+  const treeFaces: Float32Array[] = [];
   const bases = new Float32Array(comp.ridges.length);
   const amps = new Float32Array(comp.ridges.length);
   for (const [i, spec] of comp.ridges.entries()) {
     // Parallax: near layers sway further than far ones while the video loops.
     const shift = spec.depth * 0.03 * wave;
-    const top = ridgeTops(spec, w, h, shift);
+    const ground = ridgeTops(spec, w, h, shift);
+    const top = spec.trees.length > 0 ? withTrees(spec, ground, w, h, shift) : ground;
+    grounds.push(ground);
     bases[i] = spec.base * h;
     amps[i] = Math.max(1, spec.kind === 'city' ? 0.3 * h : spec.amp * h);
     tops.push(top);
@@ -618,10 +627,15 @@ function layout(scene: Scene, w: number, h: number, t: number): Layout {
     // Facet light comes from the crest slope, smoothed so faces are broad, not pixel streaks.
     const radius = Math.max(1, Math.round(s * 0.012));
     for (let x = 0; x < w; x++) {
-      const a = top[Math.max(0, x - radius)]!;
-      const b = top[Math.min(w - 1, x + radius)]!;
+      const a = ground[Math.max(0, x - radius)]!;
+      const b = ground[Math.min(w - 1, x + radius)]!;
       face[x] = Math.tanh(((a - b) / (2 * radius)) * 1.6);
     }
+    const treeFace = top === ground ? face : new Float32Array(w);
+    if (top !== ground) {
+      for (let x = 0; x < w; x++) treeFace[x] = Math.tanh((top[Math.max(0, x - 1)]! - top[Math.min(w - 1, x + 1)]!) * 0.8);
+    }
+    treeFaces.push(treeFace);
     norms.push(norm);
     faces.push(face);
     const lo = new Float32Array(w);
@@ -674,7 +688,7 @@ function layout(scene: Scene, w: number, h: number, t: number): Layout {
   const sunX = comp.sunU * w;
   return {
     w, h, s, t, horizon, sunX, sunY: comp.sunV * h, sunR: comp.sunR * s, lightDir: sunX > w / 2 ? 1 : -1,
-    tops, norms, windowMin, windowMax, faces, bases, amps, clouds, sky,
+    tops, norms, windowMin, windowMax, faces, grounds, treeFaces, bases, amps, clouds, sky,
   };
 }
 
@@ -708,12 +722,18 @@ function ridgeTops(spec: RidgeSpec, w: number, h: number, shift: number): Float3
     if (spec.kind === 'mountain') height = height * height * 1.25;
     top[x] = base - spec.amp * h * height;
   }
+  return top;
+}
+
+/** The crest with pines standing on it (the terrain itself is left as is for shading). */
+function withTrees(spec: RidgeSpec, ground: Float32Array, w: number, h: number, shift: number): Float32Array {
+  const top = Float32Array.from(ground);
   const trees = spec.trees;
   for (let k = 0; k < trees.length; k += 3) {
     const cx = (trees[k]! + shift) * w;
     const height = trees[k + 1]! * h;
     const half = trees[k + 2]! * w;
-    const foot = top[Math.max(0, Math.min(w - 1, Math.round(cx)))]! + height * 0.08;
+    const foot = ground[Math.max(0, Math.min(w - 1, Math.round(cx)))]! + height * 0.08;
     for (let x = Math.max(0, Math.floor(cx - half)); x < Math.min(w, Math.ceil(cx + half)); x++) {
       const d = Math.abs(x + 0.5 - cx) / half;
       // Two tiers give a pine silhouette rather than a plain triangle.
@@ -770,6 +790,9 @@ function rasterize(scene: Scene, lay: Layout): Raster {
   const glowPulse = pal.glowStrength * (1 + 0.12 * Math.sin(phase));
   const sunVisible = lay.sunY < lay.horizon + lay.sunR;
   const starSeed = comp.salt ^ 0x5a17;
+  const windowCell = Math.max(3, s / 100);
+  const windowLight = scene.technique === 'cyberpunk' ? 0 : comp.time === 'night' ? 0.85 : comp.time === 'sunset' ? 0.5 : 0.18;
+  const windowThreshold = comp.time === 'day' ? 0.3 : 0.55;
 
   // One flat loop, not nested: V8 compiles a hot loop on the stack (OSR) and would throw that code
   // away each time an inner loop exits, i.e. once per row.
@@ -937,17 +960,39 @@ function rasterize(scene: Scene, lay: Layout): Raster {
         let cb: number;
         if (spec.kind === 'city') {
           k = 0.45 + 0.1 * nz;
-          cr = base[0] * (0.9 + 0.2 * nz);
-          cg = base[1] * (0.9 + 0.2 * nz);
-          cb = base[2] * (0.9 + 0.2 * nz);
+          const body = 0.6 + 0.15 * nz;
+          cr = base[0] * body;
+          cg = base[1] * body;
+          cb = base[2] * body;
+          if (windowLight > 0) {
+            // A window grid: warm lights at night, a faint glint by day (cyberpunk paints its own neon).
+            const cxi = Math.floor(px / windowCell);
+            const cyi = Math.floor(py / (windowCell * 1.5));
+            const fx = px / windowCell - cxi;
+            const fy = py / (windowCell * 1.5) - cyi;
+            const lit = hash2(cxi, cyi, starSeed);
+            if (below > windowCell && fx > 0.3 && fx < 0.75 && fy > 0.3 && fy < 0.75 && lit > windowThreshold) {
+              cr += (pal.sunBottom[0] - cr) * windowLight;
+              cg += (pal.sunBottom[1] - cg) * windowLight;
+              cb += (pal.sunBottom[2] - cb) * windowLight * 0.8;
+            }
+          }
         } else {
-          // Light the faces below the crest with the crest's slope; a slow noise bends the faces a little
-          // and they fade with depth, so slopes read as rock faces rather than stripes.
-          const reach = Math.min(Math.max(below, 0), s * 0.12);
-          const slow = detail[((y >> 2) * w + (x >> 2))]!;
-          const column = Math.max(0, Math.min(w - 1, Math.round(x + (slow - 0.5) * reach * 0.9)));
-          const face = lay.faces[i]![column]! * lay.lightDir * (1 - 0.5 * clamp01(below / (s * 0.25)));
-          if (spec.kind === 'hills') k = 0.62 + 0.18 * face - clamp01(below / (s * 0.35)) * 0.35 + texture * (nz - 0.5) * 0.35;
+          // Light the faces below the crest with the crest's slope. Faces fan out downhill from each peak
+          // (sample toward the peak), a slow noise bends them and they fade with depth: rock faces, not stripes.
+          const groundBelow = py - lay.grounds[i]![x]!;
+          let face: number;
+          if (groundBelow < 0) {
+            face = lay.treeFaces[i]![x]! * lay.lightDir; // inside a pine
+          } else {
+            const reach = Math.min(groundBelow, s * 0.12);
+            const slow = detail[(y >> 2) * w + (x >> 2)]!;
+            const own = lay.faces[i]![x]!;
+            const column = Math.max(0, Math.min(w - 1, Math.round(x + (own >= 0 ? 0.45 : -0.45) * reach + (slow - 0.5) * reach * 0.8)));
+            face = lay.faces[i]![column]! * lay.lightDir * (1 - 0.5 * clamp01(groundBelow / (s * 0.25)));
+          }
+          // Cel shading keeps only the facet light: a depth gradient would band into a dark strip.
+          if (spec.kind === 'hills') k = 0.62 + 0.18 * face - (cel ? 0 : clamp01(groundBelow / (s * 0.35)) * 0.35) + texture * (nz - 0.5) * 0.35;
           else k = 0.5 + 0.42 * face + texture * (nz - 0.5) * 0.45;
           k = clamp01(k);
           if (cel) k = k > 0.5 ? 0.85 : 0.2;
@@ -1000,8 +1045,8 @@ function rasterize(scene: Scene, lay: Layout): Raster {
           const below = (py - lay.horizon) / Math.max(1, h - lay.horizon);
           const wave = Math.sin(phase + rip * 12.5);
           // Mirror the sky and ridges about the horizon, wobbled by the ripples.
-          const my = 2 * lay.horizon - py + (rip - 0.5 + wave * 0.15) * s * 0.03 * (0.3 + below);
-          const mx = Math.max(0, Math.min(w - 1, Math.round(px + (rip - 0.5) * s * 0.02 * below)));
+          const my = 2 * lay.horizon - py + (rip - 0.5 + wave * 0.15) * s * 0.014 * (0.2 + below);
+          const mx = Math.max(0, Math.min(w - 1, Math.round(px + (rip - 0.5) * s * 0.01 * below)));
           const row = Math.max(0, Math.min(h - 1, Math.floor(my)));
           wr = lay.sky[row * 3]!;
           wg = lay.sky[row * 3 + 1]!;
@@ -1070,8 +1115,12 @@ function ridgeSd(lay: Layout, i: number, x: number, px: number, py: number): num
   const top = lay.tops[i]!;
   const crest = top[x]!;
   const inside = py > crest;
-  if (py < lay.windowMin[i]![x]! - EXACT_WINDOW || py > lay.windowMax[i]![x]! + EXACT_WINDOW) {
-    const d = Math.abs(py - crest) * lay.norms[i]![x]!;
+  const lo = lay.windowMin[i]![x]!;
+  const hi = lay.windowMax[i]![x]!;
+  if (py < lo - EXACT_WINDOW || py > hi + EXACT_WINDOW) {
+    // Slope-corrected vertical distance, but never less than the gap to the nearby crest points:
+    // at a wall (a skyline) the slope is huge and the correction alone would claim the whole column.
+    const d = Math.max(Math.abs(py - crest) * lay.norms[i]![x]!, py < lo ? lo - py : py - hi);
     return inside ? -d : d;
   }
   // Near the crest, measure to the actual segments so steep walls and pine tips stay crisp.
@@ -1546,7 +1595,7 @@ function sketch(scene: Scene, ras: Raster, lay: Layout): Uint8Array {
   const seed = scene.styleSeed;
   const out = new Uint8Array(w * h * 4);
   const dirs = [0.7071, 0.7071, 0.7071, -0.7071, 0.98, 0.2];
-  const thresholds = [0.2, 0.45, 0.7];
+  const thresholds = [0.22, 0.48, 0.74];
   // Stretch the luminance range so dark (sunset, night) scenes still read as drawings, not smudges.
   let lo = 1;
   let hi = 0;
@@ -1564,8 +1613,8 @@ function sketch(scene: Scene, ras: Raster, lay: Layout): Uint8Array {
       const px = x + 0.5;
       const lum = 0.3 * rgb[p * 3]! + 0.59 * rgb[p * 3 + 1]! + 0.11 * rgb[p * 3 + 2]!;
       const lab = label[p]!;
-      let tone = Math.pow(clamp01(1 - (lum - lo) / span), 1.4) * 0.95;
-      if (lab === LABEL_SKY) tone *= 0.45;
+      let tone = Math.pow(clamp01(1 - (lum - lo) / span), 1.6) * 0.82;
+      if (lab === LABEL_SKY) tone *= 0.35;
       else if (lab === LABEL_SUN || lab === LABEL_CLOUD) tone *= 0.3;
       const wob = (detail[p]! - 0.5) * spacing * 1.5;
       let dark = 0;
@@ -1574,8 +1623,8 @@ function sketch(scene: Scene, ras: Raster, lay: Layout): Uint8Array {
         if (amount <= 0) break;
         const q = (px * dirs[k * 2]! + py * dirs[k * 2 + 1]! + wob) / spacing;
         const d = Math.abs(q - Math.floor(q) - 0.5) * spacing;
-        const half = 0.25 + amount * spacing * 0.2;
-        const c = clamp01(half - d + 0.5) * (0.45 + 0.45 * amount);
+        const half = 0.2 + amount * spacing * 0.12;
+        const c = clamp01(half - d + 0.5) * (0.4 + 0.4 * amount);
         dark = 1 - (1 - dark) * (1 - c);
       }
       const e = edge[p]!;
