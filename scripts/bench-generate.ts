@@ -1,0 +1,73 @@
+/**
+ * `npm run bench:generate [-- --runs 200]`: how long one GraphQL `generate` takes with the
+ * procedural provider, end to end (HTTP parsing, auth, render, media write, SQLite commit).
+ * It also times the provider alone and a `health` query in the same run, so the figures can be
+ * read as ratios against baselines measured on the same machine at the same moment.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../src/app.ts';
+import { parseConfig } from '../src/config.ts';
+import { createOrm } from '../src/db/orm.ts';
+import { createProceduralProvider } from '../src/generation/providers/procedural.ts';
+import { findStyle } from '../src/generation/styles.ts';
+import { createLogger } from '../src/telemetry/logger.ts';
+
+const runsArg = process.argv.indexOf('--runs');
+const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 200;
+const warmup = 20;
+const token = 'bench-bot-token-0123456789abcdef';
+const dir = mkdtempSync(join(tmpdir(), 'atelier-bench-'));
+
+const config = parseConfig({ NODE_ENV: 'production', DATA_DIR: dir, BOT_API_TOKEN: token, LOG_LEVEL: 'silent', PSEUDONYM_SECRET: 'b'.repeat(32), MEDIA_URL_SECRET: 'c'.repeat(32) });
+const orm = await createOrm(config.database);
+const { yoga } = await createApp({ config, orm, logger: createLogger({ level: 'silent' }), secrets: { pseudonymSecret: 'b'.repeat(32), mediaUrlSecret: 'c'.repeat(32) }, version: 'bench' });
+const styles = ['photo', 'anime', 'oil-painting', 'pixel-art', 'watercolor', 'cyberpunk', 'fantasy-art', 'sketch'];
+
+async function post(query: string, variables: Record<string, unknown> = {}) {
+  const response = await yoga.fetch('http://localhost/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-telegram-user-id': '123456' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: { generate?: { __typename: string } }; errors?: unknown };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body;
+}
+
+async function measure(name: string, operation: (index: number) => Promise<unknown>) {
+  for (let index = 0; index < warmup; index += 1) await operation(index);
+  const samples: number[] = [];
+  for (let index = 0; index < runs; index += 1) {
+    const started = performance.now();
+    await operation(index);
+    samples.push(performance.now() - started);
+  }
+  samples.sort((a, b) => a - b);
+  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
+  return { name, median: at(0.5), p90: at(0.9), p99: at(0.99) };
+}
+
+const generate = `mutation($input: GenerateInput!) { generate(input: $input) { __typename ... on Generation { id media { url } } } }`;
+const provider = createProceduralProvider();
+const results = [
+  await measure('health query (baseline)', () => post('{ health { ok } }')),
+  await measure('procedural render only', (index) => {
+    const style = styles[index % styles.length]!;
+    return provider.generate({ kind: 'image', prompt: `a dragon over a castle ${index}`, style, stylePrompt: findStyle(style)!.prompt });
+  }),
+  await measure('generate IMAGE via GraphQL', (index) =>
+    post(generate, { input: { kind: 'IMAGE', prompt: `a dragon over a castle ${index}`, style: styles[index % styles.length] } })),
+  await measure('generate VIDEO via GraphQL', (index) =>
+    post(generate, { input: { kind: 'VIDEO', prompt: `waves on a beach ${index}`, style: styles[index % styles.length] } })),
+];
+
+console.log(`Node ${process.version}, ${runs} runs after ${warmup} warm-up, SQLite in ${dir}`);
+console.log('operation'.padEnd(30), 'median ms'.padStart(10), 'p90 ms'.padStart(10), 'p99 ms'.padStart(10), 'x baseline'.padStart(11));
+const baseline = results[0]!.median;
+for (const result of results) {
+  console.log(result.name.padEnd(30), result.median.toFixed(2).padStart(10), result.p90.toFixed(2).padStart(10), result.p99.toFixed(2).padStart(10), (result.median / baseline).toFixed(1).padStart(11));
+}
+await orm.close();
+rmSync(dir, { recursive: true, force: true });
