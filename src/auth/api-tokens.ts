@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SqlEntityManager } from '@mikro-orm/sql';
+import { audit } from '../audit/audit.ts';
 import { ApiToken, type IApiToken } from '../db/entities/api-token.ts';
 import { uuidv7 } from '../ids.ts';
 
@@ -13,22 +14,30 @@ export function hashToken(token: string): string {
 /** Creates a token and returns its plaintext: the only time it is ever visible. */
 export async function issueApiToken(em: SqlEntityManager, name: string, scopes: readonly Scope[]): Promise<{ id: string; token: string }> {
   const token = `atl_${randomBytes(24).toString('base64url')}`;
-  const id = await registerApiToken(em, name, scopes, token);
+  const id = await registerApiToken(em, name, scopes, token, 'token.issued');
   return { id, token };
 }
 
 /** Stores the hash of a token chosen elsewhere (e.g. BOT_API_TOKEN from config); idempotent. */
-export async function registerApiToken(em: SqlEntityManager, name: string, scopes: readonly Scope[], token: string): Promise<string> {
+export async function registerApiToken(
+  em: SqlEntityManager,
+  name: string,
+  scopes: readonly Scope[],
+  token: string,
+  action: 'token.registered' | 'token.issued' = 'token.registered',
+): Promise<string> {
   const tokenHash = hashToken(token);
   const existing = await em.findOne(ApiToken, { tokenHash });
   if (existing) {
+    if (existing.scopes !== scopes.join(',')) audit(em, { actor: 'system', action, target: existing.id, details: { scopes } });
     existing.scopes = scopes.join(',');
-    existing.revokedAt = null;
     await em.flush();
     return existing.id;
   }
   const row = em.create(ApiToken, { id: uuidv7(), name, tokenHash, scopes: scopes.join(',') });
-  await em.persist(row).flush();
+  em.persist(row);
+  audit(em, { actor: 'system', action, target: row.id, details: { name, scopes } });
+  await em.flush();
   return row.id;
 }
 

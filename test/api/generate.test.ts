@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { decodePngHeader } from '../../src/media/png.ts';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { createTestApp, TEST_DRIVER, type TestApp } from '../helpers/test-app.ts';
 import { fetchMedia, GENERATE, isPng } from '../helpers/documents.ts';
 
 let app: TestApp;
@@ -75,6 +75,20 @@ describe('generate with the procedural provider', () => {
     await app.gql(GENERATE, { input: { kind: 'IMAGE', prompt: '' } }, { as });
     const { data } = await app.gql(`{ viewer { tier generationsToday usageToday { requests images } } }`, {}, { as });
     expect(data.viewer).toMatchObject({ tier: 'free', generationsToday: 1, usageToday: { requests: 1, images: 1 } });
+  });
+});
+
+describe('what the row records', () => {
+  test('styles the catalog lacks are recorded as requested styles', async () => {
+    const { data } = await app.gql(GENERATE, { input: { kind: 'IMAGE', prompt: 'a fox in the style of ukiyo-e, steampunk', style: 'watercolor' } });
+    const [row] = await app.orm.em.fork().getConnection().execute('select requested_styles, style from generations where id = ?', [data.generate.id]);
+    expect(row.style).toBe('watercolor');
+    expect(row.requested_styles.split(',')).toEqual(expect.arrayContaining(['ukiyo-e', 'steampunk']));
+  });
+
+  test.runIf(TEST_DRIVER === 'sqlite')('SQLite runs in WAL mode', async () => {
+    const [row] = await app.orm.em.fork().getConnection().execute('pragma journal_mode');
+    expect(row.journal_mode).toBe('wal');
   });
 });
 

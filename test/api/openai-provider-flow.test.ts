@@ -48,6 +48,20 @@ describe('generate through an OpenAI-compatible provider configured by env', () 
     expect(JSON.stringify(await lastRow())).not.toContain('Paris.');
   });
 
+  test('a model without a known price is recorded as cost unknown, never as 0', async () => {
+    openai.respondWith((_request, response) =>
+      json(response, 200, {
+        model: 'brand-new-model-9', choices: [{ index: 0, message: { role: 'assistant', content: 'Hi.' }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 5, completion_tokens: 1 },
+      }),
+    );
+    const { data } = await app.gql(GENERATE, { input: { kind: 'TEXT', prompt: 'hello' } });
+    expect(data.generate).toMatchObject({ __typename: 'Generation', model: 'brand-new-model-9', costUsd: null, costUnknown: true });
+    expect(await lastRow()).toMatchObject({ cost_usd: null });
+    const usage = await app.gql(`{ viewer { usageToday { texts } } }`);
+    expect(usage.data.viewer.usageToday.texts).toBeGreaterThanOrEqual(1);
+  });
+
   test('a persistent 500 becomes ProviderUnavailable after bounded retries, and a failed row', async () => {
     openai.respondWith((_request, response) => json(response, 500, { error: { message: 'boom', type: 'server_error' } }));
     const { data } = await app.gql(GENERATE, { input: { kind: 'IMAGE', prompt: 'a castle', style: 'photo' } });

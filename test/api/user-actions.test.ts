@@ -32,6 +32,11 @@ describe('what a user can do with their generations', () => {
     const restored = (await keep(false)).data.keepMedia;
     expect(restored.keep).toBe(false);
     expect(new Date(restored.expiresAt).getTime()).toBe(new Date(generation.media.expiresAt).getTime());
+    const audit = await app.orm.em.fork().getConnection().execute('select actor, action, target from audit_log where target = ? order by id', [generation.media.id]);
+    expect(audit).toEqual([
+      { actor: app.services.pseudonymize('7002'), action: 'media.kept', target: generation.media.id },
+      { actor: app.services.pseudonymize('7002'), action: 'media.unkept', target: generation.media.id },
+    ]);
   });
 
   test('feedback is stored redacted and acknowledged', async () => {

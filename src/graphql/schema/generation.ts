@@ -1,4 +1,5 @@
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import { audit } from '../../audit/audit.ts';
 import { Generation, type IGeneration } from '../../db/entities/generation.ts';
 import { MediaAsset } from '../../db/entities/media-asset.ts';
 import { InvalidPromptError, ProviderUnavailableError } from '../../generation/errors.ts';
@@ -153,6 +154,7 @@ builder.mutationField('keepMedia', (t) =>
       if (!asset || asset.deletedAt) throw new NotFoundError('Media');
       asset.keep = keep ?? true;
       asset.expiresAt = asset.keep ? null : new Date(asset.createdAt.getTime() + ctx.services.mediaRetentionHours * 3_600_000);
+      audit(ctx.em, { actor: asset.user.id, action: asset.keep ? 'media.kept' : 'media.unkept', target: asset.id });
       await ctx.em.flush();
       return asset;
     },

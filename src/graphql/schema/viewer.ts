@@ -1,3 +1,4 @@
+import { audit } from '../../audit/audit.ts';
 import { DailyUsage } from '../../db/entities/daily-usage.ts';
 import type { IUser } from '../../db/entities/user.ts';
 import { findStyle } from '../../generation/styles.ts';
@@ -98,6 +99,7 @@ builder.mutationField('setPreferences', (t) =>
       const user = await ctx.user();
       if (input.locale != null) user.locale = input.locale;
       if (input.defaultStyle != null) user.defaultStyle = input.defaultStyle;
+      audit(ctx.em, { actor: user.id, action: 'preferences.changed', details: { locale: input.locale ?? undefined, defaultStyle: input.defaultStyle ?? undefined } });
       await ctx.em.flush();
       return user;
     },
