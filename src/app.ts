@@ -11,6 +11,7 @@ import { createLocalMediaStore } from './media/local-store.ts';
 import type { MediaStore } from './media/media-store.ts';
 import { createMediaUrlSigner } from './media/signed-url.ts';
 import { createPseudonymizer } from './privacy/pseudonym.ts';
+import { createMetrics, type Metrics } from './telemetry/metrics.ts';
 import type { Secrets } from './privacy/secrets.ts';
 
 export interface AppDeps {
@@ -21,6 +22,8 @@ export interface AppDeps {
   version: string;
   providers?: ProviderSet;
   mediaStore?: MediaStore;
+  /** Null switches metrics and GraphQL spans off (benchmarks compare both); default: a fresh registry. */
+  metrics?: Metrics | null;
   now?: () => Date;
 }
 
@@ -30,6 +33,7 @@ export async function createApp(deps: AppDeps) {
   const now = deps.now ?? (() => new Date());
   const providers = deps.providers ?? createProviders(config.providers);
   const mediaStore = deps.mediaStore ?? createLocalMediaStore(config.media.dir);
+  const metrics = deps.metrics === null ? undefined : (deps.metrics ?? createMetrics({ knownModels: knownModels(providers) }));
   const services: AppServices = {
     version: deps.version,
     providers,
@@ -39,6 +43,8 @@ export async function createApp(deps: AppDeps) {
       costs: createCostTable(),
       promptMaxLength: config.limits.promptMaxLength,
       mediaRetentionHours: config.media.retentionHours,
+      metrics,
+      logger,
       now,
     }),
     signer: createMediaUrlSigner(deps.secrets.mediaUrlSecret, config.publicUrl),
@@ -46,6 +52,7 @@ export async function createApp(deps: AppDeps) {
     mediaRetentionHours: config.media.retentionHours,
     feedbackMaxLength: config.limits.feedbackMaxLength,
     pseudonymize: createPseudonymizer(deps.secrets.pseudonymSecret),
+    metrics,
     now,
   };
 
@@ -54,5 +61,10 @@ export async function createApp(deps: AppDeps) {
   if (config.adminApiToken) await registerApiToken(em, 'admin (from ADMIN_API_TOKEN)', ['admin'], config.adminApiToken);
 
   const yoga = createYogaApp({ config, orm, logger, services, mediaStore });
-  return { yoga, services, mediaStore };
+  return { yoga, services, mediaStore, metrics };
+}
+
+/** Configured model names: the only values the model label may take besides `other`. */
+export function knownModels(providers: ProviderSet): string[] {
+  return [providers.image, providers.video, providers.text].flatMap((provider) => Object.values(provider?.models ?? {}));
 }

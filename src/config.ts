@@ -47,6 +47,14 @@ export interface Config {
   };
   limits: { promptMaxLength: number; feedbackMaxLength: number };
   graphql: { graphiql: boolean; maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number };
+  telemetry: {
+    serviceName: string;
+    /** OTLP/HTTP base URL; traces are exported only when set. */
+    otlpEndpoint: string | undefined;
+    /** A second port serving only /metrics, for scrapers kept off the public API port. */
+    metricsPort: number | undefined;
+    logPretty: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -106,6 +114,10 @@ const envSchema = z.object({
   GRAPHQL_MAX_ALIASES: int(15, 1, 1000),
   GRAPHQL_MAX_TOKENS: int(1000, 50, 100_000),
   GRAPHQL_MAX_COST: int(5000, 10, 1_000_000),
+  OTEL_SERVICE_NAME: z.string().min(1).max(64).default('atelier'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  LOG_PRETTY: bool(false),
 });
 
 type Env = Record<string, string | undefined>;
@@ -176,6 +188,12 @@ export function parseConfig(env: Env): Config {
       maxAliases: e.GRAPHQL_MAX_ALIASES,
       maxTokens: e.GRAPHQL_MAX_TOKENS,
       maxCost: e.GRAPHQL_MAX_COST,
+    },
+    telemetry: {
+      serviceName: e.OTEL_SERVICE_NAME,
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+      metricsPort: e.METRICS_PORT,
+      logPretty: e.LOG_PRETTY,
     },
   };
 }

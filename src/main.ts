@@ -5,6 +5,8 @@ import { ConfigError, parseConfig } from './config.ts';
 import { createOrm } from './db/orm.ts';
 import { resolveSecrets } from './privacy/secrets.ts';
 import { createLogger } from './telemetry/logger.ts';
+import { createMetricsServer } from './telemetry/metrics-server.ts';
+import { shutdownTracing } from './telemetry/tracing.ts';
 
 // The composition root: the only module that reads the environment or the clock of the process.
 let config;
@@ -18,13 +20,17 @@ try {
   throw error;
 }
 
-const logger = createLogger({ level: config.logLevel });
+const logger = createLogger({ level: config.logLevel, pretty: config.telemetry.logPretty });
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 const secrets = resolveSecrets({ pseudonymSecret: config.pseudonymSecret, mediaUrlSecret: config.mediaUrlSecret }, config.dataDir);
 const orm = await createOrm(config.database);
-const { yoga } = await createApp({ config, orm, logger, secrets, version });
+const { yoga, metrics } = await createApp({ config, orm, logger, secrets, version });
 
 const server = createServer(yoga);
+const metricsServer = config.telemetry.metricsPort !== undefined && metrics ? createMetricsServer(metrics.registry) : undefined;
+metricsServer?.listen(config.telemetry.metricsPort, config.host, () => {
+  logger.info({ url: `http://${config.host}:${config.telemetry.metricsPort}/metrics` }, 'metrics listening');
+});
 server.listen(config.port, config.host, () => {
   logger.info({ url: `http://${config.host}:${config.port}/graphql`, database: config.database.driver, version }, 'Atelier API listening');
   if (!config.botApiToken) logger.info('no BOT_API_TOKEN set: anonymous callers can read health and styles; see README to issue a token');
@@ -37,7 +43,9 @@ async function shutdown(signal: string) {
   logger.info({ signal }, 'shutting down');
   server.close();
   server.closeIdleConnections();
+  metricsServer?.close();
   await orm.close();
+  await shutdownTracing();
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -5,6 +5,7 @@ import type { MikroORM, Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { DatabaseConfig } from '../config.ts';
+import { createDbSpanLogger } from '../telemetry/db-spans.ts';
 import { ApiToken, AuditLog, DailyUsage, Feedback, Generation, MediaAsset, User } from './entities/index.ts';
 
 export type Orm = MikroORM & { em: SqlEntityManager };
@@ -21,6 +22,7 @@ export function ormOptions(database: DatabaseConfig): Partial<Options> {
     // Each request forks its own EntityManager; touching the global one is a bug we want loud.
     allowGlobalContext: false,
     debug: false,
+    loggerFactory: () => createDbSpanLogger(database.driver),
     migrations: {
       path: folder, pathTs: folder, glob: '!(*.d).{js,ts}', emit: 'ts', snapshot: false, silent: true,
       ...(database.driver === 'postgresql' && database.schema ? { schema: database.schema } : {}),

@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { raw } from '@mikro-orm/core';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { DailyUsage } from '../db/entities/daily-usage.ts';
 import { Generation, type IGeneration } from '../db/entities/generation.ts';
 import { MediaAsset, type IMediaAsset } from '../db/entities/media-asset.ts';
 import type { IUser } from '../db/entities/user.ts';
 import { uuidv7, utcDay } from '../ids.ts';
+import type { Logger } from 'pino';
+import type { Metrics } from '../telemetry/metrics.ts';
+import { TRACER_NAME } from '../telemetry/tracing.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import { fingerprintPrompt } from '../privacy/fingerprint.ts';
 import { redactPrompt } from '../privacy/redact.ts';
@@ -31,6 +35,9 @@ export interface GenerateDeps {
   promptMaxLength: number;
   /** 0 means the media may be deleted as soon as it has been delivered. */
   mediaRetentionHours: number;
+  /** Absent when telemetry is switched off (benchmarks measure the difference). */
+  metrics?: Metrics | undefined;
+  logger?: Logger | undefined;
   now?: () => Date;
 }
 
@@ -51,10 +58,57 @@ const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': '
 
 export type GenerateService = (em: SqlEntityManager, user: IUser, input: GenerateInput) => Promise<GenerateOutcome>;
 
+/** GenAI operation names from the OpenTelemetry conventions. */
+function operationName(kind: MediaKind): string {
+  return kind === 'text' ? 'chat' : 'generate_content';
+}
+
 export function createGenerateService(deps: GenerateDeps): GenerateService {
   const now = deps.now ?? (() => new Date());
+  const tracer = trace.getTracer(TRACER_NAME);
+
+  /** Calls the provider inside a `{operation} {model}` client span with the GenAI attributes. */
+  async function callProvider(provider: Provider, request: Parameters<Provider['generate']>[0]): Promise<{ result?: ProviderResult; error?: unknown; seconds: number }> {
+    const operation = operationName(request.kind);
+    const model = provider.models[request.kind] ?? provider.name;
+    return tracer.startActiveSpan(`${operation} ${model}`, {
+      kind: SpanKind.CLIENT,
+      attributes: { 'gen_ai.operation.name': operation, 'gen_ai.provider.name': provider.name, 'gen_ai.request.model': model },
+    }, async (span) => {
+      const started = performance.now();
+      try {
+        const result = await provider.generate(request);
+        span.setAttributes({
+          'gen_ai.response.model': result.model,
+          ...(result.usage?.inputTokens != null ? { 'gen_ai.usage.input_tokens': result.usage.inputTokens } : {}),
+          ...(result.usage?.outputTokens != null ? { 'gen_ai.usage.output_tokens': result.usage.outputTokens } : {}),
+        });
+        return { result, seconds: (performance.now() - started) / 1000 };
+      } catch (error) {
+        const errorType = error instanceof ProviderError ? error.errorClass : 'internal';
+        span.setAttribute('error.type', errorType);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: errorType });
+        return { error, seconds: (performance.now() - started) / 1000 };
+      } finally {
+        span.end();
+      }
+    });
+  }
 
   return async function generate(em, user, input) {
+    const outcome = await run(em, user, input);
+    const row = outcome.generation;
+    const provider = deps.providers[input.kind];
+    deps.metrics?.observeGeneration({
+      kind: row.kind, style: row.style, theme: row.theme, status: row.status, provider: row.provider,
+      model: provider?.models[input.kind] ?? 'none', operation: operationName(input.kind),
+      durationSeconds: outcome.providerSeconds, errorType: row.errorClass,
+      inputTokens: row.inputTokens, outputTokens: row.outputTokens, costUsd: row.costUsd,
+    });
+    return outcome;
+  };
+
+  async function run(em: SqlEntityManager, user: IUser, input: GenerateInput): Promise<GenerateOutcome & { providerSeconds?: number }> {
     const startedAt = performance.now();
     const createdAt = now();
     const command = input.command && COMMANDS.has(input.command) ? input.command : 'api';
@@ -95,20 +149,23 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
       return recordFailure(em, described, 'none', 'none', error, startedAt, input.kind);
     }
 
-    let result: ProviderResult;
-    try {
-      // Providers only ever see the redacted prompt.
-      result = await provider.generate({ kind: input.kind, prompt: redacted, style: styleId, stylePrompt: style?.prompt ?? '' });
-    } catch (error) {
+    // Providers only ever see the redacted prompt.
+    const call = await callProvider(provider, { kind: input.kind, prompt: redacted, style: styleId, stylePrompt: style?.prompt ?? '' });
+    const model = provider.models[input.kind] ?? provider.name;
+    if (!call.result) {
+      const error = call.error;
       const errorClass: ErrorClass = error instanceof ProviderError ? error.errorClass : 'internal';
+      if (errorClass === 'internal') deps.logger?.error({ err: error }, 'provider failed unexpectedly');
       if (errorClass === 'content_refused') {
         const refused = new InvalidPromptError('CONTENT_REFUSED', 'The provider refused this prompt under its content policy.');
-        return recordFailure(em, described, provider.name, provider.name, refused, startedAt, input.kind, 'rejected', errorClass);
+        const outcome = await recordFailure(em, described, provider.name, model, refused, startedAt, input.kind, 'rejected', errorClass);
+        return { ...outcome, providerSeconds: call.seconds };
       }
       const retryAfter = error instanceof ProviderError ? error.retryAfterSeconds : undefined;
       const failure = new ProviderUnavailableError(errorClass, describeProviderFailure(errorClass), retryAfter);
-      return recordFailure(em, described, provider.name, provider.name, failure, startedAt, input.kind);
+      return { ...(await recordFailure(em, described, provider.name, model, failure, startedAt, input.kind)), providerSeconds: call.seconds };
     }
+    const result = call.result;
 
     const cost = deps.costs.estimate({
       provider: result.provider, model: result.model, kind: input.kind, size: result.size,
@@ -141,8 +198,8 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
       await tx.flush();
       await addUsage(tx, user.id, createdAt, input.kind, { failed: false, inputTokens: result.usage?.inputTokens ?? 0, outputTokens: result.usage?.outputTokens ?? 0, costUsd: cost.usd });
     });
-    return { ok: true, generation, media, text: result.text };
-  };
+    return { ok: true, generation, media, text: result.text, providerSeconds: call.seconds };
+  }
 }
 
 async function recordFailure(

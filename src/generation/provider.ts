@@ -52,6 +52,8 @@ export interface ProviderResult {
 export interface Provider {
   readonly name: string;
   readonly kinds: ReadonlySet<MediaKind>;
+  /** The model requested for each kind, from configuration: names spans and bounds metric labels. */
+  readonly models: Partial<Record<MediaKind, string>>;
   generate(request: ProviderRequest): Promise<ProviderResult>;
 }
 

@@ -1,7 +1,12 @@
 import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
+import TracingPlugin, { isRootField } from '@pothos/plugin-tracing';
+import { createOpenTelemetryWrapper } from '@pothos/tracing-opentelemetry';
+import { getTracer } from '../telemetry/tracing.ts';
 import type { Context } from './context.ts';
+
+const traced = createOpenTelemetryWrapper(getTracer(), { includeArgs: false, includeSource: false });
 
 /** The schema builder. Types live in schema/<domain>.ts; this file only configures. */
 export const builder = new SchemaBuilder<{
@@ -9,7 +14,12 @@ export const builder = new SchemaBuilder<{
   Scalars: { DateTime: { Input: Date; Output: Date } };
   DefaultFieldNullability: false;
 }>({
-  plugins: [ErrorsPlugin, RelayPlugin],
+  plugins: [TracingPlugin, ErrorsPlugin, RelayPlugin],
+  // A span per root field (the resolvers of interest), never with arguments: they hold prompts.
+  tracing: {
+    default: (config) => isRootField(config),
+    wrap: (resolver, options) => traced(resolver, options),
+  },
   defaultFieldNullability: false,
   errors: { directResult: true },
   relay: { clientMutationId: 'omit', cursorType: 'String', nodeQueryOptions: false, nodesQueryOptions: false },

@@ -5,6 +5,7 @@ import type { IGeneration } from '../db/entities/generation.ts';
 import type { IUser } from '../db/entities/user.ts';
 import type { GenerateService, ProviderSet } from '../generation/generate.ts';
 import type { MediaUrlSigner } from '../media/signed-url.ts';
+import type { Metrics } from '../telemetry/metrics.ts';
 
 /** Long-lived collaborators, built once by the composition root and shared by every request. */
 export interface AppServices {
@@ -17,6 +18,8 @@ export interface AppServices {
   feedbackMaxLength: number;
   /** HMAC of a Telegram user id: the only identity the API keeps. */
   pseudonymize: (telegramUserId: string) => string;
+  /** Absent when telemetry is off. */
+  metrics: Metrics | undefined;
   now: () => Date;
 }
 

@@ -3,7 +3,8 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError } from 'graphql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { authenticateToken, type Authenticated } from '../auth/api-tokens.ts';
 import type { Config } from '../config.ts';
@@ -14,6 +15,7 @@ import type { AppServices, Context } from './context.ts';
 import { EXAMPLE_QUERY } from './example-query.ts';
 import { schema } from './schema.ts';
 import { useMediaRoute } from './use-media-route.ts';
+import { activeTraceId, useOperationSpan } from './use-operation-span.ts';
 
 export interface YogaDeps {
   config: Pick<Config, 'env' | 'graphql'>;
@@ -34,12 +36,27 @@ function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }
 
+function telemetryPlugins(deps: YogaDeps): Plugin[] {
+  if (!deps.services.metrics) return [];
+  return [
+    useOperationSpan(),
+    usePrometheus({
+      registry: deps.services.metrics.registry,
+      endpoint: '/metrics',
+      skipIntrospection: true,
+      // Operation names and paths are chosen by clients and URLs carry queries: unbounded, so off.
+      labels: { operationName: false, path: false, url: false },
+    }),
+  ];
+}
+
 export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string, never>, Context> {
   const { orm, logger, services } = deps;
   const limits = deps.config.graphql;
 
   async function buildContext({ request }: { request: Request }): Promise<Context> {
     const em = orm.em.fork() as SqlEntityManager;
+    const requestLogger = logger.child({ request_id: randomUUID() });
     let auth: Authenticated | null = null;
     const header = request.headers.get('authorization');
     if (header) {
@@ -58,7 +75,7 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
     return {
       services,
       em,
-      logger,
+      logger: requestLogger,
       auth,
       actingUserId,
       answers: new WeakMap(),
@@ -94,12 +111,13 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
         if (isGraphQLError(error) && (!error.originalError || isGraphQLError(error.originalError))) return error;
         const original = isGraphQLError(error) ? error.originalError : error;
         const errorId = randomUUID();
-        logger.error({ err: original, errorId }, 'unexpected error in a GraphQL operation');
+        logger.error({ err: original, errorId, error_trace_id: activeTraceId() }, 'unexpected error in a GraphQL operation');
         const located = isGraphQLError(error) ? { nodes: error.nodes, path: error.path } : {};
         return new GraphQLError(message, { ...located, extensions: { code: 'INTERNAL_SERVER_ERROR', errorId } });
       },
     },
     plugins: [
+      ...telemetryPlugins(deps),
       EnvelopArmorPlugin({
         maxDepth: { n: limits.maxDepth },
         maxAliases: { n: limits.maxAliases },

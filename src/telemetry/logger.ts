@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 /** Paths whose values never reach a log line, whatever a caller passes in. */
@@ -19,14 +20,22 @@ export const REDACT_PATHS = [
   '*.telegramUserId',
 ];
 
-export function createLogger(options: { level: string; destination?: DestinationStream }): Logger {
+/** Adds the active span's ids to every line written inside a span, so logs and traces join up. */
+function traceMixin(): Record<string, string> {
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  return spanContext ? { trace_id: spanContext.traceId, span_id: spanContext.spanId } : {};
+}
+
+export function createLogger(options: { level: string; pretty?: boolean; destination?: DestinationStream }): Logger {
+  const destination = options.destination ?? (options.pretty ? pino.transport({ target: 'pino-pretty', options: { translateTime: 'SYS:standard' } }) : undefined);
   return pino(
     {
       level: options.level,
       base: { service: 'atelier' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      mixin: traceMixin,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     },
-    options.destination,
+    destination,
   );
 }

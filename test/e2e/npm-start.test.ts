@@ -29,7 +29,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'atelier-e2e-'));
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
-  child = spawn(process.execPath, ['src/main.ts'], {
+  child = spawn(process.execPath, ['--import', './src/telemetry/instrument.ts', 'src/main.ts'], {
     cwd: join(import.meta.dirname, '../..'),
     env: { PATH: process.env['PATH'] ?? '', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, BOT_API_TOKEN: TOKEN, PUBLIC_URL: baseUrl },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -105,6 +105,7 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
   return {
     name,
     kinds,
+    models: { ...(options.imageModel ? { image: options.imageModel } : {}), ...(options.textModel ? { text: options.textModel } : {}) },
     async generate(request: ProviderRequest): Promise<ProviderResult> {
       if (request.kind === 'image' && options.imageModel) return generateImage(request, options.imageModel);
       if (request.kind === 'text' && options.textModel) return generateText(request, options.textModel);

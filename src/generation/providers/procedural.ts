@@ -36,6 +36,7 @@ export function createProceduralProvider(options: ProceduralOptions = {}): Provi
   return {
     name: NAME,
     kinds,
+    models: { image: MODEL, video: MODEL },
     async generate(request: ProviderRequest): Promise<ProviderResult> {
       if (request.kind !== 'image' && request.kind !== 'video') {
         throw new ProviderError('invalid_input', `${NAME} renders images and videos offline; it has no ${request.kind} model`);

@@ -42,6 +42,7 @@ export function createSdWebUiProvider(options: SdWebUiOptions): Provider {
   return {
     name: NAME,
     kinds,
+    models: { image: DEFAULT_MODEL },
     async generate(request: ProviderRequest): Promise<ProviderResult> {
       if (request.kind !== 'image') throw new ProviderError('invalid_input', `${NAME} only generates images, not ${request.kind}`);
       const body = {

@@ -40,6 +40,7 @@ builder.mutationField('submitFeedback', (t) =>
       }
       const row = ctx.em.create(Feedback, { id: uuidv7(), user, generation, textRedacted: redactPrompt(checked).text, createdAt: ctx.services.now() });
       await ctx.em.persist(row).flush();
+      ctx.services.metrics?.observeFeedback('text');
       return row;
     },
   }),

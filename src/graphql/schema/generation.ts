@@ -136,6 +136,7 @@ builder.mutationField('rateGeneration', (t) =>
       if (!row) throw new NotFoundError('Generation');
       row.rating = rating;
       await ctx.em.flush();
+      ctx.services.metrics?.observeFeedback(rating === 1 ? 'rating_up' : 'rating_down');
       return row;
     },
   }),

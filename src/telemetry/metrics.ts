@@ -1,0 +1,108 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { STYLES } from '../generation/styles.ts';
+import { THEMES } from '../generation/themes.ts';
+
+/** Bucket boundaries from the OpenTelemetry GenAI semantic conventions. */
+export const GEN_AI_DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+export const GEN_AI_TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
+
+const KINDS = new Set(['image', 'video', 'text']);
+const STATUSES = new Set(['succeeded', 'failed', 'rejected', 'rate_limited']);
+const STYLE_IDS = new Set([...STYLES.map((style) => style.id), 'none']);
+const THEME_IDS = new Set<string>(THEMES);
+const PROVIDERS = new Set(['procedural', 'openai', 'sdwebui', 'none']);
+const ERROR_TYPES = new Set([
+  'invalid_input', 'provider_unavailable', 'provider_timeout', 'provider_rate_limited',
+  'provider_error', 'content_refused', 'malformed_response', 'internal',
+]);
+const FEEDBACK_KINDS = new Set(['rating_up', 'rating_down', 'text']);
+
+/** Every label value comes from a fixed set; anything else is `other`, so series stay bounded. */
+export function bounded(value: string | null | undefined, allowed: ReadonlySet<string>): string {
+  return value != null && allowed.has(value) ? value : 'other';
+}
+
+export interface GenerationObservation {
+  kind: string;
+  style: string;
+  theme: string;
+  status: string;
+  provider: string;
+  /** The request model, from configuration: a bounded set per deployment. */
+  model: string;
+  operation: string;
+  durationSeconds?: number | undefined;
+  errorType?: string | null | undefined;
+  inputTokens?: number | null | undefined;
+  outputTokens?: number | null | undefined;
+  costUsd?: number | null | undefined;
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** One registry for the whole process: served at /metrics, with Node's default metrics. */
+export function createMetrics(options: { registry?: Registry; knownModels?: Iterable<string>; defaultMetrics?: boolean } = {}) {
+  const registry = options.registry ?? new Registry();
+  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  const models = new Set(options.knownModels ?? []);
+
+  const operationDuration = new Histogram({
+    name: 'gen_ai_client_operation_duration_seconds',
+    help: 'GenAI operation duration (OpenTelemetry GenAI semantic conventions).',
+    labelNames: ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model', 'error_type'],
+    buckets: GEN_AI_DURATION_BUCKETS,
+    registers: [registry],
+  });
+  const tokenUsage = new Histogram({
+    name: 'gen_ai_client_token_usage',
+    help: 'Tokens used per GenAI operation (OpenTelemetry GenAI semantic conventions).',
+    labelNames: ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_token_type'],
+    buckets: GEN_AI_TOKEN_BUCKETS,
+    registers: [registry],
+  });
+  const generations = new Counter({
+    name: 'atelier_generations_total',
+    help: 'Generation requests by kind, style, theme and outcome.',
+    labelNames: ['kind', 'style', 'theme', 'status'],
+    registers: [registry],
+  });
+  const cost = new Counter({
+    name: 'atelier_generation_cost_usd_total',
+    help: 'Estimated provider cost in US dollars (generations with an unknown price are not included).',
+    labelNames: ['kind', 'provider'],
+    registers: [registry],
+  });
+  const costUnknown = new Counter({
+    name: 'atelier_generation_cost_unknown_total',
+    help: 'Successful generations whose price is unknown.',
+    labelNames: ['kind', 'provider'],
+    registers: [registry],
+  });
+  const feedback = new Counter({
+    name: 'atelier_feedback_total',
+    help: 'Ratings and feedback messages received.',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
+
+  return {
+    registry,
+    observeGeneration(observation: GenerationObservation) {
+      const kind = bounded(observation.kind, KINDS);
+      const provider = bounded(observation.provider, PROVIDERS);
+      generations.inc({ kind, style: bounded(observation.style, STYLE_IDS), theme: bounded(observation.theme, THEME_IDS), status: bounded(observation.status, STATUSES) });
+      if (provider === 'none' || observation.durationSeconds === undefined) return;
+      const common = { gen_ai_operation_name: observation.operation, gen_ai_provider_name: provider, gen_ai_request_model: bounded(observation.model, models) };
+      operationDuration.observe({ ...common, error_type: observation.errorType ? bounded(observation.errorType, ERROR_TYPES) : '' }, observation.durationSeconds);
+      if (observation.inputTokens != null) tokenUsage.observe({ ...common, gen_ai_token_type: 'input' }, observation.inputTokens);
+      if (observation.outputTokens != null) tokenUsage.observe({ ...common, gen_ai_token_type: 'output' }, observation.outputTokens);
+      if (observation.status === 'succeeded') {
+        if (observation.costUsd == null) costUnknown.inc({ kind, provider });
+        else cost.inc({ kind, provider }, observation.costUsd);
+      }
+    },
+    observeFeedback(kind: 'rating_up' | 'rating_down' | 'text') {
+      feedback.inc({ kind: bounded(kind, FEEDBACK_KINDS) });
+    },
+  };
+}
