@@ -1,7 +1,8 @@
 /**
- * Writes a migration for each driver from the difference between the entities and a fresh
- * database of that driver: `npm run migration:create -- <name>`. PostgreSQL must be reachable
- * at DATABASE_URL_PG (default postgres://postgres@127.0.0.1:5432/test).
+ * Writes a migration for each driver from the difference between the entities and the schema the
+ * existing migrations build: `npm run migration:create -- <name>`. PostgreSQL must be reachable at
+ * DATABASE_URL_PG (default postgres://postgres@127.0.0.1:5432/test); a scratch database is created
+ * there and dropped again, so the generated SQL is never qualified with a schema.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,7 @@ import { createOrm } from '../src/db/orm.ts';
 
 const name = process.argv[2];
 const pgUrl = process.env['DATABASE_URL_PG'] ?? 'postgres://postgres@127.0.0.1:5432/test';
-const scratchSchema = `atelier_migration_${Date.now()}`;
+const scratchDatabase = `atelier_migration_${Date.now()}`;
 
 const sqlite = await createOrm({ driver: 'sqlite', path: join(mkdtempSync(join(tmpdir(), 'atelier-')), 'scratch.sqlite') });
 const sqliteResult = await sqlite.migrator.create(undefined, false, false, name);
@@ -18,10 +19,15 @@ console.log('sqlite:', sqliteResult.fileName || '(no changes)');
 await sqlite.close();
 
 const pgBase = await createOrm({ driver: 'postgresql', url: pgUrl }, { migrate: false });
-await pgBase.em.getConnection().execute(`create schema "${scratchSchema}"`);
-await pgBase.close();
-const pg = await createOrm({ driver: 'postgresql', url: pgUrl, schema: scratchSchema });
-const pgResult = await pg.migrator.create(undefined, false, false, name);
-console.log('postgresql:', pgResult.fileName || '(no changes)');
-await pg.em.getConnection().execute(`drop schema "${scratchSchema}" cascade`);
-await pg.close();
+await pgBase.em.getConnection().execute(`create database "${scratchDatabase}"`);
+try {
+  const scratchUrl = new URL(pgUrl);
+  scratchUrl.pathname = `/${scratchDatabase}`;
+  const pg = await createOrm({ driver: 'postgresql', url: scratchUrl.href });
+  const pgResult = await pg.migrator.create(undefined, false, false, name);
+  console.log('postgresql:', pgResult.fileName || '(no changes)');
+  await pg.close();
+} finally {
+  await pgBase.em.getConnection().execute(`drop database if exists "${scratchDatabase}"`);
+  await pgBase.close();
+}

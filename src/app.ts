@@ -12,7 +12,7 @@ import type { MediaStore } from './media/media-store.ts';
 import { createMediaUrlSigner } from './media/signed-url.ts';
 import { createPseudonymizer } from './privacy/pseudonym.ts';
 import { createMetrics, type Metrics } from './telemetry/metrics.ts';
-import type { Secrets } from './privacy/secrets.ts';
+import { deriveKey, type Secrets } from './privacy/secrets.ts';
 
 export interface AppDeps {
   config: Config;
@@ -43,6 +43,7 @@ export async function createApp(deps: AppDeps) {
       costs: createCostTable(),
       promptMaxLength: config.limits.promptMaxLength,
       mediaRetentionHours: config.media.retentionHours,
+      fingerprintKey: deriveKey(deps.secrets.pseudonymSecret, 'prompt-fingerprint/v1'),
       metrics,
       logger,
       now,

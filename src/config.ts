@@ -122,46 +122,53 @@ const envSchema = z.object({
 
 type Env = Record<string, string | undefined>;
 
-function parseDatabase(url: string | undefined, schema: string | undefined, dataDir: string, problems: string[]): DatabaseConfig {
+/** Called once the URL has passed crossFieldProblems, so it is one of the accepted forms. */
+function parseDatabase(url: string | undefined, schema: string | undefined, dataDir: string): DatabaseConfig {
   if (url === undefined) return { driver: 'sqlite', path: `${dataDir}/atelier.sqlite` };
   if (/^postgres(ql)?:\/\//.test(url)) return { driver: 'postgresql', url, schema };
-  const sqlite = /^(sqlite|file):(.+)$/.exec(url);
-  if (sqlite?.[2]) return { driver: 'sqlite', path: sqlite[2].replace(/^\/\/(?=\/)/, '') };
-  problems.push('DATABASE_URL: must be postgres://…, postgresql://…, sqlite:<path> or file:<path>');
-  return { driver: 'sqlite', path: '' };
+  return { driver: 'sqlite', path: url.replace(/^(sqlite|file):/, '').replace(/^\/\/(?=\/)/, '') };
+}
+
+/** Rules across variables, checked on the raw strings so they are reported even beside type errors. */
+function crossFieldProblems(env: Env): string[] {
+  const value = (name: string) => (env[name]?.trim() ? env[name]!.trim() : undefined);
+  const problems: string[] = [];
+  if (value('NODE_ENV') === 'production') {
+    if (!value('PSEUDONYM_SECRET')) problems.push('PSEUDONYM_SECRET: required in production');
+    if (!value('MEDIA_URL_SECRET')) problems.push('MEDIA_URL_SECRET: required in production');
+  }
+  if (value('IMAGE_PROVIDER') === 'sdwebui' && !value('SDWEBUI_URL')) problems.push('SDWEBUI_URL: required when IMAGE_PROVIDER=sdwebui');
+  const usesOpenAi = value('IMAGE_PROVIDER') === 'openai' || value('TEXT_PROVIDER') === 'openai';
+  const openAiHost = URL.parse(value('OPENAI_BASE_URL') ?? 'https://api.openai.com/v1')?.hostname;
+  if (usesOpenAi && openAiHost === 'api.openai.com' && !value('OPENAI_API_KEY')) problems.push('OPENAI_API_KEY: required when using api.openai.com');
+  if (value('BOT_API_TOKEN') && value('BOT_API_TOKEN') === value('ADMIN_API_TOKEN')) problems.push('ADMIN_API_TOKEN: must differ from BOT_API_TOKEN');
+  const databaseUrl = value('DATABASE_URL');
+  const postgres = databaseUrl !== undefined && /^postgres(ql)?:\/\//.test(databaseUrl);
+  if (databaseUrl !== undefined && !postgres && !/^(sqlite|file):.+$/.test(databaseUrl)) {
+    problems.push('DATABASE_URL: must be postgres://…, postgresql://…, sqlite:<path> or file:<path>');
+  }
+  if (value('DATABASE_SCHEMA') && !postgres) problems.push('DATABASE_SCHEMA: only applies to PostgreSQL');
+  return problems;
 }
 
 export function parseConfig(env: Env): Config {
   const parsed = envSchema.safeParse(env);
-  const problems: string[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      problems.push(`${issue.path.join('.') || '(environment)'}: ${issue.message}`);
-    }
-    throw new ConfigError(problems);
-  }
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+  problems.push(...crossFieldProblems(env));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
-  const database = parseDatabase(e.DATABASE_URL, e.DATABASE_SCHEMA, e.DATA_DIR, problems);
-  if (e.DATABASE_SCHEMA && database.driver !== 'postgresql') problems.push('DATABASE_SCHEMA: only applies to PostgreSQL');
-  const production = e.NODE_ENV === 'production';
-  if (production && !e.PSEUDONYM_SECRET) problems.push('PSEUDONYM_SECRET: required in production');
-  if (production && !e.MEDIA_URL_SECRET) problems.push('MEDIA_URL_SECRET: required in production');
+  const database = parseDatabase(e.DATABASE_URL, e.DATABASE_SCHEMA, e.DATA_DIR);
 
   let image: ImageProviderConfig = { kind: 'procedural' };
   if (e.IMAGE_PROVIDER === 'openai') {
     image = { kind: 'openai', baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.OPENAI_IMAGE_MODEL, size: e.OPENAI_IMAGE_SIZE };
   } else if (e.IMAGE_PROVIDER === 'sdwebui') {
-    if (!e.SDWEBUI_URL) problems.push('SDWEBUI_URL: required when IMAGE_PROVIDER=sdwebui');
     image = { kind: 'sdwebui', baseUrl: e.SDWEBUI_URL ?? '', steps: e.SDWEBUI_STEPS };
   }
   const text: TextProviderConfig =
     e.TEXT_PROVIDER === 'openai'
       ? { kind: 'openai', baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.OPENAI_TEXT_MODEL }
       : { kind: 'none' };
-  const usesOpenAiCloud = (image.kind === 'openai' || text.kind === 'openai') && new URL(e.OPENAI_BASE_URL).hostname === 'api.openai.com';
-  if (usesOpenAiCloud && !e.OPENAI_API_KEY) problems.push('OPENAI_API_KEY: required when using api.openai.com');
-
-  if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: e.NODE_ENV,
     host: e.HOST,

@@ -41,9 +41,11 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down');
-  server.close();
+  // Requests in flight finish (and commit) before the database closes; stragglers get 10 s.
+  const drained = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   metricsServer?.close();
+  await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
   await orm.close();
   await shutdownTracing();
   process.exit(0);

@@ -44,6 +44,13 @@ describe('parseConfig', () => {
     ]));
   });
 
+  test('type errors and cross-field rules are reported in the same breath', () => {
+    const found = problems({ NODE_ENV: 'production', PORT: 'x', BOT_API_TOKEN: 'same-token-for-both-0123456789', ADMIN_API_TOKEN: 'same-token-for-both-0123456789' });
+    expect(found).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^PORT:/), expect.stringMatching(/^PSEUDONYM_SECRET: required/), expect.stringMatching(/^ADMIN_API_TOKEN: must differ/),
+    ]));
+  });
+
   test('secrets are never echoed in errors', () => {
     const secret = 'short-secret-value';
     const error = (() => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { fingerprintPrompt, normalizePrompt } from '../src/privacy/fingerprint.ts';
 
@@ -31,12 +31,15 @@ describe('normalizePrompt', () => {
   });
 });
 
+const KEY = 'test-fingerprint-key';
+const fingerprint = (text: string) => fingerprintPrompt(text, KEY);
+
 describe('fingerprintPrompt', () => {
-  test('is the first 32 hex chars of sha256 over the normalized prompt', () => {
-    expect(fingerprintPrompt('abc')).toBe('ba7816bf8f01cfea414140de5dae2223');
-    expect(fingerprintPrompt('')).toBe('e3b0c44298fc1c149afbf4c8996fb924');
-    const expected = createHash('sha256').update('a cat in a hat').digest('hex').slice(0, 32);
-    expect(fingerprintPrompt('A cat, in a hat!')).toBe(expected);
+  test('is the first 32 hex chars of HMAC-SHA256 over the normalized prompt, and depends on the key', () => {
+    const expected = createHmac('sha256', KEY).update('a cat in a hat').digest('hex').slice(0, 32);
+    expect(fingerprint('A cat, in a hat!')).toBe(expected);
+    expect(fingerprintPrompt('A cat, in a hat!', 'another-key')).not.toBe(expected);
+    expect(() => fingerprintPrompt('a cat', '')).toThrow();
   });
 
   test.each([
@@ -44,7 +47,7 @@ describe('fingerprintPrompt', () => {
     ['Дракон над замком'],
     ['گربه در باغ'],
   ])('is 32 lowercase hex chars: %s', (input) => {
-    expect(fingerprintPrompt(input)).toMatch(/^[0-9a-f]{32}$/);
+    expect(fingerprint(input)).toMatch(/^[0-9a-f]{32}$/);
   });
 
   test.each([
@@ -57,7 +60,7 @@ describe('fingerprintPrompt', () => {
     [['sci-fi city', 'Sci Fi City', 'sci/fi city']],
     [['call [phone]', 'call phone']],
   ])('same fingerprint for %j', (variants) => {
-    const fingerprints = new Set(variants.map(fingerprintPrompt));
+    const fingerprints = new Set(variants.map(fingerprint));
     expect(fingerprints.size).toBe(1);
   });
 
@@ -71,6 +74,6 @@ describe('fingerprintPrompt', () => {
     ['scifi city', 'sci fi city'],
     ['3 cats', '4 cats'],
   ])('different fingerprints for %j and %j', (a, b) => {
-    expect(fingerprintPrompt(a)).not.toBe(fingerprintPrompt(b));
+    expect(fingerprint(a)).not.toBe(fingerprint(b));
   });
 });

@@ -5,7 +5,7 @@ import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { DailyUsage } from '../db/entities/daily-usage.ts';
 import { Generation, type IGeneration } from '../db/entities/generation.ts';
 import { MediaAsset, type IMediaAsset } from '../db/entities/media-asset.ts';
-import type { IUser } from '../db/entities/user.ts';
+import { User, type IUser } from '../db/entities/user.ts';
 import { uuidv7, utcDay } from '../ids.ts';
 import type { Logger } from 'pino';
 import type { Metrics } from '../telemetry/metrics.ts';
@@ -35,6 +35,8 @@ export interface GenerateDeps {
   promptMaxLength: number;
   /** 0 means the media may be deleted as soon as it has been delivered. */
   mediaRetentionHours: number;
+  /** Keys prompt fingerprints (see privacy/fingerprint.ts). */
+  fingerprintKey: string;
   /** Absent when telemetry is switched off (benchmarks measure the difference). */
   metrics?: Metrics | undefined;
   logger?: Logger | undefined;
@@ -127,7 +129,7 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
       const row = em.create(Generation, {
         ...base, provider: 'none', model: 'none', style: findStyle(styleId) ? styleId : 'other', theme: 'other',
         status: 'rejected', errorClass: 'invalid_input', latencyMs: elapsed(startedAt), costUnknown: false,
-        promptFingerprint: fingerprintPrompt(redactPrompt(input.prompt.slice(0, deps.promptMaxLength)).text),
+        promptFingerprint: fingerprintPrompt(redactPrompt(input.prompt.slice(0, deps.promptMaxLength)).text, deps.fingerprintKey),
         promptLength: [...input.prompt].length,
       });
       await em.persist(row).flush();
@@ -136,10 +138,10 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
 
     const redacted = redactPrompt(prompt).text;
     const style = findStyle(styleId);
-    const requested = detectRequestedStyles(prompt);
+    const requested = detectRequestedStyles(prompt, { knownOnly: true });
     const described = {
       ...base, style: styleId, theme: classifyTheme(redacted), promptRedacted: redacted,
-      promptFingerprint: fingerprintPrompt(redacted), promptLength: [...prompt].length,
+      promptFingerprint: fingerprintPrompt(redacted, deps.fingerprintKey), promptLength: [...prompt].length,
       requestedStyles: requested.length > 0 ? requested.join(',') : null,
     };
 
@@ -158,7 +160,9 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
       if (errorClass === 'internal') deps.logger?.error({ err: error }, 'provider failed unexpectedly');
       if (errorClass === 'content_refused') {
         const refused = new InvalidPromptError('CONTENT_REFUSED', 'The provider refused this prompt under its content policy.');
-        const outcome = await recordFailure(em, described, provider.name, model, refused, startedAt, input.kind, 'rejected', errorClass);
+        // Rejected rows keep no text, like every other rejection.
+        const withoutText = { ...described, promptRedacted: null, requestedStyles: null };
+        const outcome = await recordFailure(em, withoutText, provider.name, model, refused, startedAt, input.kind, 'rejected', errorClass);
         return { ...outcome, providerSeconds: call.seconds };
       }
       const retryAfter = error instanceof ProviderError ? error.retryAfterSeconds : undefined;
@@ -172,33 +176,42 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
       inputTokens: result.usage?.inputTokens, outputTokens: result.usage?.outputTokens,
     });
 
-    let media: IMediaAsset | null = null;
-    if (result.media) {
-      const assetId = uuidv7(createdAt.getTime());
-      const extension = EXTENSIONS[result.media.mimeType] ?? 'bin';
-      const storageKey = `${utcDay(createdAt).replaceAll('-', '/')}/${assetId}.${extension}`;
-      // Bytes first, row second: a crash in between leaves an orphan file for retention, never a row without bytes.
-      await deps.mediaStore.put(storageKey, result.media.bytes, result.media.mimeType);
-      media = em.create(MediaAsset, {
-        id: assetId, user, storageKey, mimeType: result.media.mimeType, sizeBytes: result.media.bytes.byteLength,
-        sha256: createHash('sha256').update(result.media.bytes).digest('hex'),
-        width: result.media.width ?? null, height: result.media.height ?? null, keep: false,
-        expiresAt: new Date(createdAt.getTime() + deps.mediaRetentionHours * 3_600_000), createdAt,
+    let storageKey: string | undefined;
+    try {
+      let media: IMediaAsset | null = null;
+      if (result.media) {
+        const assetId = uuidv7(createdAt.getTime());
+        const extension = EXTENSIONS[result.media.mimeType] ?? 'bin';
+        storageKey = `${utcDay(createdAt).replaceAll('-', '/')}/${assetId}.${extension}`;
+        // Bytes first, row second: a crash in between leaves an orphan file for retention, never a row without bytes.
+        await deps.mediaStore.put(storageKey, result.media.bytes, result.media.mimeType);
+        media = em.create(MediaAsset, {
+          id: assetId, user, storageKey, mimeType: result.media.mimeType, sizeBytes: result.media.bytes.byteLength,
+          sha256: createHash('sha256').update(result.media.bytes).digest('hex'),
+          width: result.media.width ?? null, height: result.media.height ?? null, keep: false,
+          expiresAt: new Date(createdAt.getTime() + deps.mediaRetentionHours * 3_600_000), createdAt,
+        }, { persist: false });
+      }
+      const generation = em.create(Generation, {
+        ...described, provider: result.provider, model: result.model.slice(0, 64), status: 'succeeded',
+        latencyMs: elapsed(startedAt), inputTokens: result.usage?.inputTokens ?? null, outputTokens: result.usage?.outputTokens ?? null,
+        costUsd: cost.usd, costUnknown: cost.usd === null, media,
+      }, { persist: false });
+      await em.transactional(async (tx) => {
+        if (media) tx.persist(media);
+        tx.persist(generation);
+        await tx.flush();
+        await addUsage(tx, user.id, createdAt, input.kind, { failed: false, inputTokens: result.usage?.inputTokens ?? 0, outputTokens: result.usage?.outputTokens ?? 0, costUsd: cost.usd });
       });
+      return { ok: true, generation, media, text: result.text, providerSeconds: call.seconds };
+    } catch (error) {
+      // The result could not be kept: say so in a row of its own, and leave no file without a row.
+      deps.logger?.error({ err: error }, 'storing a generation failed');
+      if (storageKey) await deps.mediaStore.delete(storageKey).catch(() => undefined);
+      const failure = new ProviderUnavailableError('internal', 'The result could not be stored. Please try again.');
+      const outcome = await recordFailure(em.fork(), { ...described, id: uuidv7(createdAt.getTime()) }, result.provider, model, failure, startedAt, input.kind);
+      return { ...outcome, providerSeconds: call.seconds };
     }
-
-    const generation = em.create(Generation, {
-      ...described, provider: result.provider, model: result.model.slice(0, 64), status: 'succeeded',
-      latencyMs: elapsed(startedAt), inputTokens: result.usage?.inputTokens ?? null, outputTokens: result.usage?.outputTokens ?? null,
-      costUsd: cost.usd, costUnknown: cost.usd === null, media,
-    });
-    await em.transactional(async (tx) => {
-      if (media) tx.persist(media);
-      tx.persist(generation);
-      await tx.flush();
-      await addUsage(tx, user.id, createdAt, input.kind, { failed: false, inputTokens: result.usage?.inputTokens ?? 0, outputTokens: result.usage?.outputTokens ?? 0, costUsd: cost.usd });
-    });
-    return { ok: true, generation, media, text: result.text, providerSeconds: call.seconds };
   }
 }
 
@@ -214,8 +227,9 @@ async function recordFailure(
   errorClass: ErrorClass = error instanceof ProviderUnavailableError ? error.errorClass : 'invalid_input',
 ): Promise<GenerateOutcome> {
   const row = em.create(Generation, {
-    ...(described as object), provider, model, status, errorClass, latencyMs: elapsed(startedAt), costUnknown: false,
-  } as never) as IGeneration;
+    ...(described as object), user: em.getReference(User, described.user.id), provider, model, status, errorClass,
+    latencyMs: elapsed(startedAt), costUnknown: false,
+  } as never, { persist: false }) as IGeneration;
   await em.transactional(async (tx) => {
     tx.persist(row);
     await tx.flush();

@@ -132,14 +132,16 @@ function genericNames(tokens: readonly string[]): { start: number; words: string
 }
 
 /**
- * Up to three slugs, in prompt order: known style names found anywhere, then names after lead-ins.
- * A name that is, or contains, a catalog style (id, label or alias) is dropped: the user can pick that one.
+ * Up to three slugs, in prompt order: known style names found anywhere, then (unless
+ * `knownOnly`) names after lead-ins. A name that is, or contains, a catalog style (id, label or
+ * alias) is dropped: the user can pick that one. Free-form names can be personal ("in the style
+ * of <a friend's name>"), so rows that are kept indefinitely store known names only.
  */
-export function detectRequestedStyles(prompt: string): string[] {
+export function detectRequestedStyles(prompt: string, options: { knownOnly?: boolean } = {}): string[] {
   const tokens = tokensWithBoundaries(redactPrompt(prompt).text);
   const found: Found[] = matchKnown(tokens).map(({ start, value }) => ({ start, slug: value }));
 
-  for (const { start, words } of genericNames(tokens)) {
+  for (const { start, words } of options.knownOnly ? [] : genericNames(tokens)) {
     // Known names are already in `found`; catalog names are not requests for something new.
     if (matchKnown(words).length > 0 || matchCatalog(words).length > 0) continue;
     found.push({ start, slug: slugify(words) });

@@ -6,7 +6,11 @@ import { createOpenTelemetryWrapper } from '@pothos/tracing-opentelemetry';
 import { getTracer } from '../telemetry/tracing.ts';
 import type { Context } from './context.ts';
 
-const traced = createOpenTelemetryWrapper(getTracer(), { includeArgs: false, includeSource: false });
+const traced = createOpenTelemetryWrapper(getTracer(), {
+  includeArgs: false,
+  includeSource: false,
+  onSpan: (span, _options, _parent, _args, _context, info) => span.updateName(`${info.parentType.name}.${info.fieldName}`),
+});
 
 /** The schema builder. Types live in schema/<domain>.ts; this file only configures. */
 export const builder = new SchemaBuilder<{

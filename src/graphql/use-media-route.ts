@@ -1,6 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import type { MikroORM } from '@mikro-orm/core';
 import { MediaAsset } from '../db/entities/media-asset.ts';
+import { isExpired } from '../media/expiry.ts';
 import { UUID_PATTERN } from '../ids.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import type { MediaUrlSigner } from '../media/signed-url.ts';
@@ -9,6 +10,8 @@ export interface MediaRouteOptions {
   orm: MikroORM;
   store: MediaStore;
   signer: MediaUrlSigner;
+  /** With 0 ("delete right after delivery") an expired file still serves until retention removes it. */
+  retentionHours: number;
   now: () => Date;
 }
 
@@ -28,7 +31,8 @@ export function useMediaRoute(options: MediaRouteOptions): Plugin {
         return reply(403, 'this link is invalid or has expired');
       }
       const asset = await options.orm.em.fork().findOne(MediaAsset, { id });
-      const bytes = asset && !asset.deletedAt ? await options.store.get(asset.storageKey) : null;
+      const expired = asset != null && isExpired(asset, options.retentionHours, options.now());
+      const bytes = asset && !asset.deletedAt && !expired ? await options.store.get(asset.storageKey) : null;
       if (!asset || !bytes) return reply(410, 'this file has been deleted');
       endResponse(
         new fetchAPI.Response(request.method === 'HEAD' ? null : (bytes as Uint8Array<ArrayBuffer>), {

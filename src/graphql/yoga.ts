@@ -10,6 +10,7 @@ import { authenticateToken, type Authenticated } from '../auth/api-tokens.ts';
 import type { Config } from '../config.ts';
 import type { IUser } from '../db/entities/user.ts';
 import type { MediaStore } from '../media/media-store.ts';
+import { safeText } from '../telemetry/logger.ts';
 import { ensureUser } from '../users/users.ts';
 import type { AppServices, Context } from './context.ts';
 import { EXAMPLE_QUERY } from './example-query.ts';
@@ -26,6 +27,18 @@ export interface YogaDeps {
 }
 
 const TELEGRAM_ID = /^[1-9]\d{0,19}$/;
+
+/**
+ * What yoga logs, minus the documents: a GraphQL error printed as a string quotes the lines of
+ * the query around it, and a query can carry a prompt inline. Errors keep their name and code.
+ */
+function describeLogArgs(args: unknown[]): string[] {
+  return args.map((arg) => {
+    if (isGraphQLError(arg)) return `GraphQLError ${String(arg.extensions?.['code'] ?? '')} at ${arg.path?.join('.') ?? '(document)'}`.trim();
+    if (arg instanceof Error) return arg.name;
+    return safeText(String(arg));
+  });
+}
 
 /** By name, not instanceof: CommonJS plugins load their own copy of graphql's classes. */
 function isGraphQLError(error: unknown): error is GraphQLError {
@@ -100,10 +113,10 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
     landingPage: false,
     graphiql: limits.graphiql ? { title: 'Atelier', defaultQuery: EXAMPLE_QUERY } : false,
     logging: {
-      debug: (...args) => logger.debug({ yoga: args.map(String) }),
-      info: (...args) => logger.info({ yoga: args.map(String) }),
-      warn: (...args) => logger.warn({ yoga: args.map(String) }),
-      error: (...args) => logger.error({ yoga: args.map(String) }),
+      debug: (...args) => logger.debug({ yoga: describeLogArgs(args) }),
+      info: (...args) => logger.info({ yoga: describeLogArgs(args) }),
+      warn: (...args) => logger.warn({ yoga: describeLogArgs(args) }),
+      error: (...args) => logger.error({ yoga: describeLogArgs(args) }),
     },
     maskedErrors: {
       maskError(error, message) {
@@ -126,7 +139,7 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
         maxDirectives: { n: 20 },
         blockFieldSuggestion: { enabled: deps.config.env === 'production' },
       }),
-      useMediaRoute({ orm, store: deps.mediaStore, signer: services.signer, now: services.now }),
+      useMediaRoute({ orm, store: deps.mediaStore, signer: services.signer, retentionHours: services.mediaRetentionHours, now: services.now }),
     ],
   });
 }

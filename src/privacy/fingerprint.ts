@@ -3,7 +3,7 @@
  * keyboard layout variants (Arabic vs Persian letters) must land in one bucket for analytics.
  * Input is already redacted, so a fingerprint never encodes contact details.
  */
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 /** Arabic-keyboard letters folded to the Persian ones Persian speakers mean; teh marbuta and heh variants to heh. */
 const LETTER_FOLDS: Readonly<Record<string, string>> = {
@@ -43,7 +43,12 @@ export function normalizePrompt(redacted: string): string {
     .trim();
 }
 
-/** 128 bits of sha256 over the normalized prompt: collision-free in practice, and fits a varchar(32) column. */
-export function fingerprintPrompt(redacted: string): string {
-  return createHash('sha256').update(normalizePrompt(redacted)).digest('hex').slice(0, 32);
+/**
+ * 128 bits of HMAC-SHA256 over the normalized prompt: collision-free in practice, and fits a
+ * varchar(32) column. Keyed, because fingerprints outlive the 24 h prompt text: with a plain hash
+ * anyone holding a dump could confirm a guessed prompt.
+ */
+export function fingerprintPrompt(redacted: string, key: string): string {
+  if (key.length === 0) throw new Error('fingerprint key must not be empty');
+  return createHmac('sha256', key).update(normalizePrompt(redacted)).digest('hex').slice(0, 32);
 }

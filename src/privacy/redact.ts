@@ -165,7 +165,8 @@ export function redactPrompt(text: string): Redaction {
     });
 
   // Order matters: whole links first (they may contain @ and digits), then emails before handles, then digits.
-  let out = normalizeWhitespace(text);
+  // NFKC first, so full-width and other compatibility forms (＠, ．, ５) cannot slip past the patterns.
+  let out = normalizeWhitespace(text.normalize('NFKC'));
   out = replaceLinks(out, SCHEME_URL);
   out = replaceLinks(out, WWW_URL);
   out = replaceAll(out, EMAIL, '[email]');

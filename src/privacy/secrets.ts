@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -21,10 +21,19 @@ export function resolveSecrets(given: Partial<Secrets>, dataDir: string): Secret
     pseudonymSecret: given.pseudonymSecret ?? stored.pseudonymSecret ?? randomBytes(32).toString('hex'),
     mediaUrlSecret: given.mediaUrlSecret ?? stored.mediaUrlSecret ?? randomBytes(32).toString('hex'),
   };
-  if (stored.pseudonymSecret !== secrets.pseudonymSecret || stored.mediaUrlSecret !== secrets.mediaUrlSecret) {
+  // Only generated values are written: a secret that came from the environment never lands on disk.
+  const toStore: Partial<Secrets> = { ...stored };
+  if (!given.pseudonymSecret) toStore.pseudonymSecret = secrets.pseudonymSecret;
+  if (!given.mediaUrlSecret) toStore.mediaUrlSecret = secrets.mediaUrlSecret;
+  if (toStore.pseudonymSecret !== stored.pseudonymSecret || toStore.mediaUrlSecret !== stored.mediaUrlSecret) {
     mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, `${JSON.stringify({ pseudonymSecret: stored.pseudonymSecret ?? secrets.pseudonymSecret, mediaUrlSecret: stored.mediaUrlSecret ?? secrets.mediaUrlSecret }, null, 2)}\n`, { mode: 0o600 });
+    writeFileSync(file, `${JSON.stringify(toStore, null, 2)}\n`, { mode: 0o600 });
     chmodSync(file, 0o600);
   }
   return secrets;
+}
+
+/** A sub-key for one purpose, so one configured secret never keys two different things directly. */
+export function deriveKey(secret: string, purpose: string): string {
+  return createHmac('sha256', secret).update(`atelier/${purpose}`).digest('hex');
 }

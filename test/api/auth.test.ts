@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { issueApiToken } from '../../src/auth/api-tokens.ts';
+import { ApiToken } from '../../src/db/entities/api-token.ts';
 import { ADMIN_TOKEN, createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { GENERATE } from '../helpers/documents.ts';
 
@@ -58,7 +59,7 @@ describe('who may call', () => {
     const em = app.orm.em.fork();
     const { id, token } = await issueApiToken(em, 'short-lived', ['bot']);
     expect((await app.gql(`{ viewer { tier } }`, {}, { token })).data.viewer.tier).toBe('free');
-    await em.getConnection().execute(`update api_tokens set revoked_at = ? where id = ?`, [new Date().toISOString(), id]);
+    await em.nativeUpdate(ApiToken, { id }, { revokedAt: new Date() });
     const { status } = await app.gql(`{ viewer { tier } }`, {}, { token });
     expect(status).toBe(401);
   });
@@ -76,6 +77,12 @@ describe('who may call', () => {
     expect(theirs.data.generation).toBeNull();
     const rate = await app.gql(`mutation($id: ID!) { rateGeneration(id: $id, rating: UP) { __typename ... on NotFound { resource } } }`, { id: mine.id }, { as: '666' });
     expect(rate.data.rateGeneration).toEqual({ __typename: 'NotFound', resource: 'Generation' });
+    const keep = await app.gql(`mutation($id: ID!) { keepMedia(generationId: $id) { __typename ... on NotFound { resource } } }`, { id: mine.id }, { as: '666' });
+    expect(keep.data.keepMedia).toEqual({ __typename: 'NotFound', resource: 'Media' });
+    const feedback = await app.gql(`mutation($id: ID!) { submitFeedback(text: "nice", generationId: $id) { __typename } }`, { id: mine.id }, { as: '666' });
+    expect(feedback.data.submitFeedback.__typename).toBe('NotFound');
+    const [row] = await app.orm.em.fork().getConnection().execute('select rating from generations where id = ?', [mine.id]);
+    expect(row.rating).toBeNull();
     const own = await app.gql(`query($id: ID!) { generation(id: $id) { id } }`, { id: mine.id }, { as: '555' });
     expect(own.data.generation.id).toBe(mine.id);
   });

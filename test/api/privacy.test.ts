@@ -33,8 +33,20 @@ describe('the raw Telegram id and the unredacted prompt never land anywhere', ()
     await app.gql(GENERATE, { input: { kind: 'IMAGE', prompt: `${prompt}\u0007` } }, { as });
     await app.gql(`mutation($t: String!) { submitFeedback(text: $t) { __typename } }`, { t: prompt }, { as });
     await app.gql(`{ viewer { id tier } }`, {}, { as });
-    // An unexpected error is logged too: the id and prompt must not ride along.
     await app.gql(`{ viewer { id } }`, {}, { as: `${TELEGRAM_ID}x` });
+    // Unexpected errors are logged with their cause; neither the id nor the prompt may ride along,
+    // even when the prompt is written inline in the document and the failing SQL quotes it.
+    const em = app.orm.em.fork();
+    await em.getConnection().execute('alter table daily_usage rename to daily_usage_away');
+    try {
+      const inline = await app.gql(`mutation { generate(input: { kind: IMAGE, style: "anime", prompt: ${JSON.stringify(prompt)} }) { __typename } }`, {}, { as });
+      expect(inline.errors?.[0]?.message).toBe('Unexpected error.');
+      const broken = await app.gql(`query Broken { viewer { usageToday { requests } } health { ok } }`, {}, { as });
+      expect(broken.errors?.[0]?.extensions?.['code']).toBe('INTERNAL_SERVER_ERROR');
+    } finally {
+      await em.getConnection().execute('alter table daily_usage_away rename to daily_usage');
+    }
+    expect(app.logLines.join('')).toContain('unexpected error in a GraphQL operation');
   });
 
   test('not in any table row', async () => {

@@ -17,6 +17,7 @@ export const TEST_DRIVER: TestDriver = process.env['ATELIER_TEST_DB'] === 'postg
 export interface TestAppOptions {
   env?: Record<string, string>;
   providers?: AppDeps['providers'];
+  mediaStore?: AppDeps['mediaStore'];
   now?: () => Date;
 }
 
@@ -67,6 +68,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     secrets: { pseudonymSecret: 'p'.repeat(32), mediaUrlSecret: 'm'.repeat(32) },
     version: '0.0.0-test',
     ...(options.providers ? { providers: options.providers } : {}),
+    ...(options.mediaStore ? { mediaStore: options.mediaStore } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
 

@@ -9,7 +9,7 @@ export const Feedback = defineEntity({
   properties: {
     id: p.string().length(36).primary(),
     user: () => p.manyToOne(User).deleteRule('cascade').index(),
-    generation: () => p.manyToOne(Generation).nullable().deleteRule('set null'),
+    generation: () => p.manyToOne(Generation).nullable().deleteRule('set null').index(),
     textRedacted: p.text(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },

@@ -27,7 +27,7 @@ export const Generation = defineEntity({
     promptRedacted: p.text().nullable(),
     promptFingerprint: p.string().length(32).index(),
     promptLength: p.integer(),
-    media: () => p.manyToOne(MediaAsset).nullable().deleteRule('set null'),
+    media: () => p.manyToOne(MediaAsset).nullable().deleteRule('set null').index(),
     rating: p.smallint().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },

@@ -1,4 +1,5 @@
 import type { IMediaAsset } from '../../db/entities/media-asset.ts';
+import { isExpired } from '../../media/expiry.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 
@@ -9,6 +10,10 @@ function urlExpiry(asset: IMediaAsset, ctx: Context): number {
   // A URL never outlives the bytes, except when retention is "right after delivery" and delivery is now.
   if (asset.expiresAt && asset.expiresAt.getTime() > now) until = Math.min(until, asset.expiresAt.getTime());
   return Math.floor(until / 1000);
+}
+
+function gone(asset: IMediaAsset, ctx: Context): boolean {
+  return asset.deletedAt != null || isExpired(asset, ctx.services.mediaRetentionHours, ctx.services.now());
 }
 
 export const MediaRef = builder.objectRef<IMediaAsset>('Media').implement({
@@ -22,16 +27,16 @@ export const MediaRef = builder.objectRef<IMediaAsset>('Media').implement({
     sha256: t.exposeString('sha256'),
     keep: t.exposeBoolean('keep', { description: 'Kept media is exempt from the retention window.' }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, description: 'When the file will be deleted; null when kept.' }),
-    deleted: t.boolean({ resolve: (asset) => asset.deletedAt != null }),
+    deleted: t.boolean({ description: 'True once the file is deleted or past its retention window.', resolve: (asset, _args, ctx) => gone(asset, ctx) }),
     url: t.string({
       nullable: true,
-      description: 'A signed download URL that expires (see urlExpiresAt); null once the file is deleted.',
-      resolve: (asset, _args, ctx) => (asset.deletedAt ? null : ctx.services.signer.url(asset.id, urlExpiry(asset, ctx))),
+      description: 'A signed download URL that expires (see urlExpiresAt); null once the file is gone.',
+      resolve: (asset, _args, ctx) => (gone(asset, ctx) ? null : ctx.services.signer.url(asset.id, urlExpiry(asset, ctx))),
     }),
     urlExpiresAt: t.field({
       type: 'DateTime',
       nullable: true,
-      resolve: (asset, _args, ctx) => (asset.deletedAt ? null : new Date(urlExpiry(asset, ctx) * 1000)),
+      resolve: (asset, _args, ctx) => (gone(asset, ctx) ? null : new Date(urlExpiry(asset, ctx) * 1000)),
     }),
   }),
 });

@@ -43,7 +43,7 @@ const ViewerRef = builder.objectRef<IUser>('Viewer').implement({
     defaultStyle: t.exposeString('defaultStyle', { nullable: true }),
     firstSeenAt: t.expose('firstSeenAt', { type: 'DateTime' }),
     generationsToday: t.int({
-      description: 'Requests made today (UTC), failures included.',
+      description: 'Requests that reached a provider today (UTC), failures included; rejected input is not counted.',
       resolve: async (user, _args, ctx) => (await ctx.em.findOne(DailyUsage, { user: user.id, day: utcDay(ctx.services.now()) }))?.requests ?? 0,
     }),
     usageToday: t.field({

@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261122102253_initial extends Migration {
+export class Migration20261122104336_initial extends Migration {
 
-  override name = 'Migration20261122102253_initial';
+  override name = 'Migration20261122104336_initial';
 
   override up(): void | Promise<void> {
     this.addSql(`create table \`api_tokens\` (\`id\` text not null primary key, \`name\` text not null, \`token_hash\` text not null, \`scopes\` text not null, \`created_at\` datetime not null, \`last_used_at\` datetime null, \`expires_at\` datetime null, \`revoked_at\` datetime null);`);

@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261122102253_initial extends Migration {
+export class Migration20261122104336_initial extends Migration {
 
-  override name = 'Migration20261122102253_initial';
+  override name = 'Migration20261122104336_initial';
 
   override up(): void | Promise<void> {
     this.addSql(`create table "api_tokens" ("id" varchar(36) not null, "name" varchar(64) not null, "token_hash" varchar(64) not null, "scopes" varchar(255) not null, "created_at" timestamptz not null, "last_used_at" timestamptz null, "expires_at" timestamptz null, "revoked_at" timestamptz null, primary key ("id"));`);
@@ -19,11 +19,13 @@ export class Migration20261122102253_initial extends Migration {
 
     this.addSql(`create table "generations" ("id" varchar(36) not null, "user_id" varchar(64) not null, "kind" varchar(16) not null, "command" varchar(32) not null, "provider" varchar(32) not null, "model" varchar(64) not null, "style" varchar(32) not null, "theme" varchar(32) not null, "requested_styles" varchar(255) null, "status" varchar(16) not null, "error_class" varchar(32) null, "latency_ms" int not null, "input_tokens" int null, "output_tokens" int null, "cost_usd" numeric(14,6) null, "cost_unknown" boolean not null default false, "prompt_redacted" text null, "prompt_fingerprint" varchar(32) not null, "prompt_length" int not null, "media_id" varchar(36) null, "rating" smallint null, "created_at" timestamptz not null, primary key ("id"));`);
     this.addSql(`create index "generations_prompt_fingerprint_index" on "generations" ("prompt_fingerprint");`);
+    this.addSql(`create index "generations_media_id_index" on "generations" ("media_id");`);
     this.addSql(`create index "generations_user_id_created_at_index" on "generations" ("user_id", "created_at");`);
     this.addSql(`create index "generations_created_at_index" on "generations" ("created_at");`);
 
     this.addSql(`create table "feedback" ("id" varchar(36) not null, "user_id" varchar(64) not null, "generation_id" varchar(36) null, "text_redacted" text not null, "created_at" timestamptz not null, primary key ("id"));`);
     this.addSql(`create index "feedback_user_id_index" on "feedback" ("user_id");`);
+    this.addSql(`create index "feedback_generation_id_index" on "feedback" ("generation_id");`);
 
     this.addSql(`create table "daily_usage" ("id" serial primary key, "user_id" varchar(64) not null, "day" varchar(10) not null, "requests" int not null default 0, "images" int not null default 0, "videos" int not null default 0, "texts" int not null default 0, "failures" int not null default 0, "input_tokens" int not null default 0, "output_tokens" int not null default 0, "cost_usd" numeric(14,6) not null default 0, "cost_unknown" int not null default 0);`);
     this.addSql(`alter table "daily_usage" add constraint "daily_usage_user_id_day_unique" unique ("user_id", "day");`);
