@@ -3,7 +3,6 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError } from 'graphql';
-import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { authenticateToken, type Authenticated } from '../auth/api-tokens.ts';
@@ -15,6 +14,7 @@ import { ensureUser } from '../users/users.ts';
 import type { AppServices, Context } from './context.ts';
 import { EXAMPLE_QUERY } from './example-query.ts';
 import { schema } from './schema.ts';
+import { useGraphqlMetrics } from './use-graphql-metrics.ts';
 import { useMediaRoute } from './use-media-route.ts';
 import { activeTraceId, useOperationSpan } from './use-operation-span.ts';
 
@@ -53,13 +53,7 @@ function telemetryPlugins(deps: YogaDeps): Plugin[] {
   if (!deps.services.metrics) return [];
   return [
     useOperationSpan(),
-    usePrometheus({
-      registry: deps.services.metrics.registry,
-      endpoint: '/metrics',
-      skipIntrospection: true,
-      // Operation names and paths are chosen by clients and URLs carry queries: unbounded, so off.
-      labels: { operationName: false, path: false, url: false },
-    }),
+    useGraphqlMetrics(deps.services.metrics.registry),
   ];
 }
 

@@ -22,7 +22,7 @@ export interface TracingOptions {
  */
 export function startTracing(options: TracingOptions): TracerProvider {
   const exporter = options.exporter ?? (options.otlpEndpoint ? new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/+$/, '')}/v1/traces` }) : undefined);
-  const spanProcessors: SpanProcessor[] = exporter ? [new BatchSpanProcessor({ exporter, scheduledDelayMillis: 1000 })] : [];
+  const spanProcessors: SpanProcessor[] = exporter ? [new BatchSpanProcessor({ exporter, scheduledDelayMillis: 1000, maxQueueSize: 16_384, maxExportBatchSize: 2048 })] : [];
   const provider = new TracerProvider({
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: options.serviceName,

@@ -1,15 +1,17 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { decodePngHeader } from '../../src/media/png.ts';
-import { spawnApi } from '../helpers/spawn-api.ts';
+import { freePort, spawnApi } from '../helpers/spawn-api.ts';
 
 /** What the README promises: start the process, then generate an image over real HTTP. */
 
 const TOKEN = 'e2e-bot-token-0123456789abcdef';
 let api: Awaited<ReturnType<typeof spawnApi>>;
+let metricsPort: number;
 
 beforeAll(async () => {
-  api = await spawnApi({ BOT_API_TOKEN: TOKEN });
+  metricsPort = await freePort();
+  api = await spawnApi({ BOT_API_TOKEN: TOKEN, METRICS_PORT: String(metricsPort) });
 });
 afterAll(async () => {
   await api?.stop();
@@ -33,6 +35,16 @@ test('a fresh data dir: the API serves GraphiQL and generates a PNG into an embe
   expect(image.status).toBe(200);
   expect(decodePngHeader(new Uint8Array(await image.arrayBuffer())).width).toBeGreaterThan(0);
   expect(readdirSync(api.dataDir)).toEqual(expect.arrayContaining(['atelier.sqlite', 'secrets.json', 'media']));
+});
+
+test('metrics are served on the API port and on the separate metrics port', async () => {
+  const onApi = await fetch(`${api.baseUrl}/metrics`);
+  expect(onApi.status).toBe(200);
+  const separate = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+  expect(separate.headers.get('content-type')).toContain('text/plain');
+  const text = await separate.text();
+  expect(text).toMatch(/^atelier_generations_total\{kind="image",style="cyberpunk",theme="fantasy",status="succeeded"\} 1$/m);
+  expect((await fetch(`http://127.0.0.1:${metricsPort}/graphql`)).status).toBe(404);
 });
 
 test('SIGTERM shuts down cleanly', async () => {

@@ -43,7 +43,8 @@ describe('/metrics', () => {
     for (const bound of GEN_AI_TOKEN_BUCKETS) expect(text).toContain(`gen_ai_client_token_usage_bucket{le="${bound}",`);
     expect(text).toMatch(/^atelier_generation_cost_usd_total\{kind="text",provider="openai"\} [0-9.e-]+$/m);
     expect(text).toContain('nodejs_eventloop_lag_seconds');
-    expect(text).toContain('graphql_yoga_http_duration_bucket');
+    expect(text).toContain('graphql_http_request_duration_seconds_bucket{le="0.005",method="POST",status_code="200",operation_type="mutation"}');
+    expect(text).not.toMatch(/graphql_envelop_|operationName|operationType/);
   });
 
   test('provider failures carry error_type; ratings count as feedback', async () => {
