@@ -24,6 +24,20 @@ export type TextProviderConfig =
   | { kind: 'none' }
   | { kind: 'openai'; baseUrl: string; apiKey: string | undefined; model: string };
 
+export type BotConfig =
+  | { enabled: false }
+  | {
+      enabled: true;
+      token: string;
+      /** Telegram Bot API root; tests point it at a loopback fake. */
+      apiRoot: string;
+      /** Where the bot reaches the GraphQL API (it is a client like any other). */
+      graphqlUrl: string;
+      /** The API token (scope `bot`) it sends with every call. */
+      apiToken: string;
+      mode: { kind: 'polling' } | { kind: 'webhook'; url: string; secret: string; path: string };
+    };
+
 export interface Config {
   env: 'development' | 'production' | 'test';
   host: string;
@@ -47,6 +61,7 @@ export interface Config {
   };
   limits: { promptMaxLength: number; feedbackMaxLength: number };
   graphql: { graphiql: boolean; maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number };
+  bot: BotConfig;
   telemetry: {
     serviceName: string;
     /** OTLP/HTTP base URL; traces are exported only when set. */
@@ -118,6 +133,12 @@ const envSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   LOG_PRETTY: bool(false),
+  BOT_TOKEN: optionalString.pipe(z.string().regex(/^\d+:[\w-]{20,}$/, 'must look like 123456:ABC… (from @BotFather)').optional()),
+  BOT_MODE: z.enum(['polling', 'webhook']).default('polling'),
+  BOT_API_ROOT: httpUrl.default('https://api.telegram.org'),
+  BOT_GRAPHQL_URL: httpUrl.optional(),
+  BOT_WEBHOOK_URL: z.url({ protocol: /^https$/ }).optional(),
+  BOT_WEBHOOK_SECRET: optionalString.pipe(z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 of A-Z a-z 0-9 _ -').optional()),
 });
 
 type Env = Record<string, string | undefined>;
@@ -142,6 +163,11 @@ function crossFieldProblems(env: Env): string[] {
   const openAiHost = URL.parse(value('OPENAI_BASE_URL') ?? 'https://api.openai.com/v1')?.hostname;
   if (usesOpenAi && openAiHost === 'api.openai.com' && !value('OPENAI_API_KEY')) problems.push('OPENAI_API_KEY: required when using api.openai.com');
   if (value('BOT_API_TOKEN') && value('BOT_API_TOKEN') === value('ADMIN_API_TOKEN')) problems.push('ADMIN_API_TOKEN: must differ from BOT_API_TOKEN');
+  if (value('BOT_TOKEN') && !value('BOT_API_TOKEN')) problems.push('BOT_API_TOKEN: required when BOT_TOKEN is set (the bot calls the API with it)');
+  if (value('BOT_TOKEN') && value('BOT_MODE') === 'webhook') {
+    if (!value('BOT_WEBHOOK_URL')) problems.push('BOT_WEBHOOK_URL: required when BOT_MODE=webhook');
+    if (!value('BOT_WEBHOOK_SECRET')) problems.push('BOT_WEBHOOK_SECRET: required when BOT_MODE=webhook');
+  }
   const databaseUrl = value('DATABASE_URL');
   const postgres = databaseUrl !== undefined && /^postgres(ql)?:\/\//.test(databaseUrl);
   if (databaseUrl !== undefined && !postgres && !/^(sqlite|file):.+$/.test(databaseUrl)) {
@@ -196,6 +222,19 @@ export function parseConfig(env: Env): Config {
       maxTokens: e.GRAPHQL_MAX_TOKENS,
       maxCost: e.GRAPHQL_MAX_COST,
     },
+    bot: e.BOT_TOKEN
+      ? {
+          enabled: true,
+          token: e.BOT_TOKEN,
+          apiRoot: e.BOT_API_ROOT.replace(/\/+$/, ''),
+          graphqlUrl: e.BOT_GRAPHQL_URL ?? `http://127.0.0.1:${e.PORT}/graphql`,
+          apiToken: e.BOT_API_TOKEN ?? '',
+          mode:
+            e.BOT_MODE === 'webhook'
+              ? { kind: 'webhook', url: e.BOT_WEBHOOK_URL ?? '', secret: e.BOT_WEBHOOK_SECRET ?? '', path: new URL(e.BOT_WEBHOOK_URL ?? 'https://x/telegram/webhook').pathname }
+              : { kind: 'polling' },
+        }
+      : { enabled: false },
     telemetry: {
       serviceName: e.OTEL_SERVICE_NAME,
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
