@@ -49,6 +49,7 @@ export async function createApp(deps: AppDeps) {
       now,
     }),
     signer: createMediaUrlSigner(deps.secrets.mediaUrlSecret, config.publicUrl),
+    mediaStore,
     mediaUrlTtlSeconds: config.media.urlTtlSeconds,
     mediaRetentionHours: config.media.retentionHours,
     feedbackMaxLength: config.limits.feedbackMaxLength,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { raw } from '@mikro-orm/core';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { ConversationTurn } from '../db/entities/conversation-turn.ts';
 import { DailyUsage } from '../db/entities/daily-usage.ts';
 import { Generation, type IGeneration } from '../db/entities/generation.ts';
 import { MediaAsset, type IMediaAsset } from '../db/entities/media-asset.ts';
@@ -16,7 +17,7 @@ import { redactPrompt } from '../privacy/redact.ts';
 import type { CostTable } from './cost.ts';
 import { InvalidPromptError, ProviderUnavailableError } from './errors.ts';
 import { checkPrompt } from './prompt-input.ts';
-import { ProviderError, type ErrorClass, type MediaKind, type Provider, type ProviderResult } from './provider.ts';
+import { ProviderError, type ChatTurn, type ErrorClass, type MediaKind, type Provider, type ProviderResult } from './provider.ts';
 import { detectRequestedStyles } from './requested-styles.ts';
 import { DEFAULT_STYLE_ID, findStyle } from './styles.ts';
 import { classifyTheme } from './themes.ts';
@@ -49,7 +50,15 @@ export interface GenerateInput {
   style?: string | null | undefined;
   /** Which entry point asked (`imagine`, `video`, `ask`, `api`…); a bounded label. */
   command?: string | null | undefined;
+  /** Text only: continue the user's conversation (turns kept 24 h) instead of a one-off answer. */
+  conversation?: boolean | null | undefined;
+  /** Another take on the same prompt (1, 2, …). */
+  variant?: number | undefined;
 }
+
+/** How many earlier turns a follow-up question sees, and how long turns are kept. */
+export const CONVERSATION_TURNS = 6;
+export const CONVERSATION_TTL_MS = 24 * 3_600_000;
 
 export type GenerateOutcome =
   | { ok: true; generation: IGeneration; media: IMediaAsset | null; text: string | undefined }
@@ -151,8 +160,13 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
       return recordFailure(em, described, 'none', 'none', error, startedAt, input.kind);
     }
 
+    const conversation = input.kind === 'text' && input.conversation === true;
+    const history = conversation ? await recentTurns(em, user.id, createdAt) : [];
     // Providers only ever see the redacted prompt.
-    const call = await callProvider(provider, { kind: input.kind, prompt: redacted, style: styleId, stylePrompt: style?.prompt ?? '' });
+    const call = await callProvider(provider, {
+      kind: input.kind, prompt: redacted, style: styleId, stylePrompt: style?.prompt ?? '',
+      ...(history.length > 0 ? { history } : {}), ...(input.variant ? { variant: input.variant } : {}),
+    });
     const model = provider.models[input.kind] ?? provider.name;
     if (!call.result) {
       const error = call.error;
@@ -200,6 +214,11 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
       await em.transactional(async (tx) => {
         if (media) tx.persist(media);
         tx.persist(generation);
+        if (conversation && result.text !== undefined) {
+          const expiresAt = new Date(createdAt.getTime() + CONVERSATION_TTL_MS);
+          tx.persist(tx.create(ConversationTurn, { id: uuidv7(createdAt.getTime()), user: user.id, role: 'user', text: redacted, createdAt, expiresAt }));
+          tx.persist(tx.create(ConversationTurn, { id: uuidv7(createdAt.getTime() + 1), user: user.id, role: 'assistant', text: result.text, createdAt: new Date(createdAt.getTime() + 1), expiresAt }));
+        }
         await tx.flush();
         await addUsage(tx, user.id, createdAt, input.kind, { failed: false, inputTokens: result.usage?.inputTokens ?? 0, outputTokens: result.usage?.outputTokens ?? 0, costUsd: cost.usd });
       });
@@ -236,6 +255,15 @@ async function recordFailure(
     await addUsage(tx, described.user.id, described.createdAt, kind, { failed: true, inputTokens: 0, outputTokens: 0, costUsd: 0 });
   });
   return { ok: false, generation: row, error };
+}
+
+async function recentTurns(em: SqlEntityManager, userId: string, now: Date): Promise<ChatTurn[]> {
+  const turns = await em.find(
+    ConversationTurn,
+    { user: userId, expiresAt: { $gt: now } },
+    { orderBy: { createdAt: 'desc', id: 'desc' }, limit: CONVERSATION_TURNS },
+  );
+  return turns.reverse().map((turn) => ({ role: turn.role === 'assistant' ? 'assistant' : 'user', content: turn.text }));
 }
 
 async function addUsage(

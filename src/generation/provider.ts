@@ -28,6 +28,8 @@ export interface ProviderRequest {
   stylePrompt: string;
   /** Earlier turns for text generation (oldest first). */
   history?: readonly ChatTurn[];
+  /** Asks for another take on the same prompt and style (1, 2, …); deterministic renderers vary their seed. */
+  variant?: number;
   signal?: AbortSignal;
 }
 

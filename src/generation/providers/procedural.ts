@@ -43,7 +43,9 @@ export function createProceduralProvider(options: ProceduralOptions = {}): Provi
       }
       const signal = request.signal;
       signal?.throwIfAborted();
-      const scene = prepareScene(request.prompt, request.style);
+      // A variant changes the seed, not the words: the scene keeps the prompt's hints.
+      const seedText = request.variant ? `${request.prompt}\u0000variant ${request.variant}` : request.prompt;
+      const scene = prepareScene(seedText, request.style);
       // Rendering is synchronous; give the event loop (and a pending abort) a turn before each piece.
       await nextTurn();
       signal?.throwIfAborted();

@@ -63,6 +63,7 @@ const GenerateInput = builder.inputType('GenerateInput', {
     prompt: t.string({ required: true }),
     style: t.string({ description: 'A catalog style id; defaults to the user\'s default style, then `photo`.' }),
     command: t.string({ description: 'The entry point that asked, for analytics: imagine, video, ask, variant or api.' }),
+    conversation: t.boolean({ description: 'Text only: a follow-up in the user\'s conversation (turns are kept 24 h; resetConversation starts afresh).' }),
   }),
 });
 
@@ -84,6 +85,28 @@ builder.mutationField('generate', (t) =>
       const outcome = await ctx.services.generate(ctx.em, user, input);
       if (!outcome.ok) throw outcome.error;
       if (outcome.text !== undefined) ctx.answers.set(outcome.generation, outcome.text);
+      return outcome.generation;
+    },
+  }),
+);
+
+builder.mutationField('generateVariant', (t) =>
+  t.field({
+    type: GenerationRef,
+    description: 'Another take on one of the acting user\'s image or video generations, from its stored (redacted) prompt.',
+    errors: { types: [InvalidPromptError, ProviderUnavailableError, NotFoundError], union: { name: 'GenerateVariantResult' } },
+    args: { generationId: t.arg.id({ required: true }), style: t.arg.string() },
+    resolve: async (_root, { generationId, style }, ctx) => {
+      requireScope(ctx, 'bot');
+      const original = await ownGeneration(ctx, String(generationId));
+      // The prompt text expires after the retention window; fingerprints cannot be turned back into prompts.
+      if (!original || original.kind === 'text' || !original.promptRedacted) throw new NotFoundError('Generation prompt');
+      const user = await ctx.user();
+      const variants = await ctx.em.count(Generation, { user: user.id, promptFingerprint: original.promptFingerprint, command: 'variant' });
+      const outcome = await ctx.services.generate(ctx.em, user, {
+        kind: original.kind as 'image' | 'video', prompt: original.promptRedacted, style: style ?? original.style, command: 'variant', variant: variants + 1,
+      });
+      if (!outcome.ok) throw outcome.error;
       return outcome.generation;
     },
   }),

@@ -7,3 +7,4 @@ import './media.ts';
 import './generation.ts';
 import './viewer.ts';
 import './feedback.ts';
+import './account.ts';

@@ -3,6 +3,7 @@ import { DailyUsage } from '../../db/entities/daily-usage.ts';
 import type { IUser } from '../../db/entities/user.ts';
 import { findStyle } from '../../generation/styles.ts';
 import { utcDay } from '../../ids.ts';
+import { userStats, type NamedCount, type UserStats } from '../../users/user-stats.ts';
 import { requireScope } from '../auth.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError } from './errors.ts';
@@ -34,6 +35,29 @@ const UsageRef = builder.objectRef<UsageToday>('Usage').implement({
   }),
 });
 
+const NamedCountRef = builder.objectRef<NamedCount>('NamedCount').implement({
+  fields: (t) => ({ name: t.exposeString('name'), count: t.exposeInt('count') }),
+});
+
+const UsageTotalRef = builder.objectRef<UserStats['total']>('UsageTotal').implement({
+  fields: (t) => ({
+    requests: t.exposeInt('requests'),
+    inputTokens: t.exposeInt('inputTokens'),
+    outputTokens: t.exposeInt('outputTokens'),
+    costUsd: t.exposeFloat('costUsd'),
+  }),
+});
+
+const UserStatsRef = builder.objectRef<UserStats>('UserStats').implement({
+  description: 'The acting user\'s own numbers, from their own rows only.',
+  fields: (t) => ({
+    byKind: t.field({ type: [NamedCountRef], description: 'Successful generations by kind (image, video, text).', resolve: (stats) => stats.byKind }),
+    topStyles: t.field({ type: [NamedCountRef], description: 'Up to three most used styles.', resolve: (stats) => stats.topStyles }),
+    topThemes: t.field({ type: [NamedCountRef], description: 'Up to three most frequent themes.', resolve: (stats) => stats.topThemes }),
+    total: t.field({ type: UsageTotalRef, description: 'All-time requests, tokens and cost.', resolve: (stats) => stats.total }),
+  }),
+});
+
 const ViewerRef = builder.objectRef<IUser>('Viewer').implement({
   description: 'The acting user, known only by a pseudonymous id.',
   fields: (t) => ({
@@ -46,6 +70,7 @@ const ViewerRef = builder.objectRef<IUser>('Viewer').implement({
       description: 'Requests that reached a provider today (UTC), failures included; rejected input is not counted.',
       resolve: async (user, _args, ctx) => (await ctx.em.findOne(DailyUsage, { user: user.id, day: utcDay(ctx.services.now()) }))?.requests ?? 0,
     }),
+    stats: t.field({ type: UserStatsRef, resolve: (user, _args, ctx) => userStats(ctx.em, user.id) }),
     usageToday: t.field({
       type: UsageRef,
       resolve: async (user, _args, ctx) => {

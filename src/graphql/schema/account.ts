@@ -1,0 +1,38 @@
+import { ConversationTurn } from '../../db/entities/conversation-turn.ts';
+import { deleteUserData, type DeletionReport } from '../../users/delete-user-data.ts';
+import { requireScope } from '../auth.ts';
+import { builder } from '../builder.ts';
+
+const DeletionReportRef = builder.objectRef<DeletionReport>('DeletionReport').implement({
+  description: 'What was erased, by kind of record.',
+  fields: (t) => ({
+    generations: t.exposeInt('generations'),
+    media: t.exposeInt('media'),
+    feedback: t.exposeInt('feedback'),
+    conversationTurns: t.exposeInt('conversationTurns'),
+    usageDays: t.exposeInt('usageDays'),
+  }),
+});
+
+builder.mutationField('deleteMyData', (t) =>
+  t.field({
+    type: DeletionReportRef,
+    description: 'Erases the acting user: generations, media files, feedback, conversation turns, usage and the user row.',
+    resolve: async (_root, _args, ctx) => {
+      requireScope(ctx, 'bot');
+      const user = await ctx.user();
+      return deleteUserData(ctx.em, ctx.services.mediaStore, user.id, ctx.logger);
+    },
+  }),
+);
+
+builder.mutationField('resetConversation', (t) =>
+  t.int({
+    description: 'Forgets the acting user\'s /ask conversation; returns how many turns were erased.',
+    resolve: async (_root, _args, ctx) => {
+      requireScope(ctx, 'bot');
+      const user = await ctx.user();
+      return ctx.em.nativeDelete(ConversationTurn, { user: user.id });
+    },
+  }),
+);
