@@ -1,8 +1,11 @@
 export { ApiToken } from './api-token.ts';
 export { AuditLog } from './audit-log.ts';
 export { ConversationTurn } from './conversation-turn.ts';
+export { DailyRollup } from './daily-rollup.ts';
 export { DailyUsage } from './daily-usage.ts';
 export { Feedback } from './feedback.ts';
 export { Generation } from './generation.ts';
+export { JobLease } from './job-lease.ts';
+export { JobRun } from './job-run.ts';
 export { MediaAsset } from './media-asset.ts';
 export { User } from './user.ts';

@@ -1,0 +1,94 @@
+/**
+ * The GraphQL documents the bot sends, with the shapes it reads back. Operation names make each
+ * call recognizable in the API's spans (`mutation BotGenerate`) without carrying any variables.
+ */
+
+export type Kind = 'IMAGE' | 'VIDEO' | 'TEXT';
+
+export interface GeneratedMedia {
+  url: string | null;
+  mimeType: string;
+}
+
+/** A member of GenerateResult / GenerateVariantResult, discriminated by `__typename`. */
+export type GenerateResult =
+  | { __typename: 'Generation'; id: string; style: string; theme: string; latencyMs: number; text: string | null; media: GeneratedMedia | null }
+  | { __typename: 'InvalidPrompt'; message: string; reason: string; maxLength: number | null }
+  | { __typename: 'ProviderUnavailable'; message: string; cause: string; retryAfterSeconds: number | null }
+  | { __typename: 'NotFound'; message: string; resource: string }
+  // Later issues add these members; selecting them through the Error interface keeps the document valid today.
+  | { __typename: 'RateLimited'; message: string; retryAfterSeconds?: number | null }
+  | { __typename: 'QuotaExceeded'; message: string; resetsAt?: string | null };
+
+const RESULT_FIELDS = `
+  __typename
+  ... on Error { message }
+  ... on Generation { id style theme latencyMs text media { url mimeType } }
+  ... on InvalidPrompt { reason maxLength }
+  ... on ProviderUnavailable { cause retryAfterSeconds }
+`;
+
+export const GENERATE = `mutation BotGenerate($input: GenerateInput!) { generate(input: $input) { ${RESULT_FIELDS} } }`;
+
+export const GENERATE_VARIANT = `mutation BotGenerateVariant($id: ID!) { generateVariant(generationId: $id) { ${RESULT_FIELDS} ... on NotFound { resource } } }`;
+
+export const RATE = `mutation BotRate($id: ID!, $rating: Rating!) { rateGeneration(id: $id, rating: $rating) { __typename } }`;
+
+export const KEEP = `mutation BotKeep($id: ID!) { keepMedia(generationId: $id, keep: true) { __typename ... on Media { keep } } }`;
+
+export const STYLES = `query BotStyles { styles { id label } }`;
+
+export const VIEWER_LOCALE = `query BotViewerLocale { viewer { locale } }`;
+
+export const VIEWER_DEFAULT_STYLE = `query BotViewerStyle { viewer { defaultStyle } }`;
+
+export const SET_PREFERENCES = `mutation BotSetPreferences($input: PreferencesInput!) { setPreferences(input: $input) { __typename } }`;
+
+export const RESET_CONVERSATION = `mutation BotResetConversation { resetConversation }`;
+
+export const SUBMIT_FEEDBACK = `mutation BotFeedback($text: String!) { submitFeedback(text: $text) { __typename ... on Error { message } } }`;
+
+export const DELETE_MY_DATA = `mutation BotDeleteMyData { deleteMyData { generations media feedback conversationTurns usageDays } }`;
+
+export interface Usage {
+  day: string;
+  requests: number;
+  images: number;
+  videos: number;
+  texts: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+const USAGE_FIELDS = 'day requests images videos texts inputTokens outputTokens costUsd';
+
+export const VIEWER_USAGE = `query BotUsage { viewer { tier usageToday { ${USAGE_FIELDS} } } }`;
+
+export interface NamedCount {
+  name: string;
+  count: number;
+}
+
+export interface ViewerStats {
+  usageToday: Usage;
+  stats: {
+    byKind: NamedCount[];
+    topStyles: NamedCount[];
+    topThemes: NamedCount[];
+    total: { requests: number; inputTokens: number; outputTokens: number; costUsd: number };
+  };
+}
+
+export const VIEWER_STATS = `query BotStats { viewer {
+  usageToday { ${USAGE_FIELDS} }
+  stats { byKind { name count } topStyles { name count } topThemes { name count } total { requests inputTokens outputTokens costUsd } }
+} }`;
+
+export interface DeletionReport {
+  generations: number;
+  media: number;
+  feedback: number;
+  conversationTurns: number;
+  usageDays: number;
+}
