@@ -62,6 +62,17 @@ export interface Config {
   limits: { promptMaxLength: number; feedbackMaxLength: number };
   graphql: { graphiql: boolean; maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number };
   bot: BotConfig;
+  jobs: {
+    /** Whether this process runs the scheduler (one scheduler can serve several API replicas). */
+    scheduler: boolean;
+    schedules: { retention: string; rollup: string; backup: string };
+    retentionBatchSize: number;
+    auditRetentionDays: number;
+    backupDir: string;
+    backupKeep: number;
+    leaseSeconds: number;
+  };
+  analytics: { k: number };
   telemetry: {
     serviceName: string;
     /** OTLP/HTTP base URL; traces are exported only when set. */
@@ -133,6 +144,16 @@ const envSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   LOG_PRETTY: bool(false),
+  SCHEDULER: bool(true),
+  RETENTION_CRON: z.string().min(9).default('*/15 * * * *'),
+  ROLLUP_CRON: z.string().min(9).default('5 * * * *'),
+  BACKUP_CRON: z.string().min(9).default('30 3 * * *'),
+  RETENTION_BATCH_SIZE: int(2000, 10, 50_000),
+  AUDIT_RETENTION_DAYS: int(365, 1, 3650),
+  BACKUP_DIR: optionalString,
+  BACKUP_KEEP: int(7, 1, 365),
+  JOB_LEASE_SECONDS: int(60, 5, 3600),
+  ANALYTICS_K: int(3, 1, 1000),
   BOT_TOKEN: optionalString.pipe(z.string().regex(/^\d+:[\w-]{20,}$/, 'must look like 123456:ABC… (from @BotFather)').optional()),
   BOT_MODE: z.enum(['polling', 'webhook']).default('polling'),
   BOT_API_ROOT: httpUrl.default('https://api.telegram.org'),
@@ -235,6 +256,16 @@ export function parseConfig(env: Env): Config {
               : { kind: 'polling' },
         }
       : { enabled: false },
+    jobs: {
+      scheduler: e.SCHEDULER,
+      schedules: { retention: e.RETENTION_CRON, rollup: e.ROLLUP_CRON, backup: e.BACKUP_CRON },
+      retentionBatchSize: e.RETENTION_BATCH_SIZE,
+      auditRetentionDays: e.AUDIT_RETENTION_DAYS,
+      backupDir: e.BACKUP_DIR ?? `${e.DATA_DIR}/backups`,
+      backupKeep: e.BACKUP_KEEP,
+      leaseSeconds: e.JOB_LEASE_SECONDS,
+    },
+    analytics: { k: e.ANALYTICS_K },
     telemetry: {
       serviceName: e.OTEL_SERVICE_NAME,
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
