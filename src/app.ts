@@ -7,7 +7,7 @@ import { createGenerateService, type ProviderSet } from './generation/generate.t
 import { createProviders } from './generation/provider-registry.ts';
 import type { AppServices } from './graphql/context.ts';
 import { createYogaApp } from './graphql/yoga.ts';
-import { createLocalMediaStore } from './media/local-store.ts';
+import { createMediaStore } from './media/create-media-store.ts';
 import type { MediaStore } from './media/media-store.ts';
 import { createMediaUrlSigner } from './media/signed-url.ts';
 import { createPseudonymizer } from './privacy/pseudonym.ts';
@@ -32,7 +32,7 @@ export async function createApp(deps: AppDeps) {
   const { config, orm, logger } = deps;
   const now = deps.now ?? (() => new Date());
   const providers = deps.providers ?? createProviders(config.providers);
-  const mediaStore = deps.mediaStore ?? createLocalMediaStore(config.media.dir);
+  const mediaStore = deps.mediaStore ?? createMediaStore(config.media);
   const metrics = deps.metrics === null ? undefined : (deps.metrics ?? createMetrics({ knownModels: knownModels(providers) }));
   const services: AppServices = {
     version: deps.version,

@@ -52,7 +52,14 @@ export interface Config {
   /** Seeds an API token with the `bot` scope at start, so the bot can call the API. */
   botApiToken: string | undefined;
   adminApiToken: string | undefined;
-  media: { dir: string; urlTtlSeconds: number; retentionHours: number };
+  media: {
+    dir: string;
+    urlTtlSeconds: number;
+    retentionHours: number;
+    store:
+      | { kind: 'local' }
+      | { kind: 's3'; endpoint: string | undefined; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; forcePathStyle: boolean };
+  };
   providers: {
     image: ImageProviderConfig;
     video: { kind: 'procedural' };
@@ -122,6 +129,13 @@ const envSchema = z.object({
   MEDIA_DIR: optionalString,
   MEDIA_URL_TTL_SECONDS: int(3600, 10, 7 * 24 * 3600),
   MEDIA_RETENTION_HOURS: int(24, 0, 24 * 365),
+  MEDIA_STORE: z.enum(['local', 's3']).default('local'),
+  S3_ENDPOINT: httpUrl.optional(),
+  S3_BUCKET: optionalString,
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
+  S3_FORCE_PATH_STYLE: bool(false),
   IMAGE_PROVIDER: z.enum(['procedural', 'openai', 'sdwebui']).default('procedural'),
   TEXT_PROVIDER: z.enum(['none', 'openai']).default('none'),
   OPENAI_BASE_URL: httpUrl.default('https://api.openai.com/v1'),
@@ -184,6 +198,9 @@ function crossFieldProblems(env: Env): string[] {
   const openAiHost = URL.parse(value('OPENAI_BASE_URL') ?? 'https://api.openai.com/v1')?.hostname;
   if (usesOpenAi && openAiHost === 'api.openai.com' && !value('OPENAI_API_KEY')) problems.push('OPENAI_API_KEY: required when using api.openai.com');
   if (value('BOT_API_TOKEN') && value('BOT_API_TOKEN') === value('ADMIN_API_TOKEN')) problems.push('ADMIN_API_TOKEN: must differ from BOT_API_TOKEN');
+  if (value('MEDIA_STORE') === 's3') {
+    for (const name of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']) if (!value(name)) problems.push(`${name}: required when MEDIA_STORE=s3`);
+  }
   if (value('BOT_TOKEN') && !value('BOT_API_TOKEN')) problems.push('BOT_API_TOKEN: required when BOT_TOKEN is set (the bot calls the API with it)');
   if (value('BOT_TOKEN') && value('BOT_MODE') === 'webhook') {
     if (!value('BOT_WEBHOOK_URL')) problems.push('BOT_WEBHOOK_URL: required when BOT_MODE=webhook');
@@ -228,7 +245,18 @@ export function parseConfig(env: Env): Config {
     mediaUrlSecret: e.MEDIA_URL_SECRET,
     botApiToken: e.BOT_API_TOKEN,
     adminApiToken: e.ADMIN_API_TOKEN,
-    media: { dir: e.MEDIA_DIR ?? `${e.DATA_DIR}/media`, urlTtlSeconds: e.MEDIA_URL_TTL_SECONDS, retentionHours: e.MEDIA_RETENTION_HOURS },
+    media: {
+      dir: e.MEDIA_DIR ?? `${e.DATA_DIR}/media`,
+      urlTtlSeconds: e.MEDIA_URL_TTL_SECONDS,
+      retentionHours: e.MEDIA_RETENTION_HOURS,
+      store:
+        e.MEDIA_STORE === 's3'
+          ? {
+              kind: 's3', endpoint: e.S3_ENDPOINT, bucket: e.S3_BUCKET ?? '', region: e.S3_REGION,
+              accessKeyId: e.S3_ACCESS_KEY_ID ?? '', secretAccessKey: e.S3_SECRET_ACCESS_KEY ?? '', forcePathStyle: e.S3_FORCE_PATH_STYLE,
+            }
+          : { kind: 'local' },
+    },
     providers: {
       image,
       video: { kind: 'procedural' },

@@ -5,4 +5,6 @@ export interface MediaStore {
   /** Null when the object does not exist (expired and purged, or never written). */
   get(key: string): Promise<Uint8Array | null>;
   delete(key: string): Promise<void>;
+  /** Object stores hand out their own expiring links; without this, the API serves /media/<id> itself. */
+  presignedUrl?(key: string, expiresInSeconds: number, mimeType: string): Promise<string>;
 }

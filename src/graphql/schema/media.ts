@@ -31,7 +31,16 @@ export const MediaRef = builder.objectRef<IMediaAsset>('Media').implement({
     url: t.string({
       nullable: true,
       description: 'A signed download URL that expires (see urlExpiresAt); null once the file is gone.',
-      resolve: (asset, _args, ctx) => (gone(asset, ctx) ? null : ctx.services.signer.url(asset.id, urlExpiry(asset, ctx))),
+      resolve: async (asset, _args, ctx) => {
+        if (gone(asset, ctx)) return null;
+        const store = ctx.services.mediaStore;
+        const expiresAt = urlExpiry(asset, ctx);
+        if (store.presignedUrl) {
+          const seconds = Math.max(1, expiresAt - Math.floor(ctx.services.now().getTime() / 1000));
+          return store.presignedUrl(asset.storageKey, seconds, asset.mimeType);
+        }
+        return ctx.services.signer.url(asset.id, expiresAt);
+      },
     }),
     urlExpiresAt: t.field({
       type: 'DateTime',
