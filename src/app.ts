@@ -7,6 +7,7 @@ import { createGenerateService, type ProviderSet } from './generation/generate.t
 import { createProviders } from './generation/provider-registry.ts';
 import type { AppServices } from './graphql/context.ts';
 import { createYogaApp } from './graphql/yoga.ts';
+import { createLimiter } from './limits/limiter.ts';
 import { createMediaStore } from './media/create-media-store.ts';
 import type { MediaStore } from './media/media-store.ts';
 import { createMediaUrlSigner } from './media/signed-url.ts';
@@ -33,7 +34,8 @@ export async function createApp(deps: AppDeps) {
   const now = deps.now ?? (() => new Date());
   const providers = deps.providers ?? createProviders(config.providers);
   const mediaStore = deps.mediaStore ?? createMediaStore(config.media);
-  const metrics = deps.metrics === null ? undefined : (deps.metrics ?? createMetrics({ knownModels: knownModels(providers) }));
+  const metrics = deps.metrics === null ? undefined : (deps.metrics ?? createMetrics({ knownModels: knownModels(providers), knownTiers: config.tiers.map((tier) => tier.id) }));
+  const limiter = createLimiter(config.tiers);
   const services: AppServices = {
     version: deps.version,
     providers,
@@ -44,12 +46,14 @@ export async function createApp(deps: AppDeps) {
       promptMaxLength: config.limits.promptMaxLength,
       mediaRetentionHours: config.media.retentionHours,
       fingerprintKey: deriveKey(deps.secrets.pseudonymSecret, 'prompt-fingerprint/v1'),
+      limiter,
       metrics,
       logger,
       now,
     }),
     signer: createMediaUrlSigner(deps.secrets.mediaUrlSecret, config.publicUrl),
     mediaStore,
+    limiter,
     mediaUrlTtlSeconds: config.media.urlTtlSeconds,
     mediaRetentionHours: config.media.retentionHours,
     feedbackMaxLength: config.limits.feedbackMaxLength,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_TIERS, tiersSchema, type Tier } from './limits/tiers.ts';
 
 /**
  * The one place that reads the environment. `parseConfig` is pure: it takes the env as data,
@@ -80,6 +81,8 @@ export interface Config {
     leaseSeconds: number;
   };
   analytics: { k: number };
+  /** Price tiers; the first is what new users get. */
+  tiers: readonly Tier[];
   telemetry: {
     serviceName: string;
     /** OTLP/HTTP base URL; traces are exported only when set. */
@@ -168,6 +171,20 @@ const envSchema = z.object({
   BACKUP_KEEP: int(7, 1, 365),
   JOB_LEASE_SECONDS: int(60, 5, 3600),
   ANALYTICS_K: int(3, 1, 1000),
+  TIERS_JSON: optionalString.pipe(
+    z
+      .string()
+      .transform((text, context) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          context.addIssue({ code: 'custom', message: 'must be JSON' });
+          return z.NEVER;
+        }
+      })
+      .pipe(tiersSchema)
+      .optional(),
+  ),
   BOT_TOKEN: optionalString.pipe(z.string().regex(/^\d+:[\w-]{20,}$/, 'must look like 123456:ABC… (from @BotFather)').optional()),
   BOT_MODE: z.enum(['polling', 'webhook']).default('polling'),
   BOT_API_ROOT: httpUrl.default('https://api.telegram.org'),
@@ -294,6 +311,7 @@ export function parseConfig(env: Env): Config {
       leaseSeconds: e.JOB_LEASE_SECONDS,
     },
     analytics: { k: e.ANALYTICS_K },
+    tiers: e.TIERS_JSON ?? DEFAULT_TIERS,
     telemetry: {
       serviceName: e.OTEL_SERVICE_NAME,
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,

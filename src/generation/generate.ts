@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { raw } from '@mikro-orm/core';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ConversationTurn } from '../db/entities/conversation-turn.ts';
-import { DailyUsage } from '../db/entities/daily-usage.ts';
+import { execute } from '../db/sql.ts';
 import { Generation, type IGeneration } from '../db/entities/generation.ts';
 import { MediaAsset, type IMediaAsset } from '../db/entities/media-asset.ts';
 import { User, type IUser } from '../db/entities/user.ts';
 import { uuidv7, utcDay } from '../ids.ts';
+import { QuotaExceededError, RateLimitedError } from '../limits/errors.ts';
+import type { Limiter } from '../limits/limiter.ts';
 import type { Logger } from 'pino';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { TRACER_NAME } from '../telemetry/tracing.ts';
@@ -38,6 +39,8 @@ export interface GenerateDeps {
   mediaRetentionHours: number;
   /** Keys prompt fingerprints (see privacy/fingerprint.ts). */
   fingerprintKey: string;
+  /** Tier rate limits and daily quotas, checked before any provider is called. */
+  limiter: Limiter;
   /** Absent when telemetry is switched off (benchmarks measure the difference). */
   metrics?: Metrics | undefined;
   logger?: Logger | undefined;
@@ -62,7 +65,7 @@ export const CONVERSATION_TTL_MS = 24 * 3_600_000;
 
 export type GenerateOutcome =
   | { ok: true; generation: IGeneration; media: IMediaAsset | null; text: string | undefined }
-  | { ok: false; generation: IGeneration; error: InvalidPromptError | ProviderUnavailableError };
+  | { ok: false; generation: IGeneration; error: InvalidPromptError | ProviderUnavailableError | RateLimitedError | QuotaExceededError };
 
 const COMMANDS = new Set(['imagine', 'video', 'ask', 'variant', 'api']);
 const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif', 'video/mp4': 'mp4' };
@@ -157,7 +160,15 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
     const provider = deps.providers[input.kind];
     if (!provider) {
       const error = new ProviderUnavailableError('provider_unavailable', 'No text provider is configured: set TEXT_PROVIDER=openai with OPENAI_BASE_URL and OPENAI_API_KEY.');
-      return recordFailure(em, described, 'none', 'none', error, startedAt, input.kind);
+      return recordFailure(em, described, 'none', 'none', error, startedAt, input.kind, { usage: 'none' });
+    }
+    const model = provider.models[input.kind] ?? provider.name;
+
+    const refusal = await deps.limiter.admit(em, user, input.kind, createdAt);
+    if (refusal) {
+      deps.metrics?.observeRateLimited(refusal.tier);
+      const errorClass: ErrorClass = refusal instanceof RateLimitedError ? 'rate_limited' : 'quota_exceeded';
+      return recordFailure(em, described, provider.name, model, refusal, startedAt, input.kind, { usage: 'none', status: 'rate_limited', errorClass });
     }
 
     const conversation = input.kind === 'text' && input.conversation === true;
@@ -167,7 +178,6 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
       kind: input.kind, prompt: redacted, style: styleId, stylePrompt: style?.prompt ?? '',
       ...(history.length > 0 ? { history } : {}), ...(input.variant ? { variant: input.variant } : {}),
     });
-    const model = provider.models[input.kind] ?? provider.name;
     if (!call.result) {
       const error = call.error;
       const errorClass: ErrorClass = error instanceof ProviderError ? error.errorClass : 'internal';
@@ -176,12 +186,12 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
         const refused = new InvalidPromptError('CONTENT_REFUSED', 'The provider refused this prompt under its content policy.');
         // Rejected rows keep no text, like every other rejection.
         const withoutText = { ...described, promptRedacted: null, requestedStyles: null };
-        const outcome = await recordFailure(em, withoutText, provider.name, model, refused, startedAt, input.kind, 'rejected', errorClass);
+        const outcome = await recordFailure(em, withoutText, provider.name, model, refused, startedAt, input.kind, { usage: 'refund', status: 'rejected', errorClass }, deps.limiter);
         return { ...outcome, providerSeconds: call.seconds };
       }
       const retryAfter = error instanceof ProviderError ? error.retryAfterSeconds : undefined;
       const failure = new ProviderUnavailableError(errorClass, describeProviderFailure(errorClass), retryAfter);
-      return { ...(await recordFailure(em, described, provider.name, model, failure, startedAt, input.kind)), providerSeconds: call.seconds };
+      return { ...(await recordFailure(em, described, provider.name, model, failure, startedAt, input.kind, { usage: 'refund' }, deps.limiter)), providerSeconds: call.seconds };
     }
     const result = call.result;
 
@@ -220,7 +230,7 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
           tx.persist(tx.create(ConversationTurn, { id: uuidv7(createdAt.getTime() + 1), user: user.id, role: 'assistant', text: result.text, createdAt: new Date(createdAt.getTime() + 1), expiresAt }));
         }
         await tx.flush();
-        await addUsage(tx, user.id, createdAt, input.kind, { failed: false, inputTokens: result.usage?.inputTokens ?? 0, outputTokens: result.usage?.outputTokens ?? 0, costUsd: cost.usd });
+        await settleUsage(tx, user.id, createdAt, { inputTokens: result.usage?.inputTokens ?? 0, outputTokens: result.usage?.outputTokens ?? 0, costUsd: cost.usd });
       });
       return { ok: true, generation, media, text: result.text, providerSeconds: call.seconds };
     } catch (error) {
@@ -228,10 +238,17 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
       deps.logger?.error({ err: error }, 'storing a generation failed');
       if (storageKey) await deps.mediaStore.delete(storageKey).catch(() => undefined);
       const failure = new ProviderUnavailableError('internal', 'The result could not be stored. Please try again.');
-      const outcome = await recordFailure(em.fork(), { ...described, id: uuidv7(createdAt.getTime()) }, result.provider, model, failure, startedAt, input.kind);
+      const outcome = await recordFailure(em.fork(), { ...described, id: uuidv7(createdAt.getTime()) }, result.provider, model, failure, startedAt, input.kind, { usage: 'refund' }, deps.limiter);
       return { ...outcome, providerSeconds: call.seconds };
     }
   }
+}
+
+interface FailureOptions {
+  /** `refund`: the request was admitted against the day's quota and gives it back. */
+  usage: 'refund' | 'none';
+  status?: 'failed' | 'rejected' | 'rate_limited';
+  errorClass?: ErrorClass;
 }
 
 async function recordFailure(
@@ -239,20 +256,24 @@ async function recordFailure(
   described: Record<string, unknown> & { user: IUser; createdAt: Date },
   provider: string,
   model: string,
-  error: InvalidPromptError | ProviderUnavailableError,
+  error: InvalidPromptError | ProviderUnavailableError | RateLimitedError | QuotaExceededError,
   startedAt: number,
   kind: MediaKind,
-  status: 'failed' | 'rejected' = 'failed',
-  errorClass: ErrorClass = error instanceof ProviderUnavailableError ? error.errorClass : 'invalid_input',
+  options: FailureOptions,
+  limiter?: Limiter,
 ): Promise<GenerateOutcome> {
+  const errorClass = options.errorClass ?? (error instanceof ProviderUnavailableError ? error.errorClass : 'invalid_input');
   const row = em.create(Generation, {
-    ...(described as object), user: em.getReference(User, described.user.id), provider, model, status, errorClass,
+    ...(described as object), user: em.getReference(User, described.user.id), provider, model, status: options.status ?? 'failed', errorClass,
     latencyMs: elapsed(startedAt), costUnknown: false,
   } as never, { persist: false }) as IGeneration;
   await em.transactional(async (tx) => {
     tx.persist(row);
     await tx.flush();
-    await addUsage(tx, described.user.id, described.createdAt, kind, { failed: true, inputTokens: 0, outputTokens: 0, costUsd: 0 });
+    if (options.usage === 'refund' && limiter) {
+      await limiter.refund(tx, described.user.id, kind, utcDay(described.createdAt));
+      await execute(tx, 'update daily_usage set failures = failures + 1 where user_id = ? and day = ?', [described.user.id, utcDay(described.createdAt)]);
+    }
   });
   return { ok: false, generation: row, error };
 }
@@ -266,38 +287,20 @@ async function recentTurns(em: SqlEntityManager, userId: string, now: Date): Pro
   return turns.reverse().map((turn) => ({ role: turn.role === 'assistant' ? 'assistant' : 'user', content: turn.text }));
 }
 
-async function addUsage(
+/** Adds a successful request's tokens and cost to the day its admission was counted on. */
+async function settleUsage(
   em: SqlEntityManager,
   userId: string,
   at: Date,
-  kind: MediaKind,
-  delta: { failed: boolean; inputTokens: number; outputTokens: number; costUsd: number | null },
+  delta: { inputTokens: number; outputTokens: number; costUsd: number | null },
 ): Promise<void> {
-  const succeeded = delta.failed ? 0 : 1;
-  const counts = {
-    requests: 1,
-    images: kind === 'image' ? succeeded : 0,
-    videos: kind === 'video' ? succeeded : 0,
-    texts: kind === 'text' ? succeeded : 0,
-    failures: delta.failed ? 1 : 0,
-    inputTokens: delta.inputTokens,
-    outputTokens: delta.outputTokens,
-    costUsd: delta.costUsd ?? 0,
-    costUnknown: delta.costUsd === null ? 1 : 0,
-  };
-  // One atomic upsert: concurrent requests of one user never lose an increment.
-  const increments = Object.fromEntries(
-    Object.entries(counts).map(([field, value]) => {
-      const column = field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-      return [field, raw(`${em.getPlatform().quoteIdentifier('daily_usage')}.${column} + ?`, [value])];
-    }),
+  // One atomic statement: concurrent requests of one user never lose an increment.
+  await execute(
+    em,
+    `update daily_usage set input_tokens = input_tokens + ?, output_tokens = output_tokens + ?,
+       cost_usd = cost_usd + ?, cost_unknown = cost_unknown + ? where user_id = ? and day = ?`,
+    [delta.inputTokens, delta.outputTokens, delta.costUsd ?? 0, delta.costUsd === null ? 1 : 0, userId, utcDay(at)],
   );
-  await em
-    .createQueryBuilder(DailyUsage)
-    .insert({ user: userId, day: utcDay(at), ...counts })
-    .onConflict(['user', 'day'])
-    .merge(increments as never)
-    .execute();
 }
 
 function describeProviderFailure(errorClass: ErrorClass): string {

@@ -11,6 +11,8 @@ export type ErrorClass =
   | 'provider_error'
   | 'content_refused'
   | 'malformed_response'
+  | 'rate_limited'
+  | 'quota_exceeded'
   | 'internal';
 
 export interface ChatTurn {

@@ -4,6 +4,7 @@ import type { Authenticated } from '../auth/api-tokens.ts';
 import type { IGeneration } from '../db/entities/generation.ts';
 import type { IUser } from '../db/entities/user.ts';
 import type { GenerateService, ProviderSet } from '../generation/generate.ts';
+import type { Limiter } from '../limits/limiter.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import type { MediaUrlSigner } from '../media/signed-url.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
@@ -15,6 +16,7 @@ export interface AppServices {
   providers: ProviderSet;
   signer: MediaUrlSigner;
   mediaStore: MediaStore;
+  limiter: Limiter;
   mediaUrlTtlSeconds: number;
   mediaRetentionHours: number;
   feedbackMaxLength: number;

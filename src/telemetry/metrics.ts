@@ -13,7 +13,7 @@ const THEME_IDS = new Set<string>(THEMES);
 const PROVIDERS = new Set(['procedural', 'openai', 'sdwebui', 'none']);
 const ERROR_TYPES = new Set([
   'invalid_input', 'provider_unavailable', 'provider_timeout', 'provider_rate_limited',
-  'provider_error', 'content_refused', 'malformed_response', 'internal',
+  'provider_error', 'content_refused', 'malformed_response', 'rate_limited', 'quota_exceeded', 'internal',
 ]);
 const FEEDBACK_KINDS = new Set(['rating_up', 'rating_down', 'text']);
 
@@ -41,7 +41,7 @@ export interface GenerationObservation {
 export type Metrics = ReturnType<typeof createMetrics>;
 
 /** One registry for the whole process: served at /metrics, with Node's default metrics. */
-export function createMetrics(options: { registry?: Registry; knownModels?: Iterable<string>; defaultMetrics?: boolean } = {}) {
+export function createMetrics(options: { registry?: Registry; knownModels?: Iterable<string>; knownTiers?: Iterable<string>; defaultMetrics?: boolean } = {}) {
   const registry = options.registry ?? new Registry();
   if (options.defaultMetrics !== false) {
     collectDefaultMetrics({ register: registry });
@@ -89,8 +89,19 @@ export function createMetrics(options: { registry?: Registry; knownModels?: Iter
     registers: [registry],
   });
 
+  const rateLimited = new Counter({
+    name: 'atelier_rate_limited_total',
+    help: 'Requests refused by a tier rate limit or daily quota, by tier.',
+    labelNames: ['tier'],
+    registers: [registry],
+  });
+  const tierIds = new Set(options.knownTiers ?? []);
+
   return {
     registry,
+    observeRateLimited(tier: string) {
+      rateLimited.inc({ tier: bounded(tier, tierIds) });
+    },
     observeGeneration(observation: GenerationObservation) {
       const kind = bounded(observation.kind, KINDS);
       const provider = bounded(observation.provider, PROVIDERS);

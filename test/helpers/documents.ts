@@ -10,6 +10,8 @@ export const GENERATE = /* GraphQL */ `
       }
       ... on InvalidPrompt { message reason maxLength }
       ... on ProviderUnavailable { message cause retryAfterSeconds }
+      ... on RateLimited { message tier retryAfterSeconds }
+      ... on QuotaExceeded { message tier quota limit resetsAt }
     }
   }
 `;

@@ -11,6 +11,12 @@ import { createLogger } from '../../src/telemetry/logger.ts';
 export const BOT_TOKEN = 'test-bot-token-0123456789abcdef';
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
+/** Tests that are not about limits should never meet one: a roomy first tier (limits.test.ts uses its own). */
+export const ROOMY_TIERS = JSON.stringify([
+  { id: 'free', requestsPerMinute: 100_000, daily: { images: 100_000, videos: 100_000, textTokens: 100_000_000 }, dailyCostUsd: null, priceStars: 0 },
+  { id: 'pro', requestsPerMinute: 100_000, daily: { images: 100_000, videos: 100_000, textTokens: 100_000_000 }, dailyCostUsd: null, priceStars: 900 },
+]);
+
 export type TestDriver = 'sqlite' | 'postgresql';
 export const TEST_DRIVER: TestDriver = process.env['ATELIER_TEST_DB'] === 'postgresql' ? 'postgresql' : 'sqlite';
 
@@ -49,6 +55,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     ADMIN_API_TOKEN: ADMIN_TOKEN,
     LOG_LEVEL: 'debug',
     PUBLIC_URL: 'http://localhost:4000',
+    TIERS_JSON: ROOMY_TIERS,
     ...(TEST_DRIVER === 'postgresql' ? { DATABASE_SCHEMA: schemaName } : {}),
     ...options.env,
   });

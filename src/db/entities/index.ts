@@ -8,4 +8,5 @@ export { Generation } from './generation.ts';
 export { JobLease } from './job-lease.ts';
 export { JobRun } from './job-run.ts';
 export { MediaAsset } from './media-asset.ts';
+export { RateLimitWindow } from './rate-limit-window.ts';
 export { User } from './user.ts';

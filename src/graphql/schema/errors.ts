@@ -1,5 +1,6 @@
 import { InvalidPromptError, ProviderUnavailableError } from '../../generation/errors.ts';
 import type { ErrorClass } from '../../generation/provider.ts';
+import { QuotaExceededError, RateLimitedError } from '../../limits/errors.ts';
 import { builder } from '../builder.ts';
 
 /** Expected failures that are part of the schema, as union members of a field's result. */
@@ -43,7 +44,7 @@ builder.objectType(InvalidPromptError, {
 
 const ERROR_CLASSES = [
   'invalid_input', 'provider_unavailable', 'provider_timeout', 'provider_rate_limited',
-  'provider_error', 'content_refused', 'malformed_response', 'internal',
+  'provider_error', 'content_refused', 'malformed_response', 'rate_limited', 'quota_exceeded', 'internal',
 ] as const satisfies readonly ErrorClass[];
 
 /** Why a generation failed: a bounded set shared by rows, metrics and analytics. */
@@ -71,4 +72,31 @@ builder.objectType(InvalidInputError, {
   name: 'InvalidInput',
   interfaces: [ErrorInterface],
   fields: (t) => ({ field: t.exposeString('field') }),
+});
+
+const QuotaEnum = builder.enumType('Quota', {
+  values: { IMAGES: { value: 'images' }, VIDEOS: { value: 'videos' }, TEXT_TOKENS: { value: 'text_tokens' }, COST: { value: 'cost' } } as const,
+});
+
+builder.objectType(RateLimitedError, {
+  name: 'RateLimited',
+  interfaces: [ErrorInterface],
+  description: 'Too many requests this minute for the user\'s tier; nothing was generated.',
+  fields: (t) => ({
+    tier: t.exposeString('tier'),
+    // Nullable only so clients can select it beside ProviderUnavailable.retryAfterSeconds; always set here.
+    retryAfterSeconds: t.int({ nullable: true, resolve: (error) => error.retryAfterSeconds }),
+  }),
+});
+
+builder.objectType(QuotaExceededError, {
+  name: 'QuotaExceeded',
+  interfaces: [ErrorInterface],
+  description: 'A daily quota of the user\'s tier is used up; nothing was generated.',
+  fields: (t) => ({
+    tier: t.exposeString('tier'),
+    quota: t.field({ type: QuotaEnum, resolve: (error) => error.quota }),
+    limit: t.float({ resolve: (error) => error.limit }),
+    resetsAt: t.expose('resetsAt', { type: 'DateTime' }),
+  }),
 });

@@ -5,6 +5,7 @@ import { MediaAsset } from '../../db/entities/media-asset.ts';
 import { InvalidPromptError, ProviderUnavailableError } from '../../generation/errors.ts';
 import type { ErrorClass } from '../../generation/provider.ts';
 import { UUID_PATTERN } from '../../ids.ts';
+import { QuotaExceededError, RateLimitedError } from '../../limits/errors.ts';
 import { requireScope } from '../auth.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
@@ -77,7 +78,7 @@ builder.mutationField('generate', (t) =>
   t.field({
     type: GenerationRef,
     description: 'Generates an image, a short animation or a text answer. Every call writes one Generation row.',
-    errors: { types: [InvalidPromptError, ProviderUnavailableError], union: { name: 'GenerateResult' } },
+    errors: { types: [InvalidPromptError, ProviderUnavailableError, RateLimitedError, QuotaExceededError], union: { name: 'GenerateResult' } },
     args: { input: t.arg({ type: GenerateInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       requireScope(ctx, 'bot');
@@ -94,7 +95,7 @@ builder.mutationField('generateVariant', (t) =>
   t.field({
     type: GenerationRef,
     description: 'Another take on one of the acting user\'s image or video generations, from its stored (redacted) prompt.',
-    errors: { types: [InvalidPromptError, ProviderUnavailableError, NotFoundError], union: { name: 'GenerateVariantResult' } },
+    errors: { types: [InvalidPromptError, ProviderUnavailableError, RateLimitedError, QuotaExceededError, NotFoundError], union: { name: 'GenerateVariantResult' } },
     args: { generationId: t.arg.id({ required: true }), style: t.arg.string() },
     resolve: async (_root, { generationId, style }, ctx) => {
       requireScope(ctx, 'bot');

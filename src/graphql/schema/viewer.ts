@@ -3,6 +3,8 @@ import { DailyUsage } from '../../db/entities/daily-usage.ts';
 import type { IUser } from '../../db/entities/user.ts';
 import { findStyle } from '../../generation/styles.ts';
 import { utcDay } from '../../ids.ts';
+import { nextUtcMidnight } from '../../limits/limiter.ts';
+import type { Tier } from '../../limits/tiers.ts';
 import { userStats, type NamedCount, type UserStats } from '../../users/user-stats.ts';
 import { requireScope } from '../auth.ts';
 import { builder } from '../builder.ts';
@@ -58,6 +60,38 @@ const UserStatsRef = builder.objectRef<UserStats>('UserStats').implement({
   }),
 });
 
+interface Limits {
+  tier: Tier;
+  usage: { images: number; videos: number; textTokens: number; costUsd: number };
+  resetsAt: Date;
+}
+
+const QuotaUsageRef = builder.objectRef<{ quota: string; limit: number | null; used: number }>('QuotaUsage').implement({
+  fields: (t) => ({
+    quota: t.exposeString('quota', { description: 'images, videos, text_tokens or cost_usd.' }),
+    limit: t.float({ nullable: true, description: 'Null when the tier has no such cap.', resolve: (quota) => quota.limit }),
+    used: t.exposeFloat('used'),
+  }),
+});
+
+const LimitsRef = builder.objectRef<Limits>('Limits').implement({
+  description: 'The acting user\'s tier, its limits, today\'s use of them and when they reset.',
+  fields: (t) => ({
+    tier: t.string({ resolve: (limits) => limits.tier.id }),
+    requestsPerMinute: t.int({ resolve: (limits) => limits.tier.requestsPerMinute }),
+    quotas: t.field({
+      type: [QuotaUsageRef],
+      resolve: ({ tier, usage }) => [
+        { quota: 'images', limit: tier.daily.images, used: usage.images },
+        { quota: 'videos', limit: tier.daily.videos, used: usage.videos },
+        { quota: 'text_tokens', limit: tier.daily.textTokens, used: usage.textTokens },
+        { quota: 'cost_usd', limit: tier.dailyCostUsd, used: usage.costUsd },
+      ],
+    }),
+    resetsAt: t.expose('resetsAt', { type: 'DateTime', description: 'Daily quotas reset at midnight UTC.' }),
+  }),
+});
+
 const ViewerRef = builder.objectRef<IUser>('Viewer').implement({
   description: 'The acting user, known only by a pseudonymous id.',
   fields: (t) => ({
@@ -67,8 +101,20 @@ const ViewerRef = builder.objectRef<IUser>('Viewer').implement({
     defaultStyle: t.exposeString('defaultStyle', { nullable: true }),
     firstSeenAt: t.expose('firstSeenAt', { type: 'DateTime' }),
     generationsToday: t.int({
-      description: 'Requests that reached a provider today (UTC), failures included; rejected input is not counted.',
+      description: 'Requests admitted today (UTC), failures included; rejected input and rate-limited requests are not counted.',
       resolve: async (user, _args, ctx) => (await ctx.em.findOne(DailyUsage, { user: user.id, day: utcDay(ctx.services.now()) }))?.requests ?? 0,
+    }),
+    limits: t.field({
+      type: LimitsRef,
+      resolve: async (user, _args, ctx) => {
+        const now = ctx.services.now();
+        const row = await ctx.em.findOne(DailyUsage, { user: user.id, day: utcDay(now) });
+        return {
+          tier: ctx.services.limiter.tierOf(user.tier),
+          usage: { images: row?.images ?? 0, videos: row?.videos ?? 0, textTokens: (row?.inputTokens ?? 0) + (row?.outputTokens ?? 0), costUsd: row?.costUsd ?? 0 },
+          resetsAt: nextUtcMidnight(now),
+        };
+      },
     }),
     stats: t.field({ type: UserStatsRef, resolve: (user, _args, ctx) => userStats(ctx.em, user.id) }),
     usageToday: t.field({

@@ -1,0 +1,31 @@
+/** Expected refusals of `generate` before any provider is called; union members in the schema. */
+
+export class RateLimitedError extends Error {
+  readonly tier: string;
+  readonly retryAfterSeconds: number;
+
+  constructor(tier: string, retryAfterSeconds: number, limit: number) {
+    super(`Too many requests: the ${tier} tier allows ${limit} per minute. Try again in ${retryAfterSeconds} s.`);
+    this.name = 'RateLimitedError';
+    this.tier = tier;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+export type QuotaName = 'images' | 'videos' | 'text_tokens' | 'cost';
+
+export class QuotaExceededError extends Error {
+  readonly tier: string;
+  readonly quota: QuotaName;
+  readonly limit: number;
+  readonly resetsAt: Date;
+
+  constructor(tier: string, quota: QuotaName, limit: number, resetsAt: Date) {
+    super(`Daily ${quota.replace('_', ' ')} quota of the ${tier} tier reached (${limit}); it resets at ${resetsAt.toISOString()}.`);
+    this.name = 'QuotaExceededError';
+    this.tier = tier;
+    this.quota = quota;
+    this.limit = limit;
+    this.resetsAt = resetsAt;
+  }
+}

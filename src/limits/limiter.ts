@@ -1,0 +1,78 @@
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import type { MediaKind } from '../generation/provider.ts';
+import { execute } from '../db/sql.ts';
+import { utcDay } from '../ids.ts';
+import { QuotaExceededError, RateLimitedError } from './errors.ts';
+import { findTier, type Tier } from './tiers.ts';
+
+export interface Limiter {
+  tiers: readonly Tier[];
+  tierOf(tierId: string): Tier;
+  /**
+   * Admits one request or says why not. Each check is a single conditional upsert, so a flood of
+   * concurrent requests, from one instance or several on one database, lets exactly the allowed
+   * number through. An admitted request counts against the day's quota until `refund`.
+   */
+  admit(em: SqlEntityManager, user: { id: string; tier: string }, kind: MediaKind, now: Date): Promise<RateLimitedError | QuotaExceededError | null>;
+  /** Gives an admitted request's quota back (it failed, so it should not use up the day). */
+  refund(em: SqlEntityManager, userId: string, kind: MediaKind, day: string): Promise<void>;
+}
+
+const KIND_COLUMN: Record<MediaKind, 'images' | 'videos' | 'texts'> = { image: 'images', video: 'videos', text: 'texts' };
+
+export function nextUtcMidnight(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+}
+
+export function createLimiter(tiers: readonly Tier[]): Limiter {
+  return {
+    tiers,
+    tierOf: (id) => findTier(tiers, id),
+
+    async admit(em, user, kind, now) {
+      const tier = findTier(tiers, user.tier);
+      const minute = Math.floor(now.getTime() / 60_000);
+      const admitted = await execute<Array<{ count: number }>>(
+        em,
+        `insert into rate_limit_windows (user_id, window_start, count) values (?, ?, 1)
+         on conflict (user_id, window_start) do update set count = rate_limit_windows.count + 1
+         where rate_limit_windows.count < ? returning count`,
+        [user.id, minute, tier.requestsPerMinute],
+      );
+      if (admitted.length === 0) {
+        const retryAfter = Math.max(1, Math.ceil(((minute + 1) * 60_000 - now.getTime()) / 1000));
+        return new RateLimitedError(tier.id, retryAfter, tier.requestsPerMinute);
+      }
+
+      const day = utcDay(now);
+      const column = KIND_COLUMN[kind];
+      // Images and videos are counted per request; text by the tokens already used today.
+      const [quota, limit, under] =
+        kind === 'text'
+          ? (['text_tokens', tier.daily.textTokens, 'daily_usage.input_tokens + daily_usage.output_tokens < ?'] as const)
+          : ([column as 'images' | 'videos', tier.daily[column as 'images' | 'videos'], `daily_usage.${column} < ?`] as const);
+      const costCheck = tier.dailyCostUsd === null ? '' : ' and daily_usage.cost_usd < ?';
+      const params: unknown[] = [user.id, day, limit];
+      if (tier.dailyCostUsd !== null) params.push(tier.dailyCostUsd);
+      if (limit <= 0) return new QuotaExceededError(tier.id, quota, limit, nextUtcMidnight(now));
+      const counted = await execute<Array<{ requests: number }>>(
+        em,
+        `insert into daily_usage (user_id, day, requests, ${column}) values (?, ?, 1, 1)
+         on conflict (user_id, day) do update set requests = daily_usage.requests + 1, ${column} = daily_usage.${column} + 1
+         where ${under}${costCheck} returning requests`,
+        params,
+      );
+      if (counted.length > 0) return null;
+      const [usage] = await execute<Array<{ cost_usd: number | string }>>(em, 'select cost_usd from daily_usage where user_id = ? and day = ?', [user.id, day]);
+      const overCost = tier.dailyCostUsd !== null && Number(usage?.cost_usd ?? 0) >= tier.dailyCostUsd;
+      return overCost
+        ? new QuotaExceededError(tier.id, 'cost', tier.dailyCostUsd!, nextUtcMidnight(now))
+        : new QuotaExceededError(tier.id, quota, limit, nextUtcMidnight(now));
+    },
+
+    async refund(em, userId, kind, day) {
+      const column = KIND_COLUMN[kind];
+      await execute(em, `update daily_usage set ${column} = ${column} - 1 where user_id = ? and day = ? and ${column} > 0`, [userId, day]);
+    },
+  };
+}
