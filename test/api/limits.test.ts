@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 const imagine = (as: string, prompt = 'a cat') => app.gql(GENERATE, { input: { kind: 'IMAGE', prompt, style: 'pixel-art' } }, { as });
-const statuses = async (as: string) =>
+const statuses = async (as: string): Promise<string[]> =>
   (await app.orm.em.fork().getConnection().execute('select status, error_class from generations where user_id = ? order by id', [app.services.pseudonymize(as)]))
     .map((row: { status: string; error_class: string | null }) => `${row.status}:${row.error_class ?? ''}`);
 const setTier = (as: string, tier: string) => app.orm.em.fork().getConnection().execute('update users set tier = ? where id = ?', [tier, app.services.pseudonymize(as)]);
