@@ -7,6 +7,7 @@ import { createGenerateService, type ProviderSet } from './generation/generate.t
 import { createProviders } from './generation/provider-registry.ts';
 import type { AppServices } from './graphql/context.ts';
 import { createYogaApp } from './graphql/yoga.ts';
+import { createJobRunner, type JobRunner } from './jobs/job-runner.ts';
 import { createLimiter } from './limits/limiter.ts';
 import { createMediaStore } from './media/create-media-store.ts';
 import type { MediaStore } from './media/media-store.ts';
@@ -23,6 +24,8 @@ export interface AppDeps {
   version: string;
   providers?: ProviderSet;
   mediaStore?: MediaStore;
+  /** Default: a runner over the top-level jobs/ folder, reporting into this app's registry. */
+  jobs?: JobRunner;
   /** Null switches metrics and GraphQL spans off (benchmarks compare both); default: a fresh registry. */
   metrics?: Metrics | null;
   now?: () => Date;
@@ -36,6 +39,8 @@ export async function createApp(deps: AppDeps) {
   const mediaStore = deps.mediaStore ?? createMediaStore(config.media);
   const metrics = deps.metrics === null ? undefined : (deps.metrics ?? createMetrics({ knownModels: knownModels(providers), knownTiers: config.tiers.map((tier) => tier.id) }));
   const limiter = createLimiter(config.tiers);
+  // Cheap to build: Bree starts only when a job is first run or scheduled.
+  const jobs = deps.jobs ?? createJobRunner({ orm, config, logger, registry: metrics?.registry });
   const services: AppServices = {
     version: deps.version,
     providers,
@@ -60,6 +65,7 @@ export async function createApp(deps: AppDeps) {
     pseudonymize: createPseudonymizer(deps.secrets.pseudonymSecret),
     metrics,
     now,
+    jobs,
   };
 
   const em = orm.em.fork();
@@ -67,7 +73,7 @@ export async function createApp(deps: AppDeps) {
   if (config.adminApiToken) await registerApiToken(em, 'admin (from ADMIN_API_TOKEN)', ['admin'], config.adminApiToken);
 
   const yoga = createYogaApp({ config, orm, logger, services, mediaStore });
-  return { yoga, services, mediaStore, metrics };
+  return { yoga, services, mediaStore, metrics, jobs };
 }
 
 /** Configured model names: the only values the model label may take besides `other`. */

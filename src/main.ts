@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createApp } from './app.ts';
+import { createGraphqlClient } from './bot/graphql-client.ts';
+import { startBot, type RunningBot } from './bot/start-bot.ts';
 import { ConfigError, parseConfig } from './config.ts';
 import { createOrm } from './db/orm.ts';
+import { createScheduler } from './jobs/scheduler.ts';
 import { resolveSecrets } from './privacy/secrets.ts';
 import { createLogger } from './telemetry/logger.ts';
 import { createMetricsServer } from './telemetry/metrics-server.ts';
@@ -24,28 +27,57 @@ const logger = createLogger({ level: config.logLevel, pretty: config.telemetry.l
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 const secrets = resolveSecrets({ pseudonymSecret: config.pseudonymSecret, mediaUrlSecret: config.mediaUrlSecret }, config.dataDir);
 const orm = await createOrm(config.database);
-const { yoga, metrics } = await createApp({ config, orm, logger, secrets, version });
+const { yoga, metrics, jobs } = await createApp({ config, orm, logger, secrets, version });
+// Every replica can run jobs on demand (runJob); only those with SCHEDULER=true run them on schedule.
+const scheduler = config.jobs.scheduler ? createScheduler({ runner: jobs }) : undefined;
+await scheduler?.start();
 
-const server = createServer(yoga);
+let bot: RunningBot | undefined;
+const webhookPath = config.bot.enabled && config.bot.mode.kind === 'webhook' ? config.bot.mode.path : undefined;
+const server = createServer((request, response) => {
+  // Telegram's webhook shares the API's port; the bot itself checks the secret token.
+  if (webhookPath && bot?.webhookHandler && request.method === 'POST' && request.url?.split('?')[0] === webhookPath) {
+    bot.webhookHandler(request, response);
+    return;
+  }
+  void yoga(request, response);
+});
 const metricsServer = config.telemetry.metricsPort !== undefined && metrics ? createMetricsServer(metrics.registry) : undefined;
 metricsServer?.listen(config.telemetry.metricsPort, config.host, () => {
   logger.info({ url: `http://${config.host}:${config.telemetry.metricsPort}/metrics` }, 'metrics listening');
 });
-server.listen(config.port, config.host, () => {
-  logger.info({ url: `http://${config.host}:${config.port}/graphql`, database: config.database.driver, version }, 'Atelier API listening');
-  if (!config.botApiToken) logger.info('no BOT_API_TOKEN set: anonymous callers can read health and styles; see README to issue a token');
-});
+await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+logger.info({ url: `http://${config.host}:${config.port}/graphql`, database: config.database.driver, version }, 'Atelier API listening');
+if (!config.botApiToken) logger.info('no BOT_API_TOKEN set: anonymous callers can read health and styles; see README to issue a token');
+
+// The bot starts once the API listens: it is a GraphQL client of it, over loopback.
+if (config.bot.enabled) {
+  const http = config.providers.http;
+  const client = createGraphqlClient({ url: config.bot.graphqlUrl, apiToken: config.bot.apiToken, timeoutMs: http.timeoutMs * (http.maxRetries + 1) + 30_000 });
+  try {
+    bot = await startBot({ config: config.bot, client, logger, metrics: metrics?.registry });
+    logger.info({ mode: config.bot.mode.kind }, 'Telegram bot started');
+  } catch (error) {
+    // A rejected token must not take the API down with it.
+    logger.error({ err: error }, 'Telegram bot could not start; the API keeps running');
+  }
+}
 
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down');
+  await bot?.stop();
   // Requests in flight finish (and commit) before the database closes; stragglers get 10 s.
   const drained = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   metricsServer?.close();
-  await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+  // Meanwhile a running job finishes its batch and is recorded cancelled (terminated after 5 s).
+  await Promise.all([
+    Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]),
+    scheduler ? scheduler.stop() : jobs.stop(),
+  ]);
   await orm.close();
   await shutdownTracing();
   process.exit(0);

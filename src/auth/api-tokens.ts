@@ -4,7 +4,7 @@ import { audit } from '../audit/audit.ts';
 import { ApiToken, type IApiToken } from '../db/entities/api-token.ts';
 import { uuidv7 } from '../ids.ts';
 
-export const SCOPES = ['bot', 'admin'] as const;
+export const SCOPES = ['bot', 'analytics:read', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export function hashToken(token: string): string {
@@ -12,10 +12,26 @@ export function hashToken(token: string): string {
 }
 
 /** Creates a token and returns its plaintext: the only time it is ever visible. */
-export async function issueApiToken(em: SqlEntityManager, name: string, scopes: readonly Scope[]): Promise<{ id: string; token: string }> {
+export async function issueApiToken(
+  em: SqlEntityManager,
+  name: string,
+  scopes: readonly Scope[],
+  options: { expiresAt?: Date | null; actor?: string } = {},
+): Promise<{ id: string; token: string }> {
   const token = `atl_${randomBytes(24).toString('base64url')}`;
-  const id = await registerApiToken(em, name, scopes, token, 'token.issued');
+  const id = await registerApiToken(em, name, scopes, token, 'token.issued', options);
   return { id, token };
+}
+
+export async function revokeApiToken(em: SqlEntityManager, id: string, actor: string, now: Date): Promise<boolean> {
+  const row = await em.findOne(ApiToken, { id });
+  if (!row) return false;
+  if (!row.revokedAt) {
+    row.revokedAt = now;
+    audit(em, { actor, action: 'token.revoked', target: id });
+    await em.flush();
+  }
+  return true;
 }
 
 /** Stores the hash of a token chosen elsewhere (e.g. BOT_API_TOKEN from config); idempotent. */
@@ -25,18 +41,20 @@ export async function registerApiToken(
   scopes: readonly Scope[],
   token: string,
   action: 'token.registered' | 'token.issued' = 'token.registered',
+  options: { expiresAt?: Date | null; actor?: string } = {},
 ): Promise<string> {
+  const actor = options.actor ?? 'system';
   const tokenHash = hashToken(token);
   const existing = await em.findOne(ApiToken, { tokenHash });
   if (existing) {
-    if (existing.scopes !== scopes.join(',')) audit(em, { actor: 'system', action, target: existing.id, details: { scopes } });
+    if (existing.scopes !== scopes.join(',')) audit(em, { actor, action, target: existing.id, details: { scopes } });
     existing.scopes = scopes.join(',');
     await em.flush();
     return existing.id;
   }
-  const row = em.create(ApiToken, { id: uuidv7(), name, tokenHash, scopes: scopes.join(',') });
+  const row = em.create(ApiToken, { id: uuidv7(), name, tokenHash, scopes: scopes.join(','), expiresAt: options.expiresAt ?? null });
   em.persist(row);
-  audit(em, { actor: 'system', action, target: row.id, details: { name, scopes } });
+  audit(em, { actor, action, target: row.id, details: { name, scopes } });
   await em.flush();
   return row.id;
 }

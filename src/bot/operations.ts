@@ -16,9 +16,8 @@ export type GenerateResult =
   | { __typename: 'InvalidPrompt'; message: string; reason: string; maxLength: number | null }
   | { __typename: 'ProviderUnavailable'; message: string; cause: string; retryAfterSeconds: number | null }
   | { __typename: 'NotFound'; message: string; resource: string }
-  // Later issues add these members; selecting them through the Error interface keeps the document valid today.
-  | { __typename: 'RateLimited'; message: string; retryAfterSeconds?: number | null }
-  | { __typename: 'QuotaExceeded'; message: string; resetsAt?: string | null };
+  | { __typename: 'RateLimited'; message: string; retryAfterSeconds: number | null }
+  | { __typename: 'QuotaExceeded'; message: string; resetsAt: string };
 
 const RESULT_FIELDS = `
   __typename
@@ -26,6 +25,8 @@ const RESULT_FIELDS = `
   ... on Generation { id style theme latencyMs text media { url mimeType } }
   ... on InvalidPrompt { reason maxLength }
   ... on ProviderUnavailable { cause retryAfterSeconds }
+  ... on RateLimited { retryAfterSeconds }
+  ... on QuotaExceeded { resetsAt }
 `;
 
 export const GENERATE = `mutation BotGenerate($input: GenerateInput!) { generate(input: $input) { ${RESULT_FIELDS} } }`;

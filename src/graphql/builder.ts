@@ -1,6 +1,8 @@
 import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { GraphQLError } from 'graphql';
 import TracingPlugin, { isRootField } from '@pothos/plugin-tracing';
 import { createOpenTelemetryWrapper } from '@pothos/tracing-opentelemetry';
 import { getTracer } from '../telemetry/tracing.ts';
@@ -17,8 +19,23 @@ export const builder = new SchemaBuilder<{
   Context: Context;
   Scalars: { DateTime: { Input: Date; Output: Date } };
   DefaultFieldNullability: false;
+  /** `bot` acts for Telegram users, `analytics` reads aggregates, `admin` may do everything. */
+  AuthScopes: { bot: boolean; analytics: boolean; admin: boolean };
 }>({
-  plugins: [TracingPlugin, ErrorsPlugin, RelayPlugin],
+  plugins: [TracingPlugin, ScopeAuthPlugin, ErrorsPlugin, RelayPlugin],
+  scopeAuth: {
+    authScopes: (ctx) => {
+      const scopes = ctx.auth?.scopes ?? new Set();
+      const admin = scopes.has('admin');
+      return { bot: admin || scopes.has('bot'), analytics: admin || scopes.has('analytics:read'), admin };
+    },
+    unauthorizedError: (_parent, ctx) =>
+      ctx.auth
+        ? new GraphQLError('This credential lacks the scope this field needs.', { extensions: { code: 'FORBIDDEN', http: { status: 403 } } })
+        : new GraphQLError('Authentication required: send an API token as "Authorization: Bearer <token>".', {
+            extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+          }),
+  },
   // A span per root field (the resolvers of interest), never with arguments: they hold prompts.
   tracing: {
     default: (config) => isRootField(config),

@@ -4,6 +4,7 @@ import type { Authenticated } from '../auth/api-tokens.ts';
 import type { IGeneration } from '../db/entities/generation.ts';
 import type { IUser } from '../db/entities/user.ts';
 import type { GenerateService, ProviderSet } from '../generation/generate.ts';
+import type { JobsService } from '../jobs/job-runner.ts';
 import type { Limiter } from '../limits/limiter.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import type { MediaUrlSigner } from '../media/signed-url.ts';
@@ -25,6 +26,8 @@ export interface AppServices {
   /** Absent when telemetry is off. */
   metrics: Metrics | undefined;
   now: () => Date;
+  /** Runs a background job now (the runJob mutation); absent when the process has no job runner. */
+  jobs?: JobsService | undefined;
 }
 
 export interface Context {

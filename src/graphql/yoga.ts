@@ -5,7 +5,9 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import { audit } from '../audit/audit.ts';
 import { authenticateToken, type Authenticated } from '../auth/api-tokens.ts';
+import { looksLikeJwt, verifyJwt } from '../auth/jwt.ts';
 import type { Config } from '../config.ts';
 import type { IUser } from '../db/entities/user.ts';
 import type { MediaStore } from '../media/media-store.ts';
@@ -19,7 +21,7 @@ import { useMediaRoute } from './use-media-route.ts';
 import { activeTraceId, useOperationSpan } from './use-operation-span.ts';
 
 export interface YogaDeps {
-  config: Pick<Config, 'env' | 'graphql'>;
+  config: Pick<Config, 'env' | 'graphql' | 'jwt'>;
   orm: MikroORM;
   logger: Logger;
   services: AppServices;
@@ -68,8 +70,18 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
     const header = request.headers.get('authorization');
     if (header) {
       const match = /^Bearer\s+(\S+)$/i.exec(header);
-      auth = match?.[1] ? await authenticateToken(em, match[1], services.now()) : null;
-      if (!auth) throw unauthenticated('The API token is invalid, expired or revoked.');
+      const token = match?.[1];
+      auth = !token
+        ? null
+        : looksLikeJwt(token) && deps.config.jwt
+          ? await verifyJwt(token, deps.config.jwt)
+          : await authenticateToken(em, token, services.now());
+      if (!auth) {
+        // Recorded without the credential itself; retention prunes old audit rows.
+        audit(em, { actor: 'anonymous', action: 'auth.failed', details: { kind: token && looksLikeJwt(token) ? 'jwt' : 'api_token' } });
+        await em.flush();
+        throw unauthenticated('The credential is invalid, expired or revoked.');
+      }
     }
     // Only a bot token may name the Telegram user it acts for; anyone else's header is ignored.
     const rawUserId = request.headers.get('x-telegram-user-id');

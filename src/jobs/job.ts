@@ -17,7 +17,7 @@ export interface JobContext {
   now: () => Date;
   /** Aborted when the scheduler asks the job to stop: finish the current batch, then return. */
   signal: AbortSignal;
-  /** Reports rows handled so far, by what they were (e.g. `media`, `prompt_text`); feeds metrics. */
+  /** Reports the rows one batch handled, by what they were (e.g. `media`, `prompt_text`); feeds metrics. */
   progress: (what: string, rows: number) => void;
 }
 

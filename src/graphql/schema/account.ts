@@ -1,6 +1,5 @@
 import { ConversationTurn } from '../../db/entities/conversation-turn.ts';
 import { deleteUserData, type DeletionReport } from '../../users/delete-user-data.ts';
-import { requireScope } from '../auth.ts';
 import { builder } from '../builder.ts';
 
 const DeletionReportRef = builder.objectRef<DeletionReport>('DeletionReport').implement({
@@ -16,10 +15,10 @@ const DeletionReportRef = builder.objectRef<DeletionReport>('DeletionReport').im
 
 builder.mutationField('deleteMyData', (t) =>
   t.field({
+    authScopes: { bot: true },
     type: DeletionReportRef,
     description: 'Erases the acting user: generations, media files, feedback, conversation turns, usage and the user row.',
     resolve: async (_root, _args, ctx) => {
-      requireScope(ctx, 'bot');
       const user = await ctx.user();
       return deleteUserData(ctx.em, ctx.services.mediaStore, user.id, ctx.logger);
     },
@@ -28,9 +27,9 @@ builder.mutationField('deleteMyData', (t) =>
 
 builder.mutationField('resetConversation', (t) =>
   t.int({
+    authScopes: { bot: true },
     description: 'Forgets the acting user\'s /ask conversation; returns how many turns were erased.',
     resolve: async (_root, _args, ctx) => {
-      requireScope(ctx, 'bot');
       const user = await ctx.user();
       return ctx.em.nativeDelete(ConversationTurn, { user: user.id });
     },

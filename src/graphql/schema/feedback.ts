@@ -4,7 +4,6 @@ import { checkPrompt } from '../../generation/prompt-input.ts';
 import { InvalidPromptError } from '../../generation/errors.ts';
 import { UUID_PATTERN, uuidv7 } from '../../ids.ts';
 import { redactPrompt } from '../../privacy/redact.ts';
-import { requireScope } from '../auth.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 
@@ -18,12 +17,12 @@ const FeedbackRef = builder.objectRef<IFeedback>('Feedback').implement({
 
 builder.mutationField('submitFeedback', (t) =>
   t.field({
+    authScopes: { bot: true },
     type: FeedbackRef,
     description: 'Stores free-text feedback, redacted, optionally about one generation.',
     errors: { types: [InvalidInputError, NotFoundError] },
     args: { text: t.arg.string({ required: true }), generationId: t.arg.id() },
     resolve: async (_root, { text, generationId }, ctx) => {
-      requireScope(ctx, 'bot');
       let checked: string;
       try {
         checked = checkPrompt(text, ctx.services.feedbackMaxLength);

@@ -6,7 +6,6 @@ import { InvalidPromptError, ProviderUnavailableError } from '../../generation/e
 import type { ErrorClass } from '../../generation/provider.ts';
 import { UUID_PATTERN } from '../../ids.ts';
 import { QuotaExceededError, RateLimitedError } from '../../limits/errors.ts';
-import { requireScope } from '../auth.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 import { ErrorClassEnum, NotFoundError } from './errors.ts';
@@ -76,12 +75,12 @@ async function ownGeneration(ctx: Context, id: string): Promise<IGeneration | nu
 
 builder.mutationField('generate', (t) =>
   t.field({
+    authScopes: { bot: true },
     type: GenerationRef,
     description: 'Generates an image, a short animation or a text answer. Every call writes one Generation row.',
     errors: { types: [InvalidPromptError, ProviderUnavailableError, RateLimitedError, QuotaExceededError], union: { name: 'GenerateResult' } },
     args: { input: t.arg({ type: GenerateInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      requireScope(ctx, 'bot');
       const user = await ctx.user();
       const outcome = await ctx.services.generate(ctx.em, user, input);
       if (!outcome.ok) throw outcome.error;
@@ -93,12 +92,12 @@ builder.mutationField('generate', (t) =>
 
 builder.mutationField('generateVariant', (t) =>
   t.field({
+    authScopes: { bot: true },
     type: GenerationRef,
     description: 'Another take on one of the acting user\'s image or video generations, from its stored (redacted) prompt.',
     errors: { types: [InvalidPromptError, ProviderUnavailableError, RateLimitedError, QuotaExceededError, NotFoundError], union: { name: 'GenerateVariantResult' } },
     args: { generationId: t.arg.id({ required: true }), style: t.arg.string() },
     resolve: async (_root, { generationId, style }, ctx) => {
-      requireScope(ctx, 'bot');
       const original = await ownGeneration(ctx, String(generationId));
       // The prompt text expires after the retention window; fingerprints cannot be turned back into prompts.
       if (!original || original.kind === 'text' || !original.promptRedacted) throw new NotFoundError('Generation prompt');
@@ -115,12 +114,12 @@ builder.mutationField('generateVariant', (t) =>
 
 builder.queryField('generation', (t) =>
   t.field({
+    authScopes: { bot: true },
     type: GenerationRef,
     nullable: true,
     description: 'One of the acting user\'s generations.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
-      requireScope(ctx, 'bot');
       return ownGeneration(ctx, String(id));
     },
   }),
@@ -128,10 +127,10 @@ builder.queryField('generation', (t) =>
 
 builder.queryField('myGenerations', (t) =>
   t.connection({
+    authScopes: { bot: true },
     type: GenerationRef,
     description: 'The acting user\'s generations, newest first.',
     resolve: async (_root, args, ctx) => {
-      requireScope(ctx, 'bot');
       const user = await ctx.user();
       return resolveCursorConnection(
         { args, toCursor: (row: IGeneration) => row.id },
@@ -151,11 +150,11 @@ builder.queryField('myGenerations', (t) =>
 
 builder.mutationField('rateGeneration', (t) =>
   t.field({
+    authScopes: { bot: true },
     type: GenerationRef,
     errors: { types: [NotFoundError] },
     args: { id: t.arg.id({ required: true }), rating: t.arg({ type: Rating, required: true }) },
     resolve: async (_root, { id, rating }, ctx) => {
-      requireScope(ctx, 'bot');
       const row = await ownGeneration(ctx, String(id));
       if (!row) throw new NotFoundError('Generation');
       row.rating = rating;
@@ -168,12 +167,12 @@ builder.mutationField('rateGeneration', (t) =>
 
 builder.mutationField('keepMedia', (t) =>
   t.field({
+    authScopes: { bot: true },
     type: MediaRef,
     description: 'Exempts a generation\'s media from deletion (keep: true), or returns it to the retention window.',
     errors: { types: [NotFoundError] },
     args: { generationId: t.arg.id({ required: true }), keep: t.arg.boolean({ defaultValue: true }) },
     resolve: async (_root, { generationId, keep }, ctx) => {
-      requireScope(ctx, 'bot');
       const row = await ownGeneration(ctx, String(generationId));
       const asset = row?.media ? await ctx.em.findOne(MediaAsset, { id: row.media.id }) : null;
       if (!asset || asset.deletedAt) throw new NotFoundError('Media');

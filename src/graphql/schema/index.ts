@@ -8,3 +8,6 @@ import './generation.ts';
 import './viewer.ts';
 import './feedback.ts';
 import './account.ts';
+import './jobs.ts';
+import './tokens.ts';
+import './admin-users.ts';

@@ -6,7 +6,6 @@ import { utcDay } from '../../ids.ts';
 import { nextUtcMidnight } from '../../limits/limiter.ts';
 import type { Tier } from '../../limits/tiers.ts';
 import { userStats, type NamedCount, type UserStats } from '../../users/user-stats.ts';
-import { requireScope } from '../auth.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError } from './errors.ts';
 
@@ -139,9 +138,9 @@ const ViewerRef = builder.objectRef<IUser>('Viewer').implement({
 
 builder.queryField('viewer', (t) =>
   t.field({
+    authScopes: { bot: true },
     type: ViewerRef,
     resolve: async (_root, _args, ctx) => {
-      requireScope(ctx, 'bot');
       return ctx.user();
     },
   }),
@@ -156,11 +155,11 @@ const PreferencesInput = builder.inputType('PreferencesInput', {
 
 builder.mutationField('setPreferences', (t) =>
   t.field({
+    authScopes: { bot: true },
     type: ViewerRef,
     errors: { types: [InvalidInputError] },
     args: { input: t.arg({ type: PreferencesInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      requireScope(ctx, 'bot');
       if (input.locale != null && !(LOCALES as readonly string[]).includes(input.locale)) {
         throw new InvalidInputError('locale', `Unsupported locale; use one of ${LOCALES.join(', ')}.`);
       }

@@ -1,0 +1,26 @@
+import type { Api } from 'grammy';
+import type { BotCommand } from 'grammy/types';
+import { DEFAULT_LOCALE, LOCALES } from './i18n.ts';
+
+/** The command menu, in display order. Descriptions come from `cmd-<command>` in each .ftl file. */
+export const MENU_COMMANDS = [
+  'imagine', 'video', 'ask', 'new', 'style', 'language', 'stats', 'usage', 'feedback', 'privacy', 'deleteme', 'help', 'start',
+] as const;
+
+export type Translate = (locale: string, key: string) => string;
+
+export function menuFor(translate: Translate, locale: string): BotCommand[] {
+  return MENU_COMMANDS.map((command) => ({ command, description: translate(locale, `cmd-${command}`) }));
+}
+
+/**
+ * Registers the menu for everyone (in the default language) and once per other supported
+ * language, so Telegram shows each user the menu in their app's language.
+ */
+export async function registerCommands(api: Api, translate: Translate): Promise<void> {
+  await api.setMyCommands(menuFor(translate, DEFAULT_LOCALE));
+  for (const locale of LOCALES) {
+    if (locale === DEFAULT_LOCALE) continue;
+    await api.setMyCommands(menuFor(translate, locale), { language_code: locale });
+  }
+}

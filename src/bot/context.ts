@@ -1,0 +1,64 @@
+import type { I18n, I18nFlavor } from '@grammyjs/i18n';
+import { Context } from 'grammy';
+import type { Logger } from 'pino';
+import type { CommandLabel, Outcome } from './bot-metrics.ts';
+import type { GraphqlClient } from './graphql-client.ts';
+import type { LocaleCache } from './locale-cache.ts';
+import type { FetchMedia } from './media-download.ts';
+import type { PendingPrompts } from './pending-prompts.ts';
+import type { StyleCatalog } from './style-catalog.ts';
+
+/** Long-lived collaborators of every update, built once in createBot. */
+export interface BotServices {
+  graphql: GraphqlClient;
+  logger: Logger;
+  pending: PendingPrompts;
+  locales: LocaleCache;
+  styles: StyleCatalog;
+  fetchMedia: FetchMedia;
+  i18n: I18n<BotContext>;
+  /** Whether a Fluent message exists, to fall back to the API's own label for catalog entries we have no name for. */
+  hasText: (key: string) => boolean;
+  now: () => Date;
+}
+
+/** What the telemetry middleware records about the update being handled. */
+export interface UpdateState {
+  command: CommandLabel | undefined;
+  outcome: Outcome;
+  /** Name of the error that ended the update, for the span's `error.type`. */
+  errorType: string | undefined;
+  traceId: string | undefined;
+  /** Telegram accepts one answer per callback query; the error boundary must not send a second. */
+  callbackAnswered: boolean;
+}
+
+export type BotContext = Context & I18nFlavor & BotFlavor;
+
+export interface BotFlavor {
+  readonly services: BotServices;
+  readonly state: UpdateState;
+  /** A GraphQL call on behalf of the user who sent this update (the API pseudonymizes the id at once). */
+  gql<T>(document: string, variables?: Record<string, unknown>): Promise<T>;
+}
+
+/**
+ * grammY builds one context per update with this class, so the dependencies are on every context
+ * without a middleware copying them around, and features never import singletons.
+ */
+export function botContextClass(services: BotServices) {
+  return class AtelierContext extends Context implements BotFlavor {
+    // Installed per update by the i18n middleware.
+    declare i18n: BotContext['i18n'];
+    declare t: BotContext['t'];
+    declare translate: BotContext['translate'];
+    readonly services = services;
+    readonly state: UpdateState = { command: undefined, outcome: 'ok', errorType: undefined, traceId: undefined, callbackAnswered: false };
+
+    gql<T>(document: string, variables: Record<string, unknown> = {}): Promise<T> {
+      const telegramUserId = this.from?.id;
+      if (telegramUserId === undefined) return Promise.reject(new Error('this update has no sender to act for'));
+      return services.graphql.request<T>(document, variables, { telegramUserId });
+    }
+  };
+}

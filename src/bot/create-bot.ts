@@ -1,0 +1,88 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-throttler';
+import { Bot } from 'grammy';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { BotConfig } from '../config.ts';
+import { createBotMetrics } from './bot-metrics.ts';
+import { botContextClass, type BotContext, type BotServices } from './context.ts';
+import { createErrorBoundary } from './error-boundary.ts';
+import { askFeature } from './features/ask.ts';
+import { fallbackFeature } from './features/fallback.ts';
+import { feedbackFeature } from './features/feedback.ts';
+import { imagineFeature } from './features/imagine.ts';
+import { languageFeature } from './features/language.ts';
+import { privacyFeature } from './features/privacy.ts';
+import { resultActionsFeature } from './features/result-actions.ts';
+import { startFeature } from './features/start.ts';
+import { statsFeature } from './features/stats.ts';
+import { styleFeature } from './features/style.ts';
+import type { GraphqlClient } from './graphql-client.ts';
+import { createI18n, supportedLocale } from './i18n.ts';
+import { createLocaleCache } from './locale-cache.ts';
+import { createMediaFetcher, type FetchMedia } from './media-download.ts';
+import { createPendingPrompts } from './pending-prompts.ts';
+import { createStyleCatalog } from './style-catalog.ts';
+import { updateTelemetry } from './update-telemetry.ts';
+
+export type EnabledBotConfig = Extract<BotConfig, { enabled: true }>;
+
+export interface BotDeps {
+  config: EnabledBotConfig;
+  client: GraphqlClient;
+  logger: Logger;
+  /** The process's one prom-client registry (served at /metrics); without it the bot counts nothing. */
+  metrics?: Registry | undefined;
+  /** Downloads generated files from the API's signed links; default: fetch with a 30 s timeout. */
+  fetchMedia?: FetchMedia;
+  /** Outgoing-call limits; the default follows Telegram's published flood limits. Tests loosen them. */
+  throttle?: APIThrottlerOptions;
+  now?: () => Date;
+}
+
+/** Builds the bot: transport plugins, context, i18n, telemetry, features and the error boundary. Starts nothing. */
+export function createBot(deps: BotDeps): Bot<BotContext> {
+  const logger = deps.logger.child({ component: 'bot' });
+  const { i18n, has } = createI18n<BotContext>({
+    logger,
+    // The language chosen with /language (stored by the API) wins over the Telegram app's language.
+    localeNegotiator: async (ctx) => {
+      const telegramLocale = supportedLocale(ctx.from?.language_code);
+      // Asking the API creates the user's row, so only people who talk to the bot are looked up:
+      // not every member of a group it sits in, nor someone whose only update is blocking it.
+      const addressed = ctx.callbackQuery !== undefined || ctx.chat?.type === 'private' || ctx.message?.text?.startsWith('/') === true;
+      if (!ctx.from || !addressed) return telegramLocale;
+      return (await ctx.services.locales.stored(ctx.from.id)) ?? telegramLocale;
+    },
+  });
+  const services: BotServices = {
+    graphql: deps.client,
+    logger,
+    pending: createPendingPrompts(),
+    locales: createLocaleCache({ client: deps.client }),
+    styles: createStyleCatalog(deps.client),
+    fetchMedia: deps.fetchMedia ?? createMediaFetcher(),
+    i18n,
+    hasText: has,
+    now: deps.now ?? (() => new Date()),
+  };
+
+  const bot = new Bot<BotContext>(deps.config.token, {
+    client: { apiRoot: deps.config.apiRoot },
+    ContextConstructor: botContextClass(services),
+  });
+  // Installed last means called first: auto-retry wraps the throttler, so every retry is throttled too.
+  bot.api.config.use(apiThrottler(deps.throttle));
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+
+  const onError = createErrorBoundary(logger);
+  bot.use(updateTelemetry(deps.metrics ? createBotMetrics(deps.metrics) : undefined));
+  // Inside the update's span, so the apology and its log line carry the trace; and it works the
+  // same for webhooks, where grammY hands middleware errors to the web framework, not to bot.catch.
+  const guarded = bot.errorBoundary(onError);
+  guarded.use(i18n.middleware());
+  guarded.use(startFeature, imagineFeature, resultActionsFeature, askFeature, styleFeature, languageFeature, statsFeature, feedbackFeature, privacyFeature);
+  guarded.use(fallbackFeature);
+  bot.catch(onError);
+  return bot;
+}

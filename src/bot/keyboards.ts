@@ -1,0 +1,52 @@
+import { InlineKeyboard } from 'grammy';
+import type { BotContext } from './context.ts';
+import { LOCALES } from './i18n.ts';
+import { styleName } from './labels.ts';
+import type { CatalogStyle } from './style-catalog.ts';
+
+/**
+ * Inline keyboards and their callback_data. Telegram allows at most 64 bytes of callback_data, so
+ * buttons carry only short prefixes and ids (a pending-prompt key, a generation UUID, a style id):
+ *   g:<key>:<style|*>   pick a style for a pending prompt (* = the user's default)
+ *   r:<id>:u|d          rate    k:<id>  keep    v:<id>  another variant
+ *   ds:<style>          set the default style    lang:<locale>    del:yes|no
+ */
+
+export const DEFAULT_STYLE = '*';
+
+/** Two styles per row, appended to `keyboard`. */
+function styleRows(ctx: BotContext, keyboard: InlineKeyboard, styles: CatalogStyle[], data: (style: CatalogStyle) => string): InlineKeyboard {
+  styles.forEach((style, index) => {
+    keyboard.text(styleName(ctx, style.id, style.label), data(style));
+    if (index % 2 === 1) keyboard.row();
+  });
+  return keyboard;
+}
+
+export function stylePickKeyboard(ctx: BotContext, key: string, styles: CatalogStyle[]): InlineKeyboard {
+  const keyboard = new InlineKeyboard().text(ctx.t('button-my-default'), `g:${key}:${DEFAULT_STYLE}`).row();
+  return styleRows(ctx, keyboard, styles, (style) => `g:${key}:${style.id}`);
+}
+
+export function defaultStyleKeyboard(ctx: BotContext, styles: CatalogStyle[]): InlineKeyboard {
+  return styleRows(ctx, new InlineKeyboard(), styles, (style) => `ds:${style.id}`);
+}
+
+export function resultKeyboard(ctx: BotContext, generationId: string): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(ctx.t('button-up'), `r:${generationId}:u`)
+    .text(ctx.t('button-down'), `r:${generationId}:d`)
+    .text(ctx.t('button-keep'), `k:${generationId}`)
+    .row()
+    .text(ctx.t('button-variant'), `v:${generationId}`);
+}
+
+export function languageKeyboard(ctx: BotContext): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  for (const locale of LOCALES) keyboard.text(ctx.t(`language-${locale}`), `lang:${locale}`);
+  return keyboard;
+}
+
+export function deleteConfirmKeyboard(ctx: BotContext): InlineKeyboard {
+  return new InlineKeyboard().text(ctx.t('button-delete-confirm'), 'del:yes').row().text(ctx.t('button-delete-cancel'), 'del:no');
+}

@@ -1,0 +1,179 @@
+# Atelier bot — English. Every user-facing text lives here; ru.ftl and fa.ftl carry the same ids.
+
+## Command menu (setMyCommands): short descriptions
+
+cmd-start = Start and see what I can do
+cmd-help = How to use the bot, with examples
+cmd-imagine = Draw an image from a prompt
+cmd-video = Make a short looping animation
+cmd-ask = Ask a question and get a text answer
+cmd-new = Start a new conversation for /ask
+cmd-style = Choose your default style
+cmd-language = Change the language
+cmd-stats = Your numbers, with a chart
+cmd-usage = Today's usage and when it resets
+cmd-feedback = Send feedback to the team
+cmd-privacy = What is stored and for how long
+cmd-deleteme = Erase everything stored about you
+
+## Start and help
+
+help-text =
+    I turn prompts into images, short animations and text answers.
+
+    🎨 /imagine a dragon over a castle — pick a style, get an image
+    🎬 /video a paper boat on a stormy sea — a short looping animation
+    💬 /ask how do rainbows form? — a text answer; follow-up questions remember the last few turns, /new starts afresh
+
+    You can also just send me a text message and I'll draw it.
+
+    Under each image: 👍 / 👎 to rate it, ⭐ to keep it (otherwise files are deleted after 24 hours), 🔁 for another variant.
+
+    ⚙️ /style default style · /language language
+    📊 /stats your numbers · /usage today's usage
+    ✉️ /feedback your message · 🔒 /privacy · 🗑 /deleteme
+start-text =
+    👋 Hi! I'm Atelier.
+    { help-text }
+
+## Usage hints for commands that need text
+
+imagine-usage = Tell me what to draw, for example: /imagine a lighthouse at dawn
+video-usage = Tell me what to animate, for example: /video a paper boat on a stormy sea
+ask-usage = Ask me something, for example: /ask why is the sky blue?
+feedback-usage = Write your feedback after the command, for example: /feedback the anime style is great
+unknown-command = I don't know that command. /help shows what I can do.
+
+## Picking a style and generating
+
+pick-style = Pick a style:
+button-my-default = ✨ My default style
+pending-expired = This request has expired. Please send your prompt again.
+working-image = 🎨 Drawing in the { $style } style…
+working-video = 🎬 Animating in the { $style } style…
+working-default = ⏳ Working on it…
+caption-result = 🎨 { $style } · 🏷 { $theme } · ⏱ { NUMBER($seconds, maximumFractionDigits: 1) } s
+button-up = 👍
+button-down = 👎
+button-keep = ⭐ Keep
+button-variant = 🔁 Another variant
+rated-up = Thanks! Glad you like it.
+rated-down = Thanks, noted. Try 🔁 for another variant.
+kept = ⭐ Kept: this file won't be deleted after 24 hours.
+media-gone = That file is no longer available: generated files are deleted after 24 hours unless kept.
+
+## Ask
+
+ask-no-provider = 💬 Text answers aren't set up on this Atelier yet (no text provider is configured). Images and animations work: try /imagine.
+new-done =
+    { $count ->
+        [0] 🆕 New conversation started.
+        [one] 🆕 New conversation started: { $count } earlier message forgotten.
+       *[other] 🆕 New conversation started: { $count } earlier messages forgotten.
+    }
+
+## Preferences
+
+style-pick = Choose your default style:
+style-set = ✅ Your default style is now { $style }.
+language-pick = Choose your language:
+language-set = ✅ I'll speak English with you now.
+
+## Stats and usage
+
+stats-empty = 📊 No generations yet. Try /imagine a cat astronaut!
+stats-caption =
+    📊 Your numbers
+    Generations by kind:
+    { $kinds }
+    Favourite styles:
+    { $styles }
+    Favourite themes: { $themes }
+    Today: { $todayRequests } requests, { $todayTokens } tokens, { $todayCost }
+    In total: { $totalRequests } requests, { $totalTokens } tokens, { $totalCost }
+stats-line = { $square } { $name }: { $count }
+stats-none = —
+list-separator = {", "}
+usage-text =
+    📈 Today ({ $day }, UTC): { $requests } requests
+    🎨 images: { $images } · 🎬 animations: { $videos } · 💬 answers: { $texts }
+    Tokens: { $tokens } · cost: { $cost }
+    Counters reset at 00:00 UTC, in { $hours } h { $minutes } min.
+
+## Feedback
+
+feedback-thanks = ✉️ Thank you! Your feedback was saved (contact details are removed before storing).
+feedback-invalid = I couldn't save that feedback: it is empty or too long.
+
+## Privacy and erasure
+
+privacy-text =
+    🔒 What Atelier stores
+    • You are known only by a keyed hash of your Telegram id: no name, username or raw id is stored.
+    • Each request keeps its kind, style, theme, timing and cost. Your prompt is kept only redacted (emails, phones, links, @handles and long numbers removed) and for at most 24 hours.
+    • Generated files are deleted after 24 hours unless you press ⭐ Keep.
+    • Text answers are never stored; /ask conversation turns are kept at most 24 hours (/new forgets them sooner).
+    • Feedback is stored with contact details removed.
+
+    /deleteme erases all of it at once.
+deleteme-confirm = 🗑 This erases your requests, files, feedback, conversation and usage counters. It cannot be undone. Continue?
+button-delete-confirm = 🗑 Yes, erase everything
+button-delete-cancel = Cancel
+deleteme-cancelled = Nothing was erased.
+deleteme-done =
+    ✅ Erased: { $generations } requests, { $media } files, { $feedback } feedback messages, { $turns } conversation turns, { $days } days of usage counters.
+
+## Errors
+
+error-prompt-empty = Your prompt is empty. Tell me what to make.
+error-prompt-too-long = Your prompt is too long: please keep it under { $max } characters.
+error-prompt-control = Your prompt contains characters I can't use. Please retype it.
+error-prompt-unknown-style = I don't know that style. Pick one from the list.
+error-prompt-refused = The provider refused this prompt under its content policy. Try rephrasing it.
+error-provider-missing = That kind of generation isn't set up on this Atelier yet.
+error-provider-busy =
+    { $retry ->
+        [0] The generator is busy right now. Please try again in a moment.
+       *[other] The generator is busy right now. Please try again in { $retry } s.
+    }
+error-provider-failed =
+    { $retry ->
+        [0] The generator failed this time. Please try again in a moment.
+       *[other] The generator failed this time. Please try again in { $retry } s.
+    }
+error-not-found = I can't find that result any more.
+error-rate-limited = ⏳ Too many requests. Try again in { $retry } s.
+error-quota-exceeded = 📉 You've used today's quota. It resets at { $reset } UTC.
+error-api-unavailable = 🛠 Atelier is unavailable right now. Please try again in a minute.
+error-unexpected = 😔 Sorry, something went wrong. If it keeps happening, quote this reference: { $ref }
+
+## Catalog names (style and theme ids from the API)
+
+style-photo = Photo
+style-anime = Anime
+style-oil-painting = Oil painting
+style-pixel-art = Pixel art
+style-watercolor = Watercolor
+style-cyberpunk = Cyberpunk
+style-fantasy-art = Fantasy art
+style-sketch = Sketch
+style-low-poly = Low poly
+style-line-art = Line art
+theme-fantasy = fantasy
+theme-sci-fi = sci-fi
+theme-nature = nature
+theme-portrait = portrait
+theme-animals = animals
+theme-architecture = architecture
+theme-food = food
+theme-abstract = abstract
+theme-other = other
+kind-image = images
+kind-video = animations
+kind-text = answers
+
+## Language names, each in its own language (the same in every file)
+
+language-en = 🇬🇧 English
+language-ru = 🇷🇺 Русский
+language-fa = 🇮🇷 فارسی

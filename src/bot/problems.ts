@@ -1,0 +1,48 @@
+import type { BotContext } from './context.ts';
+import type { GenerateResult } from './operations.ts';
+
+type Problem = Exclude<GenerateResult, { __typename: 'Generation' }>;
+
+const PROMPT_REASONS: Record<string, string> = {
+  EMPTY: 'error-prompt-empty',
+  TOO_LONG: 'error-prompt-too-long',
+  CONTROL_CHARACTERS: 'error-prompt-control',
+  UNKNOWN_STYLE: 'error-prompt-unknown-style',
+  CONTENT_REFUSED: 'error-prompt-refused',
+};
+
+/** A reset time as HH:MM UTC; daily quotas reset at midnight UTC when the API names no time. */
+function hhmmUtc(iso: string | null | undefined): string {
+  const date = iso ? new Date(iso) : undefined;
+  return date && !Number.isNaN(date.getTime()) ? date.toISOString().slice(11, 16) : '00:00';
+}
+
+/**
+ * The friendly, localized sentence for an expected failure of a generate call. The API's own
+ * `message` is English and written for developers, so it is never shown to the user.
+ */
+export function problemText(ctx: BotContext, problem: Problem, kind: 'IMAGE' | 'VIDEO' | 'TEXT'): string {
+  switch (problem.__typename) {
+    case 'InvalidPrompt':
+      return ctx.t(PROMPT_REASONS[problem.reason] ?? 'error-prompt-empty', { max: problem.maxLength ?? 0 });
+    case 'ProviderUnavailable': {
+      const retry = problem.retryAfterSeconds ?? 0;
+      if (problem.cause === 'PROVIDER_UNAVAILABLE') return ctx.t(kind === 'TEXT' ? 'ask-no-provider' : 'error-provider-missing');
+      if (problem.cause === 'PROVIDER_RATE_LIMITED' || problem.cause === 'PROVIDER_TIMEOUT') return ctx.t('error-provider-busy', { retry });
+      if (problem.cause === 'CONTENT_REFUSED') return ctx.t('error-prompt-refused');
+      return ctx.t('error-provider-failed', { retry });
+    }
+    case 'NotFound':
+      return ctx.t('error-not-found');
+    case 'RateLimited':
+      return ctx.t('error-rate-limited', { retry: Math.max(1, Math.ceil(problem.retryAfterSeconds ?? 1)) });
+    case 'QuotaExceeded':
+      return ctx.t('error-quota-exceeded', { reset: hhmmUtc(problem.resetsAt) });
+  }
+}
+
+/** Replies with the problem and marks the update as a user error for the commands counter. */
+export async function replyWithProblem(ctx: BotContext, problem: Problem, kind: 'IMAGE' | 'VIDEO' | 'TEXT'): Promise<void> {
+  ctx.state.outcome = 'user_error';
+  await ctx.reply(problemText(ctx, problem, kind));
+}

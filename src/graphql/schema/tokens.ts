@@ -1,0 +1,71 @@
+import { ApiToken, type IApiToken } from '../../db/entities/api-token.ts';
+import { issueApiToken, revokeApiToken, SCOPES } from '../../auth/api-tokens.ts';
+import { UUID_PATTERN } from '../../ids.ts';
+import { builder } from '../builder.ts';
+import { InvalidInputError, NotFoundError } from './errors.ts';
+
+const TokenScope = builder.enumType('TokenScope', {
+  values: { BOT: { value: 'bot' }, ANALYTICS_READ: { value: 'analytics:read' }, ADMIN: { value: 'admin' } } as const,
+});
+
+const ApiTokenRef = builder.objectRef<IApiToken>('ApiToken').implement({
+  description: 'An API credential. Only its hash is stored; the token itself was shown once, at issue.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    scopes: t.field({ type: [TokenScope], resolve: (row) => row.scopes.split(',').filter((scope): scope is (typeof SCOPES)[number] => (SCOPES as readonly string[]).includes(scope)) }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true }),
+    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+const IssuedTokenRef = builder.objectRef<{ token: string; row: IApiToken }>('IssuedToken').implement({
+  fields: (t) => ({
+    token: t.exposeString('token', { description: 'Shown this once: store it now.' }),
+    apiToken: t.field({ type: ApiTokenRef, resolve: (issued) => issued.row }),
+  }),
+});
+
+builder.queryField('apiTokens', (t) =>
+  t.field({
+    type: [ApiTokenRef],
+    authScopes: { admin: true },
+    resolve: (_root, _args, ctx) => ctx.em.find(ApiToken, {}, { orderBy: { createdAt: 'desc' } }),
+  }),
+);
+
+builder.mutationField('issueApiToken', (t) =>
+  t.field({
+    type: IssuedTokenRef,
+    authScopes: { admin: true },
+    errors: { types: [InvalidInputError] },
+    args: {
+      name: t.arg.string({ required: true }),
+      scopes: t.arg({ type: [TokenScope], required: true }),
+      expiresAt: t.arg({ type: 'DateTime' }),
+    },
+    resolve: async (_root, { name, scopes, expiresAt }, ctx) => {
+      if (!/^[\w .:-]{1,64}$/.test(name)) throw new InvalidInputError('name', 'Use 1-64 letters, digits, spaces, dots, colons or dashes.');
+      if (scopes.length === 0) throw new InvalidInputError('scopes', 'Give the token at least one scope.');
+      if (expiresAt && expiresAt <= ctx.services.now()) throw new InvalidInputError('expiresAt', 'The expiry must be in the future.');
+      const { id, token } = await issueApiToken(ctx.em, name, [...new Set(scopes)], { expiresAt: expiresAt ?? null, actor: ctx.auth?.tokenId ?? 'unknown' });
+      return { token, row: await ctx.em.findOneOrFail(ApiToken, { id }) };
+    },
+  }),
+);
+
+builder.mutationField('revokeApiToken', (t) =>
+  t.field({
+    type: ApiTokenRef,
+    authScopes: { admin: true },
+    errors: { types: [NotFoundError] },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, ctx) => {
+      const tokenId = String(id);
+      if (!UUID_PATTERN.test(tokenId) || !(await revokeApiToken(ctx.em, tokenId, ctx.auth?.tokenId ?? 'unknown', ctx.services.now()))) throw new NotFoundError('ApiToken');
+      return ctx.em.findOneOrFail(ApiToken, { id: tokenId });
+    },
+  }),
+);

@@ -1,0 +1,103 @@
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ADMIN_TOKEN, BOT_TOKEN, createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+const JWT_SECRET = 'j'.repeat(40);
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp({ env: { JWT_SECRET, JWT_ISSUER: 'atelier-admin', JWT_AUDIENCE: 'atelier-api' } });
+});
+afterAll(async () => app?.close());
+
+const admin = { token: ADMIN_TOKEN, as: null };
+const auditRows = async (action: string) =>
+  (await app.orm.em.fork().getConnection().execute('select actor, action, target, details from audit_log where action = ? order by id', [action])) as Array<Record<string, unknown>>;
+
+async function jwt(claims: Record<string, unknown>, options: { issuer?: string; audience?: string; expires?: string; secret?: string } = {}) {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('ops-console')
+    .setIssuer(options.issuer ?? 'atelier-admin')
+    .setAudience(options.audience ?? 'atelier-api')
+    .setIssuedAt()
+    .setExpirationTime(options.expires ?? '5m')
+    .sign(new TextEncoder().encode(options.secret ?? JWT_SECRET));
+}
+
+describe('API tokens', () => {
+  test('an admin issues a token (shown once, stored hashed) with scopes and expiry, then revokes it', async () => {
+    const issued = await app.gql(
+      `mutation { issueApiToken(name: "grafana reader", scopes: [ANALYTICS_READ], expiresAt: "2099-01-01T00:00:00Z") { __typename ... on IssuedToken { token apiToken { id name scopes expiresAt } } } }`,
+      {}, admin,
+    );
+    const { token, apiToken } = issued.data.issueApiToken;
+    expect(token).toMatch(/^atl_/);
+    expect(apiToken).toMatchObject({ name: 'grafana reader', scopes: ['ANALYTICS_READ'], expiresAt: '2099-01-01T00:00:00.000Z' });
+    const stored = JSON.stringify(await app.orm.em.fork().getConnection().execute('select * from api_tokens'));
+    expect(stored).not.toContain(token);
+
+    // An analytics token may not act for users or administer tokens.
+    expect((await app.gql(`{ viewer { id } }`, {}, { token, as: '1' })).errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+    expect((await app.gql(`{ apiTokens { id } }`, {}, { token, as: null })).errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+
+    const listed = await app.gql(`{ apiTokens { id lastUsedAt } }`, {}, admin);
+    expect(listed.data.apiTokens.find((row: { id: string }) => row.id === apiToken.id).lastUsedAt).not.toBeNull();
+
+    const revoked = await app.gql(`mutation($id: ID!) { revokeApiToken(id: $id) { __typename ... on ApiToken { revokedAt } } }`, { id: apiToken.id }, admin);
+    expect(revoked.data.revokeApiToken.revokedAt).not.toBeNull();
+    expect((await app.gql(`{ health { ok } }`, {}, { token, as: null })).status).toBe(401);
+    expect((await auditRows('token.issued')).map((row) => row['target'])).toContain(apiToken.id);
+    expect((await auditRows('token.revoked')).map((row) => row['target'])).toEqual([apiToken.id]);
+    expect((await auditRows('auth.failed')).length).toBeGreaterThanOrEqual(1);
+    expect(JSON.stringify(await app.orm.em.fork().getConnection().execute('select * from audit_log'))).not.toContain(token);
+  });
+
+  test('the bot token cannot administer', async () => {
+    const { errors } = await app.gql(`mutation { issueApiToken(name: "x", scopes: [ADMIN]) { __typename } }`, {}, { token: BOT_TOKEN, as: null });
+    expect(errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+    expect((await app.gql(`{ apiTokens { id } }`, {}, { token: null, as: null })).errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+  });
+
+  test('bad input is a typed error and issues nothing', async () => {
+    const before = (await app.orm.em.fork().getConnection().execute('select count(*) as n from api_tokens'))[0].n;
+    const { data } = await app.gql(`mutation { issueApiToken(name: "x", scopes: [BOT], expiresAt: "2001-01-01T00:00:00Z") { __typename ... on InvalidInput { field } } }`, {}, admin);
+    expect(data.issueApiToken).toEqual({ __typename: 'InvalidInput', field: 'expiresAt' });
+    expect((await app.orm.em.fork().getConnection().execute('select count(*) as n from api_tokens'))[0].n).toEqual(before);
+  });
+});
+
+describe('JWT', () => {
+  test('a valid HS256 token with the admin scope administers', async () => {
+    const { data, errors } = await app.gql(`{ apiTokens { id } }`, {}, { token: await jwt({ scope: 'admin' }), as: null });
+    expect(errors).toBeUndefined();
+    expect(data.apiTokens.length).toBeGreaterThan(0);
+  });
+
+  test.each([
+    ['a wrong signature', () => jwt({ scope: 'admin' }, { secret: 'x'.repeat(40) })],
+    ['a wrong issuer', () => jwt({ scope: 'admin' }, { issuer: 'someone-else' })],
+    ['a wrong audience', () => jwt({ scope: 'admin' }, { audience: 'another-api' })],
+    ['an expired token', () => jwt({ scope: 'admin' }, { expires: '-1m' })],
+  ])('%s is refused with 401', async (_name, make) => {
+    const result = await app.gql(`{ apiTokens { id } }`, {}, { token: await make(), as: null });
+    expect(result.status).toBe(401);
+    expect(result.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+  });
+
+  test('a valid token without the scope is FORBIDDEN', async () => {
+    const { errors } = await app.gql(`{ apiTokens { id } }`, {}, { token: await jwt({ scope: 'analytics:read' }), as: null });
+    expect(errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+  });
+});
+
+describe('tiers', () => {
+  test('an admin changes a user\'s tier; it is audited', async () => {
+    await app.gql(`{ viewer { tier } }`, {}, { as: '4242' });
+    const userId = app.services.pseudonymize('4242');
+    const { data } = await app.gql(`mutation($u: ID!) { setUserTier(userId: $u, tier: "pro") { ... on TierChange { tier } } }`, { u: userId }, admin);
+    expect(data.setUserTier).toEqual({ tier: 'pro' });
+    expect((await app.gql(`{ viewer { tier } }`, {}, { as: '4242' })).data.viewer.tier).toBe('pro');
+    const [row] = await auditRows('tier.changed');
+    expect(row).toMatchObject({ target: userId });
+  });
+});
