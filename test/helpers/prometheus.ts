@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GENERATE } from './documents.ts';
-import type { TestApp } from './test-app.ts';
+import { ADMIN_TOKEN, type TestApp } from './test-app.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const REQUIRE_PROMETHEUS = process.env['ATELIER_REQUIRE_PROMETHEUS'] === '1';
@@ -249,4 +249,7 @@ export async function driveTraffic(app: TestApp): Promise<void> {
   await app.gql(rate, { id: ids[1], r: 'DOWN' }, { as: '900001' });
   await app.gql(`mutation { submitFeedback(text: "lovely castles") { __typename } }`, {}, { as: '900002' });
   await app.gql('query { noSuchField }');
+  // A job run in a worker thread, so the jobs dashboard has samples to show.
+  const job = await app.gql(`mutation { runJob(name: RETENTION) { __typename ... on JobRun { status } } }`, {}, { token: ADMIN_TOKEN, as: null });
+  if (job.data?.runJob?.status !== 'SUCCEEDED') throw new Error(`retention run failed: ${JSON.stringify(job)}`);
 }

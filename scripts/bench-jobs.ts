@@ -1,0 +1,261 @@
+/**
+ * `npm run bench:jobs [-- --days 10 --per-day 100000 --media 100000 --seconds 10]`: on a fresh
+ * SQLite database, times
+ *   1. the rollup of one day of 100 000 generations,
+ *   2. the retention purge of 1 000 000 generations' expired prompt text, 100 000 expired media
+ *      rows with their (tiny) files and 50 000 expired conversation turns, run as in production:
+ *      in a worker thread with its own connection,
+ *   3. the API's latency (GraphQL `health` + `viewer` through yoga, several clients at once) for
+ *      N seconds without any job, then the same load while the purge runs, in the same process.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { createApp } from '../src/app.ts';
+import { parseConfig, type Config } from '../src/config.ts';
+import { createOrm } from '../src/db/orm.ts';
+import { uuidv7, utcDay } from '../src/ids.ts';
+import type { JobResult } from '../src/jobs/job.ts';
+import { retention } from '../src/jobs/retention.ts';
+import { rollUpDay } from '../src/jobs/rollup.ts';
+import { createLocalMediaStore } from '../src/media/local-store.ts';
+import { createLogger } from '../src/telemetry/logger.ts';
+
+const DAY_MS = 86_400_000;
+const TOKEN = 'bench-bot-token-0123456789abcdef';
+const SECRETS = { pseudonymSecret: 'b'.repeat(32), mediaUrlSecret: 'c'.repeat(32) };
+
+interface PurgeMessage {
+  result: JobResult;
+  seconds: number;
+}
+
+if (!isMainThread) {
+  // The purge, as the scheduler runs it: own thread, own connection, real clock.
+  const { config } = workerData as { config: Config };
+  const orm = await createOrm(config.database, { migrate: false });
+  const started = performance.now();
+  const result = await retention({
+    em: orm.em.fork(), config, store: createLocalMediaStore(config.media.dir), logger: createLogger({ level: 'silent' }),
+    now: () => new Date(), signal: new AbortController().signal, progress: () => undefined,
+  });
+  const message: PurgeMessage = { result, seconds: (performance.now() - started) / 1000 };
+  await orm.close();
+  parentPort!.postMessage(message);
+} else {
+  await main();
+}
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  return index > 0 ? Number(process.argv[index + 1]) : fallback;
+}
+
+async function main() {
+  const days = option('days', 10);
+  const perDay = option('per-day', 100_000);
+  const mediaCount = option('media', 100_000);
+  const turnCount = option('turns', 50_000);
+  const seconds = option('seconds', 10);
+  const clients = option('clients', 4);
+  const dir = mkdtempSync(join(tmpdir(), 'atelier-bench-jobs-'));
+  const config = parseConfig({
+    NODE_ENV: 'production', DATA_DIR: dir, BOT_API_TOKEN: TOKEN, LOG_LEVEL: 'silent',
+    PSEUDONYM_SECRET: SECRETS.pseudonymSecret, MEDIA_URL_SECRET: SECRETS.mediaUrlSecret,
+  });
+  const orm = await createOrm(config.database);
+  const now = Date.now();
+  const firstDay = utcDay(new Date(now - (days + 1) * DAY_MS));
+
+  let started = performance.now();
+  const seeded = await seed(orm, config, { now, days, perDay, mediaCount, turnCount, firstDay });
+  const seedSeconds = (performance.now() - started) / 1000;
+  console.log(`Node ${process.version}, SQLite (WAL) in ${dir}`);
+  console.log(`seeded ${seeded.generations} generations over ${days} days, ${mediaCount} expired media rows + files, ${turnCount} expired turns, ${seeded.users} users in ${seedSeconds.toFixed(1)} s`);
+
+  // 1. Rollup of one day.
+  started = performance.now();
+  const rows = await rollUpDay(orm.em.fork(), firstDay, { k: config.analytics.k });
+  const rollupSeconds = (performance.now() - started) / 1000;
+  console.log(`rollup of ${firstDay} (${perDay} generations): ${rollupSeconds.toFixed(2)} s, ${rows} rollup rows`);
+  started = performance.now();
+  await rollUpDay(orm.em.fork(), firstDay, { k: config.analytics.k });
+  console.log(`rollup of the same day again (idempotent rebuild): ${((performance.now() - started) / 1000).toFixed(2)} s`);
+
+  // 3a. Load without any job.
+  const { yoga } = await createApp({ config, orm, logger: createLogger({ level: 'silent' }), secrets: SECRETS, version: 'bench', metrics: null });
+  const load = createLoad(yoga, clients);
+  await load.run(1); // warm-up
+  const baseline = await load.run(seconds);
+
+  // 2 + 3b. The purge in a worker, the same load meanwhile.
+  const worker = new Worker(new URL(import.meta.url), { workerData: { config } });
+  const purgeDone = new Promise<PurgeMessage>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  let purging = true;
+  void purgeDone.finally(() => (purging = false)).catch(() => undefined);
+  const during = await load.run(Number.POSITIVE_INFINITY, () => purging);
+  const purge = await purgeDone;
+  await worker.terminate();
+
+  const details = purge.result.details ?? {};
+  console.log(`retention purge: ${purge.seconds.toFixed(2)} s for ${purge.result.rowsAffected} rows ` +
+    `(prompt_text ${String(details['prompt_text'])}, media ${String(details['media'])} with files, conversation_turns ${String(details['conversation_turns'])}), ` +
+    `batch ${config.jobs.retentionBatchSize} rows; ${(purge.result.rowsAffected / purge.seconds).toFixed(0)} rows/s`);
+  console.log('');
+  console.log(`API load: ${clients} concurrent clients, each looping { health } then { viewer } (${50} users)`);
+  console.log('phase'.padEnd(24), 'requests'.padStart(9), 'req/s'.padStart(8), 'p50 ms'.padStart(8), 'p95 ms'.padStart(8), 'p99 ms'.padStart(8), 'max ms'.padStart(8));
+  for (const [name, stats] of [['no job running', baseline], ['retention purge running', during]] as const) {
+    console.log(name.padEnd(24), String(stats.count).padStart(9), stats.rate.toFixed(0).padStart(8), stats.p50.toFixed(2).padStart(8), stats.p95.toFixed(2).padStart(8), stats.p99.toFixed(2).padStart(8), stats.max.toFixed(2).padStart(8));
+  }
+  console.log(`p99 ratio (purge / no job): ${(during.p99 / baseline.p99).toFixed(2)}`);
+
+  await orm.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+interface Native {
+  prepare(sql: string): { run(...params: unknown[]): unknown };
+  transaction<T extends (...args: never[]) => unknown>(fn: T): T;
+}
+
+/** Bulk rows through better-sqlite3 prepared statements: seeding is setup, not what is measured. */
+async function seed(
+  orm: Awaited<ReturnType<typeof createOrm>>,
+  config: Config,
+  options: { now: number; days: number; perDay: number; mediaCount: number; turnCount: number; firstDay: string },
+) {
+  const db = (await orm.em.getConnection().getNativeClient()) as Native;
+  const random = mulberry32(42);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const users = Array.from({ length: 5_000 }, (_, index) => `bench-user-${String(index).padStart(53, '0')}`);
+  const fingerprints = Array.from({ length: 3_000 }, (_, index) => `fp${String(index).padStart(30, '0')}`);
+  const styles = ['photo', 'anime', 'oil-painting', 'pixel-art', 'watercolor', 'cyberpunk', 'fantasy-art', 'sketch'];
+  const themes = ['fantasy', 'animals', 'nature', 'city', 'space', 'people', 'food', 'other'];
+  const requested = ['anime', 'photo', 'anime,watercolor', 'pixel-art,sketch'];
+
+  const insertUser = db.prepare('insert into users (id, tier, first_seen_at, last_seen_at) values (?, ?, ?, ?)');
+  db.transaction(() => {
+    for (const id of users) insertUser.run(id, 'free', options.now - 60 * DAY_MS, options.now - DAY_MS);
+  })();
+
+  const insertGeneration = db.prepare(`insert into generations (id, user_id, kind, command, provider, model, style, theme, requested_styles,
+    status, error_class, latency_ms, input_tokens, output_tokens, cost_usd, cost_unknown, prompt_redacted, prompt_fingerprint,
+    prompt_length, media_id, rating, created_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?)`);
+  const start = Date.parse(`${options.firstDay}T00:00:00.000Z`);
+  for (let day = 0; day < options.days; day += 1) {
+    db.transaction(() => {
+      for (let index = 0; index < options.perDay; index += 1) {
+        const at = start + day * DAY_MS + Math.floor(random() * DAY_MS);
+        const kind = pick(['image', 'image', 'image', 'video', 'text'] as const);
+        const roll = random();
+        const status = roll < 0.85 ? 'succeeded' : roll < 0.93 ? 'failed' : roll < 0.98 ? 'rejected' : 'rate_limited';
+        const errorClass = status === 'failed' ? pick(['provider_timeout', 'provider_unavailable', 'internal']) : status === 'rejected' ? 'invalid_input' : status === 'rate_limited' ? 'rate_limited' : null;
+        // A few prompts are popular, most are rare (roughly Zipf).
+        const fingerprint = fingerprints[Math.floor(fingerprints.length * random() ** 3)]!;
+        const text = kind === 'text';
+        const cost = random() < 0.1 ? null : Math.round(random() * 40_000) / 1_000_000;
+        insertGeneration.run(
+          uuidv7(at), users[Math.floor(users.length * random() ** 2)]!, kind, text ? 'ask' : kind === 'video' ? 'video' : 'imagine',
+          text ? 'openai' : 'procedural', text ? 'gpt-4o-mini' : 'procedural-v1', text ? 'none' : pick(styles), pick(themes),
+          random() < 0.1 ? pick(requested) : null, status, errorClass, Math.round(50 + 2000 * random() ** 2 + (random() < 0.02 ? 20_000 : 0)),
+          text ? Math.floor(random() * 500) : null, text ? Math.floor(random() * 800) : null, cost, cost === null ? 1 : 0,
+          status === 'rejected' ? null : `a redacted prompt about ${fingerprint.slice(-6)}`, fingerprint, 30 + Math.floor(random() * 100),
+          random() < 0.2 ? (random() < 0.8 ? 1 : -1) : null, at,
+        );
+      }
+    })();
+  }
+
+  // Expired media: rows plus tiny files, spread over 256 directories like date folders would be.
+  const insertMedia = db.prepare(`insert into media_assets (id, user_id, storage_key, mime_type, size_bytes, sha256, keep, expires_at, deleted_at, created_at)
+    values (?, ?, ?, 'image/png', 16, ?, ?, ?, null, ?)`);
+  const bytes = new Uint8Array(16);
+  const createdDirs = new Set<string>();
+  db.transaction(() => {
+    for (let index = 0; index < options.mediaCount; index += 1) {
+      const at = options.now - 3 * DAY_MS + index;
+      const id = uuidv7(at);
+      const key = `bench/${id.slice(-2)}/${id}.png`;
+      const path = join(config.media.dir, key);
+      if (!createdDirs.has(dirname(path))) {
+        mkdirSync(dirname(path), { recursive: true });
+        createdDirs.add(dirname(path));
+      }
+      writeFileSync(path, bytes);
+      const kept = index % 100 === 0;
+      insertMedia.run(id, users[index % users.length]!, key, '0'.repeat(64), kept ? 1 : 0, kept ? null : at + DAY_MS, at);
+    }
+  })();
+
+  const insertTurn = db.prepare(`insert into conversation_turns (id, user_id, role, text, created_at, expires_at) values (?, ?, 'user', 'an old question', ?, ?)`);
+  db.transaction(() => {
+    for (let index = 0; index < options.turnCount; index += 1) {
+      const at = options.now - 2 * DAY_MS + index;
+      insertTurn.run(uuidv7(at), users[index % users.length]!, at, at + DAY_MS);
+    }
+  })();
+  await orm.em.getConnection().execute('pragma wal_checkpoint(truncate)');
+  return { generations: options.days * options.perDay, users: users.length };
+}
+
+interface LoadStats {
+  count: number;
+  rate: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/** Clients that each send `health` then `viewer` for one of 50 users, back to back. */
+function createLoad(yoga: Awaited<ReturnType<typeof createApp>>['yoga'], clients: number) {
+  const queries = ['{ health { ok database } }', '{ viewer { id tier } }'];
+  let sent = 0;
+  async function request(): Promise<number> {
+    const index = sent;
+    sent += 1;
+    const started = performance.now();
+    const response = await yoga.fetch('http://localhost/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, 'x-telegram-user-id': String(100_000 + (index % 50)) },
+      body: JSON.stringify({ query: queries[index % 2] }),
+    });
+    const body = (await response.json()) as { errors?: unknown };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return performance.now() - started;
+  }
+  return {
+    /** Runs for `seconds`, or for as long as `keepGoing` says (checked between requests). */
+    async run(seconds: number, keepGoing: () => boolean = () => true): Promise<LoadStats> {
+      const samples: number[] = [];
+      const started = performance.now();
+      const deadline = started + seconds * 1000;
+      await Promise.all(Array.from({ length: clients }, async () => {
+        while (performance.now() < deadline && keepGoing()) {
+          samples.push(await request());
+          // yoga over SQLite can answer in microtasks only: yield so timers and the worker's messages get through.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }));
+      const elapsed = (performance.now() - started) / 1000;
+      samples.sort((a, b) => a - b);
+      const at = (q: number) => samples[Math.max(0, Math.ceil(q * samples.length) - 1)] ?? 0;
+      return { count: samples.length, rate: samples.length / elapsed, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: samples.at(-1) ?? 0 };
+    },
+  };
+}
+
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
