@@ -26,21 +26,19 @@ const DAY_MS = 86_400_000;
 const TOKEN = 'bench-bot-token-0123456789abcdef';
 const SECRETS = { pseudonymSecret: 'b'.repeat(32), mediaUrlSecret: 'c'.repeat(32) };
 
-interface PurgeMessage {
-  result: JobResult;
-  seconds: number;
-}
+type PurgeMessage = { type: 'started' } | { type: 'done'; result: JobResult; seconds: number };
 
 if (!isMainThread) {
   // The purge, as the scheduler runs it: own thread, own connection, real clock.
   const { config } = workerData as { config: Config };
   const orm = await createOrm(config.database, { migrate: false });
+  parentPort!.postMessage({ type: 'started' } satisfies PurgeMessage);
   const started = performance.now();
   const result = await retention({
     em: orm.em.fork(), config, store: createLocalMediaStore(config.media.dir), logger: createLogger({ level: 'silent' }),
     now: () => new Date(), signal: new AbortController().signal, progress: () => undefined,
   });
-  const message: PurgeMessage = { result, seconds: (performance.now() - started) / 1000 };
+  const message: PurgeMessage = { type: 'done', result, seconds: (performance.now() - started) / 1000 };
   await orm.close();
   parentPort!.postMessage(message);
 } else {
@@ -91,12 +89,17 @@ async function main() {
 
   // 2 + 3b. The purge in a worker, the same load meanwhile.
   const worker = new Worker(new URL(import.meta.url), { workerData: { config } });
-  const purgeDone = new Promise<PurgeMessage>((resolve, reject) => {
-    worker.once('message', resolve);
+  let purging = false;
+  const purgeStarted = new Promise<void>((resolve) => worker.on('message', (message: PurgeMessage) => {
+    purging = message.type === 'started';
+    if (message.type === 'started') resolve();
+  }));
+  const purgeDone = new Promise<Extract<PurgeMessage, { type: 'done' }>>((resolve, reject) => {
+    worker.on('message', (message: PurgeMessage) => message.type === 'done' && resolve(message));
     worker.once('error', reject);
   });
-  let purging = true;
-  void purgeDone.finally(() => (purging = false)).catch(() => undefined);
+  // Measure only while the purge really runs, not while the worker thread boots.
+  await purgeStarted;
   const during = await load.run(Number.POSITIVE_INFINITY, () => purging);
   const purge = await purgeDone;
   await worker.terminate();

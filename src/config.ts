@@ -83,6 +83,8 @@ export interface Config {
   analytics: { k: number };
   /** HS256 JWTs accepted beside API tokens, when a secret is configured. */
   jwt: { secret: string; issuer: string; audience: string } | undefined;
+  /** Enables `POST /webhooks/payments/generic` (HMAC-signed) when set. */
+  paymentWebhookSecret: string | undefined;
   /** Price tiers; the first is what new users get. */
   tiers: readonly Tier[];
   telemetry: {
@@ -173,6 +175,7 @@ const envSchema = z.object({
   BACKUP_KEEP: int(7, 1, 365),
   JOB_LEASE_SECONDS: int(60, 5, 3600),
   ANALYTICS_K: int(3, 1, 1000),
+  PAYMENT_WEBHOOK_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   JWT_ISSUER: z.string().min(1).default('atelier'),
   JWT_AUDIENCE: z.string().min(1).default('atelier-api'),
@@ -317,6 +320,7 @@ export function parseConfig(env: Env): Config {
     },
     analytics: { k: e.ANALYTICS_K },
     tiers: e.TIERS_JSON ?? DEFAULT_TIERS,
+    paymentWebhookSecret: e.PAYMENT_WEBHOOK_SECRET,
     jwt: e.JWT_SECRET ? { secret: e.JWT_SECRET, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE } : undefined,
     telemetry: {
       serviceName: e.OTEL_SERVICE_NAME,

@@ -293,4 +293,60 @@ describe('fake Telegram Bot API with a real grammY bot', () => {
     await expect(api.close()).resolves.toBe(true);
     await expect(api.logOut()).resolves.toBe(true);
   });
+
+  it('sends Stars invoices, validated like the Bot API', async () => {
+    const api = newBot().api;
+    fake.sendText(alice, 'hello');
+    const prices = [{ label: 'Pro, 30 days', amount: 900 }];
+    const sent = await api.sendInvoice(alice.id, 'Atelier Pro', '30 days of Pro', 'tier:pro:30', 'XTR', prices, { provider_token: '' });
+    expect(sent.invoice).toEqual({ title: 'Atelier Pro', description: '30 days of Pro', start_parameter: '', currency: 'XTR', total_amount: 900 });
+    await expect(api.sendInvoice(alice.id, 'T', 'D', 'p', 'XTR', prices)).resolves.toMatchObject({ invoice: { total_amount: 900 } });
+
+    const refused = (promise: Promise<unknown>) => promise.then(() => 'sent', (error: GrammyError) => error.description);
+    expect(await refused(api.sendInvoice(alice.id, 'T', 'D', 'p', 'XTR', prices, { provider_token: '284685063:TEST:abc' }))).toBe('Bad Request: STARS_INVOICE_INVALID');
+    expect(await refused(api.sendInvoice(alice.id, 'T', 'D', 'p', 'XTR', [...prices, { label: 'tax', amount: 1 }]))).toBe('Bad Request: STARS_INVOICE_INVALID');
+    expect(await refused(api.sendInvoice(alice.id, 'T', 'D', 'p', 'XTR', []))).toBe('Bad Request: PRICES_EMPTY');
+    expect(await refused(api.sendInvoice(alice.id, 'T', 'D', '', 'XTR', prices))).toBe('Bad Request: INVOICE_PAYLOAD_INVALID');
+    expect(await refused(api.sendInvoice(alice.id, 'T', 'D', 'x'.repeat(129), 'XTR', prices))).toBe('Bad Request: INVOICE_PAYLOAD_INVALID');
+    expect(await refused(api.sendInvoice(alice.id, 'T', 'D', 'é'.repeat(64), 'XTR', prices))).toBe('sent'); // 128 bytes
+    expect(await refused(api.sendInvoice(alice.id, 'T', 'D', 'p', 'EUR', prices, { provider_token: '' }))).toBe('Bad Request: PAYMENT_PROVIDER_INVALID');
+  });
+
+  it('drives a payment: pre-checkout answered once, successful and refunded payment messages, refundStarPayment', async () => {
+    const bot = newBot();
+    const seen: string[] = [];
+    bot.on('pre_checkout_query', async (ctx) => {
+      seen.push(`pre:${ctx.preCheckoutQuery.invoice_payload}:${ctx.preCheckoutQuery.total_amount}:${ctx.preCheckoutQuery.currency}`);
+      if (ctx.preCheckoutQuery.total_amount === 900) await ctx.answerPreCheckoutQuery(true);
+      else await ctx.answerPreCheckoutQuery(false, { error_message: 'price changed' });
+      await expect(ctx.answerPreCheckoutQuery(true)).rejects.toMatchObject({ description: 'Bad Request: QUERY_ID_INVALID' });
+    });
+    bot.on('message:successful_payment', async (ctx) => {
+      const payment = ctx.message.successful_payment;
+      seen.push(`paid:${payment.telegram_payment_charge_id}:${payment.total_amount}:${payment.currency}:${payment.invoice_payload}`);
+      await ctx.reply('thanks');
+    });
+    bot.on('message:refunded_payment', async (ctx) => {
+      seen.push(`refunded:${ctx.message.refunded_payment.telegram_payment_charge_id}`);
+      await ctx.reply('refunded');
+    });
+    const running = run(bot);
+    const ok = fake.preCheckout(alice, { payload: 'tier:pro:30', total_amount: 900 });
+    const tampered = fake.preCheckout(alice, { payload: 'tier:pro:30', total_amount: 1 });
+    await fake.waitFor('answerPreCheckoutQuery', (call) => call.params['pre_checkout_query_id'] === tampered.pre_checkout_query!.id);
+    expect(fake.preCheckoutAnswer(ok.pre_checkout_query!.id)).toEqual({ ok: true });
+    expect(fake.preCheckoutAnswer(tampered.pre_checkout_query!.id)).toEqual({ ok: false, error_message: 'price changed' });
+
+    const paid = fake.payInvoice(alice, { payload: 'tier:pro:30', total_amount: 900, charge_id: 'charge-1' });
+    expect(paid.message).toMatchObject({ chat: { id: alice.id, type: 'private' }, from: { id: alice.id } });
+    await fake.waitFor('sendMessage', (call) => call.params['text'] === 'thanks');
+    await expect(bot.api.refundStarPayment(alice.id + 1, 'charge-1')).rejects.toMatchObject({ description: 'Bad Request: CHARGE_NOT_FOUND' });
+    await expect(bot.api.refundStarPayment(alice.id, 'charge-1')).resolves.toBe(true);
+    await expect(bot.api.refundStarPayment(alice.id, 'charge-1')).rejects.toMatchObject({ description: 'Bad Request: CHARGE_ALREADY_REFUNDED' });
+    fake.refundPayment(alice, { charge_id: 'charge-1', total_amount: 900, payload: 'tier:pro:30' });
+    await fake.waitFor('sendMessage', (call) => call.params['text'] === 'refunded');
+    expect(seen).toEqual(['pre:tier:pro:30:900:XTR', 'pre:tier:pro:30:1:XTR', 'paid:charge-1:900:XTR:tier:pro:30', 'refunded:charge-1']);
+    await bot.stop();
+    await running;
+  });
 });

@@ -1,7 +1,8 @@
 import { InlineKeyboard } from 'grammy';
 import type { BotContext } from './context.ts';
 import { LOCALES } from './i18n.ts';
-import { styleName } from './labels.ts';
+import { styleName, tierName } from './labels.ts';
+import type { TierInfo } from './operations.ts';
 import type { CatalogStyle } from './style-catalog.ts';
 
 /**
@@ -10,6 +11,7 @@ import type { CatalogStyle } from './style-catalog.ts';
  *   g:<key>:<style|*>   pick a style for a pending prompt (* = the user's default)
  *   r:<id>:u|d          rate    k:<id>  keep    v:<id>  another variant
  *   ds:<style>          set the default style    lang:<locale>    del:yes|no
+ *   buy:<tier>          get an invoice for a paid tier
  */
 
 export const DEFAULT_STYLE = '*';
@@ -49,4 +51,13 @@ export function languageKeyboard(ctx: BotContext): InlineKeyboard {
 
 export function deleteConfirmKeyboard(ctx: BotContext): InlineKeyboard {
   return new InlineKeyboard().text(ctx.t('button-delete-confirm'), 'del:yes').row().text(ctx.t('button-delete-cancel'), 'del:no');
+}
+
+/** One button per paid tier, with its price in Stars. */
+export function tierKeyboard(ctx: BotContext, tiers: TierInfo[]): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  for (const tier of tiers) {
+    if (tier.priceStars > 0) keyboard.text(ctx.t('button-buy-tier', { name: tierName(ctx, tier.id), stars: tier.priceStars, days: tier.periodDays }), `buy:${tier.id}`).row();
+  }
+  return keyboard;
 }

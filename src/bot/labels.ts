@@ -22,3 +22,13 @@ export async function usd(ctx: BotContext, value: number): Promise<string> {
   const locale = await ctx.i18n.getLocale();
   return new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 4 }).format(value);
 }
+
+export function tierName(ctx: BotContext, id: string): string {
+  return ctx.services.hasText(`tier-${id}`) ? ctx.t(`tier-${id}`) : id;
+}
+
+/** A date in the user's language and calendar (Persian users get the Solar Hijri one), as a UTC day. */
+export async function longDate(ctx: BotContext, iso: string): Promise<string> {
+  const locale = await ctx.i18n.getLocale();
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(iso));
+}

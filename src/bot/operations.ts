@@ -93,3 +93,49 @@ export interface DeletionReport {
   conversationTurns: number;
   usageDays: number;
 }
+
+/** A price tier as `tiers` lists it (cheapest first; the free tier has priceStars 0). */
+export interface TierInfo {
+  id: string;
+  requestsPerMinute: number;
+  images: number;
+  videos: number;
+  textTokens: number;
+  dailyCostUsd: number | null;
+  priceStars: number;
+  periodDays: number;
+}
+
+const TIER_FIELDS = 'id requestsPerMinute images videos textTokens dailyCostUsd priceStars periodDays';
+
+export const TIERS = `query BotTiers { tiers { ${TIER_FIELDS} } }`;
+
+export interface ViewerTier {
+  tier: string;
+  tierExpiresAt: string | null;
+}
+
+export const TIER_OVERVIEW = `query BotTierOverview { tiers { ${TIER_FIELDS} } viewer { tier tierExpiresAt } }`;
+
+export const VIEWER_TIER = `query BotViewerTier { viewer { tier tierExpiresAt } }`;
+
+export interface PaymentApplied {
+  __typename: 'Payment';
+  id: string;
+  /** The tier the payment bought (for a refund: the tier that was refunded, not the user's tier now). */
+  tier: string;
+  tierExpiresAt: string | null;
+  alreadyApplied: boolean;
+}
+
+export type RecordPaymentResult = PaymentApplied | { __typename: 'InvalidInput'; field: string; message: string };
+
+export type RecordRefundResult = PaymentApplied | { __typename: 'NotFound'; message: string };
+
+const PAYMENT_FIELDS = '__typename ... on Payment { id tier tierExpiresAt alreadyApplied } ... on Error { message }';
+
+export const RECORD_PAYMENT = `mutation BotRecordPayment($input: TelegramPaymentInput!) {
+  recordTelegramPayment(input: $input) { ${PAYMENT_FIELDS} ... on InvalidInput { field } }
+}`;
+
+export const RECORD_REFUND = `mutation BotRecordRefund($chargeId: String!) { recordTelegramRefund(chargeId: $chargeId) { ${PAYMENT_FIELDS} } }`;

@@ -18,10 +18,12 @@ import { EXAMPLE_QUERY } from './example-query.ts';
 import { schema } from './schema.ts';
 import { useGraphqlMetrics } from './use-graphql-metrics.ts';
 import { useMediaRoute } from './use-media-route.ts';
+import { usePaymentWebhooks } from './use-payment-webhooks.ts';
+import { createHmacWebhookProvider } from '../payments/hmac-webhook.ts';
 import { activeTraceId, useOperationSpan } from './use-operation-span.ts';
 
 export interface YogaDeps {
-  config: Pick<Config, 'env' | 'graphql' | 'jwt'>;
+  config: Pick<Config, 'env' | 'graphql' | 'jwt' | 'paymentWebhookSecret' | 'tiers'>;
   orm: MikroORM;
   logger: Logger;
   services: AppServices;
@@ -144,6 +146,13 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
         costLimit: { maxCost: limits.maxCost },
         maxDirectives: { n: 20 },
         blockFieldSuggestion: { enabled: deps.config.env === 'production' },
+      }),
+      usePaymentWebhooks({
+        orm,
+        providers: deps.config.paymentWebhookSecret ? [createHmacWebhookProvider({ name: 'generic', secret: deps.config.paymentWebhookSecret })] : [],
+        tiers: deps.config.tiers,
+        logger,
+        now: services.now,
       }),
       useMediaRoute({ orm, store: deps.mediaStore, signer: services.signer, retentionHours: services.mediaRetentionHours, now: services.now }),
     ],

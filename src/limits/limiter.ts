@@ -3,7 +3,7 @@ import type { MediaKind } from '../generation/provider.ts';
 import { execute } from '../db/sql.ts';
 import { utcDay } from '../ids.ts';
 import { QuotaExceededError, RateLimitedError } from './errors.ts';
-import { findTier, type Tier } from './tiers.ts';
+import { effectiveTierId, findTier, type Tier } from './tiers.ts';
 
 export interface Limiter {
   tiers: readonly Tier[];
@@ -13,7 +13,7 @@ export interface Limiter {
    * concurrent requests, from one instance or several on one database, lets exactly the allowed
    * number through. An admitted request counts against the day's quota until `refund`.
    */
-  admit(em: SqlEntityManager, user: { id: string; tier: string }, kind: MediaKind, now: Date): Promise<RateLimitedError | QuotaExceededError | null>;
+  admit(em: SqlEntityManager, user: { id: string; tier: string; tierExpiresAt?: Date | null }, kind: MediaKind, now: Date): Promise<RateLimitedError | QuotaExceededError | null>;
   /** Gives an admitted request's quota back (it failed, so it should not use up the day). */
   refund(em: SqlEntityManager, userId: string, kind: MediaKind, day: string): Promise<void>;
 }
@@ -30,7 +30,7 @@ export function createLimiter(tiers: readonly Tier[]): Limiter {
     tierOf: (id) => findTier(tiers, id),
 
     async admit(em, user, kind, now) {
-      const tier = findTier(tiers, user.tier);
+      const tier = findTier(tiers, effectiveTierId(user, tiers, now));
       const minute = Math.floor(now.getTime() / 60_000);
       const admitted = await execute<Array<{ count: number }>>(
         em,

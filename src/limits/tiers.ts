@@ -38,3 +38,12 @@ export const tiersSchema = z
 export function findTier(tiers: readonly Tier[], id: string): Tier {
   return tiers.find((tier) => tier.id === id) ?? tiers[0]!;
 }
+
+/** A paid period that has ended falls back to the first (default) tier, without a job having to run. */
+export function effectiveTierId(user: { tier: string; tierExpiresAt?: Date | null }, tiers: readonly Tier[], now: Date): string {
+  if (user.tierExpiresAt && user.tierExpiresAt.getTime() <= now.getTime()) return tiers[0]!.id;
+  return findTier(tiers, user.tier).id;
+}
+
+/** How long one purchase of a paid tier lasts. */
+export const PAID_PERIOD_DAYS = 30;

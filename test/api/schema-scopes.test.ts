@@ -6,8 +6,8 @@ import { schema } from '../../src/graphql/schema.ts';
  * reachable from a public field is a type that carries user or analytics data.
  */
 
-const PUBLIC_ROOT_FIELDS = new Set(['Query.health', 'Query.styles']);
-const PUBLIC_TYPES = new Set(['Health', 'ConfiguredProviders', 'Style', 'String', 'Boolean', 'ID', 'Int', 'Float', 'DateTime']);
+const PUBLIC_ROOT_FIELDS = new Set(['Query.health', 'Query.styles', 'Query.tiers']);
+const PUBLIC_TYPES = new Set(['Health', 'ConfiguredProviders', 'Style', 'TierInfo', 'String', 'Boolean', 'ID', 'Int', 'Float', 'DateTime']);
 
 // By name and shape rather than graphql's type guards: vitest may load a second copy of graphql.
 const namedType = (type: { toString(): string }) => type.toString().replace(/[[\]!]/g, '');

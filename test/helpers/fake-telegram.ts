@@ -21,6 +21,10 @@
  * - URL inputs are not downloaded: they are stored as empty files with guessed dimensions.
  * - `getUpdates` holds a long poll for at most `maxPollSeconds` (default 1 s) instead of
  *   `timeout` seconds, and answers at once when updates are pending.
+ * - Payments: `sendInvoice` is validated as for Telegram Stars (`XTR` needs an empty or absent
+ *   `provider_token` and exactly one price, other currencies need a token) and the invoice is
+ *   echoed in the Message. The user's side of a payment is driven by `preCheckout`, `payInvoice`
+ *   and `refundPayment`; nothing checks that a payment follows an answered pre-checkout query.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -112,16 +116,19 @@ const NOT_MODIFIED = 'message is not modified: specified new message content and
 const JSON_FIELDS = new Set([
   'reply_markup', 'entities', 'caption_entities', 'allowed_updates', 'commands', 'scope', 'menu_button',
   'link_preview_options', 'reply_parameters', 'media', 'results', 'options', 'reaction', 'message_ids',
-  'button', 'rights', 'permissions', 'suggested_post_parameters',
+  'button', 'rights', 'permissions', 'suggested_post_parameters', 'prices', 'suggested_tip_amounts',
 ]);
 const INT_FIELDS = new Set([
   'chat_id', 'from_chat_id', 'message_id', 'offset', 'limit', 'timeout', 'user_id', 'message_thread_id',
   'reply_to_message_id', 'max_connections', 'cache_time', 'duration', 'width', 'height', 'business_connection_id_int',
+  'max_tip_amount', 'photo_size', 'photo_width', 'photo_height', 'subscription_period',
 ]);
 const BOOL_FIELDS = new Set([
   'disable_notification', 'protect_content', 'show_alert', 'drop_pending_updates', 'has_spoiler',
   'disable_web_page_preview', 'show_caption_above_media', 'allow_sending_without_reply', 'supports_streaming',
-  'disable_content_type_detection', 'is_personal', 'allow_paid_broadcast', 'for_channels',
+  'disable_content_type_detection', 'is_personal', 'allow_paid_broadcast', 'for_channels', 'ok',
+  'need_name', 'need_phone_number', 'need_email', 'need_shipping_address', 'send_phone_number_to_provider',
+  'send_email_to_provider', 'is_flexible',
 ]);
 
 type Json = Record<string, any>;
@@ -171,6 +178,25 @@ interface MediaInfo {
 
 interface CallbackState {
   answered: boolean;
+}
+
+/** How the bot answered a pre-checkout query (`answerPreCheckoutQuery`). */
+export interface FakePreCheckoutAnswer {
+  ok: boolean;
+  error_message?: string;
+}
+
+/** What the paying user's client shows and pays: the invoice's payload and total. */
+export interface FakePaymentDetails {
+  payload: string;
+  total_amount: number;
+  /** Defaults to `XTR`. */
+  currency?: string;
+}
+
+interface StarCharge {
+  userId: number;
+  refunded: boolean;
 }
 
 interface PollWaiter {
@@ -232,6 +258,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
   const messages = new Map<string, Json>();
   const lastMessageId = new Map<number, number>();
   const callbackQueries = new Map<string, CallbackState>();
+  const preCheckoutQueries = new Map<string, { answer: FakePreCheckoutAnswer | undefined }>();
+  const starCharges = new Map<string, StarCharge>();
   const storedFiles = new Map<string, StoredFile>();
   const filesByPath = new Map<string, StoredFile>();
   const commands = new Map<string, BotCommand[]>();
@@ -486,6 +514,38 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
     return next;
   }
 
+  /** Validates sendInvoice's parameters like the Bot API and returns the Message's `invoice`. */
+  function invoiceOf(p: Json): Json {
+    const text = (field: string) => (typeof p[field] === 'string' ? (p[field] as string) : '');
+    const title = text('title');
+    const description = text('description');
+    const payload = text('payload');
+    const currency = text('currency');
+    if (title.length < 1 || title.length > 32) bad('INVOICE_TITLE_INVALID');
+    if (description.length < 1 || description.length > 255) bad('INVOICE_DESCRIPTION_INVALID');
+    const payloadBytes = Buffer.byteLength(payload);
+    if (payloadBytes < 1 || payloadBytes > 128) bad('INVOICE_PAYLOAD_INVALID');
+    if (!/^[A-Z]{3}$/.test(currency)) bad('CURRENCY_INVALID');
+    const prices = p['prices'];
+    if (!Array.isArray(prices) || prices.length === 0) bad('PRICES_EMPTY');
+    for (const price of prices as Json[]) {
+      if (typeof price?.['label'] !== 'string' || price['label'] === '') bad('PRICE_LABEL_INVALID');
+      if (!Number.isInteger(price['amount'])) bad("can't parse prices JSON object");
+    }
+    const total = (prices as Json[]).reduce((sum, price) => sum + (price['amount'] as number), 0);
+    const token = p['provider_token'];
+    if (currency === 'XTR') {
+      // Stars: no payment provider, one price, no tips.
+      if (token !== undefined && token !== '') bad('STARS_INVOICE_INVALID');
+      if (prices.length !== 1 || p['max_tip_amount'] !== undefined || p['suggested_tip_amounts'] !== undefined) bad('STARS_INVOICE_INVALID');
+      if (total < 1 || total > 100_000) bad('CURRENCY_TOTAL_AMOUNT_INVALID');
+    } else {
+      if (typeof token !== 'string' || token === '') bad('PAYMENT_PROVIDER_INVALID');
+      if (total < 1) bad('CURRENCY_TOTAL_AMOUNT_INVALID');
+    }
+    return { title, description, start_parameter: text('start_parameter'), currency, total_amount: total };
+  }
+
   function commandKey(p: Json): string {
     const scope = (p['scope'] as Json | undefined) ?? { type: 'default' };
     const parts = [String(scope['type'] ?? 'default')];
@@ -692,6 +752,29 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
       state.answered = true;
       return true;
     },
+    sendInvoice: (p) => {
+      const chat = resolveChat(p['chat_id']);
+      return sendMessageObject(chat, p, { invoice: invoiceOf(p) });
+    },
+    answerPreCheckoutQuery: (p) => {
+      const id = p['pre_checkout_query_id'];
+      const state = typeof id === 'string' ? preCheckoutQueries.get(id) : undefined;
+      if (!state || state.answer) bad('QUERY_ID_INVALID');
+      if (typeof p['ok'] !== 'boolean') bad('parameter "ok" is required');
+      const message = p['error_message'];
+      if (!p['ok'] && (typeof message !== 'string' || message.trim() === '')) bad('ERROR_MESSAGE_EMPTY');
+      if (typeof message === 'string' && message.length > 255) bad('ERROR_MESSAGE_TOO_LONG');
+      state.answer = p['ok'] ? { ok: true } : { ok: false, error_message: message as string };
+      return true;
+    },
+    refundStarPayment: (p) => {
+      const charge = typeof p['telegram_payment_charge_id'] === 'string' ? starCharges.get(p['telegram_payment_charge_id']) : undefined;
+      if (p['user_id'] === undefined) bad('user_id is empty');
+      if (!charge || charge.userId !== Number(p['user_id'])) bad('CHARGE_NOT_FOUND');
+      if (charge.refunded) bad('CHARGE_ALREADY_REFUNDED');
+      charge.refunded = true;
+      return true;
+    },
     setMyCommands: (p) => {
       const list = p['commands'];
       if (!Array.isArray(list)) bad("can't parse commands JSON object");
@@ -747,7 +830,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
   // ---------------------------------------------------------------- call log and waiters
 
   function describeCall(call: FakeTelegramCall): string {
-    const interesting = ['chat_id', 'text', 'caption', 'callback_query_id', 'message_id', 'url'].filter((key) => call.params[key] !== undefined);
+    const interesting = ['chat_id', 'text', 'caption', 'callback_query_id', 'message_id', 'url', 'payload', 'pre_checkout_query_id', 'ok', 'error_message'].filter((key) => call.params[key] !== undefined);
     const args = interesting.map((key) => `${key}=${JSON.stringify(call.params[key])?.slice(0, 60)}`).join(', ');
     return `${call.method}(${args}) -> ${call.ok ? 'ok' : `${call.error?.error_code} ${call.error?.description}`}`;
   }
@@ -938,6 +1021,51 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
           data,
         },
       });
+    },
+
+    /** The user confirms an invoice in their app: enqueues a `pre_checkout_query` the bot must
+     * answer with answerPreCheckoutQuery (see `preCheckoutAnswer`). Returns the Update. */
+    preCheckout(from: FakeUser, details: FakePaymentDetails): Update {
+      const user = toUser(from);
+      const id = `${BigInt(user.id) * 1000n + BigInt(++callbackCounter)}`;
+      preCheckoutQueries.set(id, { answer: undefined });
+      return enqueueUpdate({
+        pre_checkout_query: { id, from: user, currency: details.currency ?? 'XTR', total_amount: details.total_amount, invoice_payload: details.payload },
+      });
+    },
+
+    /** The bot's answer to a pre-checkout query, or undefined while it has none. */
+    preCheckoutAnswer(queryId: string): FakePreCheckoutAnswer | undefined {
+      const answer = preCheckoutQueries.get(queryId)?.answer;
+      return answer ? { ...answer } : undefined;
+    },
+
+    /** The payment went through: enqueues a message with `successful_payment` in Stars in the
+     * user's private chat; the charge can then be refunded with refundStarPayment. Returns the Update. */
+    payInvoice(from: FakeUser, details: { payload: string; total_amount: number; charge_id?: string }): Update {
+      const charge = details.charge_id ?? `stxfake${randomBytes(12).toString('hex')}`;
+      starCharges.set(charge, { userId: from.id, refunded: starCharges.get(charge)?.refunded ?? false });
+      const { message } = userMessage(from, undefined, {
+        successful_payment: {
+          currency: 'XTR',
+          total_amount: details.total_amount,
+          invoice_payload: details.payload,
+          telegram_payment_charge_id: charge,
+          provider_payment_charge_id: '',
+        },
+      });
+      return enqueueUpdate({ message: message as NonNullable<Update['message']> });
+    },
+
+    /** A payment was refunded (by Telegram, or after refundStarPayment): enqueues a message with
+     * `refunded_payment` (Bot API 7.10) in the user's private chat. Returns the Update. */
+    refundPayment(from: FakeUser, details: { charge_id: string; total_amount: number; payload: string }): Update {
+      const charge = starCharges.get(details.charge_id);
+      if (charge) charge.refunded = true;
+      const { message } = userMessage(from, undefined, {
+        refunded_payment: { currency: 'XTR', total_amount: details.total_amount, invoice_payload: details.payload, telegram_payment_charge_id: details.charge_id },
+      });
+      return enqueueUpdate({ message: message as NonNullable<Update['message']> });
     },
 
     /** Enqueues any Update (the update_id is assigned). */

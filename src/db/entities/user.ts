@@ -7,6 +7,8 @@ export const User = defineEntity({
   properties: {
     id: p.string().length(64).primary(),
     tier: p.string().length(32).default('free'),
+    /** When a paid tier ends; null for the default tier or a tier set by an admin without end. */
+    tierExpiresAt: p.datetime().nullable(),
     locale: p.string().length(8).nullable(),
     defaultStyle: p.string().length(32).nullable(),
     firstSeenAt: p.datetime().onCreate(() => new Date()),

@@ -11,3 +11,4 @@ import './account.ts';
 import './jobs.ts';
 import './tokens.ts';
 import './admin-users.ts';
+import './payments.ts';

@@ -4,7 +4,7 @@ import type { IUser } from '../../db/entities/user.ts';
 import { findStyle } from '../../generation/styles.ts';
 import { utcDay } from '../../ids.ts';
 import { nextUtcMidnight } from '../../limits/limiter.ts';
-import type { Tier } from '../../limits/tiers.ts';
+import { effectiveTierId, type Tier } from '../../limits/tiers.ts';
 import { userStats, type NamedCount, type UserStats } from '../../users/user-stats.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError } from './errors.ts';
@@ -95,7 +95,8 @@ const ViewerRef = builder.objectRef<IUser>('Viewer').implement({
   description: 'The acting user, known only by a pseudonymous id.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'HMAC-SHA256 of the Telegram id; the raw id is never stored.' }),
-    tier: t.exposeString('tier'),
+    tier: t.string({ description: 'The tier in force now (a paid period that ended falls back to the default tier).', resolve: (user, _args, ctx) => effectiveTierId(user, ctx.services.limiter.tiers, ctx.services.now()) }),
+    tierExpiresAt: t.expose('tierExpiresAt', { type: 'DateTime', nullable: true, description: 'When the paid period ends.' }),
     locale: t.exposeString('locale', { nullable: true }),
     defaultStyle: t.exposeString('defaultStyle', { nullable: true }),
     firstSeenAt: t.expose('firstSeenAt', { type: 'DateTime' }),
@@ -109,7 +110,7 @@ const ViewerRef = builder.objectRef<IUser>('Viewer').implement({
         const now = ctx.services.now();
         const row = await ctx.em.findOne(DailyUsage, { user: user.id, day: utcDay(now) });
         return {
-          tier: ctx.services.limiter.tierOf(user.tier),
+          tier: ctx.services.limiter.tierOf(effectiveTierId(user, ctx.services.limiter.tiers, now)),
           usage: { images: row?.images ?? 0, videos: row?.videos ?? 0, textTokens: (row?.inputTokens ?? 0) + (row?.outputTokens ?? 0), costUsd: row?.costUsd ?? 0 },
           resetsAt: nextUtcMidnight(now),
         };

@@ -1,0 +1,72 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import type { Plugin } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import { audit } from '../audit/audit.ts';
+import { User } from '../db/entities/user.ts';
+import { WebhookEvent } from '../db/entities/webhook-event.ts';
+import type { Tier } from '../limits/tiers.ts';
+import { applyPayment, refundPayment } from '../payments/payments.ts';
+import type { PaymentWebhookProvider } from '../payments/webhook-provider.ts';
+
+export interface PaymentWebhookOptions {
+  orm: MikroORM;
+  providers: readonly PaymentWebhookProvider[];
+  tiers: readonly Tier[];
+  logger: Logger;
+  now: () => Date;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * `POST /webhooks/payments/<provider>`: verifies the signature over the raw body and the timestamp,
+ * refuses replays (each event id once), then applies or refunds the payment idempotently. Every
+ * refusal is audited, without the body or the signature.
+ */
+export function usePaymentWebhooks(options: PaymentWebhookOptions): Plugin {
+  const byName = new Map(options.providers.map((provider) => [provider.name, provider]));
+  return {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      const match = /^\/webhooks\/payments\/([\w-]+)$/.exec(url.pathname);
+      if (!match) return;
+      const reply = (status: number, body: Record<string, unknown>) =>
+        endResponse(new fetchAPI.Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }));
+      const provider = byName.get(match[1]!);
+      if (!provider) return reply(404, { error: 'unknown payment provider' });
+      if (request.method !== 'POST') return reply(405, { error: 'method not allowed' });
+      const rawBody = await request.text();
+      const em = options.orm.em.fork() as SqlEntityManager;
+      const refuse = async (status: number, reason: string) => {
+        audit(em, { actor: provider.name, action: 'payment.rejected', details: { reason } });
+        await em.flush();
+        return reply(status, { error: reason });
+      };
+      if (Buffer.byteLength(rawBody) > MAX_BODY_BYTES) return refuse(413, 'too_large');
+      const verdict = provider.verify(request.headers, rawBody, options.now());
+      if (!verdict.ok) return refuse(verdict.status, verdict.reason);
+      const { event } = verdict;
+
+      const recorded = await em
+        .createQueryBuilder(WebhookEvent)
+        .insert({ provider: provider.name, eventId: event.eventId, receivedAt: options.now() })
+        .onConflict(['provider', 'eventId'])
+        .ignore()
+        .execute('run');
+      if (recorded.affectedRows === 0) return refuse(409, 'replay');
+
+      const tier = options.tiers.find((candidate) => candidate.id === event.tier);
+      if (!tier || !(await em.findOne(User, { id: event.userId }))) return refuse(422, 'unknown_user_or_tier');
+      if (event.type === 'payment.refunded') {
+        const payment = await refundPayment(em, provider.name, event.paymentId, options.tiers[0]!.id, options.now());
+        return payment ? reply(200, { ok: true, payment: payment.id, status: 'refunded' }) : refuse(422, 'unknown_payment');
+      }
+      const applied = await applyPayment(em, {
+        provider: provider.name, externalId: event.paymentId, userId: event.userId, tier,
+        periodDays: event.periodDays, amount: event.amount, currency: event.currency, now: options.now(),
+      });
+      options.logger.info({ provider: provider.name, payment: applied.payment.id, alreadyApplied: applied.alreadyApplied }, 'payment webhook applied');
+      return reply(200, { ok: true, payment: applied.payment.id, alreadyApplied: applied.alreadyApplied });
+    },
+  };
+}
