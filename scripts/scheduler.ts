@@ -3,7 +3,7 @@
  * with SCHEDULER=false. Serves /metrics on METRICS_PORT when set (job runs, retention counts).
  * Start with `node --env-file-if-exists=.env --import ./src/telemetry/instrument.ts scripts/scheduler.ts`.
  */
-import { ConfigError, parseConfig } from '../src/config.ts';
+import { parseConfigOrExit } from '../src/config.ts';
 import { createOrm } from '../src/db/orm.ts';
 import { createJobRunner } from '../src/jobs/job-runner.ts';
 import { createScheduler } from '../src/jobs/scheduler.ts';
@@ -12,16 +12,7 @@ import { createMetricsServer } from '../src/telemetry/metrics-server.ts';
 import { createMetrics } from '../src/telemetry/metrics.ts';
 import { shutdownTracing } from '../src/telemetry/tracing.ts';
 
-let config;
-try {
-  config = parseConfig(process.env);
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(78);
-  }
-  throw error;
-}
+const config = parseConfigOrExit(process.env);
 
 const logger = createLogger({ level: config.logLevel, pretty: config.telemetry.logPretty });
 const orm = await createOrm(config.database);

@@ -330,3 +330,16 @@ export function parseConfig(env: Env): Config {
     },
   };
 }
+
+/** For entry points: the parsed config, or every problem on stderr and exit code 78 (EX_CONFIG). */
+export function parseConfigOrExit(env: Env): Config {
+  try {
+    return parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78);
+    }
+    throw error;
+  }
+}

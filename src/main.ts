@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { createApp } from './app.ts';
 import { createGraphqlClient } from './bot/graphql-client.ts';
 import { startBot, type RunningBot } from './bot/start-bot.ts';
-import { ConfigError, parseConfig } from './config.ts';
+import { parseConfigOrExit } from './config.ts';
 import { createOrm } from './db/orm.ts';
 import { createScheduler } from './jobs/scheduler.ts';
 import { resolveSecrets } from './privacy/secrets.ts';
@@ -12,16 +12,7 @@ import { createMetricsServer } from './telemetry/metrics-server.ts';
 import { shutdownTracing } from './telemetry/tracing.ts';
 
 // The composition root: the only module that reads the environment or the clock of the process.
-let config;
-try {
-  config = parseConfig(process.env);
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(78);
-  }
-  throw error;
-}
+const config = parseConfigOrExit(process.env);
 
 const logger = createLogger({ level: config.logLevel, pretty: config.telemetry.logPretty });
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
