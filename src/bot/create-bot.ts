@@ -12,11 +12,13 @@ import { fallbackFeature } from './features/fallback.ts';
 import { feedbackFeature } from './features/feedback.ts';
 import { imagineFeature } from './features/imagine.ts';
 import { languageFeature } from './features/language.ts';
+import { paymentsFeature } from './features/payments.ts';
 import { privacyFeature } from './features/privacy.ts';
 import { resultActionsFeature } from './features/result-actions.ts';
 import { startFeature } from './features/start.ts';
 import { statsFeature } from './features/stats.ts';
 import { styleFeature } from './features/style.ts';
+import { tierFeature } from './features/tier.ts';
 import type { GraphqlClient } from './graphql-client.ts';
 import { createI18n, supportedLocale } from './i18n.ts';
 import { createLocaleCache } from './locale-cache.ts';
@@ -50,7 +52,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       const telegramLocale = supportedLocale(ctx.from?.language_code);
       // Asking the API creates the user's row, so only people who talk to the bot are looked up:
       // not every member of a group it sits in, nor someone whose only update is blocking it.
-      const addressed = ctx.callbackQuery !== undefined || ctx.chat?.type === 'private' || ctx.message?.text?.startsWith('/') === true;
+      const addressed = ctx.callbackQuery !== undefined || ctx.preCheckoutQuery !== undefined || ctx.chat?.type === 'private' || ctx.message?.text?.startsWith('/') === true;
       if (!ctx.from || !addressed) return telegramLocale;
       return (await ctx.services.locales.stored(ctx.from.id)) ?? telegramLocale;
     },
@@ -81,7 +83,7 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   // same for webhooks, where grammY hands middleware errors to the web framework, not to bot.catch.
   const guarded = bot.errorBoundary(onError);
   guarded.use(i18n.middleware());
-  guarded.use(startFeature, imagineFeature, resultActionsFeature, askFeature, styleFeature, languageFeature, statsFeature, feedbackFeature, privacyFeature);
+  guarded.use(startFeature, imagineFeature, resultActionsFeature, askFeature, styleFeature, languageFeature, statsFeature, tierFeature, paymentsFeature, feedbackFeature, privacyFeature);
   guarded.use(fallbackFeature);
   bot.catch(onError);
   return bot;

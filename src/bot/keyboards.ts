@@ -55,9 +55,9 @@ export function deleteConfirmKeyboard(ctx: BotContext): InlineKeyboard {
 
 /** One button per paid tier, with its price in Stars. */
 export function tierKeyboard(ctx: BotContext, tiers: TierInfo[]): InlineKeyboard {
-  const keyboard = new InlineKeyboard();
-  for (const tier of tiers) {
-    if (tier.priceStars > 0) keyboard.text(ctx.t('button-buy-tier', { name: tierName(ctx, tier.id), stars: tier.priceStars, days: tier.periodDays }), `buy:${tier.id}`).row();
-  }
-  return keyboard;
+  return InlineKeyboard.from(
+    tiers
+      .filter((tier) => tier.priceStars > 0)
+      .map((tier) => [InlineKeyboard.text(ctx.t('button-buy-tier', { name: tierName(ctx, tier.id), stars: tier.priceStars, days: tier.periodDays }), `buy:${tier.id}`)]),
+  );
 }

@@ -7,14 +7,16 @@ import type { BotContext } from './context.ts';
 /** Calls after which the user sees that the bot reacted. */
 const REPLY_METHODS = new Set([
   'sendMessage', 'sendPhoto', 'sendAnimation', 'sendChatAction', 'editMessageText', 'editMessageReplyMarkup', 'answerCallbackQuery',
+  'sendInvoice', 'answerPreCheckoutQuery',
 ]);
 
 /** Callback-data prefixes (see keyboards.ts) and the command each button belongs to. */
-const BUTTON_COMMANDS: Record<string, CommandLabel> = { g: 'imagine', r: 'rate', k: 'keep', v: 'variant', ds: 'style', lang: 'language', del: 'deleteme' };
+const BUTTON_COMMANDS: Record<string, CommandLabel> = { g: 'imagine', r: 'rate', k: 'keep', v: 'variant', ds: 'style', lang: 'language', del: 'deleteme', buy: 'tier' };
 
 function updateType(update: Update): UpdateType {
   if (update.message) return 'message';
   if (update.callback_query) return 'callback_query';
+  if (update.pre_checkout_query) return 'pre_checkout_query';
   return 'other';
 }
 
@@ -28,6 +30,9 @@ function initialCommand(ctx: BotContext): CommandLabel | undefined {
     }
     return message.chat.type === 'private' && !message.text.startsWith('/') ? 'text' : undefined;
   }
+  if (message?.successful_payment) return 'payment';
+  if (message?.refunded_payment) return 'refund';
+  if (ctx.preCheckoutQuery) return 'pre_checkout';
   const data = ctx.callbackQuery?.data;
   if (data !== undefined) return BUTTON_COMMANDS[data.split(':')[0]!] ?? 'other';
   return undefined;

@@ -7,6 +7,7 @@ import { splitMessage } from '../../src/bot/features/ask.ts';
 import { untilUtcMidnight } from '../../src/bot/features/stats.ts';
 import { ApiError, ApiUnavailableError, createGraphqlClient } from '../../src/bot/graphql-client.ts';
 import { supportedLocale } from '../../src/bot/i18n.ts';
+import { checkoutMatches, invoicePayload, parseInvoicePayload } from '../../src/bot/invoice-payload.ts';
 import { createPendingPrompts } from '../../src/bot/pending-prompts.ts';
 import { renderBarChart } from '../../src/bot/stats-chart.ts';
 import { decodePngHeader } from '../../src/media/png.ts';
@@ -119,5 +120,19 @@ describe('helpers', () => {
   test('the stats chart is a valid PNG, even with nothing to show', () => {
     expect(decodePngHeader(renderBarChart([[3, 0, 1], [2, 1]]))).toEqual({ width: 480, height: 270 });
     expect(decodePngHeader(renderBarChart([]))).toEqual({ width: 480, height: 270 });
+  });
+
+  test('invoice payloads name a tier and a period, and a checkout must match a paid tier\'s price in Stars', () => {
+    expect(invoicePayload({ tierId: 'pro', periodDays: 30 })).toBe('tier:pro:30');
+    expect(parseInvoicePayload('tier:pro:30')).toEqual({ tierId: 'pro', periodDays: 30 });
+    for (const bad of ['', 'tier:pro', 'tier:Pro:30', 'tier:pro:0', 'tier:pro:30:x', 'tier:pro:1000', 'plan:pro:30']) expect(parseInvoicePayload(bad), bad).toBeUndefined();
+    const tiers = [{ id: 'free', priceStars: 0, periodDays: 30 }, { id: 'pro', priceStars: 900, periodDays: 30 }];
+    const checkout = { invoice_payload: 'tier:pro:30', currency: 'XTR', total_amount: 900 };
+    expect(checkoutMatches(tiers, checkout)).toBe(true);
+    expect(checkoutMatches(tiers, { ...checkout, total_amount: 899 })).toBe(false);
+    expect(checkoutMatches(tiers, { ...checkout, currency: 'EUR' })).toBe(false);
+    expect(checkoutMatches(tiers, { ...checkout, invoice_payload: 'tier:pro:31' })).toBe(false);
+    expect(checkoutMatches(tiers, { invoice_payload: 'tier:free:30', currency: 'XTR', total_amount: 0 })).toBe(false);
+    expect(checkoutMatches(tiers, { ...checkout, invoice_payload: 'tier:gold:30' })).toBe(false);
   });
 });

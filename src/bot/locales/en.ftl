@@ -12,6 +12,7 @@ cmd-style = Choose your default style
 cmd-language = Change the language
 cmd-stats = Your numbers, with a chart
 cmd-usage = Today's usage and when it resets
+cmd-tier = Plans, limits and prices in Stars
 cmd-feedback = Send feedback to the team
 cmd-privacy = What is stored and for how long
 cmd-deleteme = Erase everything stored about you
@@ -30,7 +31,7 @@ help-text =
     Under each image: 👍 / 👎 to rate it, ⭐ to keep it (otherwise files are deleted after 24 hours), 🔁 for another variant.
 
     ⚙️ /style default style · /language language
-    📊 /stats your numbers · /usage today's usage
+    📊 /stats your numbers · /usage today's usage · ⭐ /tier plans
     ✉️ /feedback your message · 🔒 /privacy · 🗑 /deleteme
 start-text =
     👋 Hi! I'm Atelier.
@@ -114,6 +115,7 @@ privacy-text =
     • Generated files are deleted after 24 hours unless you press ⭐ Keep.
     • Text answers are never stored; /ask conversation turns are kept at most 24 hours (/new forgets them sooner).
     • Feedback is stored with contact details removed.
+    • Payments keep the plan, the amount in Stars, the dates and Telegram's payment id, so a payment applies once and can be refunded.
 
     /deleteme erases all of it at once.
 deleteme-confirm = 🗑 This erases your requests, files, feedback, conversation and usage counters. It cannot be undone. Continue?
@@ -177,3 +179,34 @@ kind-text = answers
 language-en = 🇬🇧 English
 language-ru = 🇷🇺 Русский
 language-fa = 🇮🇷 فارسی
+
+## Plans and payments (Telegram Stars)
+
+tier-free = Free
+tier-plus = Plus
+tier-pro = Pro
+tier-current = ⭐ Your plan: { $tier }
+tier-current-until = ⭐ Your plan: { $tier }, until { $until }
+tier-entry =
+    { $current ->
+        [yes] ✅
+       *[other] ▫️
+    } { $name } — { $price }
+    { $rpm } requests a minute · a day: { $images } images, { $videos } animations, { $tokens } text tokens · cost cap { $cost }
+tier-price = { $stars } ⭐ for { $days } days
+tier-price-free = free
+tier-no-cost-cap = none
+tier-buy-hint = Pay with Telegram Stars: pick a plan below. A new purchase of your current plan extends it.
+button-buy-tier = { $name } · { $stars } ⭐ / { $days } days
+tier-unknown = That plan is no longer offered. /tier shows the current ones.
+invoice-title = Atelier { $name }
+invoice-label = { $name }, { $days } days
+invoice-description = { $days } days of { $name }: { $rpm } requests a minute; { $images } images, { $videos } animations and { $tokens } text tokens a day.
+precheckout-invalid = This invoice is out of date: the plan or its price has changed. Open /tier for a new one.
+precheckout-unavailable = Atelier can't take payments right now. Nothing was charged; please try again in a minute.
+payment-done = ✅ Thank you! Your plan is now { $tier }, until { $until }.
+payment-already-applied = ✅ This payment was already applied: your plan is { $tier }, until { $until }.
+payment-refused = 😔 This payment couldn't be applied, so it was refunded: { $stars } ⭐ are back on your balance. /tier shows the current plans.
+payment-unavailable = 😔 Atelier couldn't record your payment right now, so it was refunded: { $stars } ⭐ are back on your balance. Please try again in a few minutes.
+refund-done = ↩️ Your payment of { $stars } ⭐ was refunded. Your plan is now { $tier }.
+refund-noted = ↩️ Your payment of { $stars } ⭐ was refunded.
