@@ -64,7 +64,12 @@ export interface Usage {
 
 const USAGE_FIELDS = 'day requests images videos texts inputTokens outputTokens costUsd';
 
-export const VIEWER_USAGE = `query BotUsage { viewer { tier usageToday { ${USAGE_FIELDS} } } }`;
+export const VIEWER_USAGE = `query BotUsage { viewer { tier usageToday { ${USAGE_FIELDS} } limits { requestsPerMinute quotas { quota limit used } } } }`;
+
+export interface Limits {
+  requestsPerMinute: number;
+  quotas: Array<{ quota: string; limit: number | null; used: number }>;
+}
 
 export interface NamedCount {
   name: string;

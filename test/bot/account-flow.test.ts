@@ -95,11 +95,13 @@ describe('/stats, /usage, /feedback, /privacy', () => {
     expect(text(await say(newUser(), '/stats'))).toContain('No generations yet');
   });
 
-  test("/usage tells today's usage and the time left until 00:00 UTC", async () => {
+  test("/usage tells today's usage against the tier's quotas and the time left until 00:00 UTC", async () => {
     const user = newUser();
     await imagine(user, 'a red bicycle');
     const reply = text(await say(user, '/usage'));
     expect(reply).toMatch(/⁨1⁩ requests/);
+    expect(reply).toMatch(/images: ⁨1⁩ of ⁨[\d,]+⁩/);
+    expect(reply).toMatch(/tier ⁨free⁩/);
     expect(reply).toMatch(/Counters reset at 00:00 UTC, in ⁨\d+⁩ h ⁨\d+⁩ min/);
   });
 

@@ -1,7 +1,7 @@
 import { Composer, InputFile } from 'grammy';
 import type { BotContext } from '../context.ts';
 import { kindName, styleName, themeName, usd } from '../labels.ts';
-import { VIEWER_STATS, VIEWER_USAGE, type NamedCount, type Usage, type ViewerStats } from '../operations.ts';
+import { VIEWER_STATS, VIEWER_USAGE, type Limits, type NamedCount, type Usage, type ViewerStats } from '../operations.ts';
 import { BAR_COLORS, renderBarChart } from '../stats-chart.ts';
 
 /** /stats (the user's own numbers, with a chart) and /usage (today, and when the counters reset). */
@@ -43,9 +43,15 @@ export function untilUtcMidnight(now: Date): { hours: number; minutes: number } 
 }
 
 statsFeature.command('usage', async (ctx) => {
-  const { viewer } = await ctx.gql<{ viewer: { tier: string; usageToday: Usage } }>(VIEWER_USAGE);
+  const { viewer } = await ctx.gql<{ viewer: { tier: string; usageToday: Usage; limits: Limits } }>(VIEWER_USAGE);
   const usage = viewer.usageToday;
+  const limit = (quota: string) => viewer.limits.quotas.find((entry) => entry.quota === quota)?.limit ?? 0;
   await ctx.reply(ctx.t('usage-text', {
+    tier: viewer.tier,
+    perMinute: viewer.limits.requestsPerMinute,
+    imagesLimit: limit('images'),
+    videosLimit: limit('videos'),
+    tokensLimit: limit('text_tokens'),
     day: usage.day,
     requests: usage.requests,
     images: usage.images,

@@ -96,9 +96,9 @@ stats-line = { $square } { $name }: { $count }
 stats-none = —
 list-separator = {", "}
 usage-text =
-    📈 Today ({ $day }, UTC): { $requests } requests
-    🎨 images: { $images } · 🎬 animations: { $videos } · 💬 answers: { $texts }
-    Tokens: { $tokens } · cost: { $cost }
+    📈 Today ({ $day }, UTC), tier { $tier }: { $requests } requests (at most { $perMinute } a minute)
+    🎨 images: { $images } of { $imagesLimit } · 🎬 animations: { $videos } of { $videosLimit } · 💬 answers: { $texts }
+    Tokens: { $tokens } of { $tokensLimit } · cost: { $cost }
     Counters reset at 00:00 UTC, in { $hours } h { $minutes } min.
 
 ## Feedback

@@ -97,9 +97,9 @@ stats-line = { $square } { $name }: { $count }
 stats-none = —
 list-separator = {"، "}
 usage-text =
-    📈 امروز ({ $day }، UTC): { $requests } درخواست
-    🎨 تصویر: { $images } · 🎬 پویانمایی: { $videos } · 💬 پاسخ: { $texts }
-    توکن: { $tokens } · هزینه: { $cost }
+    📈 امروز ({ $day }، UTC)، طرح { $tier }: { $requests } درخواست (حداکثر { $perMinute } در دقیقه)
+    🎨 تصویر: { $images } از { $imagesLimit } · 🎬 پویانمایی: { $videos } از { $videosLimit } · 💬 پاسخ: { $texts }
+    توکن: { $tokens } از { $tokensLimit } · هزینه: { $cost }
     شمارنده‌ها ساعت ۰۰:۰۰ به وقت UTC صفر می‌شوند، { $hours } ساعت و { $minutes } دقیقهٔ دیگر.
 
 ## بازخورد

@@ -97,9 +97,9 @@ stats-line = { $square } { $name }: { $count }
 stats-none = —
 list-separator = {", "}
 usage-text =
-    📈 Сегодня ({ $day }, UTC): запросов — { $requests }
-    🎨 картинок: { $images } · 🎬 анимаций: { $videos } · 💬 ответов: { $texts }
-    Токенов: { $tokens } · стоимость: { $cost }
+    📈 Сегодня ({ $day }, UTC), тариф { $tier }: запросов — { $requests } (не больше { $perMinute } в минуту)
+    🎨 картинок: { $images } из { $imagesLimit } · 🎬 анимаций: { $videos } из { $videosLimit } · 💬 ответов: { $texts }
+    Токенов: { $tokens } из { $tokensLimit } · стоимость: { $cost }
     Счётчики обнуляются в 00:00 UTC, через { $hours } ч { $minutes } мин.
 
 ## Отзывы
