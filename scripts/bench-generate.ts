@@ -14,13 +14,16 @@ import { createProceduralProvider } from '../src/generation/providers/procedural
 import { findStyle } from '../src/generation/styles.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 
+// Limits are not what is measured here: one roomy tier, so every request is generated.
+const UNLIMITED_TIERS = JSON.stringify([{ id: 'bench', requestsPerMinute: 100_000, daily: { images: 1e9, videos: 1e9, textTokens: 1e12 }, dailyCostUsd: null }]);
+
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 200;
 const warmup = 20;
 const token = 'bench-bot-token-0123456789abcdef';
 const dir = mkdtempSync(join(tmpdir(), 'atelier-bench-'));
 
-const config = parseConfig({ NODE_ENV: 'production', DATA_DIR: dir, BOT_API_TOKEN: token, LOG_LEVEL: 'silent', PSEUDONYM_SECRET: 'b'.repeat(32), MEDIA_URL_SECRET: 'c'.repeat(32) });
+const config = parseConfig({ NODE_ENV: 'production', DATA_DIR: dir, BOT_API_TOKEN: token, LOG_LEVEL: 'silent', TIERS_JSON: UNLIMITED_TIERS, PSEUDONYM_SECRET: 'b'.repeat(32), MEDIA_URL_SECRET: 'c'.repeat(32) });
 const orm = await createOrm(config.database);
 const { yoga } = await createApp({ config, orm, logger: createLogger({ level: 'silent' }), secrets: { pseudonymSecret: 'b'.repeat(32), mediaUrlSecret: 'c'.repeat(32) }, version: 'bench' });
 const styles = ['photo', 'anime', 'oil-painting', 'pixel-art', 'watercolor', 'cyberpunk', 'fantasy-art', 'sketch'];
@@ -33,6 +36,7 @@ async function post(query: string, variables: Record<string, unknown> = {}) {
   });
   const body = (await response.json()) as { data?: { generate?: { __typename: string } }; errors?: unknown };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
+  if (body.data?.generate && body.data.generate.__typename !== 'Generation') throw new Error(`not generated: ${JSON.stringify(body.data)}`);
   return body;
 }
 

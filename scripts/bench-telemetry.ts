@@ -18,6 +18,9 @@ import type { Provider } from '../src/generation/provider.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 import { shutdownTracing, startTracing } from '../src/telemetry/tracing.ts';
 
+// Limits are not what is measured here: one roomy tier, so every request is generated.
+const UNLIMITED_TIERS = JSON.stringify([{ id: 'bench', requestsPerMinute: 100_000, daily: { images: 1e9, videos: 1e9, textTokens: 1e12 }, dailyCostUsd: null }]);
+
 const arg = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);
   return index > 0 ? Number(process.argv[index + 1]) : fallback;
@@ -31,7 +34,7 @@ async function child(mode: 'on' | 'off', otlpEndpoint: string): Promise<void> {
   const secrets = { pseudonymSecret: 'b'.repeat(32), mediaUrlSecret: 'c'.repeat(32) };
   const dir = mkdtempSync(join(tmpdir(), 'atelier-bench-'));
   if (mode === 'on') startTracing({ serviceName: 'atelier-bench', serviceVersion: 'bench', environment: 'bench', otlpEndpoint });
-  const config = parseConfig({ NODE_ENV: 'production', DATA_DIR: dir, BOT_API_TOKEN: token, LOG_LEVEL: 'info', PSEUDONYM_SECRET: secrets.pseudonymSecret, MEDIA_URL_SECRET: secrets.mediaUrlSecret });
+  const config = parseConfig({ NODE_ENV: 'production', DATA_DIR: dir, BOT_API_TOKEN: token, LOG_LEVEL: 'info', TIERS_JSON: UNLIMITED_TIERS, PSEUDONYM_SECRET: secrets.pseudonymSecret, MEDIA_URL_SECRET: secrets.mediaUrlSecret });
   const orm = await createOrm(config.database);
   // A text answer with token usage: no media file, so fsync noise does not drown the figure.
   const instant: Provider = {
