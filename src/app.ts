@@ -59,6 +59,7 @@ export async function createApp(deps: AppDeps) {
     signer: createMediaUrlSigner(deps.secrets.mediaUrlSecret, config.publicUrl),
     mediaStore,
     limiter,
+    analyticsK: config.analytics.k,
     mediaUrlTtlSeconds: config.media.urlTtlSeconds,
     mediaRetentionHours: config.media.retentionHours,
     feedbackMaxLength: config.limits.feedbackMaxLength,

@@ -18,6 +18,8 @@ export interface AppServices {
   signer: MediaUrlSigner;
   mediaStore: MediaStore;
   limiter: Limiter;
+  /** A prompt group or suggestion is shown only when at least this many distinct users sent it. */
+  analyticsK: number;
   mediaUrlTtlSeconds: number;
   mediaRetentionHours: number;
   feedbackMaxLength: number;

@@ -14,9 +14,12 @@ import type { MediaStore } from '../media/media-store.ts';
 import { safeText } from '../telemetry/logger.ts';
 import { ensureUser } from '../users/users.ts';
 import type { AppServices, Context } from './context.ts';
-import { EXAMPLE_QUERY } from './example-query.ts';
+import { EXAMPLE_QUERY, exampleTabs } from './example-query.ts';
+import { renderGraphiqlPage } from './graphiql-page.ts';
 import { schema } from './schema.ts';
 import { useGraphqlMetrics } from './use-graphql-metrics.ts';
+import { useExportRoute } from './use-export-route.ts';
+import { useGraphiqlAssets } from './use-graphiql-assets.ts';
 import { useMediaRoute } from './use-media-route.ts';
 import { usePaymentWebhooks } from './use-payment-webhooks.ts';
 import { createHmacWebhookProvider } from '../payments/hmac-webhook.ts';
@@ -119,7 +122,9 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
     context: buildContext as never,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: limits.graphiql ? { title: 'Atelier', defaultQuery: EXAMPLE_QUERY } : false,
+    // Options per page load, so the example tabs' "this week" is the current one; assets are local.
+    graphiql: limits.graphiql ? () => ({ title: 'Atelier', defaultQuery: EXAMPLE_QUERY, defaultTabs: exampleTabs(services.now()) }) : false,
+    renderGraphiQL: renderGraphiqlPage,
     logging: {
       debug: (...args) => logger.debug({ yoga: describeLogArgs(args) }),
       info: (...args) => logger.info({ yoga: describeLogArgs(args) }),
@@ -155,6 +160,8 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
         now: services.now,
       }),
       useMediaRoute({ orm, store: deps.mediaStore, signer: services.signer, retentionHours: services.mediaRetentionHours, now: services.now }),
+      useExportRoute({ orm, jwt: deps.config.jwt, logger, now: services.now }),
+      ...(limits.graphiql ? [useGraphiqlAssets()] : []),
     ],
   });
 }

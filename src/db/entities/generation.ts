@@ -6,7 +6,8 @@ import { User } from './user.ts';
 export const Generation = defineEntity({
   name: 'Generation',
   tableName: 'generations',
-  indexes: [{ properties: ['user', 'createdAt'] }, { properties: ['createdAt'] }],
+  // (fingerprint, user, createdAt) answers "distinct users per prompt group" from the index alone.
+  indexes: [{ properties: ['user', 'createdAt'] }, { properties: ['createdAt'] }, { properties: ['promptFingerprint', 'user', 'createdAt'] }],
   properties: {
     id: p.string().length(36).primary(),
     user: () => p.manyToOne(User).deleteRule('cascade'),

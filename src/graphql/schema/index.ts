@@ -12,3 +12,4 @@ import './jobs.ts';
 import './tokens.ts';
 import './admin-users.ts';
 import './payments.ts';
+import './analytics.ts';

@@ -1,0 +1,27 @@
+import { int, percent, signed, table, type TableColumn } from '../format.ts';
+
+/** A row of `topThemes`, `topStyles` and `features`: the API's UsageBreakdown. */
+export interface Breakdown {
+  value: string;
+  requests: number;
+  share: number;
+  failures: number;
+  successRatio: number;
+  ratingCount: number;
+  averageRating: number | null;
+}
+
+export const BREAKDOWN_FIELDS = 'value requests share failures successRatio ratingCount averageRating';
+
+export function breakdownTable(rows: readonly Breakdown[], label: string): string {
+  const columns: TableColumn<Breakdown>[] = [
+    { header: label, value: (row) => row.value },
+    { header: 'requests', value: (row) => int(row.requests), align: 'right' },
+    { header: 'share', value: (row) => percent(row.share), align: 'right' },
+    { header: 'failures', value: (row) => int(row.failures), align: 'right' },
+    { header: 'success', value: (row) => percent(row.successRatio), align: 'right' },
+    { header: 'ratings', value: (row) => int(row.ratingCount), align: 'right' },
+    { header: 'avg rating', value: (row) => signed(row.averageRating), align: 'right' },
+  ];
+  return table(rows, columns, '(no requests)');
+}

@@ -1,0 +1,118 @@
+import type { Command } from '../command.ts';
+import { apiError, usageError } from '../errors.ts';
+import { table, timestamp } from '../format.ts';
+import { choice, stringOption } from '../options.ts';
+
+interface ApiToken {
+  id: string;
+  name: string;
+  scopes: string[];
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+type Typed<T> = ({ __typename: string } & T) | { __typename: string; message: string };
+
+/** The CLI speaks the scope names of the README; the schema's enum spells them in capitals. */
+const SCOPES = { bot: 'BOT', 'analytics:read': 'ANALYTICS_READ', admin: 'ADMIN' } as const;
+type CliScope = keyof typeof SCOPES;
+const CLI_SCOPE = Object.fromEntries(Object.entries(SCOPES).map(([cli, api]) => [api, cli])) as Record<string, CliScope>;
+
+const TOKEN_FIELDS = 'id name scopes createdAt lastUsedAt expiresAt revokedAt';
+
+function readable(token: ApiToken) {
+  return { ...token, scopes: token.scopes.map((scope) => CLI_SCOPE[scope] ?? scope.toLowerCase()) };
+}
+
+function state(token: ApiToken, now: Date): string {
+  if (token.revokedAt) return 'revoked';
+  if (token.expiresAt && Date.parse(token.expiresAt) <= now.getTime()) return 'expired';
+  return 'active';
+}
+
+function unwrap<T>(result: Typed<T>, typename: string): T {
+  if (result.__typename !== typename) throw apiError('message' in result ? result.message : `Unexpected ${result.__typename}.`);
+  return result as T;
+}
+
+export const tokensIssueCommand: Command = {
+  name: 'tokens issue',
+  summary: 'create an API token and print it once (admin)',
+  usage: '<name> --scope SCOPE [--scope SCOPE] [--expires ISO-8601]',
+  details: [`--scope     ${Object.keys(SCOPES).join(', ')} (repeat for several)`, '--expires   when it stops working, e.g. 2027-01-01T00:00:00Z (default: never)'],
+  options: { scope: { type: 'string', multiple: true }, expires: { type: 'string' } },
+  positionals: { min: 1, max: 1 },
+  async run(ctx) {
+    const name = ctx.positionals[0]!;
+    const given = (ctx.values['scope'] as string[] | undefined) ?? [];
+    if (given.length === 0) throw usageError('Give the token at least one --scope.');
+    const scopes = [...new Set(given.map((scope) => SCOPES[choice(scope, '--scope', Object.keys(SCOPES) as CliScope[])]))];
+    const expires = stringOption(ctx.values, 'expires');
+    let expiresAt: string | null = null;
+    if (expires !== undefined) {
+      const at = Date.parse(expires);
+      if (!/^\d{4}-\d{2}-\d{2}/.test(expires) || Number.isNaN(at)) throw usageError(`--expires must be an ISO-8601 date or timestamp (got "${expires}").`);
+      expiresAt = new Date(at).toISOString();
+    }
+    const data = await ctx.api().graphql<{ issueApiToken: Typed<{ token: string; apiToken: ApiToken }> }>(
+      `mutation AdminIssueToken($name: String!, $scopes: [TokenScope!]!, $expiresAt: DateTime) {
+        issueApiToken(name: $name, scopes: $scopes, expiresAt: $expiresAt) { __typename ... on IssuedToken { token apiToken { ${TOKEN_FIELDS} } } ... on Error { message } }
+      }`,
+      { name, scopes, expiresAt },
+    );
+    const issued = unwrap(data.issueApiToken, 'IssuedToken');
+    const token = readable(issued.apiToken);
+    const text = [
+      issued.token,
+      '',
+      'Shown this once: store it now (only its hash is kept).',
+      `id       ${token.id}`,
+      `name     ${token.name}`,
+      `scopes   ${token.scopes.join(', ')}`,
+      `expires  ${token.expiresAt ? timestamp(token.expiresAt) : 'never'}`,
+      '',
+    ].join('\n');
+    return { json: { token: issued.token, apiToken: token }, text };
+  },
+};
+
+export const tokensListCommand: Command = {
+  name: 'tokens list',
+  summary: 'every API token, newest first: never the token itself (admin)',
+  usage: '',
+  options: {},
+  positionals: { min: 0, max: 0 },
+  async run(ctx) {
+    const data = await ctx.api().graphql<{ apiTokens: ApiToken[] }>(`query AdminTokens { apiTokens { ${TOKEN_FIELDS} } }`);
+    const tokens = data.apiTokens.map(readable);
+    const text = table(tokens, [
+      { header: 'id', value: (token) => token.id },
+      { header: 'name', value: (token) => token.name },
+      { header: 'scopes', value: (token) => token.scopes.join(',') },
+      { header: 'state', value: (token) => state(token, ctx.now) },
+      { header: 'created', value: (token) => timestamp(token.createdAt) },
+      { header: 'last used', value: (token) => timestamp(token.lastUsedAt) },
+      { header: 'expires', value: (token) => (token.expiresAt ? timestamp(token.expiresAt) : 'never') },
+    ], '(no tokens)');
+    return { json: tokens.map((token) => ({ ...token, state: state(token, ctx.now) })), text };
+  },
+};
+
+export const tokensRevokeCommand: Command = {
+  name: 'tokens revoke',
+  summary: 'revoke an API token by id; it stops working at once (admin)',
+  usage: '<id>',
+  details: ['exits 4 when no token has that id'],
+  options: {},
+  positionals: { min: 1, max: 1 },
+  async run(ctx) {
+    const data = await ctx.api().graphql<{ revokeApiToken: Typed<ApiToken> }>(
+      `mutation AdminRevokeToken($id: ID!) { revokeApiToken(id: $id) { __typename ... on ApiToken { ${TOKEN_FIELDS} } ... on Error { message } } }`,
+      { id: ctx.positionals[0] },
+    );
+    const token = readable(unwrap(data.revokeApiToken, 'ApiToken'));
+    return { json: token, text: `Revoked ${token.id} (${token.name}) at ${timestamp(token.revokedAt)}.\n` };
+  },
+};

@@ -1,0 +1,149 @@
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import { execute } from '../db/sql.ts';
+import { addDays, dayStart } from './days.ts';
+import { num } from './group-day.ts';
+import type { AnalyticsScope } from './scope.ts';
+
+export interface TopPrompt {
+  /** A redacted prompt of the group; null once retention has cleared every text of it. */
+  example: string | null;
+  requests: number;
+  /** Exact across the range, from raw rows; at least k. */
+  distinctUsers: number;
+  share: number;
+}
+
+/** A prompt group (fingerprint) over some days, with what per-day counts say about its users. */
+export interface PromptGroup {
+  value: string;
+  requests: number;
+  /** Sum of per-day distinct users: the range cannot have more. */
+  usersAtMost: number;
+  /** Most distinct users on one day: the range has at least as many. */
+  usersAtLeast: number;
+}
+
+export function placeholders(values: readonly unknown[]): string {
+  return values.map(() => '?').join(', ');
+}
+
+export function addGroup(into: Map<string, PromptGroup>, group: PromptGroup): void {
+  const found = into.get(group.value);
+  if (!found) {
+    into.set(group.value, { ...group });
+    return;
+  }
+  found.requests += group.requests;
+  found.usersAtMost += group.usersAtMost;
+  found.usersAtLeast = Math.max(found.usersAtLeast, group.usersAtLeast);
+}
+
+/** Every fingerprint of the live days, summed. */
+export async function liveGroups(scope: AnalyticsScope, live: readonly string[]): Promise<Map<string, PromptGroup>> {
+  const groups = new Map<string, PromptGroup>();
+  for (const day of live) {
+    for (const row of await scope.source.liveFingerprints(day)) {
+      addGroup(groups, { value: row.value, requests: row.requests, usersAtMost: row.distinctUsers, usersAtLeast: row.distinctUsers });
+    }
+  }
+  return groups;
+}
+
+/** Fingerprint groups summed over rolled-up days: the top ones by requests, or the given ones. */
+export async function rolledUpGroups(em: SqlEntityManager, days: readonly string[], which: { top: number } | { values: readonly string[] }): Promise<PromptGroup[]> {
+  if (days.length === 0 || ('values' in which && which.values.length === 0)) return [];
+  const filter = 'values' in which ? ` and value in (${placeholders(which.values)})` : '';
+  const rows = await execute(
+    em,
+    `select value, sum(requests) as requests, sum(distinct_users) as users, max(distinct_users) as peak from daily_rollups
+      where dimension = 'fingerprint' and day in (${placeholders(days)})${filter}
+      group by value ${'top' in which ? 'order by sum(requests) desc, value limit ?' : ''}`,
+    [...days, ...('values' in which ? which.values : [which.top])],
+  );
+  return rows.map((row) => ({ value: String(row['value']), requests: num(row['requests']), usersAtMost: num(row['users']), usersAtLeast: num(row['peak']) }));
+}
+
+function rangeBounds(scope: AnalyticsScope): [Date, Date] {
+  return [dayStart(scope.range.from), dayStart(addDays(scope.range.to, 1))];
+}
+
+/**
+ * Exact distinct users across the range, from raw rows through the fingerprint index. Its cost
+ * follows the groups' rows: a covering index on generations (prompt_fingerprint, user_id,
+ * created_at) would make it an index-only read.
+ */
+export async function distinctUsers(scope: AnalyticsScope, values: readonly string[]): Promise<Map<string, number>> {
+  if (values.length === 0) return new Map();
+  const rows = await execute(
+    scope.source.em,
+    `select prompt_fingerprint as value, count(distinct user_id) as users from generations
+      where prompt_fingerprint in (${placeholders(values)}) and created_at >= ? and created_at < ?
+      group by prompt_fingerprint`,
+    [...values, ...rangeBounds(scope)],
+  );
+  return new Map(rows.map((row) => [String(row['value']), num(row['users'])]));
+}
+
+/**
+ * The newest example the rollup kept for each group (it keeps one per day, for groups k users
+ * sent that day, and keeps it after retention clears the text), else the first redacted text
+ * still in the raw rows. Only groups with k distinct users over the range get here.
+ */
+export async function examplesOf(scope: AnalyticsScope, rolledUp: readonly string[], values: readonly string[]): Promise<Map<string, string>> {
+  const examples = new Map<string, string>();
+  if (values.length === 0) return examples;
+  if (rolledUp.length > 0) {
+    // No ORDER BY: it tempts SQLite into walking every fingerprint row of the range in day order
+    // instead of seeking (day, dimension, value); the newest is picked here.
+    const rows = await execute(
+      scope.source.em,
+      `select value, day, example from daily_rollups
+        where dimension = 'fingerprint' and value in (${placeholders(values)}) and day in (${placeholders(rolledUp)}) and example is not null`,
+      [...values, ...rolledUp],
+    );
+    const newest = new Map<string, string>();
+    for (const row of rows) {
+      const value = String(row['value']);
+      const day = String(row['day']);
+      if ((newest.get(value) ?? '') < day) {
+        newest.set(value, day);
+        examples.set(value, String(row['example']));
+      }
+    }
+  }
+  const missing = values.filter((value) => !examples.has(value));
+  if (missing.length > 0) {
+    // The first text of each group by id (ids are time-ordered), as the rollup picks it.
+    const rows = await execute(
+      scope.source.em,
+      `select g.prompt_fingerprint as value, g.prompt_redacted as text from generations g
+        where g.id in (select min(f.id) from generations f
+          where f.prompt_fingerprint in (${placeholders(missing)}) and f.created_at >= ? and f.created_at < ? and f.prompt_redacted is not null
+          group by f.prompt_fingerprint)`,
+      [...missing, ...rangeBounds(scope)],
+    );
+    for (const row of rows) examples.set(String(row['value']), String(row['text']));
+  }
+  return examples;
+}
+
+/** Most requests first; ties by value, so answers are stable. */
+export function rank<T extends { value: string; requests: number }>(groups: T[]): T[] {
+  return groups.sort((a, b) => b.requests - a.requests || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+}
+
+/** The groups shown: exact distinct users across the range (raw rows), an example, a share. */
+export async function finish(scope: AnalyticsScope, rolledUp: readonly string[], shown: PromptGroup[], known: Map<string, number>): Promise<TopPrompt[]> {
+  const users = new Map([...known, ...(await distinctUsers(scope, shown.map((group) => group.value).filter((value) => !known.has(value))))]);
+  // A rollup counted k users on a day, but some may have erased their data since: the raw rows
+  // have the last word, even if the list comes out shorter.
+  const kept = shown.filter((group) => (users.get(group.value) ?? 0) >= scope.k);
+  const examples = await examplesOf(scope, rolledUp, kept.map((group) => group.value));
+  const total = await scope.requests();
+  return kept.map((group) => ({
+    example: examples.get(group.value) ?? null,
+    requests: group.requests,
+    distinctUsers: users.get(group.value)!,
+    share: group.requests / total,
+  }));
+}

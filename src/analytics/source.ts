@@ -1,0 +1,144 @@
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import { execute } from '../db/sql.ts';
+import { utcDay } from '../ids.ts';
+import type { RollupDimension } from '../jobs/rollup.ts';
+import { addDays } from './days.ts';
+import { nullableNum, num, toMicros, type GroupDay } from './group-day.ts';
+import { computeLiveDay, liveFingerprints, type LiveDay } from './live-day.ts';
+
+/**
+ * Where each day's figures come from. A day is served from DailyRollup only when its rollup is
+ * known to be complete: it has rows, and it is older than both today and the newest rolled-up
+ * day. Why that suffices: every rollup run rebuilds the newest rolled-up day (and yesterday)
+ * before any later day, so once a later day has rows, this one was rebuilt after it had ended.
+ * Every other day of the range (today, a day rolled up before it ended, a day the job has not
+ * reached) is computed from its raw rows. `raw` mode computes every day that way: the baseline
+ * the benchmark compares against, and a check that both paths agree.
+ */
+export type SourceMode = 'rollups' | 'raw';
+
+/** Fingerprints are read differently (see top-prompts.ts): too many groups to load whole. */
+export type GroupDimension = Exclude<RollupDimension, 'fingerprint'>;
+
+export interface AnalyticsSource {
+  em: SqlEntityManager;
+  /** Splits days into those served from rollups and those computed from raw rows. */
+  coverage(days: readonly string[]): Promise<{ rolledUp: string[]; live: string[] }>;
+  /** Each rolled-up day of `days` with the id of its `all` rollup row, which a rebuild changes. */
+  versions(days: readonly string[]): Promise<Map<string, string>>;
+  /** Every group of one dimension (not fingerprints: see top-prompts.ts) on each of `days`, from whichever source serves the day. */
+  rows(dimension: GroupDimension, days: readonly string[]): Promise<GroupDay[]>;
+  /** Every dimension but fingerprints, for a day served from raw rows. */
+  liveDay(day: string): Promise<LiveDay>;
+  /** Prompt groups of a day served from raw rows. */
+  liveFingerprints(day: string): Promise<Array<{ value: string; requests: number; distinctUsers: number }>>;
+}
+
+export interface SourceOptions {
+  now: Date;
+  /** Every day any section may ask for (the range, and the trend weeks). */
+  window: { from: string; to: string };
+  mode: SourceMode;
+}
+
+const ROLLUP_COLUMNS = `day, value, requests, failures, distinct_users, latency_p50ms, latency_p95ms, latency_p99ms,
+  input_tokens, output_tokens, cost_usd, cost_unknown, rating_sum, rating_count`;
+
+export function memo<T>(compute: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => (result ??= compute());
+}
+
+export function createSource(em: SqlEntityManager, options: SourceOptions): AnalyticsSource {
+  const { window } = options;
+  const today = utcDay(options.now);
+
+  /** Complete days of the window, each with the id of its `all` row. */
+  const completeDays = memo(async (): Promise<Map<string, string>> => {
+    if (options.mode === 'raw') return new Map();
+    const [newest] = await execute<Array<{ day: string | null }>>(em, `select max(day) as day from daily_rollups where dimension = 'all'`);
+    if (newest?.day == null) return new Map();
+    const lastComplete = [addDays(newest.day, -1), addDays(today, -1), window.to].sort()[0]!;
+    const rolled = await execute<Array<{ day: string; id: unknown }>>(
+      em,
+      `select day, id from daily_rollups where dimension = 'all' and day >= ? and day <= ?`,
+      [window.from, lastComplete],
+    );
+    return new Map(rolled.map((row) => [row.day, String(row.id)]));
+  });
+
+  const rollupRows = new Map<GroupDimension, Promise<GroupDay[]>>();
+  function rolledUp(dimension: GroupDimension): Promise<GroupDay[]> {
+    let rows = rollupRows.get(dimension);
+    if (!rows) {
+      rows = (async () => {
+        const complete = await completeDays();
+        if (complete.size === 0) return [];
+        const found = await execute(
+          em,
+          `select ${ROLLUP_COLUMNS} from daily_rollups where dimension = ? and day >= ? and day <= ?`,
+          [dimension, window.from, window.to],
+        );
+        return found.filter((row) => complete.has(String(row['day']))).map((row) => fromRollup(dimension, row));
+      })();
+      rollupRows.set(dimension, rows);
+    }
+    return rows;
+  }
+
+  const liveDays = new Map<string, Promise<LiveDay>>();
+  function liveDay(day: string): Promise<LiveDay> {
+    let live = liveDays.get(day);
+    if (!live) liveDays.set(day, (live = computeLiveDay(em, day)));
+    return live;
+  }
+
+  const fingerprintDays = new Map<string, ReturnType<typeof liveFingerprints>>();
+  function fingerprintsOf(day: string) {
+    let groups = fingerprintDays.get(day);
+    if (!groups) fingerprintDays.set(day, (groups = liveFingerprints(em, day)));
+    return groups;
+  }
+
+  async function coverage(days: readonly string[]) {
+    const complete = await completeDays();
+    return { rolledUp: days.filter((day) => complete.has(day)), live: days.filter((day) => !complete.has(day)) };
+  }
+
+  async function versions(days: readonly string[]) {
+    const complete = await completeDays();
+    return new Map(days.flatMap((day) => (complete.has(day) ? [[day, complete.get(day)!] as const] : [])));
+  }
+
+  async function rows(dimension: GroupDimension, days: readonly string[]): Promise<GroupDay[]> {
+    const { rolledUp: rolled, live } = await coverage(days);
+    const wanted = new Set(rolled);
+    const fromRollups = (await rolledUp(dimension)).filter((row) => wanted.has(row.day));
+    // One day at a time: SQLite has a single connection, and there are rarely more than two.
+    const fromRaw: GroupDay[] = [];
+    for (const day of live) fromRaw.push(...((await liveDay(day)).get(dimension) ?? []));
+    return [...fromRollups, ...fromRaw];
+  }
+
+  return { em, coverage, versions, rows, liveDay, liveFingerprints: fingerprintsOf };
+}
+
+function fromRollup(dimension: RollupDimension, row: Record<string, unknown>): GroupDay {
+  return {
+    day: String(row['day']),
+    dimension,
+    value: String(row['value']),
+    requests: num(row['requests']),
+    failures: num(row['failures']),
+    distinctUsers: num(row['distinct_users']),
+    p50: nullableNum(row['latency_p50ms']),
+    p95: nullableNum(row['latency_p95ms']),
+    p99: nullableNum(row['latency_p99ms']),
+    inputTokens: num(row['input_tokens']),
+    outputTokens: num(row['output_tokens']),
+    costMicros: toMicros(row['cost_usd']),
+    costUnknown: num(row['cost_unknown']),
+    ratingSum: num(row['rating_sum']),
+    ratingCount: num(row['rating_count']),
+  };
+}
