@@ -3,8 +3,10 @@ import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { audit } from '../audit/audit.ts';
+import { Payment } from '../db/entities/payment.ts';
 import { User } from '../db/entities/user.ts';
 import { WebhookEvent } from '../db/entities/webhook-event.ts';
+import { uuidv7 } from '../ids.ts';
 import type { Tier } from '../limits/tiers.ts';
 import { applyPayment, refundPayment } from '../payments/payments.ts';
 import type { PaymentWebhookProvider } from '../payments/webhook-provider.ts';
@@ -47,26 +49,44 @@ export function usePaymentWebhooks(options: PaymentWebhookOptions): Plugin {
       if (!verdict.ok) return refuse(verdict.status, verdict.reason);
       const { event } = verdict;
 
-      const recorded = await em
-        .createQueryBuilder(WebhookEvent)
-        .insert({ provider: provider.name, eventId: event.eventId, receivedAt: options.now() })
-        .onConflict(['provider', 'eventId'])
-        .ignore()
-        .execute('run');
-      if (recorded.affectedRows === 0) return refuse(409, 'replay');
-
       const tier = options.tiers.find((candidate) => candidate.id === event.tier);
+      // Not recorded as seen: once the configuration or the user is fixed, a redelivery can still apply.
       if (!tier || !(await em.findOne(User, { id: event.userId }))) return refuse(422, 'unknown_user_or_tier');
-      if (event.type === 'payment.refunded') {
-        const payment = await refundPayment(em, provider.name, event.paymentId, options.tiers[0]!.id, options.now());
-        return payment ? reply(200, { ok: true, payment: payment.id, status: 'refunded' }) : refuse(422, 'unknown_payment');
-      }
-      const applied = await applyPayment(em, {
-        provider: provider.name, externalId: event.paymentId, userId: event.userId, tier,
-        periodDays: event.periodDays, amount: event.amount, currency: event.currency, now: options.now(),
+
+      // The event id is stored in the same transaction as its effect, so a delivery that failed
+      // half-way can be redelivered, and one that succeeded cannot be applied twice.
+      const outcome = await em.transactional(async (tx) => {
+        const recorded = await tx
+          .createQueryBuilder(WebhookEvent)
+          .insert({ provider: provider.name, eventId: event.eventId, receivedAt: options.now() })
+          .onConflict(['provider', 'eventId'])
+          .ignore()
+          .execute('run');
+        if (recorded.affectedRows === 0) return { kind: 'replay' as const };
+        if (event.type === 'payment.refunded') {
+          const refunded = await refundPayment(tx, provider.name, event.paymentId, options.tiers[0]!.id, options.now());
+          if (refunded) return { kind: 'refunded' as const, payment: refunded.id };
+          // A refund can overtake its payment: remember it, so the payment never applies.
+          await tx
+            .createQueryBuilder(Payment)
+            .insert({
+              id: uuidv7(options.now().getTime()), provider: provider.name, externalId: event.paymentId, user: event.userId, tier: tier.id,
+              periodDays: event.periodDays, amount: event.amount, currency: event.currency, status: 'refunded', createdAt: options.now(), refundedAt: options.now(),
+            })
+            .onConflict(['provider', 'externalId'])
+            .ignore()
+            .execute('run');
+          return { kind: 'refunded_before_payment' as const };
+        }
+        const applied = await applyPayment(tx, {
+          provider: provider.name, externalId: event.paymentId, userId: event.userId, tier,
+          periodDays: event.periodDays, amount: event.amount, currency: event.currency, now: options.now(),
+        });
+        return { kind: 'applied' as const, payment: applied.payment.id, alreadyApplied: applied.alreadyApplied };
       });
-      options.logger.info({ provider: provider.name, payment: applied.payment.id, alreadyApplied: applied.alreadyApplied }, 'payment webhook applied');
-      return reply(200, { ok: true, payment: applied.payment.id, alreadyApplied: applied.alreadyApplied });
+      if (outcome.kind === 'replay') return refuse(409, 'replay');
+      options.logger.info({ provider: provider.name, outcome: outcome.kind }, 'payment webhook handled');
+      return reply(200, { ok: true, ...outcome });
     },
   };
 }

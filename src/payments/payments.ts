@@ -1,3 +1,4 @@
+import { LockMode } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { audit } from '../audit/audit.ts';
 import { Payment, type IPayment } from '../db/entities/payment.ts';
@@ -40,18 +41,23 @@ export async function applyPayment(em: SqlEntityManager, input: PaymentInput): P
       .ignore()
       .execute('run');
     const payment = await tx.findOneOrFail(Payment, { provider: input.provider, externalId: input.externalId });
-    const user = await tx.findOneOrFail(User, { id: payment.user.id });
+    // Read afresh and locked: two charges recorded at once must both extend the period.
+    const user = await lockedUser(tx, payment.user.id);
     if (inserted.affectedRows === 0) return { payment, alreadyApplied: true, tierExpiresAt: user.tierExpiresAt ?? null };
-    const running = user.tier === input.tier.id && user.tierExpiresAt && user.tierExpiresAt > input.now ? user.tierExpiresAt : input.now;
+    // Paid time still running is never lost: a renewal extends it, a switch carries it over to the new tier.
+    const remaining = user.tierExpiresAt && user.tierExpiresAt > input.now ? user.tierExpiresAt.getTime() - input.now.getTime() : 0;
     user.tier = input.tier.id;
-    user.tierExpiresAt = new Date(running.getTime() + input.periodDays * 86_400_000);
+    user.tierExpiresAt = new Date(input.now.getTime() + remaining + input.periodDays * 86_400_000);
     audit(tx, { actor: input.provider, action: 'payment.applied', target: payment.id, details: { tier: input.tier.id, periodDays: input.periodDays, amount: input.amount, currency: input.currency } });
     await tx.flush();
     return { payment, alreadyApplied: false, tierExpiresAt: user.tierExpiresAt };
   });
 }
 
-/** A refund ends the paid period at once: the user is back on the default tier. Idempotent. */
+/**
+ * A refund takes back exactly the period it paid for: the paid time shrinks by it, and when no paid
+ * time is left the user is back on the default tier. Idempotent.
+ */
 export async function refundPayment(em: SqlEntityManager, provider: string, externalId: string, defaultTier: string, now: Date): Promise<IPayment | null> {
   return em.transactional(async (tx) => {
     const payment = await tx.findOne(Payment, { provider, externalId });
@@ -59,14 +65,21 @@ export async function refundPayment(em: SqlEntityManager, provider: string, exte
     if (payment.status !== 'refunded') {
       payment.status = 'refunded';
       payment.refundedAt = now;
-      const user = await tx.findOne(User, { id: payment.user.id });
-      if (user && user.tier === payment.tier) {
-        user.tier = defaultTier;
-        user.tierExpiresAt = null;
+      const user = await lockedUser(tx, payment.user.id);
+      if (user.tierExpiresAt && user.tierExpiresAt > now) {
+        const left = new Date(user.tierExpiresAt.getTime() - payment.periodDays * 86_400_000);
+        user.tierExpiresAt = left > now ? left : null;
+        if (!user.tierExpiresAt) user.tier = defaultTier;
       }
       audit(tx, { actor: provider, action: 'payment.refunded', target: payment.id, details: { tier: payment.tier } });
       await tx.flush();
     }
     return payment;
   });
+}
+
+async function lockedUser(tx: SqlEntityManager, id: string) {
+  // SQLite has one writer at a time already; PostgreSQL needs the row lock.
+  const lock = tx.getPlatform().constructor.name.startsWith('PostgreSql') ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {};
+  return tx.findOneOrFail(User, { id }, { refresh: true, ...lock });
 }

@@ -1,6 +1,7 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Logger } from 'pino';
 import { audit } from '../audit/audit.ts';
+import { AuditLog } from '../db/entities/audit-log.ts';
 import { ConversationTurn } from '../db/entities/conversation-turn.ts';
 import { DailyUsage } from '../db/entities/daily-usage.ts';
 import { Feedback } from '../db/entities/feedback.ts';
@@ -35,6 +36,8 @@ export async function deleteUserData(em: SqlEntityManager, store: MediaStore, us
       usageDays: await tx.nativeDelete(DailyUsage, { user: userId }),
     };
     await tx.nativeDelete(User, { id: userId });
+    // The same person comes back under the same pseudonym: their audit trail goes too.
+    await tx.nativeDelete(AuditLog, { $or: [{ actor: userId }, { target: userId }] });
     // The audit trail records that an erasure happened and how much, not whose.
     audit(tx, { actor: 'user', action: 'user.erased', details: { ...counts } });
     await tx.flush();

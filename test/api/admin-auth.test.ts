@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { User } from '../../src/db/entities/user.ts';
 import { ADMIN_TOKEN, BOT_TOKEN, createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const JWT_SECRET = 'j'.repeat(40);
@@ -94,6 +95,8 @@ describe('tiers', () => {
   test('an admin changes a user\'s tier; it is audited', async () => {
     await app.gql(`{ viewer { tier } }`, {}, { as: '4242' });
     const userId = app.services.pseudonymize('4242');
+    // A paid period that ended long ago must not undo the admin's change.
+    await app.orm.em.fork().nativeUpdate(User, { id: userId }, { tier: 'pro', tierExpiresAt: new Date('2020-01-01T00:00:00Z') });
     const { data } = await app.gql(`mutation($u: ID!) { setUserTier(userId: $u, tier: "pro") { ... on TierChange { tier } } }`, { u: userId }, admin);
     expect(data.setUserTier).toEqual({ tier: 'pro' });
     expect((await app.gql(`{ viewer { tier } }`, {}, { as: '4242' })).data.viewer.tier).toBe('pro');

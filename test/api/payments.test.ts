@@ -24,7 +24,7 @@ describe('Telegram Stars', () => {
     expect(data.tiers).toEqual([{ id: 'free', priceStars: 0, periodDays: 30, images: 10 }, { id: 'plus', priceStars: 250, periodDays: 30, images: 100 }]);
   });
 
-  test('a payment upgrades for 30 days, once per charge id; expiry falls back; a refund downgrades', async () => {
+  test('a payment upgrades for 30 days, once per charge id; expiry falls back; a refund takes back its period', async () => {
     clock = new Date('2026-07-01T12:00:00Z');
     const as = '6001';
     const input = { chargeId: 'stxCHARGE1', invoicePayload: 'tier:plus:30', totalAmount: 250, currency: 'XTR' };
@@ -48,6 +48,9 @@ describe('Telegram Stars', () => {
     expect((await viewerTier(as)).tier).toBe('plus');
     const refund = await app.gql(`mutation { recordTelegramRefund(chargeId: "stxCHARGE2") { __typename ... on Payment { refunded } } }`, {}, { as });
     expect(refund.data.recordTelegramRefund).toEqual({ __typename: 'Payment', refunded: true });
+    // The first purchase's 30 days are still paid for.
+    expect(await viewerTier(as)).toEqual({ tier: 'plus', tierExpiresAt: '2026-07-31T12:00:00.000Z' });
+    await app.gql(`mutation { recordTelegramRefund(chargeId: "stxCHARGE1") { __typename } }`, {}, { as });
     expect(await viewerTier(as)).toEqual({ tier: 'free', tierExpiresAt: null });
   });
 
@@ -101,6 +104,27 @@ describe('signed payment webhooks', () => {
     const refund = event('evt_3', 'payment.refunded', userId);
     expect((await post(refund, signed(refund))).status).toBe(200);
     expect((await viewerTier('6101')).tier).toBe('free');
+  });
+
+  test('a refund that overtakes its payment keeps the payment from applying', async () => {
+    clock = new Date('2026-07-02T12:00:00Z');
+    await app.gql(`{ viewer { id } }`, {}, { as: '6102' });
+    const userId = app.services.pseudonymize('6102');
+    const refund = event('evt_r1', 'payment.refunded', userId, 'cp_early');
+    expect((await post(refund, signed(refund))).status).toBe(200);
+    const success = event('evt_s1', 'payment.succeeded', userId, 'cp_early');
+    expect(await (await post(success, signed(success))).json()).toMatchObject({ alreadyApplied: true });
+    expect((await viewerTier('6102')).tier).toBe('free');
+  });
+
+  test('an event for a user the API does not know yet is not consumed: a redelivery applies', async () => {
+    clock = new Date('2026-07-03T12:00:00Z');
+    const userId = app.services.pseudonymize('6103');
+    const body = event('evt_late', 'payment.succeeded', userId, 'cp_late');
+    expect((await post(body, signed(body))).status).toBe(422);
+    await app.gql(`{ viewer { id } }`, {}, { as: '6103' });
+    expect((await post(body, signed(body))).status).toBe(200);
+    expect((await viewerTier('6103')).tier).toBe('plus');
   });
 
   test('unknown providers and malformed bodies', async () => {

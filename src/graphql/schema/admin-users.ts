@@ -22,6 +22,8 @@ builder.mutationField('setUserTier', (t) =>
       if (!user) throw new NotFoundError('User');
       audit(ctx.em, { actor: ctx.auth?.tokenId ?? 'unknown', action: 'tier.changed', target: user.id, details: { from: user.tier, to: tier } });
       user.tier = tier;
+      // An admin's change has no end date; a paid period's expiry must not undo it.
+      user.tierExpiresAt = null;
       await ctx.em.flush();
       return { userId: user.id, tier };
     },
