@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -227,9 +227,10 @@ describe(`stopping (${TEST_DRIVER})`, () => {
   test('a job that ignores the request to stop is terminated after the grace period and recorded failed', async () => {
     const { runner } = createRunner();
     const scheduler = createScheduler({ runner, graceMs: 300 });
+    const marker = join(app.config.dataDir, 'hang-started');
+    rmSync(marker, { force: true });
     const running = scheduler.runNow('hang');
-    await waitFor(async () => (await jobRuns('hang')).some((row) => row.status === 'running'));
-    await sleep(200);
+    await waitFor(async () => existsSync(marker));
     const started = Date.now();
     await scheduler.stop();
     expect(Date.now() - started).toBeLessThan(5000);
