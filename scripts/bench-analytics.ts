@@ -23,6 +23,7 @@ import { createOrm, type Orm } from '../src/db/orm.ts';
 import { uuidv7 } from '../src/ids.ts';
 import { rollUpDay } from '../src/jobs/rollup.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
+import { createRandom } from '../test/jobs/helpers/random.ts';
 
 const DAY_MS = 86_400_000;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
@@ -203,7 +204,7 @@ async function seed(target: Orm): Promise<void> {
   const db = (await target.em.getConnection().getNativeClient()) as Native;
   // A roomy page cache while seeding: random keys in four indexes otherwise thrash the default 2 MB.
   await target.em.getConnection().execute('pragma cache_size = -524288');
-  const random = mulberry32(90);
+  const random = createRandom(90).next;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const users = Array.from({ length: userCount }, (_, index) => `bench-user-${String(index).padStart(53, '0')}`);
   // Most prompts are rare and a few are everywhere (roughly Zipf), as in real use.
@@ -281,14 +282,4 @@ async function seed(target: Orm): Promise<void> {
   await target.em.getConnection().execute('pragma cache_size = -2000');
 }
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 

@@ -22,6 +22,7 @@ import { retention } from '../src/jobs/retention.ts';
 import { rollUpDay } from '../src/jobs/rollup.ts';
 import { createLocalMediaStore } from '../src/media/local-store.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
+import { createRandom } from '../test/jobs/helpers/random.ts';
 
 const DAY_MS = 86_400_000;
 const TOKEN = 'bench-bot-token-0123456789abcdef';
@@ -144,7 +145,7 @@ async function seed(
   options: { now: number; days: number; perDay: number; mediaCount: number; turnCount: number; firstDay: string },
 ) {
   const db = (await orm.em.getConnection().getNativeClient()) as Native;
-  const random = mulberry32(42);
+  const random = createRandom(42).next;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const users = Array.from({ length: 5_000 }, (_, index) => `bench-user-${String(index).padStart(53, '0')}`);
   const fingerprints = Array.from({ length: 3_000 }, (_, index) => `fp${String(index).padStart(30, '0')}`);
@@ -272,13 +273,3 @@ function createLoad(yoga: Awaited<ReturnType<typeof createApp>>['yoga'], clients
   };
 }
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

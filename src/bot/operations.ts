@@ -41,8 +41,6 @@ export const STYLES = `query BotStyles { styles { id label } }`;
 
 export const VIEWER_LOCALE = `query BotViewerLocale { viewer { locale } }`;
 
-export const VIEWER_DEFAULT_STYLE = `query BotViewerStyle { viewer { defaultStyle } }`;
-
 export const SET_PREFERENCES = `mutation BotSetPreferences($input: PreferencesInput!) { setPreferences(input: $input) { __typename } }`;
 
 export const RESET_CONVERSATION = `mutation BotResetConversation { resetConversation }`;

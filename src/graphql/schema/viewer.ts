@@ -1,5 +1,6 @@
 import { audit } from '../../audit/audit.ts';
-import { DailyUsage } from '../../db/entities/daily-usage.ts';
+import { DailyUsage, type IDailyUsage } from '../../db/entities/daily-usage.ts';
+import type { Context } from '../context.ts';
 import type { IUser } from '../../db/entities/user.ts';
 import { findStyle } from '../../generation/styles.ts';
 import { utcDay } from '../../ids.ts';
@@ -91,6 +92,17 @@ const LimitsRef = builder.objectRef<Limits>('Limits').implement({
   }),
 });
 
+/** Today's counters, read once per request however many viewer fields ask for them. */
+const todayUsageByRequest = new WeakMap<Context, Promise<IDailyUsage | null>>();
+function todayUsage(ctx: Context, userId: string): Promise<IDailyUsage | null> {
+  let usage = todayUsageByRequest.get(ctx);
+  if (!usage) {
+    usage = ctx.em.findOne(DailyUsage, { user: userId, day: utcDay(ctx.services.now()) });
+    todayUsageByRequest.set(ctx, usage);
+  }
+  return usage;
+}
+
 const ViewerRef = builder.objectRef<IUser>('Viewer').implement({
   description: 'The acting user, known only by a pseudonymous id.',
   fields: (t) => ({
@@ -102,13 +114,13 @@ const ViewerRef = builder.objectRef<IUser>('Viewer').implement({
     firstSeenAt: t.expose('firstSeenAt', { type: 'DateTime' }),
     generationsToday: t.int({
       description: 'Requests admitted today (UTC), failures included; rejected input and rate-limited requests are not counted.',
-      resolve: async (user, _args, ctx) => (await ctx.em.findOne(DailyUsage, { user: user.id, day: utcDay(ctx.services.now()) }))?.requests ?? 0,
+      resolve: async (user, _args, ctx) => (await todayUsage(ctx, user.id))?.requests ?? 0,
     }),
     limits: t.field({
       type: LimitsRef,
       resolve: async (user, _args, ctx) => {
         const now = ctx.services.now();
-        const row = await ctx.em.findOne(DailyUsage, { user: user.id, day: utcDay(now) });
+        const row = await todayUsage(ctx, user.id);
         return {
           tier: ctx.services.limiter.tierOf(effectiveTierId(user, ctx.services.limiter.tiers, now)),
           usage: { images: row?.images ?? 0, videos: row?.videos ?? 0, textTokens: (row?.inputTokens ?? 0) + (row?.outputTokens ?? 0), costUsd: row?.costUsd ?? 0 },
@@ -121,7 +133,7 @@ const ViewerRef = builder.objectRef<IUser>('Viewer').implement({
       type: UsageRef,
       resolve: async (user, _args, ctx) => {
         const day = utcDay(ctx.services.now());
-        const row = await ctx.em.findOne(DailyUsage, { user: user.id, day });
+        const row = await todayUsage(ctx, user.id);
         return {
           day,
           requests: row?.requests ?? 0,
