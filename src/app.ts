@@ -35,7 +35,7 @@ export interface AppDeps {
 export async function createApp(deps: AppDeps) {
   const { config, orm, logger } = deps;
   const now = deps.now ?? (() => new Date());
-  const providers = deps.providers ?? createProviders(config.providers);
+  const providers = deps.providers ?? createProviders(config.providers, { logger, metrics: (): Metrics | undefined => metrics });
   const mediaStore = deps.mediaStore ?? createMediaStore(config.media);
   const metrics = deps.metrics === null ? undefined : (deps.metrics ?? createMetrics({ knownModels: knownModels(providers), knownTiers: config.tiers.map((tier) => tier.id) }));
   const limiter = createLimiter(config.tiers);

@@ -14,6 +14,14 @@ export type DatabaseConfig =
 export interface HttpProviderTuning {
   timeoutMs: number;
   maxRetries: number;
+  /** Bounds a whole provider call: all attempts and the backoff between them. */
+  deadlineMs: number;
+}
+
+/** One breaker per HTTP provider kind (image, text): opens after `failureThreshold` transient failures in a row. */
+export interface ProviderBreakerConfig {
+  failureThreshold: number;
+  openMs: number;
 }
 
 export type ImageProviderConfig =
@@ -66,6 +74,7 @@ export interface Config {
     video: { kind: 'procedural' };
     text: TextProviderConfig;
     http: HttpProviderTuning;
+    breaker: ProviderBreakerConfig;
   };
   limits: { promptMaxLength: number; feedbackMaxLength: number };
   graphql: { graphiql: boolean; maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number };
@@ -119,6 +128,8 @@ const bool = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((value) => value === 'true' || value === '1' || value === 'yes');
 const httpUrl = z.url({ protocol: /^https?$/ });
+const DEFAULT_PROVIDER_TIMEOUT_MS = 60_000;
+const DEFAULT_PROVIDER_DEADLINE_MS = 90_000;
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -152,8 +163,11 @@ const envSchema = z.object({
   OPENAI_TEXT_MODEL: z.string().min(1).default('gpt-4o-mini'),
   SDWEBUI_URL: httpUrl.optional(),
   SDWEBUI_STEPS: int(25, 1, 150),
-  PROVIDER_TIMEOUT_MS: int(60_000, 100, 600_000),
+  PROVIDER_TIMEOUT_MS: int(DEFAULT_PROVIDER_TIMEOUT_MS, 100, 600_000),
   PROVIDER_MAX_RETRIES: int(2, 0, 10),
+  PROVIDER_DEADLINE_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
+  PROVIDER_BREAKER_FAILURES: int(5, 1, 1000),
+  PROVIDER_BREAKER_OPEN_MS: int(30_000, 10, 3_600_000),
   PROMPT_MAX_LENGTH: int(1000, 10, 10_000),
   FEEDBACK_MAX_LENGTH: int(2000, 10, 20_000),
   GRAPHIQL: bool(true),
@@ -222,6 +236,11 @@ function crossFieldProblems(env: Env): string[] {
   const usesOpenAi = value('IMAGE_PROVIDER') === 'openai' || value('TEXT_PROVIDER') === 'openai';
   const openAiHost = URL.parse(value('OPENAI_BASE_URL') ?? 'https://api.openai.com/v1')?.hostname;
   if (usesOpenAi && openAiHost === 'api.openai.com' && !value('OPENAI_API_KEY')) problems.push('OPENAI_API_KEY: required when using api.openai.com');
+  const deadlineMs = Number(value('PROVIDER_DEADLINE_MS'));
+  const attemptMs = Number(value('PROVIDER_TIMEOUT_MS') ?? DEFAULT_PROVIDER_TIMEOUT_MS);
+  if (value('PROVIDER_DEADLINE_MS') && deadlineMs < attemptMs) {
+    problems.push(`PROVIDER_DEADLINE_MS: must be at least PROVIDER_TIMEOUT_MS (${attemptMs} ms), or not even one attempt fits in it`);
+  }
   if (value('BOT_API_TOKEN') && value('BOT_API_TOKEN') === value('ADMIN_API_TOKEN')) problems.push('ADMIN_API_TOKEN: must differ from BOT_API_TOKEN');
   if (value('MEDIA_STORE') === 's3') {
     for (const name of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY']) if (!value(name)) problems.push(`${name}: required when MEDIA_STORE=s3`);
@@ -286,7 +305,13 @@ export function parseConfig(env: Env): Config {
       image,
       video: { kind: 'procedural' },
       text,
-      http: { timeoutMs: e.PROVIDER_TIMEOUT_MS, maxRetries: e.PROVIDER_MAX_RETRIES },
+      http: {
+        timeoutMs: e.PROVIDER_TIMEOUT_MS,
+        maxRetries: e.PROVIDER_MAX_RETRIES,
+        // Unset: 90 s, or one whole attempt when PROVIDER_TIMEOUT_MS alone was raised above that.
+        deadlineMs: e.PROVIDER_DEADLINE_MS ?? Math.max(DEFAULT_PROVIDER_DEADLINE_MS, e.PROVIDER_TIMEOUT_MS),
+      },
+      breaker: { failureThreshold: e.PROVIDER_BREAKER_FAILURES, openMs: e.PROVIDER_BREAKER_OPEN_MS },
     },
     limits: { promptMaxLength: e.PROMPT_MAX_LENGTH, feedbackMaxLength: e.FEEDBACK_MAX_LENGTH },
     graphql: {

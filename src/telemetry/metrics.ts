@@ -1,4 +1,5 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { CIRCUIT_STATE_VALUE, type CircuitState } from '../generation/circuit-breaker.ts';
 import { STYLES } from '../generation/styles.ts';
 import { THEMES } from '../generation/themes.ts';
 
@@ -97,6 +98,19 @@ export function createMetrics(options: { registry?: Registry; knownModels?: Iter
   });
   const tierIds = new Set(options.knownTiers ?? []);
 
+  const circuitState = new Gauge({
+    name: 'atelier_provider_circuit_state',
+    help: 'Circuit breaker of an HTTP provider, per generation kind: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['provider', 'kind'],
+    registers: [registry],
+  });
+  const circuitRejections = new Counter({
+    name: 'atelier_provider_circuit_rejections_total',
+    help: 'Provider calls failed at once because the provider\'s circuit breaker was open.',
+    labelNames: ['provider', 'kind'],
+    registers: [registry],
+  });
+
   return {
     registry,
     observeRateLimited(tier: string) {
@@ -115,6 +129,12 @@ export function createMetrics(options: { registry?: Registry; knownModels?: Iter
         if (observation.costUsd == null) costUnknown.inc({ kind, provider });
         else cost.inc({ kind, provider }, observation.costUsd);
       }
+    },
+    observeCircuitState(provider: string, kind: string, state: CircuitState) {
+      circuitState.set({ provider: bounded(provider, PROVIDERS), kind: bounded(kind, KINDS) }, CIRCUIT_STATE_VALUE[state]);
+    },
+    observeCircuitRejection(provider: string, kind: string) {
+      circuitRejections.inc({ provider: bounded(provider, PROVIDERS), kind: bounded(kind, KINDS) });
     },
     observeFeedback(kind: 'rating_up' | 'rating_down' | 'text') {
       feedback.inc({ kind: bounded(kind, FEEDBACK_KINDS) });

@@ -12,6 +12,11 @@ export interface HttpRetryOptions {
   timeoutMs: number;
   /** Retries after the first attempt; 0 means a single attempt. */
   maxRetries: number;
+  /**
+   * Budget for the whole call: every attempt and every backoff sleep. When it passes the call fails
+   * as `provider_timeout`, however many retries were left. Absent: only the per-attempt timeout applies.
+   */
+  deadlineMs?: number | undefined;
   baseDelayMs: number;
   maxDelayMs: number;
   /** Injected by tests; must reject when `signal` aborts. */
@@ -53,19 +58,60 @@ export async function postJson(url: string, body: unknown, options: PostJsonOpti
   const headers = { 'content-type': 'application/json', accept: 'application/json', ...options.headers };
   const sleep = options.sleep ?? defaultSleep;
   const attempts = (Number.isFinite(options.maxRetries) ? Math.max(0, Math.floor(options.maxRetries)) : 0) + 1;
+  const deadline = createDeadline(options.deadlineMs, target);
+  const waitSignal = anySignal(callerSignal, deadline?.signal);
 
-  for (let attempt = 1; ; attempt++) {
-    const outcome = await attemptOnce(url, target, payload, headers, options);
-    if (outcome.ok) return outcome.value;
-    if (attempt >= attempts) {
-      const { errorClass, message, ...rest } = outcome.failure;
-      const suffix = attempts > 1 ? ` after ${attempts} attempts` : '';
-      throw new ProviderError(errorClass, `${message}${suffix}`, rest);
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await attemptOnce(url, target, payload, headers, options, deadline?.signal);
+      if (outcome.ok) return outcome.value;
+      const delayMs = outcome.retryAfterMs ?? (attempt < attempts ? backoffDelayMs(attempt, options) : 0);
+      // A retry that could only start after the deadline cannot help: report what went wrong now.
+      const outOfTime = deadline !== undefined && delayMs >= deadline.remainingMs();
+      if (attempt >= attempts || outOfTime) {
+        const { errorClass, message, ...rest } = outcome.failure;
+        const suffix = attempt > 1 ? ` after ${attempt} attempts` : '';
+        throw new ProviderError(errorClass, `${message}${suffix}`, rest);
+      }
+      await sleep(delayMs, waitSignal);
+      // A test sleep may ignore the signal; never start another attempt for a caller who left.
+      callerSignal?.throwIfAborted();
+      deadline?.signal.throwIfAborted();
     }
-    await sleep(outcome.retryAfterMs ?? backoffDelayMs(attempt, options), callerSignal);
-    // A test sleep may ignore the signal; never start another attempt for a caller who left.
-    callerSignal?.throwIfAborted();
+  } catch (error) {
+    if (!callerSignal?.aborted && deadline?.signal.aborted && !(error instanceof ProviderError)) throw deadline.timeoutError();
+    throw error;
+  } finally {
+    deadline?.dispose();
   }
+}
+
+interface Deadline {
+  signal: AbortSignal;
+  remainingMs(): number;
+  timeoutError(): ProviderError;
+  dispose(): void;
+}
+
+function createDeadline(deadlineMs: number | undefined, target: string): Deadline | undefined {
+  if (deadlineMs === undefined || !Number.isFinite(deadlineMs)) return undefined;
+  const endsAt = performance.now() + deadlineMs;
+  const controller = new AbortController();
+  // Unref'd: a pending deadline must not keep a finished process alive.
+  const timer = setTimeout(() => controller.abort(new DOMException('deadline passed', 'TimeoutError')), deadlineMs);
+  timer.unref?.();
+  return {
+    signal: controller.signal,
+    remainingMs: () => Math.max(0, endsAt - performance.now()),
+    timeoutError: () => new ProviderError('provider_timeout', `${target} gave no usable answer within the ${deadlineMs} ms deadline`),
+    dispose: () => clearTimeout(timer),
+  };
+}
+
+function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal | undefined {
+  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+  if (present.length <= 1) return present[0];
+  return AbortSignal.any(present);
 }
 
 async function attemptOnce(
@@ -74,10 +120,10 @@ async function attemptOnce(
   payload: string,
   headers: Record<string, string>,
   options: PostJsonOptions,
+  deadlineSignal: AbortSignal | undefined,
 ): Promise<Attempt> {
-  const callerSignal = options.signal;
   const timeoutSignal = AbortSignal.timeout(options.timeoutMs);
-  const signal = callerSignal ? AbortSignal.any([callerSignal, timeoutSignal]) : timeoutSignal;
+  const signal = anySignal(options.signal, deadlineSignal, timeoutSignal) ?? timeoutSignal;
 
   let response: Response;
   let text: string;
@@ -86,7 +132,7 @@ async function attemptOnce(
     response = await fetch(url, { method: 'POST', headers, body: payload, signal, redirect: 'manual' });
     text = await response.text();
   } catch (error) {
-    return transportFailure(error, target, options, timeoutSignal);
+    return transportFailure(error, target, options, timeoutSignal, deadlineSignal);
   }
 
   const status = response.status;
@@ -141,9 +187,17 @@ async function attemptOnce(
   throw new ProviderError('provider_error', `${target} answered HTTP ${status}${detailSuffix}`, { status });
 }
 
-function transportFailure(error: unknown, target: string, options: PostJsonOptions, timeoutSignal: AbortSignal): Attempt {
+function transportFailure(
+  error: unknown,
+  target: string,
+  options: PostJsonOptions,
+  timeoutSignal: AbortSignal,
+  deadlineSignal: AbortSignal | undefined,
+): Attempt {
   // The caller's abort is not a provider failure: surface it unchanged and do not retry.
   if (options.signal?.aborted) throw options.signal.reason;
+  // postJson turns this into the deadline's provider_timeout.
+  if (deadlineSignal?.aborted) throw deadlineSignal.reason;
   if (timeoutSignal.aborted) {
     return {
       ok: false,
