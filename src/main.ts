@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import { createApp } from './app.ts';
 import { createGraphqlClient } from './bot/graphql-client.ts';
 import { startBot, type RunningBot } from './bot/start-bot.ts';
@@ -7,6 +7,7 @@ import { parseConfigOrExit } from './config.ts';
 import { createOrm } from './db/orm.ts';
 import { createScheduler } from './jobs/scheduler.ts';
 import { resolveSecrets } from './privacy/secrets.ts';
+import { createShutdown } from './shutdown.ts';
 import { createLogger } from './telemetry/logger.ts';
 import { createMetricsServer } from './telemetry/metrics-server.ts';
 import { shutdownTracing } from './telemetry/tracing.ts';
@@ -25,18 +26,35 @@ await scheduler?.start();
 
 let bot: RunningBot | undefined;
 const webhookPath = config.bot.enabled && config.bot.mode.kind === 'webhook' ? config.bot.mode.path : undefined;
-const server = createServer((request, response) => {
+const handler: RequestListener = (request, response) => {
   // Telegram's webhook shares the API's port; the bot itself checks the secret token.
   if (webhookPath && bot?.webhookHandler && request.method === 'POST' && request.url?.split('?')[0] === webhookPath) {
     bot.webhookHandler(request, response);
     return;
   }
   void yoga(request, response);
-});
+};
+const server = createServer();
 const metricsServer = config.telemetry.metricsPort !== undefined && metrics ? createMetricsServer(metrics.registry) : undefined;
 metricsServer?.listen(config.telemetry.metricsPort, config.host, () => {
   logger.info({ url: `http://${config.host}:${config.telemetry.metricsPort}/metrics` }, 'metrics listening');
 });
+// Requests in flight get 10 s to finish; a running job 5 s to stop after its batch (job-runner).
+const shutdown = createShutdown({
+  server,
+  metricsServer,
+  bot: () => bot,
+  stopJobs: () => (scheduler ? scheduler.stop() : jobs.stop()),
+  closeDatabase: () => orm.close(),
+  flushTracing: shutdownTracing,
+  logger,
+  graceMs: 10_000,
+  forceExitMs: 20_000,
+  exit: (code) => process.exit(code),
+});
+server.on('request', shutdown.guard(handler));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
 await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
 logger.info({ url: `http://${config.host}:${config.port}/graphql`, database: config.database.driver, version }, 'Atelier API listening');
 if (!config.botApiToken) logger.info('no BOT_API_TOKEN set: anonymous callers can read health and styles; see README to issue a token');
@@ -53,25 +71,3 @@ if (config.bot.enabled) {
     logger.error({ err: error }, 'Telegram bot could not start; the API keeps running');
   }
 }
-
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'shutting down');
-  await bot?.stop();
-  // Requests in flight finish (and commit) before the database closes; stragglers get 10 s.
-  const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  metricsServer?.close();
-  // Meanwhile a running job finishes its batch and is recorded cancelled (terminated after 5 s).
-  await Promise.all([
-    Promise.race([drained, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]),
-    scheduler ? scheduler.stop() : jobs.stop(),
-  ]);
-  await orm.close();
-  await shutdownTracing();
-  process.exit(0);
-}
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));

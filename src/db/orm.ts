@@ -31,8 +31,16 @@ export function ormOptions(database: DatabaseConfig): Partial<Options> {
       ? { dbName: database.path }
       : {
           clientUrl: database.url,
-          // Entities, migrations and plain SQL (health checks, jobs) all resolve in the configured schema.
-          ...(database.schema ? { schema: database.schema, driverOptions: { options: `-c search_path=${database.schema}` } } : {}),
+          ...(database.schema ? { schema: database.schema } : {}),
+          driverOptions: {
+            // Entities, migrations and plain SQL (health checks, jobs) all resolve in the configured schema.
+            ...(database.schema ? { options: `-c search_path=${database.schema}` } : {}),
+            // While the database is away a request fails within 5 s instead of waiting for a connection
+            // for ever; the pool drops broken clients and dials afresh once it is back.
+            connectionTimeoutMillis: 5_000,
+            // Notices a peer that vanished without closing the socket (a failover, a dead link).
+            keepAlive: true,
+          },
         }),
   };
 }
@@ -48,6 +56,9 @@ export async function createOrm(database: DatabaseConfig, options: { migrate?: b
     const connection = orm.em.getConnection();
     await connection.execute('pragma journal_mode = wal');
     await connection.execute('pragma busy_timeout = 5000');
+    // In WAL mode NORMAL loses no committed transaction when the process is killed (the OS still has
+    // the WAL pages); only a power loss or OS crash can drop the last commits. FULL would fsync every
+    // commit for that case alone.
     await connection.execute('pragma synchronous = normal');
   } else {
     const { MikroORM: PostgresOrm } = await import('@mikro-orm/postgresql');
