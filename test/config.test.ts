@@ -66,6 +66,26 @@ describe('parseConfig', () => {
     expect(error.message).not.toContain('tiny');
   });
 
+  test('provider deadline and breaker have defaults and can be set', () => {
+    expect(parseConfig({}).providers).toMatchObject({
+      http: { timeoutMs: 60_000, maxRetries: 2, deadlineMs: 90_000 },
+      breaker: { failureThreshold: 5, openMs: 30_000 },
+    });
+    const tuned = parseConfig({ PROVIDER_TIMEOUT_MS: '300', PROVIDER_DEADLINE_MS: '900', PROVIDER_BREAKER_FAILURES: '3', PROVIDER_BREAKER_OPEN_MS: '250' });
+    expect(tuned.providers).toMatchObject({ http: { timeoutMs: 300, deadlineMs: 900 }, breaker: { failureThreshold: 3, openMs: 250 } });
+    // Raising only the per-attempt timeout keeps one whole attempt inside the default deadline.
+    expect(parseConfig({ PROVIDER_TIMEOUT_MS: '120000' }).providers.http.deadlineMs).toBe(120_000);
+  });
+
+  test('a provider deadline shorter than one attempt is refused with a clear error', () => {
+    expect(problems({ PROVIDER_TIMEOUT_MS: '5000', PROVIDER_DEADLINE_MS: '1000' })).toEqual([
+      'PROVIDER_DEADLINE_MS: must be at least PROVIDER_TIMEOUT_MS (5000 ms), or not even one attempt fits in it',
+    ]);
+    expect(problems({ PROVIDER_DEADLINE_MS: '30000' })).toEqual([expect.stringMatching(/^PROVIDER_DEADLINE_MS: must be at least PROVIDER_TIMEOUT_MS \(60000 ms\)/)]);
+    expect(problems({ PROVIDER_DEADLINE_MS: 'soon', PROVIDER_BREAKER_FAILURES: '0', PROVIDER_BREAKER_OPEN_MS: '-1' }).map((problem) => problem.split(':')[0]))
+      .toEqual(expect.arrayContaining(['PROVIDER_DEADLINE_MS', 'PROVIDER_BREAKER_FAILURES', 'PROVIDER_BREAKER_OPEN_MS']));
+  });
+
   test('provider modes carry exactly their own settings', () => {
     const config = parseConfig({ IMAGE_PROVIDER: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:8080/v1', OPENAI_IMAGE_MODEL: 'dall-e-3', TEXT_PROVIDER: 'openai' });
     expect(config.providers.image).toEqual({ kind: 'openai', baseUrl: 'http://127.0.0.1:8080/v1', apiKey: undefined, model: 'dall-e-3', size: '1024x1024' });

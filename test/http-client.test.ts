@@ -275,6 +275,48 @@ describe('postJson', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('bounds all attempts together by the deadline and reports provider_timeout', async () => {
+    const server = await serve('hang');
+    const { sleep: _fake, ...options } = retryOptions({ timeoutMs: 200, maxRetries: 10, baseDelayMs: 1, maxDelayMs: 1, deadlineMs: 500 });
+    const started = Date.now();
+    const error = await failure(postJson(server.url, body, options));
+    expect(error.errorClass).toBe('provider_timeout');
+    expect(error.message).toContain('500 ms deadline');
+    // Eleven attempts of 200 ms would take 2.2 s; the deadline stops them well before.
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(server.requests.length).toBeLessThan(11);
+  });
+
+  it('a backoff sleep is cut short by the deadline too', async () => {
+    const server = await serve({ status: 500, body: {} });
+    // A sleep that only ends when its signal aborts: the deadline must be what ends it.
+    const sleep = (_ms: number, signal?: AbortSignal) =>
+      new Promise<void>((_resolve, reject) => signal?.addEventListener('abort', () => reject(signal.reason), { once: true }));
+    const started = Date.now();
+    const error = await failure(postJson(server.url, body, { ...retryOptions({ deadlineMs: 1_500 }), sleep }));
+    expect(error.errorClass).toBe('provider_timeout');
+    expect(Date.now() - started).toBeLessThan(6_000);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('does not sleep past the deadline: a retry-after beyond it is reported at once', async () => {
+    const server = await serve({ status: 503, headers: { 'retry-after': '20' } });
+    const { sleep: _fake, ...options } = retryOptions({ deadlineMs: 5_000 });
+    const started = Date.now();
+    const error = await failure(postJson(server.url, body, options));
+    expect(error).toMatchObject({ errorClass: 'provider_error', status: 503 });
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('a caller abort stays the caller abort when a deadline is set', async () => {
+    const server = await serve('hang');
+    const controller = new AbortController();
+    const reason = new DOMException('user left', 'AbortError');
+    setTimeout(() => controller.abort(reason), 50);
+    await expect(postJson(server.url, body, { ...retryOptions({ timeoutMs: 10_000, deadlineMs: 20_000 }), signal: controller.signal })).rejects.toBe(reason);
+  });
+
   it('sends nothing when the caller has already aborted', async () => {
     const server = await serve({ status: 200, body: {} });
     const controller = new AbortController();
