@@ -77,7 +77,13 @@ export interface Config {
     breaker: ProviderBreakerConfig;
   };
   limits: { promptMaxLength: number; feedbackMaxLength: number };
-  graphql: { graphiql: boolean; maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number };
+  graphql: {
+    graphiql: boolean; maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number;
+    /** Operations per JSON-array request; 0 turns batching off. */
+    maxBatch: number;
+    /** Request bodies past this are refused with 413 before they are parsed. */
+    maxBodyBytes: number;
+  };
   bot: BotConfig;
   jobs: {
     /** Whether this process runs the scheduler (one scheduler can serve several API replicas). */
@@ -175,6 +181,8 @@ const envSchema = z.object({
   GRAPHQL_MAX_ALIASES: int(15, 1, 1000),
   GRAPHQL_MAX_TOKENS: int(1000, 50, 100_000),
   GRAPHQL_MAX_COST: int(5000, 10, 1_000_000),
+  GRAPHQL_MAX_BATCH: int(0, 0, 100),
+  GRAPHQL_MAX_BODY_BYTES: int(1_048_576, 1024, 64 * 1_048_576),
   OTEL_SERVICE_NAME: z.string().min(1).max(64).default('atelier'),
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -320,6 +328,8 @@ export function parseConfig(env: Env): Config {
       maxAliases: e.GRAPHQL_MAX_ALIASES,
       maxTokens: e.GRAPHQL_MAX_TOKENS,
       maxCost: e.GRAPHQL_MAX_COST,
+      maxBatch: e.GRAPHQL_MAX_BATCH,
+      maxBodyBytes: e.GRAPHQL_MAX_BODY_BYTES,
     },
     bot: e.BOT_TOKEN
       ? {

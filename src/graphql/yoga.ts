@@ -17,7 +17,9 @@ import type { AppServices, Context } from './context.ts';
 import { EXAMPLE_QUERY, exampleTabs } from './example-query.ts';
 import { renderGraphiqlPage } from './graphiql-page.ts';
 import { schema } from './schema.ts';
+import { useBodyLimit } from './use-body-limit.ts';
 import { useGraphqlMetrics } from './use-graphql-metrics.ts';
+import { useHiddenSuggestions } from './use-hidden-suggestions.ts';
 import { useExportRoute } from './use-export-route.ts';
 import { useGraphiqlAssets } from './use-graphiql-assets.ts';
 import { useMediaRoute } from './use-media-route.ts';
@@ -122,6 +124,8 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
     context: buildContext as never,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // Off by default: the bot sends one operation per request; the limits below apply per operation.
+    batching: limits.maxBatch > 0 ? { limit: limits.maxBatch } : false,
     // Options per page load, so the example tabs' "this week" is the current one; assets are local.
     graphiql: limits.graphiql ? () => ({ title: 'Atelier', defaultQuery: EXAMPLE_QUERY, defaultTabs: exampleTabs(services.now()) }) : false,
     renderGraphiQL: renderGraphiqlPage,
@@ -143,6 +147,8 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
       },
     },
     plugins: [
+      // First, so that no route (webhooks included) reads an unbounded body.
+      useBodyLimit({ maxBytes: limits.maxBodyBytes }),
       ...telemetryPlugins(deps),
       EnvelopArmorPlugin({
         maxDepth: { n: limits.maxDepth },
@@ -152,6 +158,7 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
         maxDirectives: { n: 20 },
         blockFieldSuggestion: { enabled: deps.config.env === 'production' },
       }),
+      ...(deps.config.env === 'production' ? [useHiddenSuggestions()] : []),
       usePaymentWebhooks({
         orm,
         providers: deps.config.paymentWebhookSecret ? [createHmacWebhookProvider({ name: 'generic', secret: deps.config.paymentWebhookSecret })] : [],

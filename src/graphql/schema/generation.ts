@@ -1,4 +1,5 @@
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import { GraphQLError } from 'graphql';
 import { audit } from '../../audit/audit.ts';
 import { Generation, type IGeneration } from '../../db/entities/generation.ts';
 import { MediaAsset } from '../../db/entities/media-asset.ts';
@@ -125,12 +126,28 @@ builder.queryField('generation', (t) =>
   }),
 );
 
+/** Pothos would clamp a big page silently and throw an untyped (so masked) error on a negative one. */
+const PAGE_MAX = 100;
+
+function checkPageArgs(args: { first?: number | null; last?: number | null; after?: string | null; before?: string | null }): void {
+  const bad = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+  for (const name of ['first', 'last'] as const) {
+    const size = args[name];
+    if (size != null && (size < 0 || size > PAGE_MAX)) throw bad(`"${name}" must be between 0 and ${PAGE_MAX}.`);
+  }
+  for (const name of ['after', 'before'] as const) {
+    const cursor = args[name];
+    if (cursor != null && !UUID_PATTERN.test(cursor)) throw bad(`"${name}" is not a cursor of this connection.`);
+  }
+}
+
 builder.queryField('myGenerations', (t) =>
   t.connection({
     authScopes: { bot: true },
     type: GenerationRef,
-    description: 'The acting user\'s generations, newest first.',
+    description: `The acting user's generations, newest first; at most ${PAGE_MAX} a page. Cursors are the edges' own.`,
     resolve: async (_root, args, ctx) => {
+      checkPageArgs(args);
       const user = await ctx.user();
       return resolveCursorConnection(
         { args, toCursor: (row: IGeneration) => row.id },
