@@ -121,8 +121,8 @@ test('every generation acknowledged before a SIGKILL is in the database after a 
     // The restarted API takes writes again, on the same database.
     const after = await gql(restarted.baseUrl, '8100000', GENERATE, { kind: 'IMAGE', p: 'the lighthouse after the storm' });
     expect(after.data?.generate).toMatchObject({ __typename: 'Generation', media: { mimeType: 'image/png' } });
-    const [{ count }] = await target.query<{ count: number | string }>(`select count(*) as count from "S".generations where status = 'succeeded'`);
-    expect(Number(count)).toBeGreaterThanOrEqual(acknowledged.length + 1);
+    const [row] = await target.query<{ count: number | string }>(`select count(*) as count from "S".generations where status = 'succeeded'`);
+    expect(Number(row?.count)).toBeGreaterThanOrEqual(acknowledged.length + 1);
   } finally {
     await restarted.stop();
   }
