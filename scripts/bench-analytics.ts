@@ -24,6 +24,7 @@ import { uuidv7 } from '../src/ids.ts';
 import { rollUpDay } from '../src/jobs/rollup.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 import { createRandom } from '../test/jobs/helpers/random.ts';
+import { reportJson } from './bench/report.ts';
 
 const DAY_MS = 86_400_000;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
@@ -137,6 +138,7 @@ line('rollups + today, first query (nothing cached)', 1, { p50: cold, p95: cold,
 line('rollups + today (GraphQL via yoga.fetch)', runs, api);
 line('raw rows only (same code, rollups ignored)', rawRuns, raw);
 console.log(`p95 ratio (raw / rollups): ${(raw.p95 / api.p95).toFixed(1)}x`);
+reportJson({ generations: total, days: range.days.length, runs, rollupP50Ms: api.p50, rollupP95Ms: api.p95, rawP95Ms: raw.p95, coldMs: cold, same: same ? 1 : 0 });
 
 if (process.argv.includes('--covering-index')) {
   started = performance.now();

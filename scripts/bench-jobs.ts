@@ -5,10 +5,12 @@
  *   2. the retention purge of 1 000 000 generations' expired prompt text, 100 000 expired media
  *      rows with their (tiny) files and 50 000 expired conversation turns, run as in production:
  *      in a worker thread with its own connection,
- *   3. the API's latency (GraphQL `health` + `viewer` through yoga, several clients at once) for
- *      N seconds without any job, then the same load while the purge runs, in the same process.
+ *   3. the API's latency (GraphQL `health` + `viewer` over HTTP on loopback, from autocannon in a
+ *      process of its own with fixed concurrency) for N seconds without any job, then the same load
+ *      for exactly as long as the purge runs in a worker thread of the API's process, as in production.
  */
 import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -23,6 +25,9 @@ import { rollUpDay } from '../src/jobs/rollup.ts';
 import { createLocalMediaStore } from '../src/media/local-store.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 import { createRandom } from '../test/jobs/helpers/random.ts';
+import { startLoadGenerator } from './bench/load-client.ts';
+import type { LoadSpec } from './bench/load.ts';
+import { median, reportJson } from './bench/report.ts';
 
 const DAY_MS = 86_400_000;
 const TOKEN = 'bench-bot-token-0123456789abcdef';
@@ -82,38 +87,48 @@ async function main() {
   console.log(`Node ${process.version}, SQLite (WAL) in ${dir}`);
   console.log(`seeded ${seeded.generations} generations over ${days} days, ${mediaCount} expired media rows + files, ${turnCount} expired turns, ${seeded.users} users in ${seedSeconds.toFixed(1)} s`);
 
-  // 1. Rollup of one day.
-  started = performance.now();
-  const rows = await rollUpDay(orm.em.fork(), firstDay, { k: config.analytics.k });
-  const rollupSeconds = (performance.now() - started) / 1000;
-  console.log(`rollup of ${firstDay} (${perDay} generations): ${rollupSeconds.toFixed(2)} s, ${rows} rollup rows`);
-  started = performance.now();
-  await rollUpDay(orm.em.fork(), firstDay, { k: config.analytics.k });
-  console.log(`rollup of the same day again (idempotent rebuild): ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  // 1. Rollup of one day: the first build, then idempotent rebuilds of the same day.
+  const rollupTimes: number[] = [];
+  let rows = 0;
+  for (let run = 0; run < 3; run += 1) {
+    started = performance.now();
+    rows = await rollUpDay(orm.em.fork(), firstDay, { k: config.analytics.k });
+    rollupTimes.push((performance.now() - started) / 1000);
+  }
+  const rollupSeconds = median(rollupTimes);
+  console.log(`rollup of ${firstDay} (${perDay} generations): ${rollupTimes.map((time) => time.toFixed(2)).join(', ')} s (first build, then rebuilds), ${rows} rollup rows`);
 
   // 3a. Load without any job.
   const { yoga } = await createApp({ config, orm, logger: createLogger({ level: 'silent' }), secrets: SECRETS, version: 'bench', metrics: null });
-  const load = createLoad(yoga, clients);
-  await load.run(3); // warm-up: JIT, caches
-  const baseline = await load.run(seconds);
+  const server = createServer((request, response) => void yoga(request, response));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const load = startLoadGenerator();
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, 'x-telegram-user-id': '%USER%' };
+  const spec: LoadSpec = {
+    url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/graphql`, connections: clients, users: 50, expect: '"data":{',
+    requests: [{ body: JSON.stringify({ query: '{ health { ok database } }' }), headers }, { body: JSON.stringify({ query: '{ viewer { id tier } }' }), headers }],
+  };
+  await load.run({ ...spec, duration: 3 }); // warm-up: JIT, caches
+  const baseline = await load.run({ ...spec, duration: seconds });
 
-  // 2 + 3b. The purge in a worker, the same load meanwhile.
+  // 2 + 3b. The purge in a worker, the same load for exactly as long as it runs.
   const worker = new Worker(new URL(import.meta.url), { workerData: { config } });
-  let purging = false;
-  const purgeStarted = new Promise<void>((resolve) => worker.on('message', (message: PurgeMessage) => {
-    purging = message.type === 'started';
-    if (message.type === 'started') resolve();
-  }));
+  const purgeStarted = new Promise<void>((resolve) => worker.on('message', (message: PurgeMessage) => message.type === 'started' && resolve()));
   const purgeDone = new Promise<Extract<PurgeMessage, { type: 'done' }>>((resolve, reject) => {
     worker.on('message', (message: PurgeMessage) => message.type === 'done' && resolve(message));
     worker.once('error', reject);
   });
   // Measure only while the purge really runs, not while the worker thread boots.
   await purgeStarted;
-  const during = await load.run(Number.POSITIVE_INFINITY, () => purging);
+  const loadDuring = load.run({ ...spec, duration: 3600 });
   const purge = await purgeDone;
+  load.stop();
+  const during = await loadDuring;
   await worker.terminate();
-  const after = await load.run(seconds);
+  const after = await load.run({ ...spec, duration: seconds });
+  load.close();
+  server.close();
 
   const details = purge.result.details ?? {};
   const kinds = ['media', 'prompt_text', 'conversation_turns']
@@ -121,12 +136,16 @@ async function main() {
   console.log(`retention purge: ${purge.seconds.toFixed(2)} s for ${purge.result.rowsAffected} rows (${kinds}; media rows with their files), ` +
     `batches of ${config.jobs.retentionBatchSize}; ${(purge.result.rowsAffected / purge.seconds).toFixed(0)} rows/s`);
   console.log('');
-  console.log(`API load: ${clients} concurrent clients, each looping { health } then { viewer } (${50} users)`);
+  console.log(`API load over HTTP: ${clients} connections from autocannon, each looping { health } then { viewer } (50 users)`);
   console.log('phase'.padEnd(24), 'requests'.padStart(9), 'req/s'.padStart(8), 'p50 ms'.padStart(8), 'p95 ms'.padStart(8), 'p99 ms'.padStart(8), 'max ms'.padStart(8));
   for (const [name, stats] of [['no job (before)', baseline], ['retention purge running', during], ['no job (after)', after]] as const) {
-    console.log(name.padEnd(24), String(stats.count).padStart(9), stats.rate.toFixed(0).padStart(8), stats.p50.toFixed(2).padStart(8), stats.p95.toFixed(2).padStart(8), stats.p99.toFixed(2).padStart(8), stats.max.toFixed(2).padStart(8));
+    console.log(name.padEnd(24), String(stats.requests).padStart(9), stats.rate.toFixed(0).padStart(8), stats.p50.toFixed(2).padStart(8), stats.p95.toFixed(2).padStart(8), stats.p99.toFixed(2).padStart(8), stats.max.toFixed(2).padStart(8));
   }
   console.log(`p99 ratio, purge / no job: ${(during.p99 / baseline.p99).toFixed(2)} (vs before), ${(during.p99 / after.p99).toFixed(2)} (vs after)`);
+  reportJson({
+    rollupGenerations: perDay, rollupSeconds, rollupRuns: rollupTimes.length, purgedRows: purge.result.rowsAffected, purgeSeconds: purge.seconds,
+    clients, withoutP99Ms: baseline.p99, afterP99Ms: after.p99, duringP99Ms: during.p99,
+  });
 
   await orm.close();
   if (process.argv.includes('--keep')) console.log(`kept ${dir}`);
@@ -225,51 +244,3 @@ async function seed(
   }
   return { generations: options.days * options.perDay, users: users.length };
 }
-
-interface LoadStats {
-  count: number;
-  rate: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
-
-/** Clients that each send `health` then `viewer` for one of 50 users, back to back. */
-function createLoad(yoga: Awaited<ReturnType<typeof createApp>>['yoga'], clients: number) {
-  const queries = ['{ health { ok database } }', '{ viewer { id tier } }'];
-  let sent = 0;
-  async function request(): Promise<number> {
-    const index = sent;
-    sent += 1;
-    const started = performance.now();
-    const response = await yoga.fetch('http://localhost/graphql', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, 'x-telegram-user-id': String(100_000 + (index % 50)) },
-      body: JSON.stringify({ query: queries[index % 2] }),
-    });
-    const body = (await response.json()) as { errors?: unknown };
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return performance.now() - started;
-  }
-  return {
-    /** Runs for `seconds`, or for as long as `keepGoing` says (checked between requests). */
-    async run(seconds: number, keepGoing: () => boolean = () => true): Promise<LoadStats> {
-      const samples: number[] = [];
-      const started = performance.now();
-      const deadline = started + seconds * 1000;
-      await Promise.all(Array.from({ length: clients }, async () => {
-        while (performance.now() < deadline && keepGoing()) {
-          samples.push(await request());
-          // yoga over SQLite can answer in microtasks only: yield so timers and the worker's messages get through.
-          await new Promise((resolve) => setImmediate(resolve));
-        }
-      }));
-      const elapsed = (performance.now() - started) / 1000;
-      samples.sort((a, b) => a - b);
-      const at = (q: number) => samples[Math.max(0, Math.ceil(q * samples.length) - 1)] ?? 0;
-      return { count: samples.length, rate: samples.length / elapsed, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: samples.at(-1) ?? 0 };
-    },
-  };
-}
-

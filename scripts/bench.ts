@@ -1,0 +1,223 @@
+/**
+ * `npm run bench [-- --rounds 5 --seconds 10 --connections 8 --memory-requests 1000000 --quick]`:
+ * the whole benchmark in one process tree on loopback, printed as one table. Every speed is
+ * also a ratio against a baseline measured in the same run, so the targets hold on any machine.
+ *
+ *   servers (each its own process, scripts/bench/server.ts): bare graphql-yoga; Atelier with
+ *   full telemetry; Atelier with telemetry off. Load (scripts/bench/load.ts, autocannon in its
+ *   own process, fixed concurrency) goes to one server at a time, in alternating rounds; each
+ *   figure is the median of the rounds.
+ *   analytics over 1 000 000 generations (scripts/bench-analytics.ts) and rollup + purge with the
+ *   API's p99 during the purge (scripts/bench-jobs.ts) run as child scripts and report JSON.
+ *
+ * `--quick` scales the data sets and request counts down 10–100× to try the script out; its
+ * figures are not the ones the targets are about.
+ */
+import { execFile, fork } from 'node:child_process';
+import { createServer } from 'node:http';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { LoadResult } from './bench/load.ts';
+import { nextMessage, startLoadGenerator } from './bench/load-client.ts';
+import type { MemoryFigures, ServerMode } from './bench/server.ts';
+import { BENCH_TOKEN, median, option, parseBenchJson } from './bench/report.ts';
+
+const quick = process.argv.includes('--quick');
+const rounds = option('rounds', quick ? 2 : 5);
+const seconds = option('seconds', quick ? 3 : 10);
+const connections = option('connections', 8);
+const memoryRequests = option('memory-requests', quick ? 50_000 : 1_000_000);
+const memoryBaseline = option('memory-baseline', 10_000);
+const scrapes = option('scrapes', 200);
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+interface Row {
+  figure: string;
+  value: string;
+  ratio?: string;
+  target?: string;
+  met?: boolean;
+}
+const rows: Row[] = [];
+let failures = 0;
+function row(entry: Row): void {
+  rows.push(entry);
+  if (entry.met === false) failures += 1;
+  console.log(`  ${entry.figure}: ${entry.value}${entry.ratio ? ` (${entry.ratio})` : ''}${entry.target ? ` target ${entry.target}: ${entry.met ? 'met' : 'MISSED'}` : ''}`);
+}
+
+/** Counts spans the way a collector would receive them (OTLP/HTTP JSON). */
+async function startOtlpSink() {
+  let spans = 0;
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { resourceSpans?: Array<{ scopeSpans: Array<{ spans: unknown[] }> }> };
+      for (const resource of body.resourceSpans ?? []) for (const scope of resource.scopeSpans) spans += scope.spans.length;
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return { endpoint: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, spans: () => spans, close: () => server.close() };
+}
+
+async function startServer(mode: ServerMode, otlpEndpoint: string) {
+  const child = fork(here('./bench/server.ts'), [mode, otlpEndpoint], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const { port } = await nextMessage<{ port: number }>(child, 'listening');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async memory(): Promise<MemoryFigures> {
+      const answer = nextMessage<{ figures: MemoryFigures }>(child, 'memory');
+      child.send({ type: 'memory' });
+      return (await answer).figures;
+    },
+    async stop(): Promise<void> {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.send({ type: 'stop' });
+      await exited;
+    },
+  };
+}
+
+const load = startLoadGenerator();
+const runLoad = load.run;
+
+const json = { 'content-type': 'application/json' };
+const botHeaders = { ...json, authorization: `Bearer ${BENCH_TOKEN}`, 'x-telegram-user-id': '%USER%' };
+const HELLO = { body: JSON.stringify({ query: '{ hello }' }), headers: json };
+const HEALTH = { body: JSON.stringify({ query: '{ health { ok } }' }), headers: json };
+const GENERATE = {
+  body: JSON.stringify({
+    query: 'mutation ($p: String!) { generate(input: { kind: IMAGE, prompt: $p, style: "photo" }) { __typename ... on Generation { id media { url } } } }',
+    variables: { p: 'a dragon over a castle number %N%' },
+  }),
+  headers: botHeaders,
+};
+const VIEWER = { body: JSON.stringify({ query: '{ viewer { id tier limits { requestsPerMinute } } }' }), headers: botHeaders };
+
+function ratio(value: number, base: number): string {
+  return `${(value / base).toFixed(2)}× ${value / base >= 1 ? '' : 'of '}baseline`.replace('  ', ' ');
+}
+
+async function throughput() {
+  const sink = await startOtlpSink();
+  const bare = await startServer('bare', sink.endpoint);
+  const on = await startServer('atelier-on', sink.endpoint);
+  const off = await startServer('atelier-off', sink.endpoint);
+  const scenarios = [
+    { name: 'bare yoga', spec: { url: `${bare.url}/graphql`, requests: [HELLO], expect: '"hello":"world"' } },
+    { name: 'health', spec: { url: `${on.url}/graphql`, requests: [HEALTH], expect: '"ok":true' } },
+    { name: 'generate on', spec: { url: `${on.url}/graphql`, requests: [GENERATE], users: 1000, expect: '"__typename":"Generation"' } },
+    { name: 'generate off', spec: { url: `${off.url}/graphql`, requests: [GENERATE], users: 1000, expect: '"__typename":"Generation"' } },
+  ];
+  console.log(`throughput: ${rounds} rounds × ${seconds} s per scenario, ${connections} connections`);
+  for (const scenario of scenarios) await runLoad({ ...scenario.spec, connections, duration: Math.min(3, seconds) });
+  const results = new Map<string, LoadResult[]>(scenarios.map((scenario) => [scenario.name, []]));
+  for (let round = 1; round <= rounds; round += 1) {
+    for (const scenario of scenarios) {
+      const result = await runLoad({ ...scenario.spec, connections, duration: seconds });
+      results.get(scenario.name)!.push(result);
+      console.log(`  round ${round} ${scenario.name.padEnd(13)} ${result.rate.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms`);
+    }
+  }
+  const rate = (name: string) => median(results.get(name)!.map((result) => result.rate));
+  const p99 = (name: string) => median(results.get(name)!.map((result) => result.p99));
+  const base = rate('bare yoga');
+  row({ figure: 'bare graphql-yoga { hello } (baseline)', value: `${base.toFixed(0)} req/s, p99 ${p99('bare yoga').toFixed(2)} ms` });
+  row({ figure: 'Atelier { health }', value: `${rate('health').toFixed(0)} req/s, p99 ${p99('health').toFixed(2)} ms`, ratio: ratio(rate('health'), base) });
+  const generateOn = rate('generate on');
+  const generateOff = rate('generate off');
+  row({
+    figure: 'generate, full telemetry (1 row + 1 media file each)', value: `${generateOn.toFixed(0)} req/s, p99 ${p99('generate on').toFixed(2)} ms`,
+    ratio: ratio(generateOn, base), target: '≥ 0.50× bare yoga', met: generateOn / base >= 0.5,
+  });
+  row({ figure: 'generate, telemetry off', value: `${generateOff.toFixed(0)} req/s, p99 ${p99('generate off').toFixed(2)} ms`, ratio: ratio(generateOff, base) });
+  const cost = 1 - generateOn / generateOff;
+  row({ figure: 'cost of telemetry on generate throughput', value: `${(cost * 100).toFixed(1)} %`, target: '≤ 10 %', met: cost <= 0.1 });
+  console.log(`  ${sink.spans()} spans received by the OTLP sink so far`);
+
+  // Memory: the same telemetry-on process, now under a bot-like mix, first 10 000 requests then up to the total.
+  const mix = { url: `${on.url}/graphql`, requests: [GENERATE, VIEWER, HEALTH, VIEWER], users: 1000, expect: '"data":{', connections, latencies: false };
+  await runLoad({ ...mix, amount: memoryBaseline });
+  const early = await on.memory();
+  const started = performance.now();
+  const long = await runLoad({ ...mix, amount: memoryRequests - memoryBaseline });
+  const late = await on.memory();
+  const mib = (bytes: number) => (bytes / 1_048_576).toFixed(1);
+  const growth = late.rssBytes / early.rssBytes;
+  row({
+    figure: `resident memory after ${memoryBaseline.toLocaleString('en')} vs ${memoryRequests.toLocaleString('en')} requests (after GC)`,
+    value: `${mib(early.rssBytes)} → ${mib(late.rssBytes)} MiB RSS, heap ${mib(early.heapUsedBytes)} → ${mib(late.heapUsedBytes)} MiB (${long.rate.toFixed(0)} req/s over ${((performance.now() - started) / 1000).toFixed(0)} s)`,
+    ratio: `${growth.toFixed(2)}×`, target: '≤ 1.2×', met: growth <= 1.2,
+  });
+
+  // A scrape of the registry after all of the above, the fullest it gets in this run.
+  const samples: number[] = [];
+  let size = 0;
+  for (let index = 0; index < scrapes; index += 1) {
+    const at = performance.now();
+    const response = await fetch(`${on.url}/metrics`);
+    size = (await response.text()).length;
+    samples.push(performance.now() - at);
+  }
+  samples.sort((a, b) => a - b);
+  const scrape = median(samples);
+  const scrapeP99 = samples[Math.ceil(0.99 * samples.length) - 1]!;
+  row({ figure: `/metrics scrape (${(size / 1024).toFixed(0)} KiB, ${scrapes} scrapes)`, value: `median ${scrape.toFixed(2)} ms, p99 ${scrapeP99.toFixed(2)} ms`, target: '≤ 10 ms', met: scrape <= 10 });
+  await Promise.all([bare.stop(), on.stop(), off.stop()]);
+  sink.close();
+}
+
+function runScript(script: string, args: string[]): Promise<Record<string, number>> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(process.execPath, [here(script), ...args, '--json'], { maxBuffer: 64 << 20 }, (error, stdout) => {
+      if (error) reject(new Error(`${script} failed: ${error.message}\n${stdout}`));
+      else resolve(parseBenchJson(stdout));
+    });
+    child.stdout?.on('data', (chunk: Buffer) => process.stdout.write(String(chunk).replace(/^(?!BENCH_JSON)/gm, '    ').replace(/^ {4}BENCH_JSON.*\n?/gm, '')));
+  });
+}
+
+async function analytics() {
+  console.log('analytics (scripts/bench-analytics.ts):');
+  const result = await runScript('./bench-analytics.ts', quick ? ['--generations', '100000', '--users', '5000'] : ['--generations', '1000000', '--days', '90']);
+  const speedup = result['rawP95Ms']! / result['rollupP95Ms']!;
+  row({ figure: `analytics over ${result['generations']!.toLocaleString('en')} generations (${result['days']} days), p95 from rollups`, value: `${result['rollupP95Ms']!.toFixed(1)} ms (median ${result['rollupP50Ms']!.toFixed(1)} ms of ${result['runs']} runs)`, target: '≤ 20 ms', met: result['rollupP95Ms']! <= 20 });
+  row({ figure: 'analytics p95 from raw rows', value: `${result['rawP95Ms']!.toFixed(0)} ms`, ratio: `rollups ${speedup.toFixed(0)}× faster`, target: '≥ 50×', met: speedup >= 50 });
+}
+
+async function jobs() {
+  console.log('jobs (scripts/bench-jobs.ts):');
+  const result = await runScript('./bench-jobs.ts', quick ? ['--days', '1', '--per-day', '100000', '--media', '10000', '--turns', '5000', '--seconds', '3'] : ['--seconds', String(seconds)]);
+  row({ figure: `rollup of one day of ${result['rollupGenerations']!.toLocaleString('en')} generations`, value: `${result['rollupSeconds']!.toFixed(2)} s (median of ${result['rollupRuns']})` });
+  row({ figure: `purge of ${result['purgedRows']!.toLocaleString('en')} expired rows (worker thread)`, value: `${result['purgeSeconds']!.toFixed(1)} s, ${(result['purgedRows']! / result['purgeSeconds']!).toFixed(0)} rows/s` });
+  const p99Ratio = result['duringP99Ms']! / result['withoutP99Ms']!;
+  row({
+    figure: `API p99 under load (${result['clients']} connections) during the purge vs without`, value: `${result['duringP99Ms']!.toFixed(2)} vs ${result['withoutP99Ms']!.toFixed(2)} ms`,
+    ratio: `${p99Ratio.toFixed(2)}×`, target: '≤ 2×', met: p99Ratio <= 2,
+  });
+}
+
+const startedAt = performance.now();
+const cpu = cpus();
+const machine = `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB (${(freemem() / 2 ** 30).toFixed(0)} free), Node ${process.version}, load average ${loadavg().map((value) => value.toFixed(2)).join(' ')}`;
+console.log(`Atelier benchmark${quick ? ' (--quick: scaled down)' : ''} on ${machine}\n`);
+try {
+  await throughput();
+  await analytics();
+  await jobs();
+} finally {
+  load.close();
+}
+
+const width = (key: keyof Row) => Math.max(key.length, ...rows.map((entry) => String(entry[key] ?? '').length));
+const columns: Array<keyof Row> = ['figure', 'value', 'ratio', 'target'];
+console.log(`\nAtelier benchmark${quick ? ' (--quick: scaled down, not the targets\' sizes)' : ''}, ${((performance.now() - startedAt) / 60_000).toFixed(1)} min, on ${machine}; load average now ${loadavg()[0]!.toFixed(2)}`);
+console.log([...columns.map((key) => key.padEnd(width(key))), 'result'].join(' | '));
+console.log([...columns.map((key) => '-'.repeat(width(key))), '------'].join('-|-'));
+for (const entry of rows) {
+  console.log([...columns.map((key) => String(entry[key] ?? '').padEnd(width(key))), entry.met === undefined ? '' : entry.met ? 'met' : 'MISSED'].join(' | '));
+}
+console.log(`\n${rows.filter((entry) => entry.met !== undefined).length - failures} targets met, ${failures} missed`);

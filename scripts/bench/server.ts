@@ -1,0 +1,103 @@
+/**
+ * A benchmark server in a process of its own, forked by scripts/bench.ts:
+ *   `bare`          graphql-yoga with nothing else, answering `{ hello }` (the baseline);
+ *   `atelier-on`    the whole Atelier API over a real SQLite file and a local media dir, with
+ *                   spans exported over OTLP/HTTP (to the parent's sink), metrics and logs;
+ *   `atelier-off`   the same API with spans, metrics and logs switched off.
+ * Atelier's image provider returns a fixed PNG at once, so what is measured is the API itself:
+ * each `generate` still writes one row and one fsynced media file. The parent asks for memory
+ * figures over IPC (after a full GC: the process runs with --expose-gc).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSchema, createYoga } from 'graphql-yoga';
+import pino from 'pino';
+import { createApp } from '../../src/app.ts';
+import { parseConfig } from '../../src/config.ts';
+import { createOrm, type Orm } from '../../src/db/orm.ts';
+import type { Provider } from '../../src/generation/provider.ts';
+import { encodePng } from '../../src/media/png.ts';
+import { createLogger } from '../../src/telemetry/logger.ts';
+import { shutdownTracing, startTracing } from '../../src/telemetry/tracing.ts';
+import { BENCH_TOKEN } from './report.ts';
+
+export type ServerMode = 'bare' | 'atelier-on' | 'atelier-off';
+export type ServerMessage = { type: 'memory' } | { type: 'stop' };
+export interface MemoryFigures {
+  rssBytes: number;
+  heapUsedBytes: number;
+}
+
+// Limits are not what is measured: one roomy tier, so every request is generated.
+const UNLIMITED_TIERS = JSON.stringify([{ id: 'bench', requestsPerMinute: 100_000, daily: { images: 1e9, videos: 1e9, textTokens: 1e12 }, dailyCostUsd: null }]);
+
+/** A 64×64 PNG made once: the provider hands out the same bytes in no time. */
+function createFixedImageProvider(): Provider {
+  const rgba = new Uint8Array(64 * 64 * 4).map((_, index) => (index * 37) & 0xff);
+  const bytes = encodePng(64, 64, rgba);
+  return {
+    name: 'fixed', kinds: new Set(['image']), models: { image: 'fixed-v1' },
+    generate: async () => ({ provider: 'fixed', model: 'fixed-v1', media: { bytes, mimeType: 'image/png', width: 64, height: 64 } }),
+  };
+}
+
+async function startBare(): Promise<{ server: Server; close: () => Promise<void> }> {
+  const yoga = createYoga({
+    schema: createSchema({ typeDefs: 'type Query { hello: String! }', resolvers: { Query: { hello: () => 'world' } } }),
+    logging: false,
+    landingPage: false,
+    graphiql: false,
+  });
+  return { server: createServer(yoga), close: async () => undefined };
+}
+
+async function startAtelier(telemetry: boolean, otlpEndpoint: string | undefined): Promise<{ server: Server; close: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'atelier-bench-server-'));
+  const secrets = { pseudonymSecret: 'b'.repeat(32), mediaUrlSecret: 'c'.repeat(32) };
+  if (telemetry) startTracing({ serviceName: 'atelier-bench', serviceVersion: 'bench', environment: 'bench', otlpEndpoint });
+  const config = parseConfig({
+    NODE_ENV: 'production', DATA_DIR: dir, BOT_API_TOKEN: BENCH_TOKEN, LOG_LEVEL: telemetry ? 'info' : 'silent', TIERS_JSON: UNLIMITED_TIERS,
+    PSEUDONYM_SECRET: secrets.pseudonymSecret, MEDIA_URL_SECRET: secrets.mediaUrlSecret, SCHEDULER: 'false', GRAPHIQL: 'false',
+  });
+  const orm: Orm = await createOrm(config.database);
+  // A real file descriptor, written synchronously as pino writes stdout in production.
+  const logger = createLogger({ level: config.logLevel, destination: pino.destination({ dest: '/dev/null', sync: true }) });
+  const fixed = createFixedImageProvider();
+  const { yoga, jobs } = await createApp({
+    config, orm, logger, secrets, version: 'bench',
+    providers: { image: fixed, video: fixed, text: undefined },
+    ...(telemetry ? {} : { metrics: null }),
+  });
+  return {
+    server: createServer((request, response) => void yoga(request, response)),
+    async close() {
+      await jobs.stop();
+      await orm.close();
+      if (telemetry) await shutdownTracing();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const mode = process.argv[2] as ServerMode;
+const otlpEndpoint = process.argv[3];
+const { server, close } = mode === 'bare' ? await startBare() : await startAtelier(mode === 'atelier-on', otlpEndpoint);
+server.keepAliveTimeout = 60_000;
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const address = server.address();
+process.send!({ type: 'listening', port: typeof address === 'object' && address ? address.port : 0 });
+
+process.on('message', (message: ServerMessage) => {
+  if (message.type === 'memory') {
+    (globalThis as { gc?: () => void }).gc?.();
+    const usage = process.memoryUsage();
+    process.send!({ type: 'memory', figures: { rssBytes: usage.rss, heapUsedBytes: usage.heapUsed } satisfies MemoryFigures });
+  } else if (message.type === 'stop') {
+    server.closeAllConnections();
+    server.close();
+    void close().then(() => process.exit(0));
+  }
+});
+process.on('disconnect', () => process.exit(0));
