@@ -1,4 +1,4 @@
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import type { MediaStore } from './media-store.ts';
 
@@ -6,6 +6,8 @@ const SAFE_KEY = /^[a-z0-9][a-z0-9/_.-]{0,200}$/;
 
 export function createLocalMediaStore(directory: string): MediaStore {
   const root = resolve(directory);
+  // Keys share a few date folders; creating each once spares a syscall on every write.
+  const madeDirectories = new Set<string>();
 
   function pathFor(key: string): string {
     const path = resolve(root, key);
@@ -20,15 +22,20 @@ export function createLocalMediaStore(directory: string): MediaStore {
     kind: 'local',
     async put(key, bytes) {
       const path = pathFor(key);
-      await mkdir(dirname(path), { recursive: true });
-      // Write, fsync, rename: a crash never leaves a half-written file under the final name.
+      const directory = dirname(path);
+      if (!madeDirectories.has(directory)) {
+        await mkdir(directory, { recursive: true });
+        madeDirectories.add(directory);
+      }
+      // Write, fsync (flush), rename: a crash never leaves a half-written file under the final name.
       const temporary = `${path}.${process.pid}.tmp`;
-      const handle = await open(temporary, 'w');
       try {
-        await handle.writeFile(bytes);
-        await handle.sync();
-      } finally {
-        await handle.close();
+        await writeFile(temporary, bytes, { flush: true });
+      } catch (error) {
+        // Retention may have removed an emptied folder since: make it again, once.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        await mkdir(directory, { recursive: true });
+        await writeFile(temporary, bytes, { flush: true });
       }
       await rename(temporary, path);
     },

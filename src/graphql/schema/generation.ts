@@ -1,3 +1,4 @@
+import { wrap } from '@mikro-orm/core';
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import { audit } from '../../audit/audit.ts';
@@ -53,7 +54,8 @@ export const GenerationRef = builder.objectRef<IGeneration>('Generation').implem
     media: t.field({
       type: MediaRef,
       nullable: true,
-      resolve: async (row, _args, ctx) => (row.media ? ctx.em.findOne(MediaAsset, { id: row.media.id }) : null),
+      // `generate` hands back the asset it just wrote: no second query for it.
+      resolve: async (row, _args, ctx) => (!row.media ? null : wrap(row.media).isInitialized() ? row.media : ctx.em.findOne(MediaAsset, { id: row.media.id })),
     }),
   }),
 });
