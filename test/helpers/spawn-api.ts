@@ -39,7 +39,11 @@ export async function spawnApi(env: Record<string, string> = {}, options: SpawnA
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const deadline = Date.now() + 30_000;
   while (!output.join('').includes('Atelier API listening')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`API did not start:\n${output.join('')}`);
+    if (child.exitCode !== null || Date.now() > deadline) {
+      // Never leave a half-started API behind a failed test.
+      child.kill('SIGKILL');
+      throw new Error(`API did not start:\n${output.join('')}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return {
