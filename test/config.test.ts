@@ -91,4 +91,14 @@ describe('parseConfig', () => {
     expect(config.providers.image).toEqual({ kind: 'openai', baseUrl: 'http://127.0.0.1:8080/v1', apiKey: undefined, model: 'dall-e-3', size: '1024x1024' });
     expect(config.providers.text).toMatchObject({ kind: 'openai', model: 'gpt-4o-mini' });
   });
+
+  test('batching is off and bodies are capped at 1 MiB unless configured', () => {
+    expect(parseConfig({}).graphql).toMatchObject({ maxBatch: 0, maxBodyBytes: 1_048_576 });
+    expect(parseConfig({ GRAPHQL_MAX_BATCH: '5', GRAPHQL_MAX_BODY_BYTES: '65536' }).graphql).toMatchObject({ maxBatch: 5, maxBodyBytes: 65_536 });
+  });
+
+  test('out-of-range batch and body limits are refused, each naming its variable', () => {
+    expect(problems({ GRAPHQL_MAX_BATCH: '-1', GRAPHQL_MAX_BODY_BYTES: '100' }).map((problem) => problem.split(':')[0]).sort()).toEqual(['GRAPHQL_MAX_BATCH', 'GRAPHQL_MAX_BODY_BYTES']);
+    expect(problems({ GRAPHQL_MAX_BATCH: '101', GRAPHQL_MAX_BODY_BYTES: 'lots' }).map((problem) => problem.split(':')[0]).sort()).toEqual(['GRAPHQL_MAX_BATCH', 'GRAPHQL_MAX_BODY_BYTES']);
+  });
 });
