@@ -129,11 +129,12 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
     // Options per page load, so the example tabs' "this week" is the current one; assets are local.
     graphiql: limits.graphiql ? () => ({ title: 'Atelier', defaultQuery: EXAMPLE_QUERY, defaultTabs: exampleTabs(services.now()) }) : false,
     renderGraphiQL: renderGraphiqlPage,
+    // yoga logs at debug on every request: describe its arguments only when the line will be written.
     logging: {
-      debug: (...args) => logger.debug({ yoga: describeLogArgs(args) }),
-      info: (...args) => logger.info({ yoga: describeLogArgs(args) }),
-      warn: (...args) => logger.warn({ yoga: describeLogArgs(args) }),
-      error: (...args) => logger.error({ yoga: describeLogArgs(args) }),
+      debug: (...args) => logger.isLevelEnabled('debug') && logger.debug({ yoga: describeLogArgs(args) }),
+      info: (...args) => logger.isLevelEnabled('info') && logger.info({ yoga: describeLogArgs(args) }),
+      warn: (...args) => logger.isLevelEnabled('warn') && logger.warn({ yoga: describeLogArgs(args) }),
+      error: (...args) => logger.isLevelEnabled('error') && logger.error({ yoga: describeLogArgs(args) }),
     },
     maskedErrors: {
       maskError(error, message) {
