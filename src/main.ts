@@ -62,7 +62,7 @@ if (!config.botApiToken) logger.info('no BOT_API_TOKEN set: anonymous callers ca
 // The bot starts once the API listens: it is a GraphQL client of it, over loopback.
 if (config.bot.enabled) {
   const http = config.providers.http;
-  const client = createGraphqlClient({ url: config.bot.graphqlUrl, apiToken: config.bot.apiToken, timeoutMs: http.timeoutMs * (http.maxRetries + 1) + 30_000 });
+  const client = createGraphqlClient({ url: config.bot.graphqlUrl, apiToken: config.bot.apiToken, timeoutMs: http.deadlineMs + 30_000 });
   try {
     bot = await startBot({ config: config.bot, client, logger, metrics: metrics?.registry });
     logger.info({ mode: config.bot.mode.kind }, 'Telegram bot started');
