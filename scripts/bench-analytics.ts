@@ -24,7 +24,7 @@ import { uuidv7 } from '../src/ids.ts';
 import { rollUpDay } from '../src/jobs/rollup.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 import { createRandom } from '../test/jobs/helpers/random.ts';
-import { reportJson } from './bench/report.ts';
+import { option, reportJson } from './bench/report.ts';
 
 const DAY_MS = 86_400_000;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
@@ -46,11 +46,6 @@ const QUERY = /* GraphQL */ `query ($range: AnalyticsRange!) { analytics(range: 
 } } }
 fragment b on UsageBreakdown { value requests share successRatio averageRating }
 fragment s on Satisfaction { value ratings satisfaction }`;
-
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? Number(process.argv[index + 1]) : fallback;
-}
 
 const total = option('generations', 1_000_000);
 const dayCount = option('days', 90);

@@ -27,7 +27,7 @@ import { createLogger } from '../src/telemetry/logger.ts';
 import { createRandom } from '../test/jobs/helpers/random.ts';
 import { startLoadGenerator } from './bench/load-client.ts';
 import type { LoadSpec } from './bench/load.ts';
-import { median, reportJson } from './bench/report.ts';
+import { median, option, reportJson } from './bench/report.ts';
 
 const DAY_MS = 86_400_000;
 const TOKEN = 'bench-bot-token-0123456789abcdef';
@@ -58,11 +58,6 @@ if (!isMainThread) {
   parentPort!.postMessage(message);
 } else {
   await main();
-}
-
-function option(name: string, fallback: number): number {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? Number(process.argv[index + 1]) : fallback;
 }
 
 async function main() {

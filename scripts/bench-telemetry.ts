@@ -6,7 +6,6 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,16 +16,14 @@ import { createOrm } from '../src/db/orm.ts';
 import type { Provider } from '../src/generation/provider.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 import { shutdownTracing, startTracing } from '../src/telemetry/tracing.ts';
+import { startOtlpSink } from './bench/otlp-sink.ts';
+import { median, option } from './bench/report.ts';
 
 // Limits are not what is measured here: one roomy tier, so every request is generated.
 const UNLIMITED_TIERS = JSON.stringify([{ id: 'bench', requestsPerMinute: 100_000, daily: { images: 1e9, videos: 1e9, textTokens: 1e12 }, dailyCostUsd: null }]);
 
-const arg = (name: string, fallback: number) => {
-  const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? Number(process.argv[index + 1]) : fallback;
-};
-const requests = arg('requests', 2000);
-const rounds = arg('rounds', 5);
+const requests = option('requests', 2000);
+const rounds = option('rounds', 5);
 const concurrency = 8;
 
 async function child(mode: 'on' | 'off', otlpEndpoint: string): Promise<void> {
@@ -67,19 +64,8 @@ async function child(mode: 'on' | 'off', otlpEndpoint: string): Promise<void> {
 }
 
 async function parent(): Promise<void> {
-  let spansReceived = 0;
-  const sink = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { resourceSpans?: Array<{ scopeSpans: Array<{ spans: unknown[] }> }> };
-      for (const resource of body.resourceSpans ?? []) for (const scope of resource.scopeSpans) spansReceived += scope.spans.length;
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
-  const address = sink.address();
-  const endpoint = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const sink = await startOtlpSink();
+  const endpoint = sink.endpoint;
   const script = fileURLToPath(import.meta.url);
   const results: Record<'on' | 'off', number[]> = { on: [], off: [] };
   for (let round = 0; round < rounds; round += 1) {
@@ -94,12 +80,11 @@ async function parent(): Promise<void> {
     }
   }
   sink.close();
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const off = median(results.off);
   const on = median(results.on);
   console.log(`\nNode ${process.version}, ${requests} requests x ${rounds} rounds, ${concurrency} in flight, SQLite, instant provider`);
   console.log(`median telemetry off: ${off.toFixed(0)} generate/s`);
-  console.log(`median telemetry on : ${on.toFixed(0)} generate/s (${spansReceived} spans received by the OTLP sink)`);
+  console.log(`median telemetry on : ${on.toFixed(0)} generate/s (${sink.spans()} spans received by the OTLP sink)`);
   console.log(`on/off throughput ratio: ${(on / off).toFixed(3)} (cost of telemetry: ${((1 - on / off) * 100).toFixed(1)}%)`);
 }
 

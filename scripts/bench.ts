@@ -14,11 +14,11 @@
  * figures are not the ones the targets are about.
  */
 import { execFile, fork } from 'node:child_process';
-import { createServer } from 'node:http';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { LoadResult } from './bench/load.ts';
 import { nextMessage, startLoadGenerator } from './bench/load-client.ts';
+import { startOtlpSink } from './bench/otlp-sink.ts';
 import type { MemoryFigures, ServerMode } from './bench/server.ts';
 import { BENCH_TOKEN, median, option, parseBenchJson } from './bench/report.ts';
 
@@ -44,23 +44,6 @@ function row(entry: Row): void {
   rows.push(entry);
   if (entry.met === false) failures += 1;
   console.log(`  ${entry.figure}: ${entry.value}${entry.ratio ? ` (${entry.ratio})` : ''}${entry.target ? ` target ${entry.target}: ${entry.met ? 'met' : 'MISSED'}` : ''}`);
-}
-
-/** Counts spans the way a collector would receive them (OTLP/HTTP JSON). */
-async function startOtlpSink() {
-  let spans = 0;
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { resourceSpans?: Array<{ scopeSpans: Array<{ spans: unknown[] }> }> };
-      for (const resource of body.resourceSpans ?? []) for (const scope of resource.scopeSpans) spans += scope.spans.length;
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  return { endpoint: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, spans: () => spans, close: () => server.close() };
 }
 
 async function startServer(mode: ServerMode, otlpEndpoint: string) {
