@@ -10,9 +10,9 @@ import { num, toMicros, type GroupDay } from './group-day.ts';
  * rollup's own definitions (src/jobs/rollup.ts): failures are status `failed`, error classes
  * count `failed` and `rejected` rows, each requested style of a row is a group, percentiles are
  * nearest-rank. One read of the day's narrow rows, then every dimension in memory: cheaper than
- * the rollup's query per dimension for the day or two that are ever live, except fingerprints:
- * thousands of groups a day that only top prompts read, so those are grouped by the database,
- * and only when asked for (`liveFingerprints`).
+ * the rollup's query per dimension for the day or two that are ever live. Fingerprints (thousands
+ * of groups a day that only top prompts read) are kept as a group id per row and only summed when
+ * asked for (`fingerprints`).
  *
  * Every answer pays for today's rows, so the pass is column-wise over typed arrays: each row's
  * facts once, each dimension a group id per row, and percentiles from one sort of the day's
@@ -21,7 +21,7 @@ import { num, toMicros, type GroupDay } from './group-day.ts';
  */
 
 const COLUMNS = `g.user_id, g.kind, g.command, g.provider, g.style, g.theme, g.requested_styles, g.status, g.error_class,
-  g.latency_ms, g.input_tokens, g.output_tokens, g.cost_usd, g.cost_unknown, g.rating`;
+  g.latency_ms, g.input_tokens, g.output_tokens, g.cost_usd, g.cost_unknown, g.rating, g.prompt_fingerprint`;
 
 export type LiveDay = Map<RollupDimension, GroupDay[]>;
 
@@ -58,10 +58,27 @@ function membership(rowCount: number): Membership & { idOf(value: string): numbe
   };
 }
 
+export interface LiveFingerprint {
+  value: string;
+  requests: number;
+  distinctUsers: number;
+}
+
+export interface LiveDayRows {
+  /** Every dimension but fingerprints. */
+  groups: LiveDay;
+  /** Prompt groups: requests and distinct users per fingerprint. */
+  fingerprints(): LiveFingerprint[];
+}
+
 export async function computeLiveDay(em: SqlEntityManager, day: string): Promise<LiveDay> {
+  return (await readLiveDay(em, day)).groups;
+}
+
+export async function readLiveDay(em: SqlEntityManager, day: string): Promise<LiveDayRows> {
   const rows = await execute(em, `select ${COLUMNS} from generations g where g.created_at >= ? and g.created_at < ?`, [dayStart(day), dayStart(addDays(day, 1))]);
   const n = rows.length;
-  if (n === 0) return new Map();
+  if (n === 0) return { groups: new Map(), fingerprints: () => [] };
   const user = new Int32Array(n);
   const latency = new Float64Array(n);
   const failed = new Uint8Array(n);
@@ -76,6 +93,7 @@ export async function computeLiveDay(em: SqlEntityManager, day: string): Promise
   const columns = COLUMN_DIMENSIONS.map(([dimension, column]) => ({ dimension, column, groups: membership(n) }));
   const errorClasses = membership(n);
   const requested = membership(n);
+  const prompts = membership(n);
   const userIndex = new Map<string, number>();
   const allId = all.idOf('all');
 
@@ -98,6 +116,7 @@ export async function computeLiveDay(em: SqlEntityManager, day: string): Promise
       rating[index] = num(row['rating']);
     }
     all.first[index] = allId;
+    prompts.first[index] = prompts.idOf(String(row['prompt_fingerprint']));
     for (const { column, groups } of columns) groups.first[index] = groups.idOf(String(row[column]));
     if (row['error_class'] != null && (status === 'failed' || status === 'rejected')) errorClasses.first[index] = errorClasses.idOf(String(row['error_class']));
     const names = requestedStyles(row['requested_styles']);
@@ -123,7 +142,23 @@ export async function computeLiveDay(em: SqlEntityManager, day: string): Promise
   for (const [dimension, groups] of dimensions) {
     if (groups.values.length > 0) live.set(dimension, aggregate(day, dimension, groups, facts));
   }
-  return live;
+  return { groups: live, fingerprints: () => promptGroups(prompts, user, userIndex.size) };
+}
+
+function promptGroups(prompts: Membership, user: Int32Array, userCount: number): LiveFingerprint[] {
+  const requests = new Float64Array(prompts.values.length);
+  const users = new Float64Array(prompts.values.length);
+  const seen = new Set<number>();
+  for (let index = 0; index < prompts.first.length; index += 1) {
+    const group = prompts.first[index]!;
+    requests[group]! += 1;
+    const cell = group * userCount + user[index]!;
+    if (!seen.has(cell)) {
+      seen.add(cell);
+      users[group]! += 1;
+    }
+  }
+  return prompts.values.map((value, group) => ({ value, requests: requests[group]!, distinctUsers: users[group]! }));
 }
 
 interface Facts {
@@ -227,15 +262,4 @@ function requestedStyles(list: unknown): ReadonlySet<string> {
     if (trimmed !== '' && trimmed.length <= 64) names.add(trimmed);
   }
   return names;
-}
-
-/** A live day's prompt groups: requests and distinct users per fingerprint. */
-export async function liveFingerprints(em: SqlEntityManager, day: string): Promise<Array<{ value: string; requests: number; distinctUsers: number }>> {
-  const rows = await execute(
-    em,
-    `select g.prompt_fingerprint as value, count(*) as requests, count(distinct g.user_id) as users
-      from generations g where g.created_at >= ? and g.created_at < ? group by g.prompt_fingerprint`,
-    [dayStart(day), dayStart(addDays(day, 1))],
-  );
-  return rows.map((row) => ({ value: String(row['value']), requests: num(row['requests']), distinctUsers: num(row['users']) }));
 }

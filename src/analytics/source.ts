@@ -4,7 +4,7 @@ import { utcDay } from '../ids.ts';
 import type { RollupDimension } from '../jobs/rollup.ts';
 import { addDays } from './days.ts';
 import { nullableNum, num, toMicros, type GroupDay } from './group-day.ts';
-import { computeLiveDay, liveFingerprints, type LiveDay } from './live-day.ts';
+import { readLiveDay, type LiveDay, type LiveDayRows, type LiveFingerprint } from './live-day.ts';
 
 /**
  * Where each day's figures come from. A day is served from DailyRollup only when its rollup is
@@ -31,7 +31,7 @@ export interface AnalyticsSource {
   /** Every dimension but fingerprints, for a day served from raw rows. */
   liveDay(day: string): Promise<LiveDay>;
   /** Prompt groups of a day served from raw rows. */
-  liveFingerprints(day: string): Promise<Array<{ value: string; requests: number; distinctUsers: number }>>;
+  liveFingerprints(day: string): Promise<LiveFingerprint[]>;
 }
 
 export interface SourceOptions {
@@ -86,17 +86,19 @@ export function createSource(em: SqlEntityManager, options: SourceOptions): Anal
     return rows;
   }
 
-  const liveDays = new Map<string, Promise<LiveDay>>();
-  function liveDay(day: string): Promise<LiveDay> {
+  // One read of a live day's rows serves every dimension and, when top prompts ask, its fingerprints.
+  const liveDays = new Map<string, Promise<LiveDayRows>>();
+  function read(day: string): Promise<LiveDayRows> {
     let live = liveDays.get(day);
-    if (!live) liveDays.set(day, (live = computeLiveDay(em, day)));
+    if (!live) liveDays.set(day, (live = readLiveDay(em, day)));
     return live;
   }
-
-  const fingerprintDays = new Map<string, ReturnType<typeof liveFingerprints>>();
-  function fingerprintsOf(day: string) {
+  const liveDay = async (day: string): Promise<LiveDay> => (await read(day)).groups;
+  const fingerprintDays = new Map<string, LiveFingerprint[]>();
+  async function fingerprintsOf(day: string): Promise<LiveFingerprint[]> {
+    const rows = await read(day);
     let groups = fingerprintDays.get(day);
-    if (!groups) fingerprintDays.set(day, (groups = liveFingerprints(em, day)));
+    if (!groups) fingerprintDays.set(day, (groups = rows.fingerprints()));
     return groups;
   }
 
