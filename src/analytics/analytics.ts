@@ -1,5 +1,6 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { breakdown, errors, latencyBy } from './breakdowns.ts';
+import type { DayRowsCache } from './day-rows.ts';
 import type { DayTopsCache } from './day-tops.ts';
 import type { DayRange } from './days.ts';
 import { latestFeedback, satisfactionBy } from './feedback.ts';
@@ -22,6 +23,8 @@ export interface AnalyticsOptions {
   mode?: SourceMode;
   /** Keeps each rolled-up day's busiest prompt groups across answers (see day-tops.ts). */
   dayTopsCache?: DayTopsCache;
+  /** Keeps each rolled-up day's rollup rows across answers (see day-rows.ts). */
+  dayRowsCache?: DayRowsCache;
 }
 
 /**
@@ -35,6 +38,7 @@ export function createAnalytics(em: SqlEntityManager, options: AnalyticsOptions)
     now: options.now,
     window: { from: previousWeek.from < range.from ? previousWeek.from : range.from, to: range.to },
     mode: options.mode ?? 'rollups',
+    dayRows: options.dayRowsCache,
   });
   const scope = createScope(source, { range, k: options.k, now: options.now, availableKinds: options.availableKinds, dayTopsCache: options.dayTopsCache });
   return {

@@ -1,7 +1,8 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { execute } from '../db/sql.ts';
 import { utcDay } from '../ids.ts';
-import type { RollupDimension } from '../jobs/rollup.ts';
+import { ROLLUP_DIMENSIONS, type RollupDimension } from '../jobs/rollup.ts';
+import type { DayRows, DayRowsCache } from './day-rows.ts';
 import { addDays } from './days.ts';
 import { nullableNum, num, toMicros, type GroupDay } from './group-day.ts';
 import { readLiveDay, type LiveDay, type LiveDayRows, type LiveFingerprint } from './live-day.ts';
@@ -19,6 +20,7 @@ export type SourceMode = 'rollups' | 'raw';
 
 /** Fingerprints are read differently (see top-prompts.ts): too many groups to load whole. */
 export type GroupDimension = Exclude<RollupDimension, 'fingerprint'>;
+const GROUP_DIMENSIONS = ROLLUP_DIMENSIONS.filter((dimension): dimension is GroupDimension => dimension !== 'fingerprint');
 
 export interface AnalyticsSource {
   em: SqlEntityManager;
@@ -39,6 +41,8 @@ export interface SourceOptions {
   /** Every day any section may ask for (the range, and the trend weeks). */
   window: { from: string; to: string };
   mode: SourceMode;
+  /** Complete days' rollup rows, kept across answers when given (see day-rows.ts). */
+  dayRows?: DayRowsCache | undefined;
 }
 
 const ROLLUP_COLUMNS = `day, value, requests, failures, distinct_users, latency_p50ms, latency_p95ms, latency_p99ms,
@@ -67,24 +71,39 @@ export function createSource(em: SqlEntityManager, options: SourceOptions): Anal
     return new Map(rolled.map((row) => [row.day, String(row.id)]));
   });
 
-  const rollupRows = new Map<GroupDimension, Promise<GroupDay[]>>();
-  function rolledUp(dimension: GroupDimension): Promise<GroupDay[]> {
-    let rows = rollupRows.get(dimension);
-    if (!rows) {
-      rows = (async () => {
-        const complete = await completeDays();
-        if (complete.size === 0) return [];
-        const found = await execute(
-          em,
-          `select ${ROLLUP_COLUMNS} from daily_rollups where dimension = ? and day >= ? and day <= ?`,
-          [dimension, window.from, window.to],
-        );
-        return found.filter((row) => complete.has(String(row['day']))).map((row) => fromRollup(dimension, row));
-      })();
-      rollupRows.set(dimension, rows);
+  /** Every complete day's rows of the window, from the cache where its version matches, the rest in one read. */
+  const rolledUpDays = memo(async (): Promise<Map<string, DayRows>> => {
+    const complete = await completeDays();
+    const cache = options.dayRows;
+    const result = new Map<string, DayRows>();
+    const missing: string[] = [];
+    for (const [day, version] of complete) {
+      const cached = cache?.get(day, version);
+      if (cached) result.set(day, cached);
+      else missing.push(day);
     }
-    return rows;
-  }
+    if (missing.length > 0) {
+      missing.sort();
+      const found = await execute(
+        em,
+        `select dimension, ${ROLLUP_COLUMNS} from daily_rollups where dimension in (${GROUP_DIMENSIONS.map(() => '?').join(', ')}) and day >= ? and day <= ?`,
+        [...GROUP_DIMENSIONS, missing[0], missing.at(-1)],
+      );
+      const wanted = new Set(missing);
+      for (const day of missing) result.set(day, new Map());
+      for (const row of found) {
+        const day = String(row['day']);
+        if (!wanted.has(day)) continue;
+        const dimension = String(row['dimension']) as GroupDimension;
+        const byDimension = result.get(day)!;
+        let rows = byDimension.get(dimension);
+        if (!rows) byDimension.set(dimension, (rows = []));
+        rows.push(fromRollup(dimension, row));
+      }
+      for (const day of missing) cache?.set(day, complete.get(day)!, result.get(day)!);
+    }
+    return result;
+  });
 
   // One read of a live day's rows serves every dimension and, when top prompts ask, its fingerprints.
   const liveDays = new Map<string, Promise<LiveDayRows>>();
@@ -114,8 +133,8 @@ export function createSource(em: SqlEntityManager, options: SourceOptions): Anal
 
   async function rows(dimension: GroupDimension, days: readonly string[]): Promise<GroupDay[]> {
     const { rolledUp: rolled, live } = await coverage(days);
-    const wanted = new Set(rolled);
-    const fromRollups = (await rolledUp(dimension)).filter((row) => wanted.has(row.day));
+    const complete = await rolledUpDays();
+    const fromRollups = rolled.flatMap((day) => complete.get(day)?.get(dimension) ?? []);
     // One day at a time: SQLite has a single connection, and there are rarely more than two.
     const fromRaw: GroupDay[] = [];
     for (const day of live) fromRaw.push(...((await liveDay(day)).get(dimension) ?? []));

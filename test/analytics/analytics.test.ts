@@ -164,6 +164,16 @@ describe('analytics answers match the raw rows', () => {
     expect(answer.coverage).toEqual({ rolledUpDays: reference.daysFrom(FIRST, TODAY).length - 3, liveDays: 3 });
   });
 
+  test('a past day rolled up again is read again, not answered from what earlier answers kept of it', async () => {
+    const day = '2026-02-15';
+    const before = await ask(FIRST, TODAY);
+    await add(dayOfGenerations(random, { day, count: 40, users: USERS, fingerprints: FINGERPRINTS, boost: boostFor(day) }));
+    await rollUpDay(app.orm.em.fork(), day, { k });
+    const answer = await expectMatchesRaw(FIRST, TODAY);
+    expect(answer.summary.requests).toBe(before.summary.requests + 40);
+    expect(answer.usageByDay.find((entry: { day: string }) => entry.day === day).requests).toBe(reference.inDays(generations, day, day).length);
+  });
+
   test('computing every day from raw rows gives the same answer as the rollups', async () => {
     const range = toDayRange(new Date(FIRST), new Date(TODAY)) as DayRange;
     const options = { range, k, now: NOW, availableKinds: new Set(['image', 'video']) };

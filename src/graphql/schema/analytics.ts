@@ -1,5 +1,6 @@
 import { createAnalytics, type Analytics } from '../../analytics/analytics.ts';
 import type { Breakdown, ErrorsReport, FailureGroup, LatencyGroup, ValueCount } from '../../analytics/breakdowns.ts';
+import { createDayRowsCache, type DayRowsCache } from '../../analytics/day-rows.ts';
 import { createDayTopsCache, type DayTopsCache } from '../../analytics/day-tops.ts';
 import { toDayRange } from '../../analytics/days.ts';
 import type { FeedbackText, SatisfactionGroup } from '../../analytics/feedback.ts';
@@ -17,13 +18,16 @@ function analyticsK(services: AppServices): number {
   return services.analyticsK;
 }
 
-/** Per app (tests build many): the busiest prompt groups of complete days, reused across requests. */
-const dayTopsCaches = new WeakMap<AppServices, DayTopsCache>();
+/**
+ * Per app (tests build many): what complete days' rollups say, reused across requests. Both are
+ * versioned by the day's rollup, so a re-rolled day is read again; today is never cached.
+ */
+const dayCaches = new WeakMap<AppServices, { dayTopsCache: DayTopsCache; dayRowsCache: DayRowsCache }>();
 
-function dayTopsCacheOf(services: AppServices): DayTopsCache {
-  let cache = dayTopsCaches.get(services);
-  if (!cache) dayTopsCaches.set(services, (cache = createDayTopsCache()));
-  return cache;
+function dayCachesOf(services: AppServices): { dayTopsCache: DayTopsCache; dayRowsCache: DayRowsCache } {
+  let caches = dayCaches.get(services);
+  if (!caches) dayCaches.set(services, (caches = { dayTopsCache: createDayTopsCache(), dayRowsCache: createDayRowsCache() }));
+  return caches;
 }
 
 function limitOf(value: number | null | undefined, fallback: number, max: number): number {
@@ -347,7 +351,7 @@ builder.queryField('analytics', (t) =>
       const { providers } = ctx.services;
       const availableKinds = new Set((['image', 'video', 'text'] as const).filter((kind) => providers[kind] !== undefined));
       return createAnalytics(ctx.em, {
-        range: days, k: analyticsK(ctx.services), now: ctx.services.now(), availableKinds, dayTopsCache: dayTopsCacheOf(ctx.services),
+        range: days, k: analyticsK(ctx.services), now: ctx.services.now(), availableKinds, ...dayCachesOf(ctx.services),
       });
     },
   }),
