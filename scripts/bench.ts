@@ -10,7 +10,8 @@
  *   analytics over 1 000 000 generations (scripts/bench-analytics.ts) and rollup + purge with the
  *   API's p99 during the purge (scripts/bench-jobs.ts) run as child scripts and report JSON.
  *
- * `--quick` scales the data sets and request counts down 10–100× to try the script out; its
+ * `--only throughput,memory,analytics,jobs` runs some of the phases (memory reuses the throughput phase's
+ * servers, so it brings that phase along). `--quick` scales the data sets and request counts down 10–100× to try the script out; its
  * figures are not the ones the targets are about.
  */
 import { execFile, fork } from 'node:child_process';
@@ -23,6 +24,9 @@ import type { MemoryFigures, ServerMode } from './bench/server.ts';
 import { BENCH_TOKEN, median, option, parseBenchJson } from './bench/report.ts';
 
 const quick = process.argv.includes('--quick');
+const onlyIndex = process.argv.indexOf('--only');
+/** `--only throughput,memory,analytics,jobs` runs some phases (e.g. to compare two commits); default all. */
+const phases = new Set(onlyIndex > 0 ? process.argv[onlyIndex + 1]!.split(',') : ['throughput', 'memory', 'analytics', 'jobs']);
 const rounds = option('rounds', quick ? 2 : 5);
 const seconds = option('seconds', quick ? 3 : 10);
 const connections = option('connections', 8);
@@ -121,6 +125,12 @@ async function throughput() {
   row({ figure: 'cost of telemetry on generate throughput', value: `${(cost * 100).toFixed(1)} %`, target: '≤ 10 %', met: cost <= 0.1 });
   console.log(`  ${sink.spans()} spans received by the OTLP sink so far`);
 
+  if (phases.has('memory')) await memoryAndScrape(on);
+  await Promise.all([bare.stop(), on.stop(), off.stop()]);
+  sink.close();
+}
+
+async function memoryAndScrape(on: Awaited<ReturnType<typeof startServer>>) {
   // Memory: the same telemetry-on process, now under a bot-like mix (one generate in eight requests, the rest
   // viewer and health reads), first 10 000 requests, then up to the total.
   const mix = { url: `${on.url}/graphql`, requests: [GENERATE, VIEWER, HEALTH, VIEWER, HEALTH, VIEWER, HEALTH, VIEWER], users: 1000, expect: '"data":{', connections, latencies: false };
@@ -150,8 +160,6 @@ async function throughput() {
   const scrape = median(samples);
   const scrapeP99 = samples[Math.ceil(0.99 * samples.length) - 1]!;
   row({ figure: `/metrics scrape (${(size / 1024).toFixed(0)} KiB, ${scrapes} scrapes)`, value: `median ${scrape.toFixed(2)} ms, p99 ${scrapeP99.toFixed(2)} ms`, target: '≤ 10 ms', met: scrape <= 10 });
-  await Promise.all([bare.stop(), on.stop(), off.stop()]);
-  sink.close();
 }
 
 function runScript(script: string, args: string[]): Promise<Record<string, number>> {
@@ -189,9 +197,9 @@ const cpu = cpus();
 const machine = `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB (${(freemem() / 2 ** 30).toFixed(0)} free), Node ${process.version}, load average ${loadavg().map((value) => value.toFixed(2)).join(' ')}`;
 console.log(`Atelier benchmark${quick ? ' (--quick: scaled down)' : ''} on ${machine}\n`);
 try {
-  await throughput();
-  await analytics();
-  await jobs();
+  if (phases.has('throughput') || phases.has('memory')) await throughput();
+  if (phases.has('analytics')) await analytics();
+  if (phases.has('jobs')) await jobs();
 } finally {
   load.close();
 }
