@@ -143,7 +143,8 @@ async function memoryAndScrape(on: Awaited<ReturnType<typeof startServer>>) {
   const growth = late.rssBytes / early.rssBytes;
   row({
     figure: `resident memory after ${memoryBaseline.toLocaleString('en')} vs ${memoryRequests.toLocaleString('en')} requests (after GC)`,
-    value: `${mib(early.rssBytes)} → ${mib(late.rssBytes)} MiB RSS, heap ${mib(early.heapUsedBytes)} → ${mib(late.heapUsedBytes)} MiB (${long.rate.toFixed(0)} req/s over ${((performance.now() - started) / 1000).toFixed(0)} s)`,
+    value: `${mib(early.rssBytes)} → ${mib(late.rssBytes)} MiB RSS; V8 heap used ${mib(early.heapUsedBytes)} → ${mib(late.heapUsedBytes)} MiB of ${mib(early.heapTotalBytes)} → ${mib(late.heapTotalBytes)} MiB held; `
+      + `external ${mib(early.externalBytes)} → ${mib(late.externalBytes)} MiB; ${early.openFiles} → ${late.openFiles} open files (${long.rate.toFixed(0)} req/s over ${((performance.now() - started) / 1000).toFixed(0)} s)`,
     ratio: `${growth.toFixed(2)}×`, target: '≤ 1.2×', met: growth <= 1.2,
   });
 
