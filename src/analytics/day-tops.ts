@@ -1,5 +1,6 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { execute } from '../db/sql.ts';
+import { createDayCache, type DayCache } from './day-cache.ts';
 import { num } from './group-day.ts';
 
 /**
@@ -21,30 +22,10 @@ export interface DayTops {
   cut: number;
 }
 
-/**
- * Lists of complete days, kept across requests: a complete day's rollup does not change unless
- * it is rebuilt, and a rebuild writes new rows, so the id of the day's `all` row versions it.
- * Bounded, oldest entries dropped first; about 20 KB per day.
- */
-export interface DayTopsCache {
-  get(day: string, version: string): DayTops | undefined;
-  set(day: string, version: string, tops: DayTops): void;
-}
+/** Complete days' lists, kept across requests (see day-cache.ts); about 20 KB per day. */
+export type DayTopsCache = DayCache<DayTops>;
 
-export function createDayTopsCache(maxDays = 1_000): DayTopsCache {
-  const entries = new Map<string, { version: string; tops: DayTops }>();
-  return {
-    get(day, version) {
-      const entry = entries.get(day);
-      return entry?.version === version ? entry.tops : undefined;
-    },
-    set(day, version, tops) {
-      entries.delete(day);
-      entries.set(day, { version, tops });
-      if (entries.size > maxDays) entries.delete(entries.keys().next().value!);
-    },
-  };
-}
+export const createDayTopsCache = (maxDays?: number): DayTopsCache => createDayCache<DayTops>(maxDays);
 
 /** Each day's list, from the cache when its version matches, else read (one sorted, limited query per day). */
 export async function dayTops(em: SqlEntityManager, versions: ReadonlyMap<string, string>, cache: DayTopsCache | undefined): Promise<Map<string, DayTops>> {
