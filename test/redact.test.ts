@@ -163,6 +163,44 @@ describe('redactPrompt', () => {
     const result = redactPrompt(input);
     expect(typeof result.text).toBe('string');
   });
+
+  // Inputs shaped against each pattern (spelled-out forms, separators, invisible characters), at a prompt's length.
+  const PROMPT_LENGTH = 4000;
+  const fill = (unit: string, tail = '') => unit.repeat(Math.ceil((PROMPT_LENGTH - tail.length) / unit.length)).slice(0, PROMPT_LENGTH - tail.length) + tail;
+  const shaped: Record<string, string> = {
+    'spelled at': fill('a at '),
+    'spelled dot': fill('a dot '),
+    'one at, many dots, no TLD': `x at ${fill('a dot ', ' zzz9')}`.slice(0, PROMPT_LENGTH),
+    'bracketed forms': fill('a[at]b[dot]'),
+    'bracketed dots with spaces': fill('a (dot) '),
+    'emails without TLD': fill('a@b dot '),
+    'spelled email loop': fill('ivan at mail dot '),
+    'commas': fill('1,'),
+    'slashes': fill('1/'),
+    'underscores': fill('1_'),
+    'parentheses': fill('(1) '),
+    'digits and ZWNJ': fill('0\u200C'),
+    'ZWNJ and digits': fill('\u200C1'),
+    'tatweel': fill('\u0640'),
+    'marks on a digit': `1${fill('\u0301')}`.slice(0, PROMPT_LENGTH),
+    'IPv4-ish': fill('1.1.'),
+    'IPv6-ish': fill('a:'),
+    'hex and double colons': fill('abcd::'),
+    'handles with dots': fill('@a.'),
+    'dotted labels': fill('a.'),
+    'dotted labels, no TLD': fill('a1.', 'x'),
+    'www': fill('www.'),
+    'schemes': fill('a://'),
+    'hyphenated host': fill('a-', '.com'),
+    'invisible soup': fill('\u200B\u200C\u200D\u2060\uFEFF\u00AD'),
+  };
+
+  test.each(Object.entries(shaped))('adversarial %s: 4000 chars in well under 200 ms', (_name, input) => {
+    redactPrompt('warm up ivan@mail.ru +7 912 345 67 89');
+    const started = performance.now();
+    redactPrompt(input);
+    expect(performance.now() - started).toBeLessThan(200);
+  });
 });
 
 describe('normalizeWhitespace', () => {
