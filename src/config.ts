@@ -77,8 +77,30 @@ export interface Config {
     breaker: ProviderBreakerConfig;
   };
   limits: { promptMaxLength: number; feedbackMaxLength: number };
+  /** Image and video generations are durable jobs (generation/queue.ts); text is answered in the request. */
+  generation: {
+    /** Whether this process claims and runs queued jobs (an API-only replica sets WORKERS=false). */
+    workers: boolean;
+    /** Jobs of a kind running at once across every replica sharing the database (text: per process). */
+    concurrency: { image: number; video: number; text: number };
+    /** Queued jobs of a kind past which `generate` answers Busy. */
+    queueMax: number;
+    leaseMs: number;
+    /** How often idle workers look for work when no event wakes them. */
+    pollMs: number;
+    /** How job updates travel: in this process, or between replicas through PostgreSQL LISTEN/NOTIFY. */
+    events: 'memory' | 'postgres';
+    /** Procedural slow mode: each job takes this long, reporting progress (demos and tests). */
+    proceduralDelayMs: number;
+  };
   graphql: {
     graphiql: boolean; maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number;
+    /** `__schema` / `__type` queries; off by default in production. */
+    introspection: boolean;
+    /** POSTs a cross-site HTML form can send (form-encoded, multipart, text/plain); off by default in production. */
+    formPosts: boolean;
+    /** Browser origins allowed to read answers (CORS, never with credentials); `*` is any; empty is none. */
+    corsOrigins: readonly string[];
     /** Operations per JSON-array request; 0 turns batching off. */
     maxBatch: number;
     /** Request bodies past this are refused with 413 before they are parsed. */
@@ -97,7 +119,15 @@ export interface Config {
   };
   analytics: { k: number };
   /** HS256 JWTs accepted beside API tokens, when a secret is configured. */
-  jwt: { secret: string; issuer: string; audience: string } | undefined;
+  jwt:
+    | {
+        secret: string; issuer: string; audience: string;
+        /** Longest accepted `exp - iat`, and oldest accepted `iat`, in seconds. */
+        maxLifetimeSeconds: number;
+        /** Tokens issued before this instant are refused (revokes every JWT issued so far). */
+        notBefore: Date | undefined;
+      }
+    | undefined;
   /** Enables `POST /webhooks/payments/generic` (HMAC-signed) when set. */
   paymentWebhookSecret: string | undefined;
   /** Price tiers; the first is what new users get. */
@@ -108,6 +138,8 @@ export interface Config {
     otlpEndpoint: string | undefined;
     /** A second port serving only /metrics, for scrapers kept off the public API port. */
     metricsPort: number | undefined;
+    /** Whether the API port serves /metrics too (off by default in production when metricsPort is set). */
+    metricsOnApiPort: boolean;
     logPretty: boolean;
   };
 }
@@ -134,10 +166,35 @@ const bool = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((value) => value === 'true' || value === '1' || value === 'yes');
 const httpUrl = z.url({ protocol: /^https?$/ });
+/** A boolean whose default depends on NODE_ENV (closed in production): undefined when unset or empty. */
+const optionalBool = optionalString.pipe(
+  z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional().transform((value) => (value === undefined ? undefined : value === 'true' || value === '1' || value === 'yes')),
+);
+/** Comma-separated browser origins (`https://app.example.com`, scheme, host and port only) or `*`. */
+const corsOrigins = optionalString.transform((text, context) => {
+  const origins = (text ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
+  for (const origin of origins) {
+    if (origin !== '*' && (!/^https?:\/\//.test(origin) || URL.parse(origin)?.origin !== origin)) {
+      context.addIssue({ code: 'custom', message: 'each entry must be * or an origin such as https://app.example.com (scheme, host and optional port; no path or trailing slash)' });
+      return z.NEVER;
+    }
+  }
+  return origins;
+});
 const DEFAULT_PROVIDER_TIMEOUT_MS = 60_000;
 const DEFAULT_PROVIDER_DEADLINE_MS = 90_000;
+const DEFAULT_IMAGE_CONCURRENCY = { procedural: 2, openai: 4, sdwebui: 1 } as const;
 
 const envSchema = z.object({
+  WORKERS: bool(true),
+  IMAGE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).optional(),
+  VIDEO_CONCURRENCY: int(1, 1, 1000),
+  TEXT_CONCURRENCY: int(8, 1, 1000),
+  GENERATION_QUEUE_MAX: int(500, 1, 1_000_000),
+  GENERATION_LEASE_SECONDS: int(30, 2, 3600),
+  GENERATION_POLL_MS: int(1000, 10, 60_000),
+  GENERATION_EVENTS: z.enum(['memory', 'postgres']).optional(),
+  PROCEDURAL_DELAY_MS: int(0, 0, 600_000),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: int(4000, 0, 65535),
@@ -176,7 +233,11 @@ const envSchema = z.object({
   PROVIDER_BREAKER_OPEN_MS: int(30_000, 10, 3_600_000),
   PROMPT_MAX_LENGTH: int(1000, 10, 10_000),
   FEEDBACK_MAX_LENGTH: int(2000, 10, 20_000),
-  GRAPHIQL: bool(true),
+  // Unset: on outside production, off in production (GraphiQL also needs INTROSPECTION).
+  GRAPHIQL: optionalBool,
+  INTROSPECTION: optionalBool,
+  GRAPHQL_FORM_POSTS: optionalBool,
+  CORS_ORIGINS: corsOrigins,
   GRAPHQL_MAX_DEPTH: int(10, 2, 100),
   GRAPHQL_MAX_ALIASES: int(15, 1, 1000),
   GRAPHQL_MAX_TOKENS: int(1000, 50, 100_000),
@@ -184,8 +245,10 @@ const envSchema = z.object({
   GRAPHQL_MAX_BATCH: int(0, 0, 100),
   GRAPHQL_MAX_BODY_BYTES: int(1_048_576, 1024, 64 * 1_048_576),
   OTEL_SERVICE_NAME: z.string().min(1).max(64).default('atelier'),
-  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
-  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  // Empty means unset (compose files pass `${VAR:-}`).
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(httpUrl.optional()),
+  METRICS_PORT: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).max(65535).optional()),
+  METRICS_ON_API_PORT: optionalBool,
   LOG_PRETTY: bool(false),
   SCHEDULER: bool(true),
   RETENTION_CRON: z.string().min(9).default('*/15 * * * *'),
@@ -196,11 +259,14 @@ const envSchema = z.object({
   BACKUP_DIR: optionalString,
   BACKUP_KEEP: int(7, 1, 365),
   JOB_LEASE_SECONDS: int(60, 5, 3600),
-  ANALYTICS_K: int(3, 1, 1000),
+  // Unset: 3, or MIN_PRODUCTION_ANALYTICS_K in production.
+  ANALYTICS_K: z.coerce.number().int().min(1).max(1000).optional(),
   PAYMENT_WEBHOOK_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   JWT_ISSUER: z.string().min(1).default('atelier'),
   JWT_AUDIENCE: z.string().min(1).default('atelier-api'),
+  JWT_MAX_LIFETIME_SECONDS: int(3600, 60, 7 * 24 * 3600),
+  JWT_NOT_BEFORE: optionalString.pipe(z.iso.datetime({ offset: true, message: 'must be an ISO-8601 instant such as 2026-01-31T12:00:00Z' }).optional()),
   TIERS_JSON: optionalString.pipe(
     z
       .string()
@@ -232,6 +298,59 @@ function parseDatabase(url: string | undefined, schema: string | undefined, data
   return { driver: 'sqlite', path: url.replace(/^(sqlite|file):/, '').replace(/^\/\/(?=\/)/, '') };
 }
 
+/** Credentials this deployment chooses: in production each must be unpredictable and used once. */
+const PRODUCTION_SECRETS = ['PSEUDONYM_SECRET', 'MEDIA_URL_SECRET', 'BOT_API_TOKEN', 'ADMIN_API_TOKEN', 'JWT_SECRET', 'PAYMENT_WEBHOOK_SECRET', 'BOT_WEBHOOK_SECRET', 'S3_SECRET_ACCESS_KEY'];
+/** Issued by someone else, so their shape is not judged; they must not reuse a value above either. */
+const THIRD_PARTY_SECRETS = ['BOT_TOKEN', 'OPENAI_API_KEY'];
+/** Sample values printed in README.md, .env.example and docker-compose.yml, and well-known defaults. */
+const SAMPLE_SECRETS = new Set(['change-me-to-a-long-random-token', 'atelier-dev-only', 'minioadmin']);
+const PLACEHOLDER = /change[-_ .]?me|replace[-_ .]?me|placeholder|example|dev[-_ .]?only|insecure/i;
+const MIN_DISTINCT_CHARACTERS = 6;
+/** Production refuses a smaller k: groups of fewer users are too easy to re-identify. */
+export const MIN_PRODUCTION_ANALYTICS_K = 5;
+
+/** One character or a short unit repeated, a run like `abcdef…`, or fewer than 6 distinct characters. */
+function predictable(secret: string): boolean {
+  if (new Set(secret).size < MIN_DISTINCT_CHARACTERS) return true;
+  const length = secret.length;
+  for (let period = 1; period <= length / 2; period++) {
+    let repeats = true;
+    for (let index = period; index < length && repeats; index++) repeats = secret[index] === secret[index - period];
+    if (repeats) return true;
+  }
+  let steps = 0;
+  for (let index = 1; index < length; index++) if (Math.abs(secret.charCodeAt(index) - secret.charCodeAt(index - 1)) === 1) steps++;
+  return steps >= 0.75 * (length - 1);
+}
+
+/** What production refuses on top of the type rules; each problem names its variable, never its value. */
+function productionProblems(value: (name: string) => string | undefined): string[] {
+  const problems: string[] = [];
+  for (const name of PRODUCTION_SECRETS) {
+    const secret = value(name);
+    if (secret === undefined) continue;
+    if (SAMPLE_SECRETS.has(secret.toLowerCase()) || PLACEHOLDER.test(secret)) {
+      problems.push(`${name}: is a sample or placeholder value (as printed in the README or a compose file); use a random one, e.g. from openssl rand -hex 32`);
+    } else if (predictable(secret)) {
+      problems.push(`${name}: is too predictable (a character or short pattern repeated, a run like abcdef, or fewer than ${MIN_DISTINCT_CHARACTERS} distinct characters); use a random one, e.g. from openssl rand -hex 32`);
+    }
+  }
+  const firstUse = new Map<string, string>();
+  for (const name of [...PRODUCTION_SECRETS, ...THIRD_PARTY_SECRETS]) {
+    const secret = value(name);
+    if (secret === undefined) continue;
+    const first = firstUse.get(secret);
+    if (first === undefined) firstUse.set(secret, name);
+    // BOT_API_TOKEN = ADMIN_API_TOKEN has its own message, in every environment.
+    else if (!(first === 'BOT_API_TOKEN' && name === 'ADMIN_API_TOKEN')) problems.push(`${name}: reuses the value of ${first}; every secret and token needs its own`);
+  }
+  const k = Number(value('ANALYTICS_K'));
+  if (Number.isInteger(k) && k >= 1 && k < MIN_PRODUCTION_ANALYTICS_K) {
+    problems.push(`ANALYTICS_K: must be at least ${MIN_PRODUCTION_ANALYTICS_K} in production (smaller groups are too easy to re-identify)`);
+  }
+  return problems;
+}
+
 /** Rules across variables, checked on the raw strings so they are reported even beside type errors. */
 function crossFieldProblems(env: Env): string[] {
   const value = (name: string) => (env[name]?.trim() ? env[name]!.trim() : undefined);
@@ -239,6 +358,7 @@ function crossFieldProblems(env: Env): string[] {
   if (value('NODE_ENV') === 'production') {
     if (!value('PSEUDONYM_SECRET')) problems.push('PSEUDONYM_SECRET: required in production');
     if (!value('MEDIA_URL_SECRET')) problems.push('MEDIA_URL_SECRET: required in production');
+    problems.push(...productionProblems(value));
   }
   if (value('IMAGE_PROVIDER') === 'sdwebui' && !value('SDWEBUI_URL')) problems.push('SDWEBUI_URL: required when IMAGE_PROVIDER=sdwebui');
   const usesOpenAi = value('IMAGE_PROVIDER') === 'openai' || value('TEXT_PROVIDER') === 'openai';
@@ -264,6 +384,7 @@ function crossFieldProblems(env: Env): string[] {
     problems.push('DATABASE_URL: must be postgres://…, postgresql://…, sqlite:<path> or file:<path>');
   }
   if (value('DATABASE_SCHEMA') && !postgres) problems.push('DATABASE_SCHEMA: only applies to PostgreSQL');
+  if (value('GENERATION_EVENTS') === 'postgres' && !postgres) problems.push('GENERATION_EVENTS: postgres needs DATABASE_URL to be PostgreSQL');
   return problems;
 }
 
@@ -273,6 +394,7 @@ export function parseConfig(env: Env): Config {
   problems.push(...crossFieldProblems(env));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
   const database = parseDatabase(e.DATABASE_URL, e.DATABASE_SCHEMA, e.DATA_DIR);
 
   let image: ImageProviderConfig = { kind: 'procedural' };
@@ -322,8 +444,21 @@ export function parseConfig(env: Env): Config {
       breaker: { failureThreshold: e.PROVIDER_BREAKER_FAILURES, openMs: e.PROVIDER_BREAKER_OPEN_MS },
     },
     limits: { promptMaxLength: e.PROMPT_MAX_LENGTH, feedbackMaxLength: e.FEEDBACK_MAX_LENGTH },
+    generation: {
+      workers: e.WORKERS,
+      // A self-hosted Stable Diffusion WebUI renders one image at a time.
+      concurrency: { image: e.IMAGE_CONCURRENCY ?? DEFAULT_IMAGE_CONCURRENCY[e.IMAGE_PROVIDER], video: e.VIDEO_CONCURRENCY, text: e.TEXT_CONCURRENCY },
+      queueMax: e.GENERATION_QUEUE_MAX,
+      leaseMs: e.GENERATION_LEASE_SECONDS * 1000,
+      pollMs: e.GENERATION_POLL_MS,
+      events: e.GENERATION_EVENTS ?? (database.driver === 'postgresql' ? 'postgres' : 'memory'),
+      proceduralDelayMs: e.PROCEDURAL_DELAY_MS,
+    },
     graphql: {
-      graphiql: e.GRAPHIQL,
+      graphiql: e.GRAPHIQL ?? !production,
+      introspection: e.INTROSPECTION ?? !production,
+      formPosts: e.GRAPHQL_FORM_POSTS ?? !production,
+      corsOrigins: e.CORS_ORIGINS,
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxAliases: e.GRAPHQL_MAX_ALIASES,
       maxTokens: e.GRAPHQL_MAX_TOKENS,
@@ -353,14 +488,20 @@ export function parseConfig(env: Env): Config {
       backupKeep: e.BACKUP_KEEP,
       leaseSeconds: e.JOB_LEASE_SECONDS,
     },
-    analytics: { k: e.ANALYTICS_K },
+    analytics: { k: e.ANALYTICS_K ?? (production ? MIN_PRODUCTION_ANALYTICS_K : 3) },
     tiers: e.TIERS_JSON ?? DEFAULT_TIERS,
     paymentWebhookSecret: e.PAYMENT_WEBHOOK_SECRET,
-    jwt: e.JWT_SECRET ? { secret: e.JWT_SECRET, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE } : undefined,
+    jwt: e.JWT_SECRET
+      ? {
+          secret: e.JWT_SECRET, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE,
+          maxLifetimeSeconds: e.JWT_MAX_LIFETIME_SECONDS, notBefore: e.JWT_NOT_BEFORE ? new Date(e.JWT_NOT_BEFORE) : undefined,
+        }
+      : undefined,
     telemetry: {
       serviceName: e.OTEL_SERVICE_NAME,
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
       metricsPort: e.METRICS_PORT,
+      metricsOnApiPort: e.METRICS_ON_API_PORT ?? !(production && e.METRICS_PORT !== undefined),
       logPretty: e.LOG_PRETTY,
     },
   };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { ConfigError, parseConfig } from '../src/config.ts';
 
@@ -101,4 +102,111 @@ describe('parseConfig', () => {
     expect(problems({ GRAPHQL_MAX_BATCH: '-1', GRAPHQL_MAX_BODY_BYTES: '100' }).map((problem) => problem.split(':')[0]).sort()).toEqual(['GRAPHQL_MAX_BATCH', 'GRAPHQL_MAX_BODY_BYTES']);
     expect(problems({ GRAPHQL_MAX_BATCH: '101', GRAPHQL_MAX_BODY_BYTES: 'lots' }).map((problem) => problem.split(':')[0]).sort()).toEqual(['GRAPHQL_MAX_BATCH', 'GRAPHQL_MAX_BODY_BYTES']);
   });
+});
+
+describe('production refuses weak credentials and open defaults', () => {
+  // Distinct, random-looking values: the baseline every case below spoils one way.
+  const strong = {
+    NODE_ENV: 'production',
+    PSEUDONYM_SECRET: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+    MEDIA_URL_SECRET: '60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752',
+    BOT_API_TOKEN: 'fd61a03af4f77d870fc21e05e7e80678095c92d808cfb3b5',
+    ADMIN_API_TOKEN: 'a4e624d686e03ed2767c0abd85c14426b0b1157d2ce81d27',
+  };
+
+  test('a strong production setup passes, with every browser-facing opening closed and k = 5', () => {
+    const config = parseConfig(strong);
+    expect(config.graphql).toMatchObject({ graphiql: false, introspection: false, formPosts: false, corsOrigins: [] });
+    expect(config.analytics.k).toBe(5);
+    expect(config.telemetry.metricsOnApiPort).toBe(true);
+    expect(parseConfig({ ...strong, METRICS_PORT: '9464' }).telemetry).toMatchObject({ metricsPort: 9464, metricsOnApiPort: false });
+  });
+
+  test('outside production the openings keep their old defaults', () => {
+    expect(parseConfig({}).graphql).toMatchObject({ graphiql: true, introspection: true, formPosts: true, corsOrigins: [] });
+    expect(parseConfig({ METRICS_PORT: '9464' }).telemetry.metricsOnApiPort).toBe(true);
+    expect(parseConfig({}).analytics.k).toBe(3);
+  });
+
+  test('each opening is a setting', () => {
+    const opened = parseConfig({ ...strong, GRAPHIQL: 'true', INTROSPECTION: 'true', GRAPHQL_FORM_POSTS: 'true', CORS_ORIGINS: 'https://app.example.com, http://localhost:5173', METRICS_PORT: '9464', METRICS_ON_API_PORT: 'true' });
+    expect(opened.graphql).toMatchObject({ graphiql: true, introspection: true, formPosts: true, corsOrigins: ['https://app.example.com', 'http://localhost:5173'] });
+    expect(opened.telemetry.metricsOnApiPort).toBe(true);
+    expect(parseConfig({ GRAPHIQL: 'false', INTROSPECTION: 'no' }).graphql).toMatchObject({ graphiql: false, introspection: false });
+    expect(parseConfig({ CORS_ORIGINS: '*' }).graphql.corsOrigins).toEqual(['*']);
+  });
+
+  test('CORS_ORIGINS takes only origins', () => {
+    for (const bad of ['https://app.example.com/', 'https://app.example.com/path', 'app.example.com', 'null', 'ftp://x.example']) {
+      expect(problems({ CORS_ORIGINS: bad }), bad).toEqual([expect.stringMatching(/^CORS_ORIGINS: each entry must be \* or an origin/)]);
+    }
+  });
+
+  test.each([
+    ["the README's sample token", { BOT_API_TOKEN: 'change-me-to-a-long-random-token' }, 'BOT_API_TOKEN', /sample or placeholder/],
+    ['a placeholder', { JWT_SECRET: 'replace-me-with-a-real-secret-value-0123' }, 'JWT_SECRET', /sample or placeholder/],
+    ["the compose file's MinIO password", { MEDIA_STORE: 's3', S3_BUCKET: 'b', S3_ACCESS_KEY_ID: 'atelier', S3_SECRET_ACCESS_KEY: 'atelier-dev-only' }, 'S3_SECRET_ACCESS_KEY', /sample or placeholder/],
+    ['32 repeated characters', { PSEUDONYM_SECRET: 'a'.repeat(32) }, 'PSEUDONYM_SECRET', /too predictable/],
+    ['a short pattern repeated', { MEDIA_URL_SECRET: '0123456789'.repeat(4) }, 'MEDIA_URL_SECRET', /too predictable/],
+    ['a run of the alphabet', { PAYMENT_WEBHOOK_SECRET: 'abcdefghijklmnopqrstuvwxyz012345' }, 'PAYMENT_WEBHOOK_SECRET', /too predictable/],
+    ['very few distinct characters', { ADMIN_API_TOKEN: 'abbaabababbbaabbbabaaabbbaababab' }, 'ADMIN_API_TOKEN', /too predictable/],
+    ['ANALYTICS_K=1', { ANALYTICS_K: '1' }, 'ANALYTICS_K', /at least 5 in production/],
+  ])('%s is refused, naming the variable and not the value', (_name, spoil, variable, message) => {
+    const env = { ...strong, ...spoil };
+    const found = problems(env);
+    expect(found).toEqual([expect.stringMatching(new RegExp(`^${variable}: `))]);
+    expect(found[0]).toMatch(message);
+    const value = (spoil as Record<string, string>)[variable]!;
+    if (variable !== 'ANALYTICS_K') expect(found[0]).not.toContain(value);
+    // The same values are development's business.
+    expect(problems({ ...env, NODE_ENV: 'development' })).toEqual([]);
+  });
+
+  test('one value reused for every secret is refused, for each variable that reuses it', () => {
+    const one = strong.PSEUDONYM_SECRET;
+    const found = problems({ ...strong, MEDIA_URL_SECRET: one, BOT_API_TOKEN: one, ADMIN_API_TOKEN: one, JWT_SECRET: one, PAYMENT_WEBHOOK_SECRET: one });
+    expect(found).toEqual(expect.arrayContaining([
+      'MEDIA_URL_SECRET: reuses the value of PSEUDONYM_SECRET; every secret and token needs its own',
+      'BOT_API_TOKEN: reuses the value of PSEUDONYM_SECRET; every secret and token needs its own',
+      'ADMIN_API_TOKEN: reuses the value of PSEUDONYM_SECRET; every secret and token needs its own',
+      'JWT_SECRET: reuses the value of PSEUDONYM_SECRET; every secret and token needs its own',
+      'PAYMENT_WEBHOOK_SECRET: reuses the value of PSEUDONYM_SECRET; every secret and token needs its own',
+      'ADMIN_API_TOKEN: must differ from BOT_API_TOKEN',
+    ]));
+    expect(found.join('\n')).not.toContain(one);
+  });
+
+  test('every production problem is reported at once (a reuse is reported on the later variable)', () => {
+    const found = problems({ ...strong, BOT_API_TOKEN: 'change-me-to-a-long-random-token', PSEUDONYM_SECRET: 'x'.repeat(32), MEDIA_URL_SECRET: strong.ADMIN_API_TOKEN, ANALYTICS_K: '2', PORT: 'x' });
+    expect(found.map((problem) => problem.split(':')[0]).sort()).toEqual(['ADMIN_API_TOKEN', 'ANALYTICS_K', 'BOT_API_TOKEN', 'PORT', 'PSEUDONYM_SECRET']);
+  });
+});
+
+describe('empty values mean unset', () => {
+  test('an empty OTEL_EXPORTER_OTLP_ENDPOINT or METRICS_PORT does not stop start-up', () => {
+    const config = parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: '', METRICS_PORT: '', GRAPHIQL: '', CORS_ORIGINS: '' });
+    expect(config.telemetry).toMatchObject({ otlpEndpoint: undefined, metricsPort: undefined, metricsOnApiPort: true });
+    expect(config.graphql).toMatchObject({ graphiql: true, corsOrigins: [] });
+    expect(problems({ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' })).toEqual([expect.stringMatching(/^OTEL_EXPORTER_OTLP_ENDPOINT:/)]);
+  });
+});
+
+describe('JWT settings', () => {
+  test('a one-hour maximum lifetime by default; JWT_NOT_BEFORE is an instant', () => {
+    const secret = { JWT_SECRET: 'b7e23ec29af22b0b4e41da31e868d57226121c84' };
+    expect(parseConfig(secret).jwt).toMatchObject({ maxLifetimeSeconds: 3600, notBefore: undefined });
+    const tuned = parseConfig({ ...secret, JWT_MAX_LIFETIME_SECONDS: '600', JWT_NOT_BEFORE: '2026-02-01T12:00:00Z' }).jwt;
+    expect(tuned).toMatchObject({ maxLifetimeSeconds: 600, notBefore: new Date('2026-02-01T12:00:00Z') });
+    expect(problems({ ...secret, JWT_MAX_LIFETIME_SECONDS: '31536000', JWT_NOT_BEFORE: 'yesterday' }).map((problem) => problem.split(':')[0]).sort())
+      .toEqual(['JWT_MAX_LIFETIME_SECONDS', 'JWT_NOT_BEFORE']);
+  });
+});
+
+test('the settings of issue 13 are documented in the README table and in .env.example', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+  for (const name of ['INTROSPECTION', 'GRAPHQL_FORM_POSTS', 'CORS_ORIGINS', 'METRICS_ON_API_PORT', 'JWT_MAX_LIFETIME_SECONDS', 'JWT_NOT_BEFORE']) {
+    expect(readme, name).toContain(`| \`${name}\` |`);
+    expect(example, name).toMatch(new RegExp(`^#? ?${name}=`, 'm'));
+  }
 });

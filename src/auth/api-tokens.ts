@@ -34,27 +34,40 @@ export async function revokeApiToken(em: SqlEntityManager, id: string, actor: st
   return true;
 }
 
-/** Stores the hash of a token chosen elsewhere (e.g. BOT_API_TOKEN from config); idempotent. */
+/**
+ * Stores the hash of a token chosen elsewhere; idempotent. With the default action
+ * (`token.registered`: seeding from BOT_API_TOKEN / ADMIN_API_TOKEN at start) the name identifies
+ * the seed, and rotating the variable revokes every other active token of that name, so a
+ * replaced value stops working at the next start. A token that was revoked stays revoked (an
+ * instance still configured with an old value neither revives it nor revokes its successor).
+ */
 export async function registerApiToken(
   em: SqlEntityManager,
   name: string,
   scopes: readonly Scope[],
   token: string,
   action: 'token.registered' | 'token.issued' = 'token.registered',
-  options: { expiresAt?: Date | null; actor?: string } = {},
+  options: { expiresAt?: Date | null; actor?: string; now?: Date } = {},
 ): Promise<string> {
   const actor = options.actor ?? 'system';
   const tokenHash = hashToken(token);
-  const existing = await em.findOne(ApiToken, { tokenHash });
-  if (existing) {
-    if (existing.scopes !== scopes.join(',')) audit(em, { actor, action, target: existing.id, details: { scopes } });
-    existing.scopes = scopes.join(',');
-    await em.flush();
-    return existing.id;
+  let row = await em.findOne(ApiToken, { tokenHash });
+  if (row) {
+    if (row.scopes !== scopes.join(',')) audit(em, { actor, action, target: row.id, details: { scopes } });
+    row.scopes = scopes.join(',');
+  } else {
+    row = em.create(ApiToken, { id: uuidv7(), name, tokenHash, scopes: scopes.join(','), expiresAt: options.expiresAt ?? null });
+    em.persist(row);
+    audit(em, { actor, action, target: row.id, details: { name, scopes } });
   }
-  const row = em.create(ApiToken, { id: uuidv7(), name, tokenHash, scopes: scopes.join(','), expiresAt: options.expiresAt ?? null });
-  em.persist(row);
-  audit(em, { actor, action, target: row.id, details: { name, scopes } });
+  if (action === 'token.registered' && !row.revokedAt) {
+    const now = options.now ?? new Date();
+    const replaced = await em.find(ApiToken, { name, revokedAt: null, id: { $ne: row.id } });
+    for (const old of replaced) {
+      old.revokedAt = now;
+      audit(em, { actor, action: 'token.revoked', target: old.id, details: { reason: 'rotated', name } });
+    }
+  }
   await em.flush();
   return row.id;
 }

@@ -5,21 +5,37 @@ export interface JwtOptions {
   secret: string;
   issuer: string;
   audience: string;
+  /** Longest accepted lifetime (`exp - iat`) and oldest accepted `iat`, in seconds. */
+  maxLifetimeSeconds: number;
+  /** Tokens issued (`iat`) before this instant are refused: how every JWT issued so far is revoked. */
+  notBefore?: Date | undefined;
 }
 
+/** Clocks of the issuer and this server may disagree by this much (applies to exp, nbf and iat). */
+export const JWT_CLOCK_SKEW_SECONDS = 60;
+
 /**
- * HS256 JSON Web Tokens for admin tools and future web clients: signature, issuer, audience and
- * expiry are all checked (an `exp` claim is required). Scopes come from the OAuth-style `scope`
- * claim, space-separated.
+ * HS256 JSON Web Tokens for admin tools and future web clients: signature, issuer, audience,
+ * expiry and issue time are all checked. `exp`, `iat` and `sub` are required; a token may live at
+ * most `maxLifetimeSeconds` (by `exp - iat` and by its age), may not be issued in the future
+ * (beyond the clock skew) and may not be issued before `notBefore`. Scopes come from the
+ * OAuth-style `scope` claim, space-separated.
  */
-export async function verifyJwt(token: string, options: JwtOptions): Promise<Authenticated | null> {
+export async function verifyJwt(token: string, options: JwtOptions, now: Date = new Date()): Promise<Authenticated | null> {
   try {
     const { payload } = await jwtVerify(token, new TextEncoder().encode(options.secret), {
       algorithms: ['HS256'],
       issuer: options.issuer,
       audience: options.audience,
-      requiredClaims: ['exp', 'sub'],
+      requiredClaims: ['exp', 'iat', 'sub'],
+      // Also refuses an `iat` in the future, beyond the tolerance.
+      maxTokenAge: options.maxLifetimeSeconds,
+      clockTolerance: JWT_CLOCK_SKEW_SECONDS,
+      currentDate: now,
     });
+    const { exp, iat } = payload as { exp: number; iat: number };
+    if (exp - iat > options.maxLifetimeSeconds) return null;
+    if (options.notBefore && iat * 1000 < options.notBefore.getTime()) return null;
     const claimed = typeof payload['scope'] === 'string' ? payload['scope'].split(' ') : [];
     const scopes = new Set(claimed.filter((scope): scope is Scope => (SCOPES as readonly string[]).includes(scope)));
     return { tokenId: `jwt:${String(payload.sub).slice(0, 40)}`, scopes };

@@ -16,7 +16,7 @@ export async function authorizeRequest(
   const header = request.headers.get('authorization');
   if (!header) return { ok: false, status: 401, message: 'Authentication required: send an API token as "Authorization: Bearer <token>".' };
   const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-  const auth = !token ? null : looksLikeJwt(token) && deps.jwt ? await verifyJwt(token, deps.jwt) : await authenticateToken(deps.em, token, deps.now);
+  const auth = !token ? null : looksLikeJwt(token) && deps.jwt ? await verifyJwt(token, deps.jwt, deps.now) : await authenticateToken(deps.em, token, deps.now);
   if (!auth) {
     audit(deps.em, { actor: 'anonymous', action: 'auth.failed', details: { kind: token && looksLikeJwt(token) ? 'jwt' : 'api_token' } });
     await deps.em.flush();

@@ -10,12 +10,14 @@ const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 /**
  * yoga's Prometheus plugin, with metric and label names that pass `promtool check metrics`
  * (snake_case labels, `_total` counters, `_seconds` units) and only bounded labels: operation
- * names, field paths and URLs are chosen by clients, so they never become labels.
+ * names, field paths and URLs are chosen by clients, so they never become labels. With
+ * `endpoint: false` the metrics are still recorded but not served on this (the API's) port.
  */
-export function useGraphqlMetrics(registry: Registry): Plugin {
+export function useGraphqlMetrics(registry: Registry, options: { endpoint: boolean } = { endpoint: true }): Plugin {
   return usePrometheus({
     registry,
-    endpoint: '/metrics',
+    // Off when METRICS_PORT serves the scrape instead (see METRICS_ON_API_PORT).
+    endpoint: options.endpoint ? '/metrics' : false,
     skipIntrospection: true,
     metrics: {
       graphql_envelop_request: createCounter({

@@ -26,9 +26,12 @@ import { useMediaRoute } from './use-media-route.ts';
 import { usePaymentWebhooks } from './use-payment-webhooks.ts';
 import { createHmacWebhookProvider } from '../payments/hmac-webhook.ts';
 import { activeTraceId, useOperationSpan } from './use-operation-span.ts';
+import { corsFor } from './cors.ts';
+import { useJsonPostsOnly } from './use-json-posts-only.ts';
+import { useNoIntrospection } from './use-no-introspection.ts';
 
 export interface YogaDeps {
-  config: Pick<Config, 'env' | 'graphql' | 'jwt' | 'paymentWebhookSecret' | 'tiers'>;
+  config: Pick<Config, 'env' | 'graphql' | 'jwt' | 'paymentWebhookSecret' | 'tiers' | 'telemetry'>;
   orm: MikroORM;
   logger: Logger;
   services: AppServices;
@@ -62,7 +65,7 @@ function telemetryPlugins(deps: YogaDeps): Plugin[] {
   if (!deps.services.metrics) return [];
   return [
     useOperationSpan(),
-    useGraphqlMetrics(deps.services.metrics.registry),
+    useGraphqlMetrics(deps.services.metrics.registry, { endpoint: deps.config.telemetry.metricsOnApiPort }),
   ];
 }
 
@@ -81,7 +84,7 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
       auth = !token
         ? null
         : looksLikeJwt(token) && deps.config.jwt
-          ? await verifyJwt(token, deps.config.jwt)
+          ? await verifyJwt(token, deps.config.jwt, services.now())
           : await authenticateToken(em, token, services.now());
       if (!auth) {
         // Recorded without the credential itself; retention prunes old audit rows.
@@ -123,6 +126,8 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
     schema,
     context: buildContext as never,
     graphqlEndpoint: '/graphql',
+    // No origin is answered unless CORS_ORIGINS lists it; never with credentials.
+    cors: corsFor(limits.corsOrigins),
     landingPage: false,
     // Off by default: the bot sends one operation per request; the limits below apply per operation.
     batching: limits.maxBatch > 0 ? { limit: limits.maxBatch } : false,
@@ -138,6 +143,13 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
     },
     maskedErrors: {
       maskError(error, message) {
+        // yoga puts JSON.parse's message, which quotes the body, into extensions.originalError. In
+        // production it gets a fixed message instead; in place (a new error would be logged as a
+        // server error), and kept present, since yoga answers 400 rather than 200 by its presence.
+        if (deps.config.env === 'production' && isGraphQLError(error) && !error.originalError) {
+          const echoed = error.extensions?.['originalError'] as { name?: unknown; message?: unknown } | undefined;
+          if (echoed && typeof echoed === 'object') echoed.message = 'The request body could not be parsed.';
+        }
         // Errors raised on purpose (auth, validation, document limits) are GraphQLErrors: those pass through.
         if (isGraphQLError(error) && (!error.originalError || isGraphQLError(error.originalError))) return error;
         const original = isGraphQLError(error) ? error.originalError : error;
@@ -148,7 +160,9 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
       },
     },
     plugins: [
-      // First, so that no route (webhooks included) reads an unbounded body.
+      // Reads no body: a POST a cross-site form could send is refused unread (GRAPHQL_FORM_POSTS).
+      ...(limits.formPosts ? [] : [useJsonPostsOnly({ endpoint: '/graphql' })]),
+      // First to read, so that no route (webhooks included) reads an unbounded body.
       useBodyLimit({ maxBytes: limits.maxBodyBytes }),
       ...telemetryPlugins(deps),
       EnvelopArmorPlugin({
@@ -160,6 +174,7 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
         blockFieldSuggestion: { enabled: deps.config.env === 'production' },
       }),
       ...(deps.config.env === 'production' ? [useHiddenSuggestions()] : []),
+      ...(limits.introspection ? [] : [useNoIntrospection()]),
       usePaymentWebhooks({
         orm,
         providers: deps.config.paymentWebhookSecret ? [createHmacWebhookProvider({ name: 'generic', secret: deps.config.paymentWebhookSecret })] : [],

@@ -25,6 +25,16 @@ async function jwt(claims: Record<string, unknown>, options: { issuer?: string; 
     .sign(new TextEncoder().encode(options.secret ?? JWT_SECRET));
 }
 
+/** A token with exactly these time claims (seconds since the epoch; null leaves one out). */
+async function jwtAt(times: { iat: number | null; exp: number | null }) {
+  const token = new SignJWT({ scope: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setSubject('ops-console').setIssuer('atelier-admin').setAudience('atelier-api');
+  if (times.iat !== null) token.setIssuedAt(times.iat);
+  if (times.exp !== null) token.setExpirationTime(times.exp);
+  return token.sign(new TextEncoder().encode(JWT_SECRET));
+}
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+const YEAR = 365 * 24 * 3600;
+
 describe('API tokens', () => {
   test('an admin issues a token (shown once, stored hashed) with scopes and expiry, then revokes it', async () => {
     const issued = await app.gql(
@@ -79,10 +89,21 @@ describe('JWT', () => {
     ['a wrong issuer', () => jwt({ scope: 'admin' }, { issuer: 'someone-else' })],
     ['a wrong audience', () => jwt({ scope: 'admin' }, { audience: 'another-api' })],
     ['an expired token', () => jwt({ scope: 'admin' }, { expires: '-1m' })],
+    ['a token expiring in the year 9999', () => jwtAt({ iat: nowSeconds(), exp: Date.UTC(9999, 0, 1) / 1000 })],
+    ['a token issued ten years ahead', () => jwtAt({ iat: nowSeconds() + 10 * YEAR, exp: nowSeconds() + 10 * YEAR + 60 })],
+    ['a token living longer than JWT_MAX_LIFETIME_SECONDS (1 h)', () => jwtAt({ iat: nowSeconds(), exp: nowSeconds() + 2 * 3600 })],
+    ['a token issued longer ago than the maximum lifetime', () => jwtAt({ iat: nowSeconds() - 2 * 3600, exp: nowSeconds() + 60 })],
+    ['a token without exp', () => jwtAt({ iat: nowSeconds(), exp: null })],
+    ['a token without iat', () => jwtAt({ iat: null, exp: nowSeconds() + 300 })],
   ])('%s is refused with 401', async (_name, make) => {
     const result = await app.gql(`{ apiTokens { id } }`, {}, { token: await make(), as: null });
     expect(result.status).toBe(401);
     expect(result.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+  });
+
+  test('a clock a few seconds ahead at the issuer is tolerated', async () => {
+    const { errors } = await app.gql(`{ apiTokens { id } }`, {}, { token: await jwtAt({ iat: nowSeconds() + 30, exp: nowSeconds() + 600 }), as: null });
+    expect(errors).toBeUndefined();
   });
 
   test('a valid token without the scope is FORBIDDEN', async () => {

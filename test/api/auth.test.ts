@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { issueApiToken } from '../../src/auth/api-tokens.ts';
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from 'vitest';
+import { issueApiToken, registerApiToken } from '../../src/auth/api-tokens.ts';
 import { ApiToken } from '../../src/db/entities/api-token.ts';
-import { ADMIN_TOKEN, createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { ADMIN_TOKEN, BOT_TOKEN, createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { GENERATE } from '../helpers/documents.ts';
 
 let app: TestApp;
@@ -85,5 +85,40 @@ describe('who may call', () => {
     expect(row.rating).toBeNull();
     const own = await app.gql(`query($id: ID!) { generation(id: $id) { id } }`, { id: mine.id }, { as: '555' });
     expect(own.data.generation.id).toBe(mine.id);
+  });
+});
+
+describe('seeded tokens', () => {
+  test('rotating BOT_API_TOKEN / ADMIN_API_TOKEN revokes the previously seeded token at the next start', async () => {
+    // An app of its own: the seeded tokens end up revoked.
+    const seeded = await createTestApp();
+    onTestFinished(() => seeded.close());
+    // What createApp does at start with the new values (same names as in src/app.ts).
+    const restart = async (bot: string, admin: string) => {
+      const em = seeded.orm.em.fork();
+      await registerApiToken(em, 'bot (from BOT_API_TOKEN)', ['bot'], bot);
+      await registerApiToken(em, 'admin (from ADMIN_API_TOKEN)', ['admin'], admin);
+    };
+    const viewer = (token: string) => seeded.gql(`{ viewer { tier } }`, {}, { token });
+    const tokens = (token: string) => seeded.gql(`{ apiTokens { id } }`, {}, { token, as: null });
+    // An unrelated token of the same scope is left alone.
+    const other = await issueApiToken(seeded.orm.em.fork(), 'another bot', ['bot']);
+    const newBot = 'rotated-bot-token-7f3a9c0e5d1b2468';
+    const newAdmin = 'rotated-admin-token-b4e8d2a6c0f13579';
+    await restart(BOT_TOKEN, ADMIN_TOKEN);
+    expect((await viewer(BOT_TOKEN)).status).toBe(200);
+    await restart(newBot, newAdmin);
+    expect((await viewer(BOT_TOKEN)).status).toBe(401);
+    expect((await tokens(ADMIN_TOKEN)).status).toBe(401);
+    expect((await viewer(newBot)).data.viewer.tier).toBe('free');
+    expect((await tokens(newAdmin)).errors).toBeUndefined();
+    expect((await viewer(other.token)).status).toBe(200);
+    // An instance still configured with the old value neither revives it nor revokes its successor.
+    await restart(BOT_TOKEN, ADMIN_TOKEN);
+    expect((await viewer(BOT_TOKEN)).status).toBe(401);
+    expect((await viewer(newBot)).status).toBe(200);
+    const revoked = await seeded.orm.em.fork().getConnection().execute(`select target, details from audit_log where action = 'token.revoked'`);
+    expect(revoked.length).toBe(2);
+    expect(JSON.stringify(revoked)).toContain('rotated');
   });
 });

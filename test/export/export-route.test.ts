@@ -26,6 +26,7 @@ async function jwt(scope: string) {
     .setSubject('exporter')
     .setIssuer('atelier')
     .setAudience('atelier-api')
+    .setIssuedAt()
     .setExpirationTime('5m')
     .sign(new TextEncoder().encode(JWT_SECRET));
 }
