@@ -14,6 +14,11 @@ import type { MediaStore } from './media/media-store.ts';
 import { createMediaUrlSigner } from './media/signed-url.ts';
 import { createPseudonymizer } from './privacy/pseudonym.ts';
 import { createMetrics, type Metrics } from './telemetry/metrics.ts';
+import { createMemoryEvents, type GenerationEvents } from './generation/queue/events.ts';
+import { queueDepths } from './generation/queue/job-store.ts';
+import { createPostgresEvents } from './generation/queue/postgres-events.ts';
+import { createSlots } from './generation/queue/slots.ts';
+import { createWorkerPool } from './generation/queue/worker-pool.ts';
 import { deriveKey, type Secrets } from './privacy/secrets.ts';
 
 export interface AppDeps {
@@ -26,6 +31,8 @@ export interface AppDeps {
   mediaStore?: MediaStore;
   /** Default: a runner over the top-level jobs/ folder, reporting into this app's registry. */
   jobs?: JobRunner;
+  /** Default: in memory, or PostgreSQL LISTEN/NOTIFY as GENERATION_EVENTS says. */
+  events?: GenerationEvents;
   /** Null switches metrics and GraphQL spans off (benchmarks compare both); default: a fresh registry. */
   metrics?: Metrics | null;
   now?: () => Date;
@@ -35,10 +42,33 @@ export interface AppDeps {
 export async function createApp(deps: AppDeps) {
   const { config, orm, logger } = deps;
   const now = deps.now ?? (() => new Date());
-  const providers = deps.providers ?? createProviders(config.providers, { logger, metrics: (): Metrics | undefined => metrics });
+  const providers = deps.providers ?? createProviders(config.providers, { logger, metrics: (): Metrics | undefined => metrics, proceduralDelayMs: config.generation.proceduralDelayMs });
   const mediaStore = deps.mediaStore ?? createMediaStore(config.media);
   const metrics = deps.metrics === null ? undefined : (deps.metrics ?? createMetrics({ knownModels: knownModels(providers), knownTiers: config.tiers.map((tier) => tier.id) }));
   const limiter = createLimiter(config.tiers);
+  const generation = config.generation;
+  const database = config.database;
+  const events = deps.events ?? (generation.events === 'postgres' && database.driver === 'postgresql'
+    ? await createPostgresEvents({ url: database.url, schema: database.schema, logger })
+    : createMemoryEvents(logger));
+  const costs = createCostTable();
+  metrics?.setQueueDepthSource(() => queueDepths(orm.em.fork()));
+  const workers = createWorkerPool({
+    em: () => orm.em.fork(),
+    driver: database.driver,
+    lanes: (['image', 'video'] as const).map((kind) => ({ kind, concurrency: generation.concurrency[kind] })),
+    providers,
+    mediaStore,
+    costs,
+    limiter,
+    mediaRetentionHours: config.media.retentionHours,
+    events,
+    leaseMs: generation.leaseMs,
+    pollMs: generation.pollMs,
+    metrics,
+    logger,
+    now,
+  });
   // Cheap to build: Bree starts only when a job is first run or scheduled.
   const jobs = deps.jobs ?? createJobRunner({ orm, config, logger, registry: metrics?.registry });
   const services: AppServices = {
@@ -47,7 +77,11 @@ export async function createApp(deps: AppDeps) {
     generate: createGenerateService({
       providers,
       mediaStore,
-      costs: createCostTable(),
+      costs,
+      queueMax: generation.queueMax,
+      events,
+      // Text waits in the request; a short line behind the running calls, then Busy.
+      textSlots: createSlots(generation.concurrency.text, generation.concurrency.text * 4),
       promptMaxLength: config.limits.promptMaxLength,
       mediaRetentionHours: config.media.retentionHours,
       fingerprintKey: deriveKey(deps.secrets.pseudonymSecret, 'prompt-fingerprint/v1'),
@@ -67,6 +101,8 @@ export async function createApp(deps: AppDeps) {
     metrics,
     now,
     jobs,
+    events,
+    workers,
   };
 
   const em = orm.em.fork();
@@ -74,7 +110,15 @@ export async function createApp(deps: AppDeps) {
   if (config.adminApiToken) await registerApiToken(em, 'admin (from ADMIN_API_TOKEN)', ['admin'], config.adminApiToken);
 
   const yoga = createYogaApp({ config, orm, logger, services, mediaStore });
-  return { yoga, services, mediaStore, metrics, jobs };
+  if (generation.workers) workers.start();
+  return {
+    yoga, services, mediaStore, metrics, jobs, workers, events,
+    /** Stops the workers (running jobs get `graceMs`, then go back to the queue) and the event feed. */
+    async stopGeneration(graceMs: number) {
+      await workers.stop(graceMs);
+      await events.close();
+    },
+  };
 }
 
 /** Configured model names: the only values the model label may take besides `other`. */

@@ -7,6 +7,7 @@ import { parseConfigOrExit } from './config.ts';
 import { createOrm } from './db/orm.ts';
 import { createScheduler } from './jobs/scheduler.ts';
 import { resolveSecrets } from './privacy/secrets.ts';
+import { limitRequestBody } from './http/limit-request-body.ts';
 import { createShutdown } from './shutdown.ts';
 import { createLogger } from './telemetry/logger.ts';
 import { createMetricsServer } from './telemetry/metrics-server.ts';
@@ -19,7 +20,7 @@ const logger = createLogger({ level: config.logLevel, pretty: config.telemetry.l
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 const secrets = resolveSecrets({ pseudonymSecret: config.pseudonymSecret, mediaUrlSecret: config.mediaUrlSecret }, config.dataDir);
 const orm = await createOrm(config.database);
-const { yoga, metrics, jobs } = await createApp({ config, orm, logger, secrets, version });
+const { yoga, metrics, jobs, stopGeneration } = await createApp({ config, orm, logger, secrets, version });
 // Every replica can run jobs on demand (runJob); only those with SCHEDULER=true run them on schedule.
 const scheduler = config.jobs.scheduler ? createScheduler({ runner: jobs }) : undefined;
 await scheduler?.start();
@@ -29,7 +30,7 @@ const webhookPath = config.bot.enabled && config.bot.mode.kind === 'webhook' ? c
 const handler: RequestListener = (request, response) => {
   // Telegram's webhook shares the API's port; the bot itself checks the secret token.
   if (webhookPath && bot?.webhookHandler && request.method === 'POST' && request.url?.split('?')[0] === webhookPath) {
-    bot.webhookHandler(request, response);
+    limitRequestBody(bot.webhookHandler, config.graphql.maxBodyBytes)(request, response);
     return;
   }
   void yoga(request, response);
@@ -39,12 +40,15 @@ const metricsServer = config.telemetry.metricsPort !== undefined && metrics ? cr
 metricsServer?.listen(config.telemetry.metricsPort, config.host, () => {
   logger.info({ url: `http://${config.host}:${config.telemetry.metricsPort}/metrics` }, 'metrics listening');
 });
-// Requests in flight get 10 s to finish; a running job 5 s to stop after its batch (job-runner).
+// Requests in flight get 10 s to finish; a running job 5 s to stop after its batch (job-runner); a
+// running generation 5 s to finish, then it goes back to the queue for another replica or the next start.
 const shutdown = createShutdown({
   server,
   metricsServer,
   bot: () => bot,
-  stopJobs: () => (scheduler ? scheduler.stop() : jobs.stop()),
+  stopJobs: async () => {
+    await Promise.all([scheduler ? scheduler.stop() : jobs.stop(), stopGeneration(5_000)]);
+  },
   closeDatabase: () => orm.close(),
   flushTracing: shutdownTracing,
   logger,

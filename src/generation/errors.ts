@@ -27,3 +27,16 @@ export class ProviderUnavailableError extends Error {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
+
+/** The queue of waiting jobs is at its cap (GENERATION_QUEUE_MAX): back off and retry. */
+export class BusyError extends Error {
+  readonly kind: string;
+  readonly retryAfterSeconds: number;
+
+  constructor(kind: string, retryAfterSeconds: number) {
+    super(`Too many ${kind} generations are waiting right now. Please try again in ${retryAfterSeconds} s.`);
+    this.name = 'BusyError';
+    this.kind = kind;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

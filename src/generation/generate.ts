@@ -1,24 +1,26 @@
-import { createHash } from 'node:crypto';
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
 import { ConversationTurn } from '../db/entities/conversation-turn.ts';
-import { execute } from '../db/sql.ts';
 import { Generation, type IGeneration } from '../db/entities/generation.ts';
-import { MediaAsset, type IMediaAsset } from '../db/entities/media-asset.ts';
+import type { IMediaAsset } from '../db/entities/media-asset.ts';
 import { User, type IUser } from '../db/entities/user.ts';
-import { uuidv7, utcDay } from '../ids.ts';
+import { uuidv7 } from '../ids.ts';
 import { QuotaExceededError, RateLimitedError } from '../limits/errors.ts';
 import type { Limiter } from '../limits/limiter.ts';
 import type { Logger } from 'pino';
 import type { Metrics } from '../telemetry/metrics.ts';
-import { TRACER_NAME } from '../telemetry/tracing.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import { fingerprintPrompt } from '../privacy/fingerprint.ts';
 import { redactPrompt } from '../privacy/redact.ts';
 import type { CostTable } from './cost.ts';
-import { InvalidPromptError, ProviderUnavailableError } from './errors.ts';
+import { BusyError, InvalidPromptError, ProviderUnavailableError } from './errors.ts';
+import { classifyProviderFailure, refundUsage, settleUsage } from './outcome.ts';
 import { checkPrompt } from './prompt-input.ts';
-import { ProviderError, type ChatTurn, type ErrorClass, type MediaKind, type Provider, type ProviderResult } from './provider.ts';
+import { callProvider, operationName } from './provider-call.ts';
+import type { ChatTurn, ErrorClass, MediaKind, Provider } from './provider.ts';
+import type { GenerationEvents } from './queue/events.ts';
+import { queuedCount } from './queue/job-store.ts';
+import type { Slots } from './queue/slots.ts';
 import { detectRequestedStyles } from './requested-styles.ts';
 import { DEFAULT_STYLE_ID, findStyle } from './styles.ts';
 import { classifyTheme } from './themes.ts';
@@ -41,6 +43,12 @@ export interface GenerateDeps {
   fingerprintKey: string;
   /** Tier rate limits and daily quotas, checked before any provider is called. */
   limiter: Limiter;
+  /** Image and video jobs wait in the queue; past `queueMax` queued jobs of a kind, `generate` answers Busy. */
+  queueMax: number;
+  /** Wakes workers (in any replica) when a job is queued. */
+  events: GenerationEvents;
+  /** Bounds text provider calls in this process (text is answered in the request). */
+  textSlots: Slots;
   /** Absent when telemetry is switched off (benchmarks measure the difference). */
   metrics?: Metrics | undefined;
   logger?: Logger | undefined;
@@ -57,61 +65,35 @@ export interface GenerateInput {
   conversation?: boolean | null | undefined;
   /** Another take on the same prompt (1, 2, …). */
   variant?: number | undefined;
+  /** Opaque to the API: where the bot delivers the result (see bot/delivery). */
+  delivery?: string | null | undefined;
 }
 
 /** How many earlier turns a follow-up question sees, and how long turns are kept. */
 export const CONVERSATION_TURNS = 6;
 export const CONVERSATION_TTL_MS = 24 * 3_600_000;
 
+export type GenerateError = InvalidPromptError | ProviderUnavailableError | RateLimitedError | QuotaExceededError | BusyError;
+
+/** An image or video comes back QUEUED (the workers finish it); a text answer comes back finished. */
 export type GenerateOutcome =
   | { ok: true; generation: IGeneration; media: IMediaAsset | null; text: string | undefined }
-  | { ok: false; generation: IGeneration; error: InvalidPromptError | ProviderUnavailableError | RateLimitedError | QuotaExceededError };
+  | { ok: false; generation: IGeneration; error: GenerateError };
 
 const COMMANDS = new Set(['imagine', 'video', 'ask', 'variant', 'api']);
-const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif', 'video/mp4': 'mp4' };
+/** What a Busy caller is told to wait: about one job's turn at the head of a full queue. */
+const BUSY_RETRY_AFTER_SECONDS = 15;
 
 export type GenerateService = (em: SqlEntityManager, user: IUser, input: GenerateInput) => Promise<GenerateOutcome>;
 
-/** GenAI operation names from the OpenTelemetry conventions. */
-function operationName(kind: MediaKind): string {
-  return kind === 'text' ? 'chat' : 'generate_content';
-}
-
 export function createGenerateService(deps: GenerateDeps): GenerateService {
   const now = deps.now ?? (() => new Date());
-  const tracer = trace.getTracer(TRACER_NAME);
-
-  /** Calls the provider inside a `{operation} {model}` client span with the GenAI attributes. */
-  async function callProvider(provider: Provider, request: Parameters<Provider['generate']>[0]): Promise<{ result?: ProviderResult; error?: unknown; seconds: number }> {
-    const operation = operationName(request.kind);
-    const model = provider.models[request.kind] ?? provider.name;
-    return tracer.startActiveSpan(`${operation} ${model}`, {
-      kind: SpanKind.CLIENT,
-      attributes: { 'gen_ai.operation.name': operation, 'gen_ai.provider.name': provider.name, 'gen_ai.request.model': model },
-    }, async (span) => {
-      const started = performance.now();
-      try {
-        const result = await provider.generate(request);
-        span.setAttributes({
-          'gen_ai.response.model': result.model,
-          ...(result.usage?.inputTokens != null ? { 'gen_ai.usage.input_tokens': result.usage.inputTokens } : {}),
-          ...(result.usage?.outputTokens != null ? { 'gen_ai.usage.output_tokens': result.usage.outputTokens } : {}),
-        });
-        return { result, seconds: (performance.now() - started) / 1000 };
-      } catch (error) {
-        const errorType = error instanceof ProviderError ? error.errorClass : 'internal';
-        span.setAttribute('error.type', errorType);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: errorType });
-        return { error, seconds: (performance.now() - started) / 1000 };
-      } finally {
-        span.end();
-      }
-    });
-  }
 
   return async function generate(em, user, input) {
     const outcome = await run(em, user, input);
     const row = outcome.generation;
+    // Queued jobs are counted by the worker that finishes them.
+    if (row.status === 'queued') return outcome;
     const provider = deps.providers[input.kind];
     deps.metrics?.observeGeneration({
       kind: row.kind, style: row.style, theme: row.theme, status: row.status, provider: row.provider,
@@ -149,7 +131,6 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
     }
 
     const redacted = redactPrompt(prompt).text;
-    const style = findStyle(styleId);
     const requested = detectRequestedStyles(prompt, { knownOnly: true });
     const described = {
       ...base, style: styleId, theme: classifyTheme(redacted), promptRedacted: redacted,
@@ -164,6 +145,12 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
     }
     const model = provider.models[input.kind] ?? provider.name;
 
+    // A full queue is refused before the quota is touched: nothing to give back.
+    if (input.kind !== 'text' && (await queuedCount(em, input.kind)) >= deps.queueMax) {
+      const busy = new BusyError(input.kind, BUSY_RETRY_AFTER_SECONDS);
+      return recordFailure(em, described, provider.name, model, busy, startedAt, input.kind, { usage: 'none', status: 'rate_limited', errorClass: 'queue_full' });
+    }
+
     const refusal = await deps.limiter.admit(em, user, input.kind, createdAt);
     if (refusal) {
       deps.metrics?.observeRateLimited(refusal.tier);
@@ -171,77 +158,89 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
       return recordFailure(em, described, provider.name, model, refusal, startedAt, input.kind, { usage: 'none', status: 'rate_limited', errorClass });
     }
 
-    const conversation = input.kind === 'text' && input.conversation === true;
-    const history = conversation ? await recentTurns(em, user.id, createdAt) : [];
-    // Providers only ever see the redacted prompt.
-    const call = await callProvider(provider, {
-      kind: input.kind, prompt: redacted, style: styleId, stylePrompt: style?.prompt ?? '',
-      ...(history.length > 0 ? { history } : {}), ...(input.variant ? { variant: input.variant } : {}),
-    });
+    if (input.kind !== 'text') {
+      // Admitted: the row is the job. Workers (in this replica or another) take it from here.
+      const job = em.create(Generation, {
+        ...described, provider: provider.name, model: model.slice(0, 64), status: 'queued', latencyMs: 0, costUnknown: false,
+        variant: input.variant ?? null, delivery: input.delivery ?? null, traceparent: activeTraceparent(), attempts: 0,
+      }, { persist: false });
+      await em.persist(job).flush();
+      deps.events.publish({ id: job.id, kind: job.kind, status: 'queued' });
+      deps.metrics?.observeJobState(job.kind, 'queued');
+      return { ok: true, generation: job, media: null, text: undefined };
+    }
+    return answerText(em, user, provider, model, described, input, createdAt, startedAt);
+  }
+
+  /** Text is answered within the request (answers are never stored), a bounded number at a time. */
+  async function answerText(
+    em: SqlEntityManager, user: IUser, provider: Provider, model: string,
+    described: Record<string, unknown> & { user: IUser; createdAt: Date; promptRedacted: string; id: string },
+    input: GenerateInput, createdAt: Date, startedAt: number,
+  ): Promise<GenerateOutcome & { providerSeconds?: number }> {
+    const slot = deps.textSlots.acquire();
+    if (!slot) {
+      await refundUsage(em, deps.limiter, user.id, 'text', createdAt, false);
+      const busy = new BusyError('text', BUSY_RETRY_AFTER_SECONDS);
+      return recordFailure(em, described, provider.name, model, busy, startedAt, 'text', { usage: 'none', status: 'rate_limited', errorClass: 'queue_full' });
+    }
+    const release = await slot;
+    let call;
+    const conversation = input.conversation === true;
+    try {
+      const history = conversation ? await recentTurns(em, user.id, createdAt) : [];
+      // Providers only ever see the redacted prompt.
+      call = await callProvider(provider, {
+        kind: 'text', prompt: described.promptRedacted, style: 'none', stylePrompt: '', ...(history.length > 0 ? { history } : {}),
+      });
+    } finally {
+      release();
+    }
     if (!call.result) {
-      const error = call.error;
-      const errorClass: ErrorClass = error instanceof ProviderError ? error.errorClass : 'internal';
-      if (errorClass === 'internal') deps.logger?.error({ err: error }, 'provider failed unexpectedly');
-      if (errorClass === 'content_refused') {
-        const refused = new InvalidPromptError('CONTENT_REFUSED', 'The provider refused this prompt under its content policy.');
-        // Rejected rows keep no text, like every other rejection.
-        const withoutText = { ...described, promptRedacted: null, requestedStyles: null };
-        const outcome = await recordFailure(em, withoutText, provider.name, model, refused, startedAt, input.kind, { usage: 'refund', status: 'rejected', errorClass }, deps.limiter);
-        return { ...outcome, providerSeconds: call.seconds };
-      }
-      const retryAfter = error instanceof ProviderError ? error.retryAfterSeconds : undefined;
-      const failure = new ProviderUnavailableError(errorClass, describeProviderFailure(errorClass), retryAfter);
-      return { ...(await recordFailure(em, described, provider.name, model, failure, startedAt, input.kind, { usage: 'refund' }, deps.limiter)), providerSeconds: call.seconds };
+      if (classifyProviderFailure(call.error).errorClass === 'internal') deps.logger?.error({ err: call.error }, 'provider failed unexpectedly');
+      const failure = classifyProviderFailure(call.error);
+      // Rejected rows keep no text, like every other rejection.
+      const row = failure.status === 'rejected' ? { ...described, promptRedacted: null, requestedStyles: null } : described;
+      const outcome = await recordFailure(em, row, provider.name, model, failure.error, startedAt, 'text', { usage: 'refund', status: failure.status, errorClass: failure.errorClass }, deps.limiter);
+      return { ...outcome, providerSeconds: call.seconds };
     }
     const result = call.result;
-
     const cost = deps.costs.estimate({
-      provider: result.provider, model: result.model, kind: input.kind, size: result.size,
+      provider: result.provider, model: result.model, kind: 'text', size: result.size,
       inputTokens: result.usage?.inputTokens, outputTokens: result.usage?.outputTokens,
     });
-
-    let storageKey: string | undefined;
     try {
-      let media: IMediaAsset | null = null;
-      if (result.media) {
-        const assetId = uuidv7(createdAt.getTime());
-        const extension = EXTENSIONS[result.media.mimeType] ?? 'bin';
-        storageKey = `${utcDay(createdAt).replaceAll('-', '/')}/${assetId}.${extension}`;
-        // Bytes first, row second: a crash in between leaves an orphan file for retention, never a row without bytes.
-        await deps.mediaStore.put(storageKey, result.media.bytes, result.media.mimeType);
-        media = em.create(MediaAsset, {
-          id: assetId, user, storageKey, mimeType: result.media.mimeType, sizeBytes: result.media.bytes.byteLength,
-          sha256: createHash('sha256').update(result.media.bytes).digest('hex'),
-          width: result.media.width ?? null, height: result.media.height ?? null, keep: false,
-          expiresAt: new Date(createdAt.getTime() + deps.mediaRetentionHours * 3_600_000), createdAt,
-        }, { persist: false });
-      }
       const generation = em.create(Generation, {
         ...described, provider: result.provider, model: result.model.slice(0, 64), status: 'succeeded',
         latencyMs: elapsed(startedAt), inputTokens: result.usage?.inputTokens ?? null, outputTokens: result.usage?.outputTokens ?? null,
-        costUsd: cost.usd, costUnknown: cost.usd === null, media,
-      }, { persist: false });
+        costUsd: cost.usd, costUnknown: cost.usd === null, providerMs: Math.round(call.seconds * 1000), finishedAt: now(),
+      } as never, { persist: false }) as IGeneration;
       await em.transactional(async (tx) => {
-        if (media) tx.persist(media);
         tx.persist(generation);
         if (conversation && result.text !== undefined) {
           const expiresAt = new Date(createdAt.getTime() + CONVERSATION_TTL_MS);
-          tx.persist(tx.create(ConversationTurn, { id: uuidv7(createdAt.getTime()), user: user.id, role: 'user', text: redacted, createdAt, expiresAt }));
+          tx.persist(tx.create(ConversationTurn, { id: uuidv7(createdAt.getTime()), user: user.id, role: 'user', text: described.promptRedacted, createdAt, expiresAt }));
           tx.persist(tx.create(ConversationTurn, { id: uuidv7(createdAt.getTime() + 1), user: user.id, role: 'assistant', text: result.text, createdAt: new Date(createdAt.getTime() + 1), expiresAt }));
         }
         await tx.flush();
         await settleUsage(tx, user.id, createdAt, { inputTokens: result.usage?.inputTokens ?? 0, outputTokens: result.usage?.outputTokens ?? 0, costUsd: cost.usd });
       });
-      return { ok: true, generation, media, text: result.text, providerSeconds: call.seconds };
+      return { ok: true, generation, media: null, text: result.text, providerSeconds: call.seconds };
     } catch (error) {
-      // The result could not be kept: say so in a row of its own, and leave no file without a row.
+      // The answer could not be kept: say so in a row of its own.
       deps.logger?.error({ err: error }, 'storing a generation failed');
-      if (storageKey) await deps.mediaStore.delete(storageKey).catch(() => undefined);
       const failure = new ProviderUnavailableError('internal', 'The result could not be stored. Please try again.');
-      const outcome = await recordFailure(em.fork(), { ...described, id: uuidv7(createdAt.getTime()) }, result.provider, model, failure, startedAt, input.kind, { usage: 'refund' }, deps.limiter);
+      const outcome = await recordFailure(em.fork(), { ...described, id: uuidv7(createdAt.getTime()) }, result.provider, model, failure, startedAt, 'text', { usage: 'refund' }, deps.limiter);
       return { ...outcome, providerSeconds: call.seconds };
     }
   }
+}
+
+/** The W3C traceparent of the active span, so a job's execution can link back to its request. */
+function activeTraceparent(): string | null {
+  const context = trace.getActiveSpan()?.spanContext();
+  if (!context || !trace.isSpanContextValid(context)) return null;
+  return `00-${context.traceId}-${context.spanId}-0${(context.traceFlags & 1).toString(16)}`;
 }
 
 interface FailureOptions {
@@ -256,7 +255,7 @@ async function recordFailure(
   described: Record<string, unknown> & { user: IUser; createdAt: Date },
   provider: string,
   model: string,
-  error: InvalidPromptError | ProviderUnavailableError | RateLimitedError | QuotaExceededError,
+  error: GenerateError,
   startedAt: number,
   kind: MediaKind,
   options: FailureOptions,
@@ -270,10 +269,7 @@ async function recordFailure(
   await em.transactional(async (tx) => {
     tx.persist(row);
     await tx.flush();
-    if (options.usage === 'refund' && limiter) {
-      await limiter.refund(tx, described.user.id, kind, utcDay(described.createdAt));
-      await execute(tx, 'update daily_usage set failures = failures + 1 where user_id = ? and day = ?', [described.user.id, utcDay(described.createdAt)]);
-    }
+    if (options.usage === 'refund' && limiter) await refundUsage(tx, limiter, described.user.id, kind, described.createdAt);
   });
   return { ok: false, generation: row, error };
 }
@@ -285,37 +281,6 @@ async function recentTurns(em: SqlEntityManager, userId: string, now: Date): Pro
     { orderBy: { createdAt: 'desc', id: 'desc' }, limit: CONVERSATION_TURNS },
   );
   return turns.reverse().map((turn) => ({ role: turn.role === 'assistant' ? 'assistant' : 'user', content: turn.text }));
-}
-
-/** Adds a successful request's tokens and cost to the day its admission was counted on. */
-async function settleUsage(
-  em: SqlEntityManager,
-  userId: string,
-  at: Date,
-  delta: { inputTokens: number; outputTokens: number; costUsd: number | null },
-): Promise<void> {
-  // One atomic statement: concurrent requests of one user never lose an increment.
-  await execute(
-    em,
-    `update daily_usage set input_tokens = input_tokens + ?, output_tokens = output_tokens + ?,
-       cost_usd = cost_usd + ?, cost_unknown = cost_unknown + ? where user_id = ? and day = ?`,
-    [delta.inputTokens, delta.outputTokens, delta.costUsd ?? 0, delta.costUsd === null ? 1 : 0, userId, utcDay(at)],
-  );
-}
-
-function describeProviderFailure(errorClass: ErrorClass): string {
-  switch (errorClass) {
-    case 'provider_timeout':
-      return 'The provider took too long to answer. Please try again.';
-    case 'provider_rate_limited':
-      return 'The provider is busy right now. Please try again shortly.';
-    case 'malformed_response':
-      return 'The provider sent an answer we could not read.';
-    case 'provider_unavailable':
-      return 'The provider cannot be reached right now.';
-    default:
-      return 'The provider failed to generate a result.';
-  }
 }
 
 function elapsed(startedAt: number): number {

@@ -18,11 +18,11 @@ export interface ProviderRegistryDeps {
 }
 
 /** Builds the configured provider for each kind; each HTTP provider sits behind a breaker of its own. */
-export function createProviders(config: Config['providers'], deps: ProviderRegistryDeps = {}): ProviderSet {
+export function createProviders(config: Config['providers'], deps: ProviderRegistryDeps & { proceduralDelayMs?: number } = {}): ProviderSet {
   const http: HttpRetryOptions = {
     timeoutMs: config.http.timeoutMs, maxRetries: config.http.maxRetries, deadlineMs: config.http.deadlineMs, baseDelayMs: 500, maxDelayMs: 8_000,
   };
-  const procedural = createProceduralProvider();
+  const procedural = createProceduralProvider({ delayMs: deps.proceduralDelayMs ?? 0 });
   const image = config.image;
   const text = config.text;
 

@@ -2,18 +2,17 @@
 
 export type MediaKind = 'image' | 'video' | 'text';
 
-/** Bounded set of failure classes: they become metric labels and analytics dimensions. */
-export type ErrorClass =
-  | 'invalid_input'
-  | 'provider_unavailable'
-  | 'provider_timeout'
-  | 'provider_rate_limited'
-  | 'provider_error'
-  | 'content_refused'
-  | 'malformed_response'
-  | 'rate_limited'
-  | 'quota_exceeded'
-  | 'internal';
+/**
+ * Bounded set of failure classes: they become metric labels, a schema enum and analytics dimensions,
+ * all derived from this list. `queue_full`: refused with Busy; `interrupted`: the job's worker was lost
+ * twice (expired leases).
+ */
+export const ERROR_CLASSES = [
+  'invalid_input', 'provider_unavailable', 'provider_timeout', 'provider_rate_limited', 'provider_error',
+  'content_refused', 'malformed_response', 'rate_limited', 'quota_exceeded', 'queue_full', 'interrupted', 'internal',
+] as const;
+
+export type ErrorClass = (typeof ERROR_CLASSES)[number];
 
 export interface ChatTurn {
   role: 'user' | 'assistant';
@@ -32,7 +31,15 @@ export interface ProviderRequest {
   history?: readonly ChatTurn[];
   /** Asks for another take on the same prompt and style (1, 2, …); deterministic renderers vary their seed. */
   variant?: number;
+  /** Aborted when the job is cancelled or its worker loses the lease; long-running providers cancel upstream. */
   signal?: AbortSignal;
+  /** Long-running providers report progress (0–1) and their own queue position as they go. */
+  onProgress?: (update: ProgressUpdate) => void;
+}
+
+export interface ProgressUpdate {
+  /** 0–1 when known. */
+  progress?: number;
 }
 
 export interface GeneratedMedia {

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { CIRCUIT_STATE_VALUE, type CircuitState } from '../generation/circuit-breaker.ts';
+import { ERROR_CLASSES } from '../generation/provider.ts';
 import { STYLES } from '../generation/styles.ts';
 import { THEMES } from '../generation/themes.ts';
 
@@ -8,14 +9,14 @@ export const GEN_AI_DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64
 export const GEN_AI_TOKEN_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
 
 const KINDS = new Set(['image', 'video', 'text']);
-const STATUSES = new Set(['succeeded', 'failed', 'rejected', 'rate_limited']);
+const STATUSES = new Set(['succeeded', 'failed', 'rejected', 'rate_limited', 'cancelled']);
+const JOB_STATES = new Set(['queued', 'running', 'succeeded', 'failed', 'rejected', 'cancelled']);
+/** Seconds a job waits for a worker: from instant to the minutes a busy video queue takes. */
+const QUEUE_WAIT_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
 const STYLE_IDS = new Set([...STYLES.map((style) => style.id), 'none']);
 const THEME_IDS = new Set<string>(THEMES);
 const PROVIDERS = new Set(['procedural', 'openai', 'sdwebui', 'none']);
-const ERROR_TYPES = new Set([
-  'invalid_input', 'provider_unavailable', 'provider_timeout', 'provider_rate_limited',
-  'provider_error', 'content_refused', 'malformed_response', 'rate_limited', 'quota_exceeded', 'internal',
-]);
+const ERROR_TYPES = new Set<string>(ERROR_CLASSES);
 const FEEDBACK_KINDS = new Set(['rating_up', 'rating_down', 'text']);
 
 /** Every label value comes from a fixed set; anything else is `other`, so series stay bounded. */
@@ -111,8 +112,65 @@ export function createMetrics(options: { registry?: Registry; knownModels?: Iter
     registers: [registry],
   });
 
+  const jobStates = new Counter({
+    name: 'atelier_generation_jobs_total',
+    help: 'Image and video jobs entering each state (queued, running, succeeded, failed, rejected, cancelled).',
+    labelNames: ['kind', 'state'],
+    registers: [registry],
+  });
+  const queueWait = new Histogram({
+    name: 'atelier_queue_wait_seconds',
+    help: 'Time a generation job waited in the queue before a worker started it.',
+    labelNames: ['kind'],
+    buckets: QUEUE_WAIT_BUCKETS,
+    registers: [registry],
+  });
+  const workersBusy = new Gauge({
+    name: 'atelier_workers_busy',
+    help: 'Generation jobs this process is running now, per kind and provider.',
+    labelNames: ['kind', 'provider'],
+    registers: [registry],
+  });
+  const workersCapacity = new Gauge({
+    name: 'atelier_workers_capacity',
+    help: 'Generation jobs of a kind allowed to run at once (across replicas); busy / capacity is utilisation.',
+    labelNames: ['kind', 'provider'],
+    registers: [registry],
+  });
+  let depthSource: (() => Promise<Array<{ kind: string; status: string; n: number }>>) | undefined;
+  new Gauge({
+    name: 'atelier_queue_depth',
+    help: 'Generation jobs waiting (state queued) or running, per kind, read from the database at scrape time.',
+    labelNames: ['kind', 'state'],
+    registers: [registry],
+    async collect() {
+      if (!depthSource) return;
+      this.reset();
+      for (const kind of ['image', 'video']) for (const state of ['queued', 'running']) this.set({ kind, state }, 0);
+      const rows = await depthSource().catch(() => []);
+      for (const row of rows) this.set({ kind: bounded(row.kind, KINDS), state: row.status === 'running' ? 'running' : 'queued' }, row.n);
+    },
+  });
+
   return {
     registry,
+    /** The queue gauge reads the database at scrape time (all replicas' jobs, not only this one's). */
+    setQueueDepthSource(source: () => Promise<Array<{ kind: string; status: string; n: number }>>) {
+      depthSource = source;
+    },
+    observeJobState(kind: string, state: string) {
+      jobStates.inc({ kind: bounded(kind, KINDS), state: bounded(state, JOB_STATES) });
+    },
+    observeJobStarted(kind: string, queueWaitSeconds: number) {
+      jobStates.inc({ kind: bounded(kind, KINDS), state: 'running' });
+      queueWait.observe({ kind: bounded(kind, KINDS) }, queueWaitSeconds);
+    },
+    observeWorkersBusy(kind: string, provider: string, busy: number) {
+      workersBusy.set({ kind: bounded(kind, KINDS), provider: bounded(provider, PROVIDERS) }, busy);
+    },
+    observeWorkerCapacity(kind: string, provider: string, capacity: number) {
+      workersCapacity.set({ kind: bounded(kind, KINDS), provider: bounded(provider, PROVIDERS) }, capacity);
+    },
     observeRateLimited(tier: string) {
       rateLimited.inc({ tier: bounded(tier, tierIds) });
     },

@@ -49,7 +49,7 @@ describe('variants and stats', () => {
     const as = '8201';
     const first = (await app.gql(GENERATE, { input: { kind: 'IMAGE', prompt: 'a lighthouse', style: 'watercolor' } }, { as })).data.generate;
     const variant = async (who: string) =>
-      app.gql(`mutation($id: ID!) { generateVariant(generationId: $id) { __typename ... on Generation { id style media { sha256 } } ... on NotFound { resource } } }`, { id: first.id }, { as: who });
+      app.gql(`mutation($id: ID!) { generateVariant(generationId: $id, wait: 30) { __typename ... on Generation { id style media { sha256 } } ... on NotFound { resource } } }`, { id: first.id }, { as: who });
     const one = (await variant(as)).data.generateVariant;
     const two = (await variant(as)).data.generateVariant;
     expect(one).toMatchObject({ __typename: 'Generation', style: 'watercolor' });

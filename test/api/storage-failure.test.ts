@@ -62,6 +62,9 @@ test('a database failure after the file was written removes the file again', asy
     await em.getConnection().execute('alter table media_assets_away rename to media_assets');
   }
   expect(files()).toEqual([]);
+  // The job's own row records the failure: still one row per call.
   expect(await rows('generations')).toBe(2);
+  const [row] = await app.orm.em.fork().getConnection().execute(`select status, error_class from generations where style = 'anime'`);
+  expect(row).toEqual({ status: 'failed', error_class: 'internal' });
   expect(await rows('media_assets')).toBe(0);
 });

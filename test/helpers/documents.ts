@@ -1,11 +1,12 @@
 import type { TestApp } from './test-app.ts';
 
+/** Waits for the job (procedural renders in milliseconds), as a simple client would. */
 export const GENERATE = /* GraphQL */ `
-  mutation Generate($input: GenerateInput!) {
-    generate(input: $input) {
+  mutation Generate($input: GenerateInput!, $wait: Int = 30) {
+    generate(input: $input, wait: $wait) {
       __typename
       ... on Generation {
-        id kind status errorClass style theme provider model latencyMs inputTokens outputTokens costUsd costUnknown text
+        id kind status errorClass style theme provider model latencyMs inputTokens outputTokens costUsd costUnknown text progress queuePosition queueWaitMs providerMs
         media { id url urlExpiresAt mimeType sizeBytes width height sha256 keep expiresAt deleted }
       }
       ... on InvalidPrompt { message reason maxLength }

@@ -98,6 +98,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     logLines,
     gql,
     async close() {
+      await app.stopGeneration(1000);
       await orm.close();
       if (admin) {
         await admin.em.getConnection().execute(`drop schema "${schemaName}" cascade`);

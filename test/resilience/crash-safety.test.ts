@@ -50,7 +50,7 @@ async function gql(baseUrl: string, user: string, query: string, variables: Reco
 }
 
 const GENERATE = `mutation Gen($kind: GenerationKind!, $p: String!) {
-  generate(input: { kind: $kind, prompt: $p }) { __typename ... on Generation { id media { mimeType } } }
+  generate(input: { kind: $kind, prompt: $p }, wait: 30) { __typename ... on Generation { id media { mimeType } } }
 }`;
 
 test('every generation acknowledged before a SIGKILL is in the database after a restart, with its media, and the database is intact', { timeout: 45_000 }, async () => {

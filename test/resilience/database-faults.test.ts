@@ -13,7 +13,7 @@ import { createDatabaseTarget, PG_URL, type DatabaseTarget } from './database-ta
  */
 
 const TOKEN = 'faults-bot-token-0123456789abcdef';
-const GENERATE = `mutation Gen($p: String!) { generate(input: { kind: IMAGE, prompt: $p }) { __typename ... on Generation { id media { mimeType } } ... on Error { message } } }`;
+const GENERATE = `mutation Gen($p: String!) { generate(input: { kind: IMAGE, prompt: $p }, wait: 30) { __typename ... on Generation { id media { mimeType } } ... on Error { message } } }`;
 
 type GqlResult = { status: number; data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
 

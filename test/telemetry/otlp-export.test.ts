@@ -15,6 +15,7 @@ interface OtlpSpan {
   parentSpanId?: string;
   name: string;
   attributes?: Array<{ key: string; value: Record<string, unknown> }>;
+  links?: Array<{ traceId: string; spanId: string }>;
 }
 
 let receiver: Server;
@@ -42,7 +43,7 @@ beforeAll(async () => {
       traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01`,
     },
     body: JSON.stringify({
-      query: `mutation Imagine($p: String!) { generate(input: { kind: IMAGE, prompt: $p, style: "anime" }) { __typename } }`,
+      query: `mutation Imagine($p: String!) { generate(input: { kind: IMAGE, prompt: $p, style: "anime" }, wait: 30) { __typename } }`,
       variables: { p: PROMPT },
     }),
   });
@@ -69,24 +70,34 @@ test('exports JSON over OTLP/HTTP with the service resource', () => {
   expect(resourceAttributes).toMatchObject({ 'service.name': 'atelier', 'service.version': expect.any(String), 'deployment.environment.name': 'development' });
 });
 
-test('the operation, resolver, provider and database spans form one trace continuing the caller\'s', () => {
-  const traceIds = new Set(spans.map((span) => span.traceId));
-  expect(traceIds).toEqual(new Set([TRACE_ID]));
-  const names = spans.map((span) => span.name);
-  const operation = spans.find((span) => span.name === 'mutation Imagine');
+test('the operation, resolver and database spans form one trace continuing the caller\'s', () => {
+  const requestSpans = spans.filter((span) => span.traceId === TRACE_ID);
+  const names = requestSpans.map((span) => span.name);
+  const operation = requestSpans.find((span) => span.name === 'mutation Imagine');
   expect(operation?.parentSpanId).toBe('00f067aa0ba902b7');
-  expect(names).toContain('generate_content procedural-v1');
   expect(names).toContain('Mutation.generate');
   expect(names.some((name) => /^insert generations$/.test(name))).toBe(true);
-  const resolver = spans.find((span) => span.parentSpanId === operation?.spanId && span.name !== operation?.name);
+  const resolver = requestSpans.find((span) => span.parentSpanId === operation?.spanId && span.name !== operation?.name);
   expect(resolver, `resolver span under the operation among ${names.join(', ')}`).toBeDefined();
-  const byId = new Map(spans.map((span) => [span.spanId, span]));
-  for (const span of spans) {
+  const byId = new Map(requestSpans.map((span) => [span.spanId, span]));
+  for (const span of requestSpans) {
     if (span === operation) continue;
     let cursor: OtlpSpan | undefined = span;
     while (cursor && cursor !== operation) cursor = cursor.parentSpanId ? byId.get(cursor.parentSpanId) : undefined;
     expect(cursor, `${span.name} descends from the operation span`).toBe(operation);
   }
+});
+
+test('the job runs in a trace of its own, linked to the request that queued it, with the provider span inside', () => {
+  const run = spans.find((span) => span.name === 'generation.run image');
+  expect(run, `a job span among ${spans.map((span) => span.name).join(', ')}`).toBeDefined();
+  expect(run!.traceId).not.toBe(TRACE_ID);
+  expect(run!.parentSpanId ?? '').toBe('');
+  const resolver = spans.find((span) => span.traceId === TRACE_ID && span.name === 'Mutation.generate');
+  expect(run!.links?.map((link) => ({ traceId: link.traceId, spanId: link.spanId }))).toEqual([{ traceId: TRACE_ID, spanId: resolver!.spanId }]);
+  const provider = spans.find((span) => span.name === 'generate_content procedural-v1');
+  expect(provider?.traceId).toBe(run!.traceId);
+  expect(provider?.parentSpanId).toBe(run!.spanId);
 });
 
 test('the provider span carries the GenAI attributes', () => {

@@ -2,12 +2,20 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { MediaAsset } from './media-asset.ts';
 import { User } from './user.ts';
 
-/** One row per interaction, success or failure. The prompt is only ever stored redacted. */
+/**
+ * One row per interaction, success or failure, and the only record of an image or video job: it moves
+ * QUEUED → RUNNING → SUCCEEDED | FAILED | CANCELLED (generation/queue.ts). The prompt is only ever
+ * stored redacted.
+ */
 export const Generation = defineEntity({
   name: 'Generation',
   tableName: 'generations',
   // (fingerprint, user, createdAt) answers "distinct users per prompt group" from the index alone.
-  indexes: [{ properties: ['user', 'createdAt'] }, { properties: ['createdAt'] }, { properties: ['promptFingerprint', 'user', 'createdAt'] }],
+  // (status, kind, id) is the queue: workers claim the oldest queued rows of their kind (ids are UUIDv7).
+  indexes: [
+    { properties: ['user', 'createdAt'] }, { properties: ['createdAt'] }, { properties: ['promptFingerprint', 'user', 'createdAt'] },
+    { properties: ['status', 'kind', 'id'] },
+  ],
   properties: {
     id: p.string().length(36).primary(),
     user: () => p.manyToOne(User).deleteRule('cascade'),
@@ -31,6 +39,27 @@ export const Generation = defineEntity({
     media: () => p.manyToOne(MediaAsset).nullable().deleteRule('set null').index(),
     rating: p.smallint().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
+    /** 0–1 while running, when the provider reports it. */
+    progress: p.double().nullable(),
+    /** Another take on the same prompt (1, 2, …): varies a deterministic renderer's seed. */
+    variant: p.smallint().nullable(),
+    /** Times a worker claimed the job; a second expired lease fails it. */
+    attempts: p.smallint().default(0),
+    /** The worker holding the job while it runs; kept afterwards as the worker that finished it. */
+    leaseOwner: p.string().length(64).nullable(),
+    leaseExpiresAt: p.datetime().nullable(),
+    startedAt: p.datetime().nullable(),
+    finishedAt: p.datetime().nullable(),
+    queueWaitMs: p.integer().nullable(),
+    /** A failed job's hint for when to try again (the provider's Retry-After, or an open circuit's rest). */
+    retryAfterSeconds: p.integer().nullable(),
+    providerMs: p.integer().nullable(),
+    /** W3C traceparent of the request that enqueued the job: the worker's span links to it. */
+    traceparent: p.string().length(64).nullable(),
+    /** Opaque to the API: where the bot delivers the result, encrypted with a key only the bot holds. */
+    delivery: p.string().length(512).nullable(),
+    deliveryClaimedUntil: p.datetime().nullable(),
+    deliveredAt: p.datetime().nullable(),
   },
 });
 

@@ -9,6 +9,7 @@ export { JobLease } from './job-lease.ts';
 export { JobRun } from './job-run.ts';
 export { MediaAsset } from './media-asset.ts';
 export { Payment } from './payment.ts';
+export { PromptDraft } from './prompt-draft.ts';
 export { RateLimitWindow } from './rate-limit-window.ts';
 export { User } from './user.ts';
 export { WebhookEvent } from './webhook-event.ts';

@@ -9,6 +9,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { encodeGif, quantizeFrames } from '../../media/gif.ts';
 import { encodePng } from '../../media/png.ts';
+import { longRunningProvider, type LongRunningBackend } from '../long-running.ts';
 import { ProviderError } from '../provider.ts';
 import type { MediaKind, Provider, ProviderRequest, ProviderResult } from '../provider.ts';
 import { prepareScene } from './procedural/scene.ts';
@@ -21,6 +22,11 @@ export interface ProceduralOptions {
   videoSize?: number;
   /** Frames in one loop of the GIF (default 24). */
   videoFrames?: number;
+  /**
+   * Slow mode: each job takes this long, run through the submit → poll → fetch shape of a queue-based
+   * API with progress, so the whole asynchronous pipeline can be watched and tested offline.
+   */
+  delayMs?: number;
 }
 
 const NAME = 'procedural';
@@ -28,6 +34,41 @@ const MODEL = 'procedural-v1';
 const VIDEO_DELAY_CS = 8;
 
 export function createProceduralProvider(options: ProceduralOptions = {}): Provider {
+  const instant = createInstantProvider(options);
+  const delayMs = options.delayMs ?? 0;
+  if (delayMs <= 0) return instant;
+  return longRunningProvider(instant, slowBackend(instant, delayMs), { initialDelayMs: Math.min(250, delayMs / 4), maxDelayMs: 1000, deadlineMs: delayMs * 10 + 60_000 });
+}
+
+/** A local stand-in for a queue-based API: a job is "rendering" until its delay has passed. */
+function slowBackend(instant: Provider, delayMs: number): LongRunningBackend {
+  const jobs = new Map<string, { request: ProviderRequest; readyAt: number; submittedAt: number }>();
+  let next = 0;
+  return {
+    async submit(request) {
+      const jobId = `procedural-${++next}`;
+      jobs.set(jobId, { request: { ...request, signal: undefined, onProgress: undefined }, submittedAt: Date.now(), readyAt: Date.now() + delayMs });
+      return { jobId };
+    },
+    async poll(jobId) {
+      const job = jobs.get(jobId);
+      if (!job) return { state: 'failed', error: new ProviderError('provider_error', 'unknown job') };
+      const now = Date.now();
+      return now >= job.readyAt ? { state: 'succeeded' } : { state: 'running', progress: (now - job.submittedAt) / delayMs };
+    },
+    async fetch(jobId, signal) {
+      const job = jobs.get(jobId);
+      jobs.delete(jobId);
+      if (!job) throw new ProviderError('provider_error', 'unknown job');
+      return instant.generate({ ...job.request, signal });
+    },
+    async cancel(jobId) {
+      jobs.delete(jobId);
+    },
+  };
+}
+
+function createInstantProvider(options: ProceduralOptions): Provider {
   const imageSize = checkedSize('imageSize', options.imageSize ?? 512, 16, 2048);
   const videoSize = checkedSize('videoSize', options.videoSize ?? 256, 16, 1024);
   const videoFrames = checkedSize('videoFrames', options.videoFrames ?? 24, 1, 240);

@@ -1,5 +1,5 @@
-import { InvalidPromptError, ProviderUnavailableError } from '../../generation/errors.ts';
-import type { ErrorClass } from '../../generation/provider.ts';
+import { BusyError, InvalidPromptError, ProviderUnavailableError } from '../../generation/errors.ts';
+import { ERROR_CLASSES, type ErrorClass } from '../../generation/provider.ts';
 import { QuotaExceededError, RateLimitedError } from '../../limits/errors.ts';
 import { builder } from '../builder.ts';
 
@@ -42,11 +42,6 @@ builder.objectType(InvalidPromptError, {
   }),
 });
 
-const ERROR_CLASSES = [
-  'invalid_input', 'provider_unavailable', 'provider_timeout', 'provider_rate_limited',
-  'provider_error', 'content_refused', 'malformed_response', 'rate_limited', 'quota_exceeded', 'internal',
-] as const satisfies readonly ErrorClass[];
-
 /** Why a generation failed: a bounded set shared by rows, metrics and analytics. */
 export const ErrorClassEnum = builder.enumType('ErrorClass', {
   values: Object.fromEntries(ERROR_CLASSES.map((value) => [value.toUpperCase(), { value }])) as Record<Uppercase<ErrorClass>, { value: ErrorClass }>,
@@ -59,6 +54,16 @@ builder.objectType(ProviderUnavailableError, {
   fields: (t) => ({
     cause: t.field({ type: ErrorClassEnum, resolve: (error) => error.errorClass }),
     retryAfterSeconds: t.int({ nullable: true, resolve: (error) => error.retryAfterSeconds ?? null }),
+  }),
+});
+
+builder.objectType(BusyError, {
+  name: 'Busy',
+  interfaces: [ErrorInterface],
+  description: 'The generation queue is full; nothing was queued and no quota was used. Try again after retryAfterSeconds.',
+  fields: (t) => ({
+    kind: t.exposeString('kind'),
+    retryAfterSeconds: t.int({ nullable: true, resolve: (error) => error.retryAfterSeconds }),
   }),
 });
 

@@ -4,7 +4,12 @@ import { GraphQLError } from 'graphql';
 import { audit } from '../../audit/audit.ts';
 import { Generation, type IGeneration } from '../../db/entities/generation.ts';
 import { MediaAsset } from '../../db/entities/media-asset.ts';
-import { InvalidPromptError, ProviderUnavailableError } from '../../generation/errors.ts';
+import { cancelGeneration } from '../../generation/cancel.ts';
+import { BusyError, InvalidPromptError, ProviderUnavailableError } from '../../generation/errors.ts';
+import type { GenerateOutcome } from '../../generation/generate.ts';
+import { contentRefused, describeFailure } from '../../generation/outcome.ts';
+import { queuePosition } from '../../generation/queue/job-store.ts';
+import { isTerminal, waitForGeneration, watchGeneration } from '../../generation/queue/watch.ts';
 import type { ErrorClass } from '../../generation/provider.ts';
 import { UUID_PATTERN } from '../../ids.ts';
 import { QuotaExceededError, RateLimitedError } from '../../limits/errors.ts';
@@ -19,8 +24,11 @@ const GenerationKind = builder.enumType('GenerationKind', {
 
 const GenerationStatus = builder.enumType('GenerationStatus', {
   values: {
+    QUEUED: { value: 'queued', description: 'Waiting for a worker (see queuePosition).' },
+    RUNNING: { value: 'running', description: 'A provider is working on it (see progress).' },
     SUCCEEDED: { value: 'succeeded' },
     FAILED: { value: 'failed' },
+    CANCELLED: { value: 'cancelled', description: 'Cancelled by its owner; the quota was given back.' },
     REJECTED: { value: 'rejected' },
     RATE_LIMITED: { value: 'rate_limited' },
   } as const,
@@ -46,6 +54,16 @@ export const GenerationRef = builder.objectRef<IGeneration>('Generation').implem
     costUnknown: t.exposeBoolean('costUnknown'),
     rating: t.field({ type: Rating, nullable: true, resolve: (row) => (row.rating === 1 ? 1 : row.rating === -1 ? -1 : null) }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    progress: t.float({ nullable: true, description: '0–1 while running, when the provider reports it; 1 once succeeded.', resolve: (row) => (row.progress == null ? null : Number(row.progress)) }),
+    queuePosition: t.int({
+      nullable: true,
+      description: 'While queued: 1 means next to start. Null once a worker has it.',
+      resolve: async (row, _args, ctx) => (await queuePosition(ctx.em, row)) ?? null,
+    }),
+    startedAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => row.startedAt ?? null }),
+    finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => row.finishedAt ?? null }),
+    queueWaitMs: t.int({ nullable: true, description: 'How long the job waited for a worker.', resolve: (row) => row.queueWaitMs ?? null }),
+    providerMs: t.int({ nullable: true, description: 'How long the provider worked on it.', resolve: (row) => row.providerMs ?? null }),
     text: t.string({
       nullable: true,
       description: 'The text answer. Only returned by `generate` itself: answers are not stored.',
@@ -67,8 +85,42 @@ const GenerateInput = builder.inputType('GenerateInput', {
     style: t.string({ description: 'A catalog style id; defaults to the user\'s default style, then `photo`.' }),
     command: t.string({ description: 'The entry point that asked, for analytics: imagine, video, ask, variant or api.' }),
     conversation: t.boolean({ description: 'Text only: a follow-up in the user\'s conversation (turns are kept 24 h; resetConversation starts afresh).' }),
+    delivery: t.string({ description: 'Opaque to the API (at most 512 characters): where the bot delivers the result; see claimDelivery.' }),
   }),
 });
+
+/** `wait` is in seconds and bounded: a request is not a place to sit out a video. */
+const MAX_WAIT_SECONDS = 30;
+
+const WAIT_DESCRIPTION = `Seconds (at most ${MAX_WAIT_SECONDS}) to wait for an image or video to finish before answering; 0 answers at once with the QUEUED job.`;
+
+function checkDelivery(delivery: string | null | undefined): void {
+  if (delivery != null && delivery.length > 512) throw new GraphQLError('"delivery" is at most 512 characters.', { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+/**
+ * The answer of generate and its siblings: the job as it is (QUEUED unless `wait` let it finish),
+ * or the typed error it ended with, so a waiting client sees a failure the way it always has.
+ */
+async function answer(ctx: Context, outcome: GenerateOutcome, wait: number | null | undefined): Promise<IGeneration> {
+  if (!outcome.ok) throw outcome.error;
+  if (outcome.text !== undefined) ctx.answers.set(outcome.generation, outcome.text);
+  let row = outcome.generation;
+  const seconds = Math.max(0, Math.min(MAX_WAIT_SECONDS, wait ?? 0));
+  if (seconds > 0 && !isTerminal(row.status)) row = await waitForGeneration(() => ctx.em.fork(), ctx.services.events, row, seconds * 1000);
+  if (row.status === 'failed' || row.status === 'rejected') throw failureOf(row);
+  return row;
+}
+
+/** A finished job's failure as the typed error `generate` would have returned had it run in the request. */
+function failureOf(row: IGeneration): InvalidPromptError | ProviderUnavailableError {
+  const errorClass = (row.errorClass ?? 'internal') as ErrorClass;
+  return errorClass === 'content_refused'
+    ? contentRefused()
+    : new ProviderUnavailableError(errorClass, describeFailure(errorClass), row.retryAfterSeconds ?? undefined);
+}
+
+const GENERATE_ERRORS = [InvalidPromptError, ProviderUnavailableError, RateLimitedError, QuotaExceededError, BusyError];
 
 async function ownGeneration(ctx: Context, id: string): Promise<IGeneration | null> {
   if (!UUID_PATTERN.test(id)) return null;
@@ -80,15 +132,13 @@ builder.mutationField('generate', (t) =>
   t.field({
     authScopes: { bot: true },
     type: GenerationRef,
-    description: 'Generates an image, a short animation or a text answer. Every call writes one Generation row.',
-    errors: { types: [InvalidPromptError, ProviderUnavailableError, RateLimitedError, QuotaExceededError], union: { name: 'GenerateResult' } },
-    args: { input: t.arg({ type: GenerateInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
+    description: 'Queues an image or a short animation (returned QUEUED; follow it with generationUpdated or generation), or answers a text question at once. Every call writes one Generation row.',
+    errors: { types: GENERATE_ERRORS, union: { name: 'GenerateResult' } },
+    args: { input: t.arg({ type: GenerateInput, required: true }), wait: t.arg.int({ description: WAIT_DESCRIPTION }) },
+    resolve: async (_root, { input, wait }, ctx) => {
+      checkDelivery(input.delivery);
       const user = await ctx.user();
-      const outcome = await ctx.services.generate(ctx.em, user, input);
-      if (!outcome.ok) throw outcome.error;
-      if (outcome.text !== undefined) ctx.answers.set(outcome.generation, outcome.text);
-      return outcome.generation;
+      return answer(ctx, await ctx.services.generate(ctx.em, user, input), wait);
     },
   }),
 );
@@ -98,19 +148,19 @@ builder.mutationField('generateVariant', (t) =>
     authScopes: { bot: true },
     type: GenerationRef,
     description: 'Another take on one of the acting user\'s image or video generations, from its stored (redacted) prompt.',
-    errors: { types: [InvalidPromptError, ProviderUnavailableError, RateLimitedError, QuotaExceededError, NotFoundError], union: { name: 'GenerateVariantResult' } },
-    args: { generationId: t.arg.id({ required: true }), style: t.arg.string() },
-    resolve: async (_root, { generationId, style }, ctx) => {
+    errors: { types: [...GENERATE_ERRORS, NotFoundError], union: { name: 'GenerateVariantResult' } },
+    args: { generationId: t.arg.id({ required: true }), style: t.arg.string(), delivery: t.arg.string(), wait: t.arg.int({ description: WAIT_DESCRIPTION }) },
+    resolve: async (_root, { generationId, style, delivery, wait }, ctx) => {
+      checkDelivery(delivery);
       const original = await ownGeneration(ctx, String(generationId));
       // The prompt text expires after the retention window; fingerprints cannot be turned back into prompts.
       if (!original || original.kind === 'text' || !original.promptRedacted) throw new NotFoundError('Generation prompt');
       const user = await ctx.user();
       const variants = await ctx.em.count(Generation, { user: user.id, promptFingerprint: original.promptFingerprint, command: 'variant' });
       const outcome = await ctx.services.generate(ctx.em, user, {
-        kind: original.kind as 'image' | 'video', prompt: original.promptRedacted, style: style ?? original.style, command: 'variant', variant: variants + 1,
+        kind: original.kind as 'image' | 'video', prompt: original.promptRedacted, style: style ?? original.style, command: 'variant', variant: variants + 1, delivery,
       });
-      if (!outcome.ok) throw outcome.error;
-      return outcome.generation;
+      return answer(ctx, outcome, wait);
     },
   }),
 );
@@ -125,6 +175,50 @@ builder.queryField('generation', (t) =>
     resolve: async (_root, { id }, ctx) => {
       return ownGeneration(ctx, String(id));
     },
+  }),
+);
+
+builder.queryField('myActiveGenerations', (t) =>
+  t.field({
+    authScopes: { bot: true },
+    type: [GenerationRef],
+    description: 'The acting user\'s queued and running jobs, oldest first.',
+    resolve: async (_root, _args, ctx) => {
+      const user = await ctx.user();
+      return ctx.em.find(Generation, { user: user.id, status: { $in: ['queued', 'running'] } }, { orderBy: { id: 'asc' }, limit: 100 });
+    },
+  }),
+);
+
+builder.mutationField('cancelGeneration', (t) =>
+  t.field({
+    authScopes: { bot: true },
+    type: GenerationRef,
+    description: 'Cancels one of the acting user\'s queued or running jobs and gives its quota back; a job that already ended is returned unchanged.',
+    errors: { types: [NotFoundError] },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_root, { id }, ctx) => {
+      const user = await ctx.user();
+      const row = UUID_PATTERN.test(String(id)) ? await cancelGeneration(ctx.em, ctx.services, user.id, String(id)) : null;
+      if (!row) throw new NotFoundError('Generation');
+      return row;
+    },
+  }),
+);
+
+builder.subscriptionField('generationUpdated', (t) =>
+  t.field({
+    authScopes: { bot: true },
+    type: GenerationRef,
+    description: 'One of the acting user\'s jobs as it is now, then again each time its state, progress or queue position changes, until it ends.',
+    args: { id: t.arg.id({ required: true }) },
+    subscribe: async (_root, { id }, ctx) => {
+      const first = await ownGeneration(ctx, String(id));
+      if (!first) throw new GraphQLError('Generation not found.', { extensions: { code: 'NOT_FOUND' } });
+      const describe = async (row: IGeneration) => `${row.status}|${row.progress ?? ''}|${(await queuePosition(ctx.em.fork(), row)) ?? ''}`;
+      return watchGeneration(() => ctx.em.fork(), ctx.services.events, first, describe);
+    },
+    resolve: (row) => row,
   }),
 );
 

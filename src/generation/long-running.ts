@@ -1,0 +1,65 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ProviderError, type MediaKind, type Provider, type ProviderRequest, type ProviderResult } from './provider.ts';
+
+/**
+ * The shape of queue-based image APIs and video APIs: submit a job, poll its state with backoff
+ * (reporting progress as it comes), fetch the result; cancel upstream when our job is cancelled.
+ * An adapter implements `LongRunningBackend`; `longRunningProvider` turns it into the one Provider
+ * interface the workers call, so the rest of the pipeline never knows the difference.
+ */
+
+export type PollState =
+  | { state: 'queued'; position?: number }
+  | { state: 'running'; progress?: number }
+  | { state: 'succeeded' }
+  | { state: 'failed'; error: ProviderError };
+
+export interface LongRunningBackend {
+  submit(request: ProviderRequest): Promise<{ jobId: string }>;
+  poll(jobId: string, signal: AbortSignal): Promise<PollState>;
+  fetch(jobId: string, signal: AbortSignal): Promise<ProviderResult>;
+  /** Where the API allows it; failures are ignored (our side has already let go). */
+  cancel?(jobId: string): Promise<void>;
+}
+
+export interface PollingOptions {
+  /** First wait between polls; doubles up to `maxDelayMs`. */
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** Bounds the whole job upstream: past it, the job is cancelled there and fails as a timeout. */
+  deadlineMs: number;
+}
+
+export function longRunningProvider(
+  identity: { name: string; kinds: ReadonlySet<MediaKind>; models: Partial<Record<MediaKind, string>> },
+  backend: LongRunningBackend,
+  polling: PollingOptions,
+): Provider {
+  return {
+    ...identity,
+    async generate(request) {
+      const signal = request.signal ?? new AbortController().signal;
+      signal.throwIfAborted();
+      const { jobId } = await backend.submit(request);
+      const deadline = AbortSignal.any([signal, AbortSignal.timeout(polling.deadlineMs)]);
+      try {
+        let delay = polling.initialDelayMs;
+        for (;;) {
+          await sleep(delay, undefined, { signal: deadline });
+          const state = await backend.poll(jobId, deadline);
+          if (state.state === 'succeeded') break;
+          if (state.state === 'failed') throw state.error;
+          if (state.state === 'running' && state.progress !== undefined) request.onProgress?.({ progress: state.progress });
+          delay = Math.min(delay * 2, polling.maxDelayMs);
+        }
+        return await backend.fetch(jobId, deadline);
+      } catch (error) {
+        if (deadline.aborted) {
+          await backend.cancel?.(jobId).catch(() => undefined);
+          if (!signal.aborted) throw new ProviderError('provider_timeout', `${identity.name} did not finish within ${polling.deadlineMs} ms`, { cause: error });
+        }
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import { MediaAsset, type IMediaAsset } from '../db/entities/media-asset.ts';
+import { execute } from '../db/sql.ts';
+import { uuidv7, utcDay } from '../ids.ts';
+import type { Limiter } from '../limits/limiter.ts';
+import type { MediaStore } from '../media/media-store.ts';
+import { InvalidPromptError, ProviderUnavailableError } from './errors.ts';
+import { ProviderError, type ErrorClass, type GeneratedMedia, type MediaKind } from './provider.ts';
+
+/** What finishing a generation writes, shared by text answered in the request and queued jobs. */
+
+const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif', 'video/mp4': 'mp4' };
+
+/**
+ * Bytes first, row second: a crash in between leaves an orphan file for retention, never a row
+ * without bytes. The asset is created unpersisted; the caller persists it in its transaction.
+ */
+export async function storeMedia(
+  em: SqlEntityManager,
+  mediaStore: MediaStore,
+  media: GeneratedMedia,
+  owner: { userId: string; at: Date; retentionHours: number },
+): Promise<IMediaAsset> {
+  const assetId = uuidv7(owner.at.getTime());
+  const storageKey = `${utcDay(owner.at).replaceAll('-', '/')}/${assetId}.${EXTENSIONS[media.mimeType] ?? 'bin'}`;
+  await mediaStore.put(storageKey, media.bytes, media.mimeType);
+  return em.create(MediaAsset, {
+    id: assetId, user: owner.userId, storageKey, mimeType: media.mimeType, sizeBytes: media.bytes.byteLength,
+    sha256: createHash('sha256').update(media.bytes).digest('hex'),
+    width: media.width ?? null, height: media.height ?? null, keep: false,
+    expiresAt: new Date(owner.at.getTime() + owner.retentionHours * 3_600_000), createdAt: owner.at,
+  }, { persist: false });
+}
+
+/** Adds a successful request's tokens and cost to the day its admission was counted on. */
+export async function settleUsage(
+  em: SqlEntityManager,
+  userId: string,
+  at: Date,
+  delta: { inputTokens: number; outputTokens: number; costUsd: number | null },
+): Promise<void> {
+  // One atomic statement: concurrent requests of one user never lose an increment.
+  await execute(
+    em,
+    `update daily_usage set input_tokens = input_tokens + ?, output_tokens = output_tokens + ?,
+       cost_usd = cost_usd + ?, cost_unknown = cost_unknown + ? where user_id = ? and day = ?`,
+    [delta.inputTokens, delta.outputTokens, delta.costUsd ?? 0, delta.costUsd === null ? 1 : 0, userId, utcDay(at)],
+  );
+}
+
+/** Gives an admitted request's quota back and counts the failure on the day it was admitted. */
+export async function refundUsage(em: SqlEntityManager, limiter: Limiter, userId: string, kind: MediaKind, admittedAt: Date, countFailure = true): Promise<void> {
+  const day = utcDay(admittedAt);
+  await limiter.refund(em, userId, kind, day);
+  if (countFailure) await execute(em, 'update daily_usage set failures = failures + 1 where user_id = ? and day = ?', [userId, day]);
+}
+
+export interface ClassifiedFailure {
+  status: 'failed' | 'rejected';
+  errorClass: ErrorClass;
+  error: InvalidPromptError | ProviderUnavailableError;
+}
+
+/** A provider's failure as the row records it and as the caller is told. */
+export function classifyProviderFailure(error: unknown): ClassifiedFailure {
+  const errorClass: ErrorClass = error instanceof ProviderError ? error.errorClass : 'internal';
+  if (errorClass === 'content_refused') return { status: 'rejected', errorClass, error: contentRefused() };
+  const retryAfter = error instanceof ProviderError ? error.retryAfterSeconds : undefined;
+  return { status: 'failed', errorClass, error: new ProviderUnavailableError(errorClass, describeFailure(errorClass), retryAfter) };
+}
+
+export function contentRefused(): InvalidPromptError {
+  return new InvalidPromptError('CONTENT_REFUSED', 'The provider refused this prompt under its content policy.');
+}
+
+export function describeFailure(errorClass: ErrorClass): string {
+  switch (errorClass) {
+    case 'provider_timeout':
+      return 'The provider took too long to answer. Please try again.';
+    case 'provider_rate_limited':
+      return 'The provider is busy right now. Please try again shortly.';
+    case 'malformed_response':
+      return 'The provider sent an answer we could not read.';
+    case 'provider_unavailable':
+      return 'The provider cannot be reached right now.';
+    case 'interrupted':
+      return 'The generation was interrupted twice by a server restart. Please try again.';
+    case 'internal':
+      return 'The result could not be stored. Please try again.';
+    default:
+      return 'The provider failed to generate a result.';
+  }
+}

@@ -1,0 +1,201 @@
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import { SpanKind, SpanStatusCode, TraceFlags, trace, type Link } from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import { Generation, type IGeneration } from '../../db/entities/generation.ts';
+import type { Limiter } from '../../limits/limiter.ts';
+import type { MediaStore } from '../../media/media-store.ts';
+import type { Metrics } from '../../telemetry/metrics.ts';
+import { TRACER_NAME } from '../../telemetry/tracing.ts';
+import type { CostTable } from '../cost.ts';
+import { ProviderUnavailableError } from '../errors.ts';
+import { classifyProviderFailure, refundUsage, settleUsage, storeMedia } from '../outcome.ts';
+import { callProvider, operationName } from '../provider-call.ts';
+import type { MediaKind, Provider, ProviderResult } from '../provider.ts';
+import { findStyle } from '../styles.ts';
+import type { GenerationEvents } from './events.ts';
+import { renewLease } from './job-store.ts';
+
+export interface JobRunnerDeps {
+  providers: Partial<Record<MediaKind, Provider | undefined>>;
+  mediaStore: MediaStore;
+  costs: CostTable;
+  limiter: Limiter;
+  mediaRetentionHours: number;
+  events: GenerationEvents;
+  /** This process's worker identity, written into the leases it holds. */
+  owner: string;
+  leaseMs: number;
+  metrics?: Metrics | undefined;
+  logger?: Logger | undefined;
+  now: () => Date;
+}
+
+/** Progress is written at most this often per job: enough for a progress bar, cheap for the database. */
+const PROGRESS_EVERY_MS = 500;
+
+class JobLost extends Error {
+  constructor() {
+    super('the job was cancelled or taken over while it ran');
+    this.name = 'JobLost';
+  }
+}
+
+/**
+ * Runs one job this process has claimed, to its end: provider call (with progress, a heartbeat that
+ * keeps the lease, and an abort when the job is cancelled or the lease lost), then media and row in
+ * one transaction. Every write is conditional on still holding the lease, so a job that was
+ * cancelled, or taken over after an expired lease, is never finished twice.
+ */
+export async function runJob(deps: JobRunnerDeps, em: SqlEntityManager, id: string, stop: AbortSignal): Promise<void> {
+  const row = await em.findOne(Generation, { id });
+  if (!row || row.status !== 'running' || row.leaseOwner !== deps.owner) return;
+  // A trace of its own per run (a job outlives the request by minutes), linked to the request that queued it.
+  const attributes = { 'atelier.generation.kind': row.kind, 'atelier.generation.attempt': row.attempts };
+  return trace.getTracer(TRACER_NAME).startActiveSpan(`generation.run ${row.kind}`, { kind: SpanKind.CONSUMER, root: true, links: linksFrom(row.traceparent), attributes }, async (span) => {
+    try {
+      const status = await run(deps, em, row, stop);
+      span.setAttribute('atelier.generation.status', status);
+      if (status === 'failed') span.setStatus({ code: SpanStatusCode.ERROR });
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : 'error' });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+async function run(deps: JobRunnerDeps, em: SqlEntityManager, row: IGeneration, stop: AbortSignal): Promise<string> {
+  const id = row.id;
+  const kind = row.kind as MediaKind;
+  const provider = deps.providers[kind];
+  const startedAt = row.startedAt ?? deps.now();
+  const queueWaitMs = Math.max(0, startedAt.getTime() - row.createdAt.getTime());
+  deps.metrics?.observeJobStarted(kind, queueWaitMs / 1000);
+  deps.events.publish({ id, kind, status: 'running' });
+
+  const controller = new AbortController();
+  const onStop = () => controller.abort(stop.reason);
+  stop.addEventListener('abort', onStop, { once: true });
+  const heartbeat = setInterval(() => {
+    renewLease(em.fork(), id, deps.owner, new Date(deps.now().getTime() + deps.leaseMs))
+      .then((held) => {
+        if (!held) controller.abort(new JobLost());
+      })
+      .catch((error: unknown) => deps.logger?.warn({ err_name: error instanceof Error ? error.name : typeof error, generation_id: id }, 'lease renewal failed'));
+  }, Math.max(100, Math.floor(deps.leaseMs / 3)));
+
+  let lastProgressAt = 0;
+  const onProgress = ({ progress }: { progress?: number }) => {
+    const time = Date.now();
+    if (progress === undefined || !Number.isFinite(progress) || time - lastProgressAt < PROGRESS_EVERY_MS) return;
+    lastProgressAt = time;
+    em.fork().nativeUpdate(Generation, { id, status: 'running', leaseOwner: deps.owner }, { progress: Math.min(1, Math.max(0, progress)) })
+      .then((updated) => {
+        if (updated > 0) deps.events.publish({ id, kind, status: 'running' });
+      })
+      .catch(() => undefined);
+  };
+
+  try {
+    if (!provider) {
+      await finishFailed(deps, em, row, classifyProviderFailure(new Error('no provider for this kind')), queueWaitMs, 0);
+      return 'failed';
+    }
+    const style = findStyle(row.style);
+    const call = await callProvider(provider, {
+      kind, prompt: row.promptRedacted ?? '', style: row.style, stylePrompt: style?.prompt ?? '',
+      ...(row.variant ? { variant: row.variant } : {}), signal: controller.signal, onProgress,
+    });
+    // Cancelled, taken over or shutting down: whoever aborted us owns the row now.
+    if (controller.signal.aborted) return 'abandoned';
+    const providerMs = Math.round(call.seconds * 1000);
+    if (!call.result) {
+      const failure = classifyProviderFailure(call.error);
+      if (failure.errorClass === 'internal') deps.logger?.error({ err: call.error, generation_id: id }, 'provider failed unexpectedly');
+      await finishFailed(deps, em, row, failure, queueWaitMs, providerMs, call.seconds, provider);
+      return failure.status;
+    }
+    return await finishSucceeded(deps, em, row, call.result, queueWaitMs, providerMs, call.seconds, provider);
+  } finally {
+    clearInterval(heartbeat);
+    stop.removeEventListener('abort', onStop);
+  }
+}
+
+async function finishSucceeded(
+  deps: JobRunnerDeps, em: SqlEntityManager, row: IGeneration, result: ProviderResult,
+  queueWaitMs: number, providerMs: number, seconds: number, provider: Provider,
+): Promise<string> {
+  const kind = row.kind as MediaKind;
+  const finishedAt = deps.now();
+  const cost = deps.costs.estimate({
+    provider: result.provider, model: result.model, kind, size: result.size,
+    inputTokens: result.usage?.inputTokens, outputTokens: result.usage?.outputTokens,
+  });
+  let storageKey: string | undefined;
+  try {
+    await em.transactional(async (tx) => {
+      const media = result.media ? await storeMedia(tx, deps.mediaStore, result.media, { userId: row.user.id, at: finishedAt, retentionHours: deps.mediaRetentionHours }) : null;
+      storageKey = media?.storageKey;
+      if (media) {
+        tx.persist(media);
+        await tx.flush();
+      }
+      const updated = await tx.nativeUpdate(Generation, { id: row.id, status: 'running', leaseOwner: deps.owner }, {
+        status: 'succeeded', provider: result.provider, model: result.model.slice(0, 64), media: media?.id ?? null,
+        latencyMs: finishedAt.getTime() - row.createdAt.getTime(), queueWaitMs, providerMs, progress: 1, finishedAt,
+        inputTokens: result.usage?.inputTokens ?? null, outputTokens: result.usage?.outputTokens ?? null,
+        costUsd: cost.usd, costUnknown: cost.usd === null, leaseExpiresAt: null,
+      });
+      if (updated === 0) throw new JobLost();
+      await settleUsage(tx, row.user.id, row.createdAt, { inputTokens: result.usage?.inputTokens ?? 0, outputTokens: result.usage?.outputTokens ?? 0, costUsd: cost.usd });
+    });
+  } catch (error) {
+    if (storageKey) await deps.mediaStore.delete(storageKey).catch(() => undefined);
+    if (error instanceof JobLost) return 'abandoned';
+    deps.logger?.error({ err: error, generation_id: row.id }, 'storing a generation failed');
+    await finishFailed(deps, em.fork(), row, classifyProviderFailure(new Error('store failed')), queueWaitMs, providerMs, seconds, provider);
+    return 'failed';
+  }
+  deps.events.publish({ id: row.id, kind, status: 'succeeded' });
+  deps.metrics?.observeJobState(kind, 'succeeded');
+  deps.metrics?.observeGeneration({
+    kind, style: row.style, theme: row.theme, status: 'succeeded', provider: result.provider, model: provider.models[kind] ?? provider.name,
+    operation: operationName(kind), durationSeconds: seconds, inputTokens: result.usage?.inputTokens, outputTokens: result.usage?.outputTokens, costUsd: cost.usd,
+  });
+  return 'succeeded';
+}
+
+async function finishFailed(
+  deps: JobRunnerDeps, em: SqlEntityManager, row: IGeneration, failure: ReturnType<typeof classifyProviderFailure>,
+  queueWaitMs: number, providerMs: number, seconds?: number, provider?: Provider,
+): Promise<void> {
+  const kind = row.kind as MediaKind;
+  const finishedAt = deps.now();
+  const done = await em.transactional(async (tx) => {
+    const updated = await tx.nativeUpdate(Generation, { id: row.id, status: 'running', leaseOwner: deps.owner }, {
+      status: failure.status, errorClass: failure.errorClass, latencyMs: finishedAt.getTime() - row.createdAt.getTime(),
+      retryAfterSeconds: failure.error instanceof ProviderUnavailableError ? (failure.error.retryAfterSeconds ?? null) : null,
+      queueWaitMs, providerMs, finishedAt, leaseExpiresAt: null,
+      // A refused prompt keeps no text, like every other rejection.
+      ...(failure.status === 'rejected' ? { promptRedacted: null, requestedStyles: null } : {}),
+    });
+    if (updated > 0) await refundUsage(tx, deps.limiter, row.user.id, kind, row.createdAt);
+    return updated > 0;
+  });
+  if (!done) return;
+  deps.events.publish({ id: row.id, kind, status: failure.status });
+  deps.metrics?.observeJobState(kind, failure.status);
+  deps.metrics?.observeGeneration({
+    kind, style: row.style, theme: row.theme, status: failure.status, provider: provider?.name ?? 'none', model: provider?.models[kind] ?? 'none',
+    operation: operationName(kind), durationSeconds: seconds, errorType: failure.errorClass,
+  });
+}
+
+function linksFrom(traceparent: string | null | undefined): Link[] {
+  const match = traceparent ? /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/.exec(traceparent) : null;
+  if (!match) return [];
+  const flags = Number.parseInt(match[3]!, 16) & TraceFlags.SAMPLED;
+  return [{ context: { traceId: match[1]!, spanId: match[2]!, traceFlags: flags, isRemote: true } }];
+}
