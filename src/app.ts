@@ -9,6 +9,7 @@ import type { AppServices } from './graphql/context.ts';
 import { createYogaApp } from './graphql/yoga.ts';
 import { createJobRunner, type JobRunner } from './jobs/job-runner.ts';
 import { createLimiter } from './limits/limiter.ts';
+import { promptTextWindowHours } from './jobs/retention.ts';
 import { createMediaStore } from './media/create-media-store.ts';
 import type { MediaStore } from './media/media-store.ts';
 import { createMediaUrlSigner } from './media/signed-url.ts';
@@ -97,6 +98,8 @@ export async function createApp(deps: AppDeps) {
     mediaUrlTtlSeconds: config.media.urlTtlSeconds,
     mediaRetentionHours: config.media.retentionHours,
     feedbackMaxLength: config.limits.feedbackMaxLength,
+    promptMaxLength: config.limits.promptMaxLength,
+    promptTextWindowMs: promptTextWindowHours(config.media.retentionHours) * 3_600_000,
     pseudonymize: createPseudonymizer(deps.secrets.pseudonymSecret),
     metrics,
     now,

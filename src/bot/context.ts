@@ -5,14 +5,15 @@ import type { CommandLabel, Outcome } from './bot-metrics.ts';
 import type { GraphqlClient } from './graphql-client.ts';
 import type { LocaleCache } from './locale-cache.ts';
 import type { FetchMedia } from './media-download.ts';
-import type { PendingPrompts } from './pending-prompts.ts';
+import type { Deliveries } from './delivery/deliveries.ts';
 import type { StyleCatalog } from './style-catalog.ts';
 
 /** Long-lived collaborators of every update, built once in createBot. */
 export interface BotServices {
   graphql: GraphqlClient;
   logger: Logger;
-  pending: PendingPrompts;
+  /** Follows queued jobs and brings their results to the chat, now or after a restart. */
+  deliveries: Deliveries;
   locales: LocaleCache;
   styles: StyleCatalog;
   fetchMedia: FetchMedia;
@@ -34,6 +35,12 @@ export interface UpdateState {
 }
 
 export type BotContext = Context & I18nFlavor & BotFlavor;
+
+/** What text-making helpers need: a context, or a locale's translator when a result arrives outside any update. */
+export interface Speaker {
+  t: BotContext['t'];
+  services: Pick<BotServices, 'hasText'>;
+}
 
 export interface BotFlavor {
   readonly services: BotServices;

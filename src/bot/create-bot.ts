@@ -23,7 +23,9 @@ import type { GraphqlClient } from './graphql-client.ts';
 import { createI18n, supportedLocale } from './i18n.ts';
 import { createLocaleCache } from './locale-cache.ts';
 import { createMediaFetcher, type FetchMedia } from './media-download.ts';
-import { createPendingPrompts } from './pending-prompts.ts';
+import { sequentialize } from '@grammyjs/runner';
+import { createChatRefSealer } from './delivery/chat-ref.ts';
+import { createDeliveries, type Deliveries } from './delivery/deliveries.ts';
 import { createStyleCatalog } from './style-catalog.ts';
 import { updateTelemetry } from './update-telemetry.ts';
 
@@ -39,11 +41,13 @@ export interface BotDeps {
   fetchMedia?: FetchMedia;
   /** Outgoing-call limits; the default follows Telegram's published flood limits. Tests loosen them. */
   throttle?: APIThrottlerOptions;
+  /** How often finished but undelivered results are looked for (default 15 s). */
+  deliverySweepMs?: number;
   now?: () => Date;
 }
 
 /** Builds the bot: transport plugins, context, i18n, telemetry, features and the error boundary. Starts nothing. */
-export function createBot(deps: BotDeps): Bot<BotContext> {
+export function createBot(deps: BotDeps): { bot: Bot<BotContext>; deliveries: Deliveries } {
   const logger = deps.logger.child({ component: 'bot' });
   const { i18n, has } = createI18n<BotContext>({
     logger,
@@ -57,13 +61,15 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
       return (await ctx.services.locales.stored(ctx.from.id)) ?? telegramLocale;
     },
   });
+  const fetchMedia = deps.fetchMedia ?? createMediaFetcher();
   const services: BotServices = {
     graphql: deps.client,
     logger,
-    pending: createPendingPrompts(),
+    // Set below, once the bot (and so its Api) exists.
+    deliveries: undefined as unknown as BotServices['deliveries'],
     locales: createLocaleCache({ client: deps.client }),
     styles: createStyleCatalog(deps.client),
-    fetchMedia: deps.fetchMedia ?? createMediaFetcher(),
+    fetchMedia,
     i18n,
     hasText: has,
     now: deps.now ?? (() => new Date()),
@@ -76,6 +82,18 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   // Installed last means called first: auto-retry wraps the throttler, so every retry is throttled too.
   bot.api.config.use(apiThrottler(deps.throttle));
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+  services.deliveries = createDeliveries({
+    api: bot.api,
+    client: deps.client,
+    sealer: createChatRefSealer(deps.config.token),
+    speakerFor: (locale) => ({ t: (key, variables) => i18n.t(locale, key, variables), services: { hasText: has } }),
+    fetchMedia,
+    logger,
+    ...(deps.deliverySweepMs ? { sweepEveryMs: deps.deliverySweepMs } : {}),
+  });
+
+  // Updates run concurrently (the runner), but those of one chat in order: a user's second tap never overtakes their first.
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
 
   const onError = createErrorBoundary(logger);
   bot.use(updateTelemetry(deps.metrics ? createBotMetrics(deps.metrics) : undefined));
@@ -86,5 +104,5 @@ export function createBot(deps: BotDeps): Bot<BotContext> {
   guarded.use(startFeature, imagineFeature, resultActionsFeature, askFeature, styleFeature, languageFeature, statsFeature, tierFeature, paymentsFeature, feedbackFeature, privacyFeature);
   guarded.use(fallbackFeature);
   bot.catch(onError);
-  return bot;
+  return { bot, deliveries: services.deliveries };
 }

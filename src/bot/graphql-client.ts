@@ -14,13 +14,19 @@ export interface GraphqlClientOptions {
 }
 
 export interface RequestOptions {
-  telegramUserId: number | string;
+  /** The Telegram user the call acts for; omitted for the bot's own calls (deliveries). */
+  telegramUserId?: number | string | undefined;
   /** Overrides the client's timeout for one call (e.g. short for a locale lookup). */
   timeoutMs?: number;
 }
 
 export interface GraphqlClient {
   request<T>(document: string, variables: Record<string, unknown>, options: RequestOptions): Promise<T>;
+  /**
+   * A subscription over Server-Sent Events (GraphQL over SSE, "distinct connections" mode): calls
+   * `onNext` with each result's data and resolves when the server completes the stream.
+   */
+  subscribe<T>(document: string, variables: Record<string, unknown>, options: RequestOptions & { signal: AbortSignal }, onNext: (data: T) => void | Promise<void>): Promise<void>;
 }
 
 /** The API could not be reached or failed as a whole (network, timeout, 5xx): the user may retry later. */
@@ -53,15 +59,56 @@ interface GraphqlResponse<T> {
 
 export function createGraphqlClient(options: GraphqlClientOptions): GraphqlClient {
   const fetchImpl = options.fetch ?? fetch;
+  const headersFor = (telegramUserId: number | string | undefined, accept: string): Record<string, string> => {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept, authorization: `Bearer ${options.apiToken}` };
+    if (telegramUserId !== undefined) headers['x-telegram-user-id'] = String(telegramUserId);
+    propagation.inject(context.active(), headers);
+    return headers;
+  };
   return {
+    async subscribe<T>(document: string, variables: Record<string, unknown>, requestOptions: RequestOptions & { signal: AbortSignal }, onNext: (data: T) => void | Promise<void>): Promise<void> {
+      let response: Response;
+      try {
+        response = await fetchImpl(options.url, {
+          method: 'POST',
+          headers: headersFor(requestOptions.telegramUserId, 'text/event-stream'),
+          body: JSON.stringify({ query: document, variables }),
+          signal: requestOptions.signal,
+        });
+      } catch (error) {
+        throw new ApiUnavailableError('API unreachable', { cause: error });
+      }
+      if (!response.ok || !response.body) throw new ApiUnavailableError(`API answered ${response.status}`, { status: response.status });
+      const decoder = new TextDecoder();
+      let buffered = '';
+      try {
+        for await (const chunk of response.body) {
+          buffered += decoder.decode(chunk as Uint8Array, { stream: true });
+          let end: number;
+          while ((end = buffered.indexOf('\n\n')) >= 0) {
+            const block = buffered.slice(0, end);
+            buffered = buffered.slice(end + 2);
+            const lines = block.split('\n');
+            const event = lines.find((line) => line.startsWith('event:'))?.slice(6).trim();
+            if (event === 'complete') return;
+            const data = lines.filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).join('\n');
+            if (event !== 'next' || !data) continue;
+            const body = JSON.parse(data) as GraphqlResponse<T>;
+            const first = body.errors?.[0];
+            if (first) {
+              throw new ApiError(first.message ?? 'GraphQL error', typeof first.extensions?.code === 'string' ? first.extensions.code : undefined, typeof first.extensions?.errorId === 'string' ? first.extensions.errorId : undefined);
+            }
+            if (body.data != null) await onNext(body.data);
+          }
+        }
+      } catch (error) {
+        if (error instanceof ApiError) throw error;
+        throw new ApiUnavailableError('subscription interrupted', { cause: error });
+      }
+      throw new ApiUnavailableError('subscription ended without completing');
+    },
     async request<T>(document: string, variables: Record<string, unknown>, requestOptions: RequestOptions): Promise<T> {
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        accept: 'application/graphql-response+json, application/json',
-        authorization: `Bearer ${options.apiToken}`,
-        'x-telegram-user-id': String(requestOptions.telegramUserId),
-      };
-      propagation.inject(context.active(), headers);
+      const headers = headersFor(requestOptions.telegramUserId, 'application/graphql-response+json, application/json');
       let response: Response;
       let body: GraphqlResponse<T>;
       try {

@@ -1,5 +1,5 @@
 import { InlineKeyboard } from 'grammy';
-import type { BotContext } from './context.ts';
+import type { BotContext, Speaker } from './context.ts';
 import { LOCALES } from './i18n.ts';
 import { styleName, tierName } from './labels.ts';
 import type { TierInfo } from './operations.ts';
@@ -8,8 +8,8 @@ import type { CatalogStyle } from './style-catalog.ts';
 /**
  * Inline keyboards and their callback_data. Telegram allows at most 64 bytes of callback_data, so
  * buttons carry only short prefixes and ids (a pending-prompt key, a generation UUID, a style id):
- *   g:<key>:<style|*>   pick a style for a pending prompt (* = the user's default)
- *   r:<id>:u|d          rate    k:<id>  keep    v:<id>  another variant
+ *   g:<draft>:<style|*> pick a style for a prompt draft kept by the API (* = the user's default)
+ *   r:<id>:u|d          rate    k:<id>  keep    v:<id>  another variant    x:<id>  cancel a job
  *   ds:<style>          set the default style    lang:<locale>    del:yes|no
  *   buy:<tier>          get an invoice for a paid tier
  */
@@ -34,13 +34,18 @@ export function defaultStyleKeyboard(ctx: BotContext, styles: CatalogStyle[]): I
   return styleRows(ctx, new InlineKeyboard(), styles, (style) => `ds:${style.id}`);
 }
 
-export function resultKeyboard(ctx: BotContext, generationId: string): InlineKeyboard {
+export function resultKeyboard(ctx: Speaker, generationId: string): InlineKeyboard {
   return new InlineKeyboard()
     .text(ctx.t('button-up'), `r:${generationId}:u`)
     .text(ctx.t('button-down'), `r:${generationId}:d`)
     .text(ctx.t('button-keep'), `k:${generationId}`)
     .row()
     .text(ctx.t('button-variant'), `v:${generationId}`);
+}
+
+/** Under a progress message: stop the job (x:<generation id>). */
+export function cancelKeyboard(ctx: Speaker, generationId: string): InlineKeyboard {
+  return new InlineKeyboard().text(ctx.t('button-cancel'), `x:${generationId}`);
 }
 
 export function languageKeyboard(ctx: BotContext): InlineKeyboard {

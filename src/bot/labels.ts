@@ -1,16 +1,16 @@
-import type { BotContext } from './context.ts';
+import type { BotContext, Speaker } from './context.ts';
 
 /** Localized names of catalog entries; a style or theme added to the API later shows its own label until translated. */
 
-export function styleName(ctx: BotContext, id: string, apiLabel?: string): string {
+export function styleName(ctx: Speaker, id: string, apiLabel?: string): string {
   return ctx.services.hasText(`style-${id}`) ? ctx.t(`style-${id}`) : (apiLabel ?? id);
 }
 
-export function themeName(ctx: BotContext, id: string): string {
+export function themeName(ctx: Speaker, id: string): string {
   return ctx.services.hasText(`theme-${id}`) ? ctx.t(`theme-${id}`) : id;
 }
 
-export function kindName(ctx: BotContext, kind: string): string {
+export function kindName(ctx: Speaker, kind: string): string {
   return ctx.services.hasText(`kind-${kind}`) ? ctx.t(`kind-${kind}`) : kind;
 }
 
@@ -23,7 +23,7 @@ export async function usd(ctx: BotContext, value: number): Promise<string> {
   return new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 4 }).format(value);
 }
 
-export function tierName(ctx: BotContext, id: string): string {
+export function tierName(ctx: Speaker, id: string): string {
   return ctx.services.hasText(`tier-${id}`) ? ctx.t(`tier-${id}`) : id;
 }
 

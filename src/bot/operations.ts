@@ -11,27 +11,81 @@ export interface GeneratedMedia {
 }
 
 /** A member of GenerateResult / GenerateVariantResult, discriminated by `__typename`. */
+export type JobStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'REJECTED' | 'RATE_LIMITED';
+
+export interface GenerationFields {
+  __typename: 'Generation';
+  id: string;
+  status: JobStatus;
+  errorClass: string | null;
+  style: string;
+  theme: string;
+  latencyMs: number;
+  progress: number | null;
+  queuePosition: number | null;
+  text: string | null;
+  media: GeneratedMedia | null;
+}
+
 export type GenerateResult =
-  | { __typename: 'Generation'; id: string; style: string; theme: string; latencyMs: number; text: string | null; media: GeneratedMedia | null }
+  | GenerationFields
   | { __typename: 'InvalidPrompt'; message: string; reason: string; maxLength: number | null }
   | { __typename: 'ProviderUnavailable'; message: string; cause: string; retryAfterSeconds: number | null }
   | { __typename: 'NotFound'; message: string; resource: string }
   | { __typename: 'RateLimited'; message: string; retryAfterSeconds: number | null }
-  | { __typename: 'QuotaExceeded'; message: string; resetsAt: string };
+  | { __typename: 'QuotaExceeded'; message: string; resetsAt: string }
+  | { __typename: 'Busy'; message: string; retryAfterSeconds: number | null };
+
+const GENERATION_FIELDS = 'id status errorClass style theme latencyMs progress queuePosition text media { url mimeType }';
 
 const RESULT_FIELDS = `
   __typename
   ... on Error { message }
-  ... on Generation { id style theme latencyMs text media { url mimeType } }
+  ... on Generation { ${GENERATION_FIELDS} }
   ... on InvalidPrompt { reason maxLength }
   ... on ProviderUnavailable { cause retryAfterSeconds }
   ... on RateLimited { retryAfterSeconds }
   ... on QuotaExceeded { resetsAt }
+  ... on Busy { retryAfterSeconds }
 `;
 
 export const GENERATE = `mutation BotGenerate($input: GenerateInput!) { generate(input: $input) { ${RESULT_FIELDS} } }`;
 
-export const GENERATE_VARIANT = `mutation BotGenerateVariant($id: ID!) { generateVariant(generationId: $id) { ${RESULT_FIELDS} ... on NotFound { resource } } }`;
+export const GENERATE_VARIANT = `mutation BotGenerateVariant($id: ID!, $delivery: String) { generateVariant(generationId: $id, delivery: $delivery) { ${RESULT_FIELDS} ... on NotFound { resource } } }`;
+
+export type DraftResult = { __typename: 'PromptDraft'; id: string } | Extract<GenerateResult, { __typename: 'InvalidPrompt' }>;
+
+export const CREATE_DRAFT = `mutation BotDraft($kind: DraftKind!, $prompt: String!) {
+  createPromptDraft(kind: $kind, prompt: $prompt) { __typename ... on PromptDraft { id } ... on Error { message } ... on InvalidPrompt { reason maxLength } }
+}`;
+
+export const GENERATE_FROM_DRAFT = `mutation BotGenerateFromDraft($draftId: ID!, $style: String, $delivery: String) {
+  generateFromDraft(draftId: $draftId, style: $style, delivery: $delivery) { ${RESULT_FIELDS} ... on NotFound { resource } }
+}`;
+
+export const WATCH = `subscription BotWatch($id: ID!) { generationUpdated(id: $id) { id status progress queuePosition } }`;
+
+export interface JobUpdate {
+  id: string;
+  status: JobStatus;
+  progress: number | null;
+  queuePosition: number | null;
+}
+
+export interface DeliveryItem {
+  ref: string;
+  generation: GenerationFields;
+}
+
+export const CLAIM_DELIVERY = `mutation BotClaimDelivery($id: ID!) { claimDelivery(id: $id) { ref generation { __typename ${GENERATION_FIELDS} } } }`;
+
+export const CLAIM_PENDING_DELIVERIES = `mutation BotClaimPending($limit: Int!) { claimPendingDeliveries(limit: $limit) { ref generation { __typename ${GENERATION_FIELDS} } } }`;
+
+export const COMPLETE_DELIVERY = `mutation BotCompleteDelivery($id: ID!) { completeDelivery(id: $id) }`;
+
+export const CANCEL = `mutation BotCancel($id: ID!) { cancelGeneration(id: $id) { __typename ... on Generation { id status } } }`;
+
+export const ACTIVE_JOBS = `query BotActiveJobs { myActiveGenerations { id } }`;
 
 export const RATE = `mutation BotRate($id: ID!, $rating: Rating!) { rateGeneration(id: $id, rating: $rating) { __typename } }`;
 

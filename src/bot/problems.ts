@@ -1,4 +1,4 @@
-import type { BotContext } from './context.ts';
+import type { BotContext, Speaker } from './context.ts';
 import type { GenerateResult } from './operations.ts';
 
 type Problem = Exclude<GenerateResult, { __typename: 'Generation' }>;
@@ -21,7 +21,7 @@ function hhmmUtc(iso: string | null | undefined): string {
  * The friendly, localized sentence for an expected failure of a generate call. The API's own
  * `message` is English and written for developers, so it is never shown to the user.
  */
-export function problemText(ctx: BotContext, problem: Problem, kind: 'IMAGE' | 'VIDEO' | 'TEXT'): string {
+export function problemText(ctx: Speaker, problem: Problem, kind: 'IMAGE' | 'VIDEO' | 'TEXT'): string {
   switch (problem.__typename) {
     case 'InvalidPrompt':
       return ctx.t(PROMPT_REASONS[problem.reason] ?? 'error-prompt-empty', { max: problem.maxLength ?? 0 });
@@ -30,6 +30,7 @@ export function problemText(ctx: BotContext, problem: Problem, kind: 'IMAGE' | '
       if (problem.cause === 'PROVIDER_UNAVAILABLE') return ctx.t(kind === 'TEXT' ? 'ask-no-provider' : 'error-provider-missing');
       if (problem.cause === 'PROVIDER_RATE_LIMITED' || problem.cause === 'PROVIDER_TIMEOUT') return ctx.t('error-provider-busy', { retry });
       if (problem.cause === 'CONTENT_REFUSED') return ctx.t('error-prompt-refused');
+      if (problem.cause === 'INTERRUPTED') return ctx.t('error-interrupted');
       return ctx.t('error-provider-failed', { retry });
     }
     case 'NotFound':
@@ -38,6 +39,8 @@ export function problemText(ctx: BotContext, problem: Problem, kind: 'IMAGE' | '
       return ctx.t('error-rate-limited', { retry: Math.max(1, Math.ceil(problem.retryAfterSeconds ?? 1)) });
     case 'QuotaExceeded':
       return ctx.t('error-quota-exceeded', { reset: hhmmUtc(problem.resetsAt) });
+    case 'Busy':
+      return ctx.t('error-busy', { retry: Math.max(1, Math.ceil(problem.retryAfterSeconds ?? 1)) });
   }
 }
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { run } from '@grammyjs/runner';
 import { BotError, webhookCallback, type Bot } from 'grammy';
 import { registerCommands } from './commands.ts';
 import type { BotContext } from './context.ts';
@@ -20,7 +21,7 @@ export interface RunningBot {
  * webhook whose requests must carry Telegram's secret token (anything else gets 401 unprocessed).
  */
 export async function startBot(deps: BotDeps): Promise<RunningBot> {
-  const bot = createBot(deps);
+  const { bot, deliveries } = createBot(deps);
   const logger = deps.logger.child({ component: 'bot' });
   await bot.init();
   const { i18n } = createI18n({ logger });
@@ -31,21 +32,23 @@ export async function startBot(deps: BotDeps): Promise<RunningBot> {
 
   const mode = deps.config.mode;
   if (mode.kind === 'polling') {
-    // Updates that arrived while the bot was down are still answered (drop_pending_updates: false).
-    let polling: Promise<void> | undefined;
-    await new Promise<void>((resolve, reject) => {
-      polling = bot.start({ drop_pending_updates: false, onStart: () => resolve() }).catch((error: unknown) => {
-        // Names only: a network error's cause quotes the request URL, which holds the bot token.
-        logger.error({ err_name: error instanceof Error ? error.name : typeof error, error_code: (error as { error_code?: unknown }).error_code }, 'polling stopped');
-        reject(error);
-      });
+    // Long polling needs the webhook gone; updates that arrived while the bot was down are still answered.
+    await bot.api.deleteWebhook({ drop_pending_updates: false });
+    // The runner fetches and handles updates concurrently (one chat's in order: see sequentialize in
+    // create-bot), so a user waiting for an image never delays anyone else's answer.
+    const runner = run(bot, { runner: { silent: true } });
+    void runner.task()?.catch((error: unknown) => {
+      // Names only: a network error's cause quotes the request URL, which holds the bot token.
+      logger.error({ err_name: error instanceof Error ? error.name : typeof error, error_code: (error as { error_code?: unknown }).error_code }, 'polling stopped');
     });
+    // Results that finished while the bot was away are delivered now, then looked for periodically.
+    deliveries.start();
     logger.info({ mode: 'polling', username: bot.botInfo.username }, 'Telegram bot started');
     return {
       bot,
       async stop() {
-        if (bot.isRunning()) await bot.stop();
-        await polling;
+        if (runner.isRunning()) await runner.stop();
+        await deliveries.stop();
       },
     };
   }
@@ -68,6 +71,7 @@ export async function startBot(deps: BotDeps): Promise<RunningBot> {
       if (!res.headersSent) res.writeHead(error instanceof BotError ? 200 : 400).end();
     });
   };
+  deliveries.start();
   logger.info({ mode: 'webhook', path: mode.path, username: bot.botInfo.username }, 'Telegram bot started');
   return {
     bot,
@@ -75,6 +79,7 @@ export async function startBot(deps: BotDeps): Promise<RunningBot> {
     async stop() {
       // The webhook stays registered with Telegram: updates queue there until the next start.
       stopped = true;
+      await deliveries.stop();
     },
   };
 }

@@ -25,6 +25,9 @@ export interface AppServices {
   mediaUrlTtlSeconds: number;
   mediaRetentionHours: number;
   feedbackMaxLength: number;
+  promptMaxLength: number;
+  /** How long prompt text is kept: prompt drafts never outlive it. */
+  promptTextWindowMs: number;
   /** HMAC of a Telegram user id: the only identity the API keeps. */
   pseudonymize: (telegramUserId: string) => string;
   /** Absent when telemetry is off. */

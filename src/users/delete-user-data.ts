@@ -6,6 +6,7 @@ import { ConversationTurn } from '../db/entities/conversation-turn.ts';
 import { DailyUsage } from '../db/entities/daily-usage.ts';
 import { Feedback } from '../db/entities/feedback.ts';
 import { Generation } from '../db/entities/generation.ts';
+import { PromptDraft } from '../db/entities/prompt-draft.ts';
 import { MediaAsset } from '../db/entities/media-asset.ts';
 import { User } from '../db/entities/user.ts';
 import type { MediaStore } from '../media/media-store.ts';
@@ -35,6 +36,7 @@ export async function deleteUserData(em: SqlEntityManager, store: MediaStore, us
       media: await tx.nativeDelete(MediaAsset, { user: userId }),
       usageDays: await tx.nativeDelete(DailyUsage, { user: userId }),
     };
+    await tx.nativeDelete(PromptDraft, { user: userId });
     await tx.nativeDelete(User, { id: userId });
     // The same person comes back under the same pseudonym: their audit trail goes too.
     await tx.nativeDelete(AuditLog, { $or: [{ actor: userId }, { target: userId }] });

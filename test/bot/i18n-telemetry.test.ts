@@ -44,7 +44,7 @@ describe('texts', () => {
 
   test('user-facing text lives in the .ftl files, not in the TypeScript', () => {
     // Replies are built from ctx.t(...) only: no string literal is passed to a send method.
-    const files = ['features/imagine.ts', 'features/ask.ts', 'features/stats.ts', 'features/privacy.ts', 'features/start.ts', 'features/tier.ts', 'features/payments.ts', 'deliver.ts', 'error-boundary.ts'];
+    const files = ['features/imagine.ts', 'features/ask.ts', 'features/stats.ts', 'features/privacy.ts', 'features/start.ts', 'features/tier.ts', 'features/payments.ts', 'features/result-actions.ts', 'jobs.ts', 'delivery/deliveries.ts', 'chat-action.ts', 'error-boundary.ts'];
     for (const file of files) {
       const code = readFileSync(new URL(`../../src/bot/${file}`, import.meta.url), 'utf8');
       expect(code, file).not.toMatch(/\.(reply|editMessageText|answerCallbackQuery|replyWithInvoice)\(\s*['"`]/);

@@ -67,10 +67,13 @@ describe('/imagine with a style pick', () => {
     expect(row).toMatchObject({ kind: 'image', command: 'imagine', style: 'anime', status: 'succeeded' });
   });
 
-  test('the keyboard message turns into a "drawing" note, so the prompt cannot be sent twice', () => {
-    const message = world.telegram.getMessage(flow.user.id, flow.keyboard.result.message_id);
-    expect(message && 'text' in message ? message.text : '').toContain('Anime');
-    expect(message?.reply_markup).toBeUndefined();
+  test('the keyboard message turns into the job\'s progress note with a cancel button, then gives way to the result', async () => {
+    const messageId = flow.keyboard.result.message_id;
+    const progress = world.telegram.callsTo('editMessageText').find((call) => call.params['chat_id'] === flow.user.id && call.params['message_id'] === messageId);
+    expect(String(progress?.params['text'])).toMatch(/Queued|Working/);
+    expect(buttons(progress!)).toEqual([expect.stringMatching(/^x:[0-9a-f-]{36}$/)]);
+    await world.telegram.waitFor('deleteMessage', (call) => call.params['chat_id'] === flow.user.id && call.params['message_id'] === messageId);
+    expect(world.telegram.getMessage(flow.user.id, messageId)).toBeUndefined();
   });
 
   test('👍 stores rating 1', async () => {
@@ -137,9 +140,8 @@ describe('other entry points', () => {
 
   test('a prompt that is too long gets the localized reason, not the API message', async () => {
     const user = newUser();
+    // Refused before any keyboard: the draft is checked like the prompt itself.
     world.telegram.sendText(user, `/imagine ${'a castle '.repeat(200)}`);
-    const keyboard = await world.telegram.waitFor('sendMessage', forChat(user.id));
-    world.telegram.pressButton(user, keyboard, buttons(keyboard)[1]!);
     const reply = await world.telegram.waitFor('sendMessage', (call) => call.params['chat_id'] === user.id && String(call.params['text']).includes('too long'));
     expect(reply.params['text']).toMatch(/under .*1,000.* characters/);
   });

@@ -8,12 +8,12 @@ import { untilUtcMidnight } from '../../src/bot/features/stats.ts';
 import { ApiError, ApiUnavailableError, createGraphqlClient } from '../../src/bot/graphql-client.ts';
 import { supportedLocale } from '../../src/bot/i18n.ts';
 import { checkoutMatches, invoicePayload, parseInvoicePayload } from '../../src/bot/invoice-payload.ts';
-import { createPendingPrompts } from '../../src/bot/pending-prompts.ts';
+import { createChatRefSealer } from '../../src/bot/delivery/chat-ref.ts';
 import { renderBarChart } from '../../src/bot/stats-chart.ts';
 import { decodePngHeader } from '../../src/media/png.ts';
 import { startTracing } from '../../src/telemetry/tracing.ts';
 
-/** The bot's small parts on their own: the GraphQL client, the pending-prompt store, helpers. */
+/** The bot's small parts on their own: the GraphQL client, chat references, helpers. */
 
 startTracing({ serviceName: 'atelier-bot-units', serviceVersion: '0', environment: 'test', exporter: new InMemorySpanExporter() });
 
@@ -71,27 +71,25 @@ describe('GraphQL client', () => {
   });
 });
 
-describe('pending prompts', () => {
-  test('a key is short, belongs to its user, is taken once and expires', () => {
-    let now = 0;
-    const pending = createPendingPrompts({ ttlMs: 1000, now: () => now });
-    const key = pending.put({ telegramUserId: 1, kind: 'IMAGE', prompt: 'a cat' });
-    expect(key).toMatch(/^[\w-]{8}$/);
-    expect(pending.take(key, 2)).toBeUndefined();
-    expect(pending.take(key, 1)).toEqual({ telegramUserId: 1, kind: 'IMAGE', prompt: 'a cat' });
-    expect(pending.take(key, 1)).toBeUndefined();
-    const late = pending.put({ telegramUserId: 1, kind: 'VIDEO', prompt: 'a dog' });
-    now = 1000;
-    expect(pending.take(late, 1)).toBeUndefined();
+describe('chat references', () => {
+  const ref = { chat: 880_123_456, user: 880_123_456, message: 42, locale: 'fa', kind: 'VIDEO' as const };
+
+  test('seal to an opaque value that holds no id in any readable form, and open back with the same key only', () => {
+    const sealer = createChatRefSealer('7000000001:AAFakeTokenAtelierTestBot_0123456789');
+    const sealed = sealer.seal(ref);
+    expect(sealed.length).toBeLessThanOrEqual(512);
+    for (const form of [String(ref.chat), ref.chat.toString(16), Buffer.from(String(ref.chat)).toString('base64')]) expect(sealed).not.toContain(form);
+    // A fresh nonce each time: the same chat never seals to the same text.
+    expect(sealer.seal(ref)).not.toBe(sealed);
+    expect(sealer.open(sealed)).toEqual(ref);
+    expect(createChatRefSealer('7000000001:AnotherTokenAtelierTestBot_987654').open(sealed)).toBeUndefined();
   });
 
-  test('is bounded, and forgets a user on request', () => {
-    const pending = createPendingPrompts({ maxEntries: 3 });
-    for (let i = 0; i < 10; i++) pending.put({ telegramUserId: i % 2, kind: 'IMAGE', prompt: `p${i}` });
-    expect(pending.size).toBeLessThanOrEqual(3);
-    pending.forgetUser(0);
-    pending.forgetUser(1);
-    expect(pending.size).toBe(0);
+  test('a tampered or foreign value opens to nothing', () => {
+    const sealer = createChatRefSealer('7000000001:AAFakeTokenAtelierTestBot_0123456789');
+    const sealed = sealer.seal(ref);
+    const flipped = `${sealed.slice(0, -2)}${sealed.at(-2) === 'A' ? 'B' : 'A'}${sealed.at(-1)}`;
+    for (const bad of [flipped, 'v1.', 'v2.abc', '', 'v1.!!!!']) expect(sealer.open(bad)).toBeUndefined();
   });
 });
 

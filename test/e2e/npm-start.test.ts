@@ -26,7 +26,7 @@ test('a fresh data dir: the API serves GraphiQL and generates a PNG into an embe
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, 'x-telegram-user-id': '42' },
     body: JSON.stringify({
-      query: `mutation { generate(input: { kind: IMAGE, prompt: "a dragon over a castle", style: "cyberpunk" }) { __typename ... on Generation { provider media { url mimeType } } } }`,
+      query: `mutation { generate(input: { kind: IMAGE, prompt: "a dragon over a castle", style: "cyberpunk" }, wait: 30) { __typename ... on Generation { provider media { url mimeType } } } }`,
     }),
   });
   const body = (await response.json()) as any;

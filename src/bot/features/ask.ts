@@ -1,6 +1,6 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.ts';
-import { withChatAction } from '../deliver.ts';
+import { withChatAction } from '../chat-action.ts';
 import { GENERATE, RESET_CONVERSATION, type GenerateResult } from '../operations.ts';
 import { replyWithProblem } from '../problems.ts';
 

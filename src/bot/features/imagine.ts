@@ -1,26 +1,31 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.ts';
-import { chatActionFor, deliverResult, withChatAction } from '../deliver.ts';
+import { startJob } from '../jobs.ts';
 import { DEFAULT_STYLE, stylePickKeyboard } from '../keyboards.ts';
-import { styleName } from '../labels.ts';
-import { GENERATE, type GenerateResult } from '../operations.ts';
-import type { PendingKind } from '../pending-prompts.ts';
+import { CREATE_DRAFT, GENERATE_FROM_DRAFT, type DraftResult, type GenerateResult } from '../operations.ts';
+import { replyWithProblem } from '../problems.ts';
 
 /**
- * /imagine, /video and plain text: the prompt waits in memory while the user picks a style on an
- * inline keyboard; the pick starts the generation and the result arrives as a photo or animation.
+ * /imagine, /video and plain text: the prompt is kept by the API as a draft (redacted, owned by the
+ * user) while the user picks a style on an inline keyboard, so the pick works on any bot replica and
+ * after a restart. The pick queues the job; its progress message then follows it to the result.
  */
 export const imagineFeature = new Composer<BotContext>();
 
-async function offerStyles(ctx: BotContext, kind: PendingKind, prompt: string): Promise<void> {
+type DraftKind = 'IMAGE' | 'VIDEO';
+
+async function offerStyles(ctx: BotContext, kind: DraftKind, prompt: string): Promise<void> {
   if (prompt.trim() === '') {
     ctx.state.outcome = 'user_error';
     await ctx.reply(ctx.t(kind === 'VIDEO' ? 'video-usage' : 'imagine-usage'));
     return;
   }
-  const styles = await ctx.services.styles.list(ctx.from!.id);
-  const key = ctx.services.pending.put({ telegramUserId: ctx.from!.id, kind, prompt });
-  await ctx.reply(ctx.t('pick-style'), { reply_markup: stylePickKeyboard(ctx, key, styles) });
+  const [styles, { createPromptDraft: draft }] = await Promise.all([
+    ctx.services.styles.list(ctx.from!.id),
+    ctx.gql<{ createPromptDraft: DraftResult }>(CREATE_DRAFT, { kind, prompt }),
+  ]);
+  if (draft.__typename !== 'PromptDraft') return replyWithProblem(ctx, draft, kind);
+  await ctx.reply(ctx.t('pick-style'), { reply_markup: stylePickKeyboard(ctx, `${kind === 'VIDEO' ? 'v' : 'i'}${draft.id}`, styles) });
 }
 
 imagineFeature.command('imagine', (ctx) => offerStyles(ctx, 'IMAGE', ctx.match));
@@ -32,25 +37,23 @@ imagineFeature.chatType('private').on('message:text', async (ctx, next) => {
   await offerStyles(ctx, 'IMAGE', ctx.message.text);
 });
 
-imagineFeature.callbackQuery(/^g:([\w-]{4,16}):([a-z0-9-]{1,32}|\*)$/, async (ctx) => {
-  const [, key, pick] = ctx.match;
-  const pending = ctx.services.pending.take(key!, ctx.from.id);
-  if (!pending) {
-    ctx.state.outcome = 'user_error';
-    await ctx.answerCallbackQuery({ text: ctx.t('pending-expired') });
-    await ctx.editMessageText(ctx.t('pending-expired')).catch(() => undefined);
-    return;
-  }
-  if (pending.kind === 'VIDEO') ctx.state.command = 'video';
-  await ctx.answerCallbackQuery();
+// g:<i|v><draft id>:<style>; the kind rides along so the progress note can say what is being made.
+imagineFeature.callbackQuery(/^g:([iv])([\w-]{22}):([a-z0-9-]{1,32}|\*)$/, async (ctx) => {
+  const [, kindLetter, draftId, pick] = ctx.match;
+  const kind: DraftKind = kindLetter === 'v' ? 'VIDEO' : 'IMAGE';
+  if (kind === 'VIDEO') ctx.state.command = 'video';
   const style = pick === DEFAULT_STYLE ? undefined : pick;
-  const working = style ? ctx.t(pending.kind === 'VIDEO' ? 'working-video' : 'working-image', { style: styleName(ctx, style) }) : ctx.t('working-default');
-  // The keyboard goes away so the same prompt can't be submitted twice.
-  await ctx.editMessageText(working);
-  await withChatAction(ctx, chatActionFor(pending.kind), async () => {
-    const { generate } = await ctx.gql<{ generate: GenerateResult }>(GENERATE, {
-      input: { kind: pending.kind, prompt: pending.prompt, command: pending.kind === 'VIDEO' ? 'video' : 'imagine', ...(style ? { style } : {}) },
-    });
-    await deliverResult(ctx, generate, pending.kind);
+  await startJob(ctx, kind, {
+    // The keyboard message becomes the progress message; the draft itself can be used only once.
+    progressMessageId: ctx.callbackQuery.message?.message_id,
+    queue: async (delivery) => {
+      const { generateFromDraft } = await ctx.gql<{ generateFromDraft: GenerateResult }>(GENERATE_FROM_DRAFT, { draftId, delivery, ...(style ? { style } : {}) });
+      return generateFromDraft;
+    },
+    expired: async () => {
+      ctx.state.outcome = 'user_error';
+      await ctx.answerCallbackQuery({ text: ctx.t('pending-expired') });
+      await ctx.editMessageText(ctx.t('pending-expired')).catch(() => undefined);
+    },
   });
 });

@@ -1,9 +1,9 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.ts';
-import { chatActionFor, deliverResult, withChatAction } from '../deliver.ts';
-import { GENERATE_VARIANT, KEEP, RATE, type GenerateResult } from '../operations.ts';
+import { startJob } from '../jobs.ts';
+import { ACTIVE_JOBS, CANCEL, GENERATE_VARIANT, KEEP, RATE, type GenerateResult } from '../operations.ts';
 
-/** The buttons under a result: 👍 / 👎, ⭐ keep, 🔁 another variant. Ids are the API's generation UUIDs. */
+/** The buttons under a result (👍 / 👎, ⭐ keep, 🔁 another variant) and under a job in progress (✖ cancel), and /cancel. Ids are the API's generation UUIDs. */
 export const resultActionsFeature = new Composer<BotContext>();
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -32,9 +32,27 @@ resultActionsFeature.callbackQuery(new RegExp(`^k:(${UUID})$`), async (ctx) => {
 resultActionsFeature.callbackQuery(new RegExp(`^v:(${UUID})$`), async (ctx) => {
   // The pressed message tells the kind: an animation came from /video.
   const kind = ctx.callbackQuery.message && 'animation' in ctx.callbackQuery.message && ctx.callbackQuery.message.animation ? 'VIDEO' : 'IMAGE';
-  await ctx.answerCallbackQuery();
-  await withChatAction(ctx, chatActionFor(kind), async () => {
-    const { generateVariant } = await ctx.gql<{ generateVariant: GenerateResult }>(GENERATE_VARIANT, { id: ctx.match[1] });
-    await deliverResult(ctx, generateVariant, kind);
+  await startJob(ctx, kind, {
+    queue: async (delivery) => (await ctx.gql<{ generateVariant: GenerateResult }>(GENERATE_VARIANT, { id: ctx.match[1], delivery })).generateVariant,
+    expired: async () => {
+      ctx.state.outcome = 'user_error';
+      await ctx.answerCallbackQuery({ text: ctx.t('error-not-found') });
+    },
   });
+});
+
+resultActionsFeature.callbackQuery(new RegExp(`^x:(${UUID})$`), async (ctx) => {
+  const { cancelGeneration } = await ctx.gql<{ cancelGeneration: { __typename: string; status?: string } }>(CANCEL, { id: ctx.match[1] });
+  // The job's delivery turns its progress message into "cancelled".
+  await ctx.answerCallbackQuery({ text: ctx.t(cancelGeneration.status === 'CANCELLED' ? 'cancelled' : 'cancel-too-late') });
+});
+
+resultActionsFeature.command('cancel', async (ctx) => {
+  const { myActiveGenerations: jobs } = await ctx.gql<{ myActiveGenerations: Array<{ id: string }> }>(ACTIVE_JOBS);
+  let cancelled = 0;
+  for (const job of jobs) {
+    const { cancelGeneration } = await ctx.gql<{ cancelGeneration: { status?: string } }>(CANCEL, { id: job.id });
+    if (cancelGeneration.status === 'CANCELLED') cancelled += 1;
+  }
+  await ctx.reply(cancelled > 0 ? ctx.t('cancel-done', { count: cancelled }) : ctx.t('cancel-none'));
 });

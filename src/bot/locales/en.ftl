@@ -8,6 +8,7 @@ cmd-imagine = Draw an image from a prompt
 cmd-video = Make a short looping animation
 cmd-ask = Ask a question and get a text answer
 cmd-new = Start a new conversation for /ask
+cmd-cancel = Stop the images and videos still in progress
 cmd-style = Choose your default style
 cmd-language = Change the language
 cmd-stats = Your numbers, with a chart
@@ -53,6 +54,22 @@ pending-expired = This request has expired. Please send your prompt again.
 working-image = 🎨 Drawing in the { $style } style…
 working-video = 🎬 Animating in the { $style } style…
 working-default = ⏳ Working on it…
+progress-queued = ⏳ Queued: { $position ->
+    [1] you are next
+   *[other] number { $position } in line
+}
+progress-running = 🎨 Working on it…
+progress-percent = 🎨 Working on it: { $percent }%
+button-cancel = ✖ Cancel
+cancelled = ✖ Cancelled. It did not count against your daily quota.
+cancel-too-late = That one has already finished.
+cancel-done = ✖ Cancelled { $count ->
+    [one] one job
+   *[other] { $count } jobs
+}; they did not count against your daily quota.
+cancel-none = Nothing is in progress right now.
+error-busy = ⏳ Too many requests are waiting right now. Please try again in { $retry } s.
+error-interrupted = ⚠️ This one was interrupted by a server restart. Please try again.
 caption-result = 🎨 { $style } · 🏷 { $theme } · ⏱ { NUMBER($seconds, maximumFractionDigits: 1) } s
 button-up = 👍
 button-down = 👎

@@ -10,6 +10,7 @@ cmd-imagine = کشیدن تصویر از روی توضیح
 cmd-video = ساختن یک پویانمایی کوتاه تکرارشونده
 cmd-ask = پرسیدن یک سؤال و گرفتن پاسخ متنی
 cmd-new = شروع گفت‌وگوی تازه برای پرسش‌ها
+cmd-cancel = توقف تصویرها و ویدیوهای در حال ساخت
 cmd-style = انتخاب سبک پیش‌فرض
 cmd-language = تغییر زبان
 cmd-stats = آمار شما، با نمودار
@@ -55,6 +56,19 @@ pending-expired = این درخواست منقضی شده است. لطفاً ت�
 working-image = 🎨 در حال کشیدن با سبک { $style }…
 working-video = 🎬 در حال متحرک‌سازی با سبک { $style }…
 working-default = ⏳ در حال انجام…
+progress-queued = ⏳ در صف: { $position ->
+    [1] نفر بعدی شما هستید
+   *[other] نوبت { $position }
+}
+progress-running = 🎨 در حال ساخت…
+progress-percent = 🎨 در حال ساخت: { $percent }٪
+button-cancel = ✖ لغو
+cancelled = ✖ لغو شد و از سهمیهٔ روزانهٔ شما کم نشد.
+cancel-too-late = این یکی پیش‌تر تمام شده است.
+cancel-done = ✖ { $count } کار لغو شد و از سهمیهٔ روزانهٔ شما کم نشد.
+cancel-none = اکنون کاری در حال انجام نیست.
+error-busy = ⏳ اکنون درخواست‌های زیادی در صف هستند. لطفاً { $retry } ثانیهٔ دیگر دوباره تلاش کنید.
+error-interrupted = ⚠️ این کار با راه‌اندازی دوبارهٔ سرور قطع شد. لطفاً دوباره تلاش کنید.
 caption-result = 🎨 { $style } · 🏷 { $theme } · ⏱ { NUMBER($seconds, maximumFractionDigits: 1) } ثانیه
 button-up = 👍
 button-down = 👎

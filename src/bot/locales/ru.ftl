@@ -8,6 +8,7 @@ cmd-imagine = Нарисовать картинку по описанию
 cmd-video = Сделать короткую зацикленную анимацию
 cmd-ask = Задать вопрос и получить текстовый ответ
 cmd-new = Начать новый разговор для /ask
+cmd-cancel = Остановить изображения и видео в работе
 cmd-style = Выбрать стиль по умолчанию
 cmd-language = Сменить язык
 cmd-stats = Ваша статистика с графиком
@@ -53,6 +54,19 @@ pending-expired = Запрос устарел. Пришлите описание
 working-image = 🎨 Рисую в стиле «{ $style }»…
 working-video = 🎬 Анимирую в стиле «{ $style }»…
 working-default = ⏳ Работаю…
+progress-queued = ⏳ В очереди: { $position ->
+    [1] вы следующий
+   *[other] место { $position }
+}
+progress-running = 🎨 Работаю…
+progress-percent = 🎨 Работаю: { $percent }%
+button-cancel = ✖ Отменить
+cancelled = ✖ Отменено. Это не засчитано в дневную квоту.
+cancel-too-late = Эта задача уже завершена.
+cancel-done = ✖ Отменено задач: { $count }; они не засчитаны в дневную квоту.
+cancel-none = Сейчас ничего не выполняется.
+error-busy = ⏳ Сейчас слишком много запросов в очереди. Попробуйте снова через { $retry } с.
+error-interrupted = ⚠️ Задача прервана перезапуском сервера. Попробуйте снова.
 caption-result = 🎨 { $style } · 🏷 { $theme } · ⏱ { NUMBER($seconds, maximumFractionDigits: 1) } с
 button-up = 👍
 button-down = 👎

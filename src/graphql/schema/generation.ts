@@ -5,6 +5,7 @@ import { audit } from '../../audit/audit.ts';
 import { Generation, type IGeneration } from '../../db/entities/generation.ts';
 import { MediaAsset } from '../../db/entities/media-asset.ts';
 import { cancelGeneration } from '../../generation/cancel.ts';
+import { createDraft, takeDraft } from '../../generation/drafts.ts';
 import { BusyError, InvalidPromptError, ProviderUnavailableError } from '../../generation/errors.ts';
 import type { GenerateOutcome } from '../../generation/generate.ts';
 import { contentRefused, describeFailure } from '../../generation/outcome.ts';
@@ -160,6 +161,46 @@ builder.mutationField('generateVariant', (t) =>
       const outcome = await ctx.services.generate(ctx.em, user, {
         kind: original.kind as 'image' | 'video', prompt: original.promptRedacted, style: style ?? original.style, command: 'variant', variant: variants + 1, delivery,
       });
+      return answer(ctx, outcome, wait);
+    },
+  }),
+);
+
+const PromptDraftRef = builder.objectRef<{ id: string; expiresAt: Date }>('PromptDraft').implement({
+  description: 'A prompt waiting for its style pick, kept (redacted) by the API so any bot replica accepts the pick.',
+  fields: (t) => ({ id: t.exposeID('id'), expiresAt: t.expose('expiresAt', { type: 'DateTime' }) }),
+});
+
+const DraftKind = builder.enumType('DraftKind', { values: { IMAGE: { value: 'image' }, VIDEO: { value: 'video' } } as const });
+
+builder.mutationField('createPromptDraft', (t) =>
+  t.field({
+    authScopes: { bot: true },
+    type: PromptDraftRef,
+    description: 'Keeps a prompt for a style pick (redacted; used once; gone after 30 minutes or the prompt-text window, whichever is first).',
+    errors: { types: [InvalidPromptError] },
+    args: { kind: t.arg({ type: DraftKind, required: true }), prompt: t.arg.string({ required: true }) },
+    resolve: async (_root, { kind, prompt }, ctx) => {
+      const user = await ctx.user();
+      return createDraft(ctx.em, user.id, kind, prompt, { promptMaxLength: ctx.services.promptMaxLength, textWindowMs: ctx.services.promptTextWindowMs, now: ctx.services.now() });
+    },
+  }),
+);
+
+builder.mutationField('generateFromDraft', (t) =>
+  t.field({
+    authScopes: { bot: true },
+    type: GenerationRef,
+    description: 'generate, from a prompt draft of the acting user (which it uses up).',
+    errors: { types: [...GENERATE_ERRORS, NotFoundError], union: { name: 'GenerateFromDraftResult' } },
+    args: { draftId: t.arg.id({ required: true }), style: t.arg.string(), delivery: t.arg.string(), wait: t.arg.int({ description: WAIT_DESCRIPTION }) },
+    resolve: async (_root, { draftId, style, delivery, wait }, ctx) => {
+      checkDelivery(delivery);
+      const user = await ctx.user();
+      const draft = await takeDraft(ctx.em, user.id, String(draftId), ctx.services.now());
+      if (!draft) throw new NotFoundError('Prompt draft');
+      const kind = draft.kind === 'video' ? 'video' : 'image';
+      const outcome = await ctx.services.generate(ctx.em, user, { kind, prompt: draft.promptRedacted, style, command: kind === 'video' ? 'video' : 'imagine', delivery });
       return answer(ctx, outcome, wait);
     },
   }),

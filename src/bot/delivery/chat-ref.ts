@@ -1,0 +1,53 @@
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+
+/**
+ * Where a result goes, sealed so that only the bot can read it. The API stores the sealed value
+ * with the job and hands it back for delivery, but never holds a chat or Telegram user id: the key
+ * is derived from the bot's own token, which the API never needs (AES-256-GCM, random nonce, so
+ * the same chat never seals to the same text twice).
+ */
+export interface ChatRef {
+  /** Chat to deliver to. */
+  chat: number;
+  /** Telegram user who asked: the API call that follows the job acts for them. */
+  user: number;
+  /** The progress message to edit, then replace by the result. */
+  message: number;
+  locale: string;
+  kind: 'IMAGE' | 'VIDEO';
+}
+
+const VERSION = 'v1';
+
+export interface ChatRefSealer {
+  seal(ref: ChatRef): string;
+  /** Undefined for anything not sealed by this bot (another token, a tampered value). */
+  open(sealed: string): ChatRef | undefined;
+}
+
+export function createChatRefSealer(botToken: string): ChatRefSealer {
+  const key = Buffer.from(hkdfSync('sha256', botToken, 'atelier', 'atelier bot delivery reference v1', 32));
+  return {
+    seal(ref) {
+      const nonce = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, nonce);
+      const body = Buffer.concat([cipher.update(JSON.stringify([ref.chat, ref.user, ref.message, ref.locale, ref.kind]), 'utf8'), cipher.final()]);
+      return `${VERSION}.${Buffer.concat([nonce, cipher.getAuthTag(), body]).toString('base64url')}`;
+    },
+    open(sealed) {
+      const [version, payload] = sealed.split('.');
+      if (version !== VERSION || !payload) return undefined;
+      try {
+        const bytes = Buffer.from(payload, 'base64url');
+        const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12));
+        decipher.setAuthTag(bytes.subarray(12, 28));
+        const text = Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8');
+        const [chat, user, message, locale, kind] = JSON.parse(text) as [number, number, number, string, string];
+        if (![chat, user, message].every(Number.isSafeInteger) || (kind !== 'IMAGE' && kind !== 'VIDEO')) return undefined;
+        return { chat, user, message, locale, kind };
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}

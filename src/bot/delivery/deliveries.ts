@@ -1,0 +1,193 @@
+import { GrammyError, InputFile, type Api } from 'grammy';
+import type { Logger } from 'pino';
+import type { Speaker } from '../context.ts';
+import type { GraphqlClient } from '../graphql-client.ts';
+import { cancelKeyboard, resultKeyboard } from '../keyboards.ts';
+import { styleName, themeName } from '../labels.ts';
+import { MediaGoneError, type FetchMedia } from '../media-download.ts';
+import { CLAIM_DELIVERY, CLAIM_PENDING_DELIVERIES, COMPLETE_DELIVERY, WATCH, type DeliveryItem, type GenerationFields, type JobUpdate } from '../operations.ts';
+import { problemText } from '../problems.ts';
+import type { ChatRef, ChatRefSealer } from './chat-ref.ts';
+
+/**
+ * Brings results to chats. `follow` watches one job live (editing its progress message as it
+ * moves) and delivers it when it ends; the sweep, at start and then periodically, delivers every
+ * finished job nobody delivered: those that finished while the bot was down, or whose live watch
+ * broke. Both go through the API's delivery claim, so a result is sent once even with two bots.
+ */
+
+export interface DeliveriesDeps {
+  api: Api;
+  client: GraphqlClient;
+  sealer: ChatRefSealer;
+  speakerFor: (locale: string) => Speaker;
+  fetchMedia: FetchMedia;
+  logger: Logger;
+  sweepEveryMs?: number;
+  /** Progress edits of one message are at least this far apart (Telegram limits edits). */
+  editEveryMs?: number;
+}
+
+export interface Deliveries {
+  seal(ref: ChatRef): string;
+  /** Follows a job in the background: the update that queued it is done at once. */
+  follow(id: string, ref: ChatRef): void;
+  /** Delivers what is pending now, then every `sweepEveryMs`. */
+  start(): void;
+  stop(): Promise<void>;
+  readonly following: number;
+}
+
+const FINISHED = new Set(['SUCCEEDED', 'FAILED', 'REJECTED', 'CANCELLED', 'RATE_LIMITED']);
+const PHOTO_EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
+
+export function progressText(speaker: Speaker, update: Pick<JobUpdate, 'status' | 'progress' | 'queuePosition'>): string {
+  if (update.status === 'QUEUED') return speaker.t('progress-queued', { position: update.queuePosition ?? 1 });
+  if (update.progress === null || update.progress <= 0) return speaker.t('progress-running');
+  return speaker.t('progress-percent', { percent: Math.min(99, Math.round(update.progress * 100)) });
+}
+
+export function createDeliveries(deps: DeliveriesDeps): Deliveries {
+  const watching = new Map<string, AbortController>();
+  const running = new Set<Promise<void>>();
+  const editEveryMs = deps.editEveryMs ?? 1500;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let stopped = false;
+  let sweeping: Promise<void> | undefined;
+
+  function track(work: Promise<void>): void {
+    running.add(work);
+    void work.finally(() => running.delete(work));
+  }
+
+  const describe = (error: unknown) => ({ err_name: error instanceof Error ? error.name : typeof error, error_code: (error as { error_code?: unknown }).error_code });
+
+  async function watch(id: string, ref: ChatRef, signal: AbortSignal): Promise<void> {
+    const speaker = deps.speakerFor(ref.locale);
+    let shown = '';
+    let shownStatus = '';
+    let editedAt = 0;
+    await deps.client.subscribe<{ generationUpdated: JobUpdate }>(WATCH, { id }, { telegramUserId: ref.user, signal }, async ({ generationUpdated: update }) => {
+      if (FINISHED.has(update.status)) return;
+      const text = progressText(speaker, update);
+      // A new state is shown at once; progress within a state at most every editEveryMs.
+      if (text === shown || (update.status === shownStatus && Date.now() - editedAt < editEveryMs)) return;
+      shown = text;
+      shownStatus = update.status;
+      editedAt = Date.now();
+      await deps.api.editMessageText(ref.chat, ref.message, text, { reply_markup: cancelKeyboard(speaker, id) }).catch((error: unknown) => deps.logger.debug(describe(error), 'progress edit failed'));
+    });
+  }
+
+  async function deliver(item: DeliveryItem): Promise<void> {
+    const generation = item.generation;
+    const ref = deps.sealer.open(item.ref);
+    if (!ref) {
+      // Sealed by another bot token (rotated, or another bot on this API): nobody here can read it.
+      deps.logger.warn({ generation_id: generation.id }, 'a delivery reference this bot cannot open was dropped');
+      await complete(generation.id);
+      return;
+    }
+    try {
+      await send(generation, ref);
+    } catch (error) {
+      // Telegram refused for good (blocked, chat gone): give up. Otherwise the claim lapses and a later sweep retries.
+      if (!(error instanceof GrammyError && (error.error_code === 400 || error.error_code === 403))) throw error;
+      deps.logger.info({ generation_id: generation.id, ...describe(error) }, 'a result could not be delivered: Telegram refused');
+    }
+    await complete(generation.id);
+  }
+
+  async function send(generation: GenerationFields, ref: ChatRef): Promise<void> {
+    const speaker = deps.speakerFor(ref.locale);
+    const replaceProgress = (text: string) => deps.api.editMessageText(ref.chat, ref.message, text).catch(() => deps.api.sendMessage(ref.chat, text));
+    if (generation.status === 'CANCELLED') return void (await replaceProgress(speaker.t('cancelled')));
+    if (generation.status !== 'SUCCEEDED') return void (await replaceProgress(problemText(speaker, failureOf(generation), ref.kind)));
+    if (!generation.media?.url) return void (await replaceProgress(speaker.t('media-gone')));
+    await deps.api.sendChatAction(ref.chat, ref.kind === 'VIDEO' ? 'upload_video' : 'upload_photo').catch(() => undefined);
+    let bytes: Uint8Array;
+    try {
+      bytes = await deps.fetchMedia(generation.media.url);
+    } catch (error) {
+      if (error instanceof MediaGoneError) return void (await replaceProgress(speaker.t('media-gone')));
+      throw error;
+    }
+    const caption = speaker.t('caption-result', { style: styleName(speaker, generation.style), theme: themeName(speaker, generation.theme), seconds: generation.latencyMs / 1000 });
+    const options = { caption, reply_markup: resultKeyboard(speaker, generation.id) };
+    const mimeType = generation.media.mimeType;
+    if (ref.kind === 'VIDEO' || mimeType === 'image/gif' || mimeType.startsWith('video/')) {
+      await deps.api.sendAnimation(ref.chat, new InputFile(bytes, mimeType === 'image/gif' ? 'atelier.gif' : 'atelier.mp4'), options);
+    } else {
+      await deps.api.sendPhoto(ref.chat, new InputFile(bytes, `atelier.${PHOTO_EXTENSIONS[mimeType] ?? 'png'}`), options);
+    }
+    // The result takes the progress message's place.
+    await deps.api.deleteMessage(ref.chat, ref.message).catch(() => undefined);
+  }
+
+  async function complete(id: string): Promise<void> {
+    await deps.client.request(COMPLETE_DELIVERY, { id }, {});
+  }
+
+  async function claimAndDeliver(id: string): Promise<void> {
+    const { claimDelivery } = await deps.client.request<{ claimDelivery: DeliveryItem | null }>(CLAIM_DELIVERY, { id }, {});
+    if (claimDelivery) await deliver(claimDelivery);
+  }
+
+  async function sweep(): Promise<void> {
+    for (;;) {
+      const { claimPendingDeliveries: items } = await deps.client.request<{ claimPendingDeliveries: DeliveryItem[] }>(CLAIM_PENDING_DELIVERIES, { limit: 20 }, {});
+      for (const item of items) {
+        await deliver(item).catch((error: unknown) => deps.logger.warn({ generation_id: item.generation.id, ...describe(error) }, 'delivery failed; it will be retried'));
+      }
+      if (items.length < 20 || stopped) return;
+    }
+  }
+
+  function sweepNow(): void {
+    if (sweeping || stopped) return;
+    sweeping = sweep()
+      .catch((error: unknown) => deps.logger.warn(describe(error), 'could not sweep pending deliveries'))
+      .finally(() => (sweeping = undefined));
+    track(sweeping);
+  }
+
+  return {
+    seal: (ref) => deps.sealer.seal(ref),
+    follow(id, ref) {
+      if (stopped || watching.has(id)) return;
+      const controller = new AbortController();
+      watching.set(id, controller);
+      track(
+        watch(id, ref, controller.signal)
+          .catch((error: unknown) => {
+            if (!controller.signal.aborted) deps.logger.debug(describe(error), 'lost the live watch of a job; delivering from its row');
+          })
+          .then(() => (controller.signal.aborted ? undefined : claimAndDeliver(id)))
+          .catch((error: unknown) => deps.logger.warn({ generation_id: id, ...describe(error) }, 'delivery failed; the sweep will retry it'))
+          .finally(() => watching.delete(id)),
+      );
+    },
+    start() {
+      stopped = false;
+      sweepNow();
+      timer = setInterval(sweepNow, deps.sweepEveryMs ?? 15_000);
+      timer.unref();
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      for (const controller of watching.values()) controller.abort();
+      await Promise.allSettled([...running]);
+    },
+    get following() {
+      return watching.size;
+    },
+  };
+}
+
+/** A finished job's failure in the shape the problem messages take. */
+function failureOf(generation: GenerationFields): Parameters<typeof problemText>[1] {
+  const cause = generation.errorClass ?? 'INTERNAL';
+  if (cause === 'CONTENT_REFUSED') return { __typename: 'InvalidPrompt', message: '', reason: 'CONTENT_REFUSED', maxLength: null };
+  return { __typename: 'ProviderUnavailable', message: '', cause, retryAfterSeconds: null };
+}
