@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
+import type { APIThrottlerOptions } from '@grammyjs/transformer-throttler';
 import type { EnabledBotConfig } from '../../src/bot/create-bot.ts';
 import { createGraphqlClient } from '../../src/bot/graphql-client.ts';
 import { startBot, type RunningBot } from '../../src/bot/start-bot.ts';
@@ -29,6 +30,8 @@ export interface BotWorld {
 export interface BotWorldOptions {
   app?: TestAppOptions;
   mode?: EnabledBotConfig['mode'];
+  /** Outgoing-call limits; default: one call at a time with no pause. */
+  throttle?: APIThrottlerOptions;
 }
 
 function listen(server: Server, port: number): Promise<number> {
@@ -72,7 +75,7 @@ export async function createBotWorld(options: BotWorldOptions = {}): Promise<Bot
     logger,
     metrics: registry,
     // Telegram's per-chat pace (1 message/s) would only make the tests slow; the throttler stays in the path.
-    throttle: { out: { maxConcurrent: 1, minTime: 0 } },
+    throttle: options.throttle ?? { out: { maxConcurrent: 1, minTime: 0 } },
   });
   return {
     app,

@@ -50,7 +50,9 @@ export function progressText(speaker: Speaker, update: Pick<JobUpdate, 'status' 
 export function createDeliveries(deps: DeliveriesDeps): Deliveries {
   const watching = new Map<string, AbortController>();
   const running = new Set<Promise<void>>();
-  const editEveryMs = deps.editEveryMs ?? 1500;
+  // Telegram allows about 30 messages a second per bot: a queue position or percentage is refreshed
+  // at most every 5 s per job, while a change of state (queued → working) shows at once.
+  const editEveryMs = deps.editEveryMs ?? 5000;
   let timer: ReturnType<typeof setInterval> | undefined;
   let stopped = false;
   let sweeping: Promise<void> | undefined;
@@ -136,9 +138,8 @@ export function createDeliveries(deps: DeliveriesDeps): Deliveries {
   async function sweep(): Promise<void> {
     for (;;) {
       const { claimPendingDeliveries: items } = await deps.client.request<{ claimPendingDeliveries: DeliveryItem[] }>(CLAIM_PENDING_DELIVERIES, { limit: 20 }, {});
-      for (const item of items) {
-        await deliver(item).catch((error: unknown) => deps.logger.warn({ generation_id: item.generation.id, ...describe(error) }, 'delivery failed; it will be retried'));
-      }
+      // Side by side: each chat has its own pace at Telegram (about one message a second), so one at a time would take minutes.
+      await Promise.all(items.map((item) => deliver(item).catch((error: unknown) => deps.logger.warn({ generation_id: item.generation.id, ...describe(error) }, 'delivery failed; it will be retried'))));
       if (items.length < 20 || stopped) return;
     }
   }

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 export interface GenerationEvent {
   id: string;
   kind: string;
+  /** The job's new state, or `progress` when only its progress moved. */
   status: string;
 }
 

@@ -92,7 +92,7 @@ async function run(deps: JobRunnerDeps, em: SqlEntityManager, row: IGeneration, 
     lastProgressAt = time;
     em.fork().nativeUpdate(Generation, { id, status: 'running', leaseOwner: deps.owner }, { progress: Math.min(1, Math.max(0, progress)) })
       .then((updated) => {
-        if (updated > 0) deps.events.publish({ id, kind, status: 'running' });
+        if (updated > 0) deps.events.publish({ id, kind, status: 'progress' });
       })
       .catch(() => undefined);
   };

@@ -5,13 +5,18 @@ import { TERMINAL_STATUSES } from './job-store.ts';
 
 /** Events can be lost between replicas; a waiter re-reads the row at least this often. */
 const RECHECK_MS = 2000;
+const LEAVES_QUEUE = new Set(['running', 'cancelled']);
 
 export function isTerminal(status: string): boolean {
   return TERMINAL_STATUSES.has(status);
 }
 
-/** Resolves on the next event about this job (or another job of its kind, which may move its place), or after `ms`. */
-function nextSignal(events: GenerationEvents, row: { id: string; kind: string }, ms: number, abort?: AbortSignal): Promise<void> {
+/**
+ * Resolves on the next event about this job, or, while it waits in line, about another job of its
+ * kind leaving the queue (its place moves); or after `ms`. Other jobs' progress is ignored: with
+ * many waiting jobs, every watcher re-reading on every progress tick would load the database.
+ */
+function nextSignal(events: GenerationEvents, row: { id: string; kind: string; status: string }, ms: number, abort?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
@@ -21,7 +26,7 @@ function nextSignal(events: GenerationEvents, row: { id: string; kind: string },
     };
     const timer = setTimeout(done, ms);
     const unsubscribe = events.subscribe((event) => {
-      if (event.id === row.id || event.kind === row.kind) done();
+      if (event.id === row.id || (row.status === 'queued' && event.kind === row.kind && LEAVES_QUEUE.has(event.status))) done();
     });
     abort?.addEventListener('abort', done, { once: true });
   });
