@@ -1,13 +1,14 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { AuditLog } from '../db/entities/audit-log.ts';
 import { ConversationTurn } from '../db/entities/conversation-turn.ts';
+import { PromptDraft } from '../db/entities/prompt-draft.ts';
 import { Generation } from '../db/entities/generation.ts';
 import { MediaAsset } from '../db/entities/media-asset.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import type { JobContext, JobHandler, JobResult } from './job.ts';
 
 /** The `what` values reported through `ctx.progress` (and so the `what` label of `atelier_retention_deleted_total`). */
-export const RETENTION_KINDS = ['media', 'prompt_text', 'conversation_turns', 'audit'] as const;
+export const RETENTION_KINDS = ['media', 'prompt_text', 'prompt_drafts', 'conversation_turns', 'audit'] as const;
 export type RetentionKind = (typeof RETENTION_KINDS)[number];
 
 const HOUR_MS = 3_600_000;
@@ -59,12 +60,13 @@ export const retention: JobHandler = async (ctx) => {
   const size = ctx.config.jobs.retentionBatchSize;
   const windowHours = ctx.config.media.retentionHours;
   const textHours = promptTextWindowHours(windowHours);
-  const counts: Record<RetentionKind, number> = { media: 0, prompt_text: 0, conversation_turns: 0, audit: 0 };
+  const counts: Record<RetentionKind, number> = { media: 0, prompt_text: 0, prompt_drafts: 0, conversation_turns: 0, audit: 0 };
   const fileErrors = { count: 0 };
 
   const batches: Record<RetentionKind, Batch> = {
     media: (after) => purgeMediaBatch(ctx, now, size, after, fileErrors),
     prompt_text: (after) => clearPromptTextBatch(ctx.em, new Date(now.getTime() - textHours * HOUR_MS), size, after),
+    prompt_drafts: (after) => deleteDraftsBatch(ctx.em, now, size, after),
     conversation_turns: (after) => deleteTurnsBatch(ctx.em, now, size, after),
     audit: (after) => deleteAuditBatch(ctx.em, new Date(now.getTime() - ctx.config.jobs.auditRetentionDays * 24 * HOUR_MS), size, after),
   };
@@ -159,6 +161,13 @@ async function deleteTurnsBatch(em: SqlEntityManager, now: Date, size: number, a
   return { handled, selected: ids.length, lastId: ids.at(-1) ?? after };
 }
 
+/** Prompts that waited for a style pick that never came. */
+async function deleteDraftsBatch(em: SqlEntityManager, now: Date, size: number, after: string | number | undefined): Promise<BatchOutcome> {
+  const ids = await selectIds(em, PromptDraft, { expiresAt: { $lte: now } }, size, after);
+  const handled = ids.length > 0 ? await em.nativeDelete(PromptDraft, { id: { $in: ids as string[] } }) : 0;
+  return { handled, selected: ids.length, lastId: ids.at(-1) ?? after };
+}
+
 async function deleteAuditBatch(em: SqlEntityManager, cutoff: Date, size: number, after: string | number | undefined): Promise<BatchOutcome> {
   const ids = await selectIds(em, AuditLog, { at: { $lt: cutoff } }, size, after);
   const handled = ids.length > 0 ? await em.nativeDelete(AuditLog, { id: { $in: ids as number[] } }) : 0;
@@ -168,7 +177,7 @@ async function deleteAuditBatch(em: SqlEntityManager, cutoff: Date, size: number
 /** The next `size` primary keys matching `where`, above `after`, in key order. */
 async function selectIds(
   em: SqlEntityManager,
-  entity: typeof Generation | typeof ConversationTurn | typeof AuditLog,
+  entity: typeof Generation | typeof ConversationTurn | typeof AuditLog | typeof PromptDraft,
   where: Record<string, unknown>,
   size: number,
   after: string | number | undefined,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AuditLog } from '../../src/db/entities/audit-log.ts';
+import { PromptDraft } from '../../src/db/entities/prompt-draft.ts';
 import { ConversationTurn } from '../../src/db/entities/conversation-turn.ts';
 import { Generation } from '../../src/db/entities/generation.ts';
 import { MediaAsset } from '../../src/db/entities/media-asset.ts';
@@ -74,6 +75,11 @@ describe('retention with the default 24 h window', () => {
     // Conversation turns and audit rows, old and recent (inserted directly: no text provider here).
     const em = app.orm.em.fork();
     const alice = app.services.pseudonymize(ALICE);
+    // A prompt whose style was never picked, and one still waiting.
+    await em.insertMany(PromptDraft, [
+      { id: 'old-draft-0123456789ab', user: alice, kind: 'image', promptRedacted: 'an abandoned idea', promptLength: 17, createdAt: T0, expiresAt: new Date(T0.getTime() + HOUR / 2) },
+      { id: 'new-draft-0123456789ab', user: alice, kind: 'image', promptRedacted: 'a pending idea', promptLength: 14, createdAt: new Date(T0.getTime() + 48 * HOUR), expiresAt: new Date(T0.getTime() + 49 * HOUR) },
+    ]);
     await em.insertMany(ConversationTurn, [
       { id: uuidv7(T0.getTime()), user: alice, role: 'user', text: 'old question', createdAt: T0, expiresAt: new Date(T0.getTime() + 24 * HOUR) },
       { id: uuidv7(T0.getTime() + 1), user: alice, role: 'assistant', text: 'old answer', createdAt: T0, expiresAt: new Date(T0.getTime() + 24 * HOUR) },
@@ -136,12 +142,13 @@ describe('retention with the default 24 h window', () => {
     expect((await em.find(ConversationTurn, {})).map((turn) => turn.text)).toEqual(['new question']);
     const audit = await em.find(AuditLog, { actor: 'test' });
     expect(audit).toHaveLength(1);
+    expect((await em.find(PromptDraft, {})).map((draft) => draft.promptRedacted)).toEqual(['a pending idea']);
   });
 
   test('reports what it did per kind, batch by batch', () => {
     expect(result.result.cancelled).toBeUndefined();
-    expect(result.result.details).toMatchObject({ media: 4, prompt_text: 7, conversation_turns: 2, audit: 2, fileErrors: 0 });
-    expect(result.result.rowsAffected).toBe(4 + 7 + 2 + 2);
+    expect(result.result.details).toMatchObject({ media: 4, prompt_text: 7, prompt_drafts: 1, conversation_turns: 2, audit: 2, fileErrors: 0 });
+    expect(result.result.rowsAffected).toBe(4 + 7 + 1 + 2 + 2);
     const media = result.progress.filter((call) => call.what === 'media');
     expect(media.map((call) => call.rows)).toEqual([2, 2]);
     expect(result.progress.filter((call) => call.what === 'prompt_text').map((call) => call.rows)).toEqual([2, 2, 2, 1]);
