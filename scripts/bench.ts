@@ -10,7 +10,10 @@
  *   analytics over 1 000 000 generations (scripts/bench-analytics.ts) and rollup + purge with the
  *   API's p99 during the purge (scripts/bench-jobs.ts) run as child scripts and report JSON.
  *
- * `--only throughput,memory,analytics,jobs` runs some of the phases (memory reuses the throughput phase's
+ *   the generation queue (scripts/bench-queue.ts): the bot's first reply under slow generations
+ *   against the code before the job queue, and queue drain with one and two replicas.
+ *
+ * `--only throughput,memory,analytics,jobs,queue` runs some of the phases (memory reuses the throughput phase's
  * servers, so it brings that phase along). `--quick` scales the data sets and request counts down 10–100× to try the script out; its
  * figures are not the ones the targets are about.
  */
@@ -26,7 +29,7 @@ import { BENCH_TOKEN, median, option, parseBenchJson } from './bench/report.ts';
 const quick = process.argv.includes('--quick');
 const onlyIndex = process.argv.indexOf('--only');
 /** `--only throughput,memory,analytics,jobs` runs some phases (e.g. to compare two commits); default all. */
-const phases = new Set(onlyIndex > 0 ? process.argv[onlyIndex + 1]!.split(',') : ['throughput', 'memory', 'analytics', 'jobs']);
+const phases = new Set(onlyIndex > 0 ? process.argv[onlyIndex + 1]!.split(',') : ['throughput', 'memory', 'analytics', 'jobs', 'queue']);
 const rounds = option('rounds', quick ? 2 : 5);
 const seconds = option('seconds', quick ? 3 : 10);
 const connections = option('connections', 8);
@@ -193,6 +196,20 @@ async function jobs() {
   });
 }
 
+async function queue() {
+  console.log('generation queue (scripts/bench-queue.ts):');
+  const result = await runScript('./bench-queue.ts', quick ? ['--quick'] : []);
+  row({
+    figure: 'bot first reply under slow generations, p50 (this code vs the code before the job queue)', value: `${result['p50Ms']!.toFixed(0)} vs ${result['baseP50Ms']!.toFixed(0)} ms`,
+    ratio: `${(result['baseP50Ms']! / result['p50Ms']!).toFixed(0)}× faster`,
+  });
+  row({ figure: 'bot first reply under slow generations, p99', value: `${result['p99Ms']!.toFixed(0)} vs ${result['baseP99Ms']!.toFixed(0)} ms`, ratio: `${(result['baseP99Ms']! / result['p99Ms']!).toFixed(0)}× faster` });
+  row({
+    figure: 'queue drain on PostgreSQL, 1 vs 2 replicas', value: `${result['drainOnePerSecond']!.toFixed(1)} vs ${result['drainTwoPerSecond']!.toFixed(1)} jobs/s`,
+    ratio: `${(result['drainTwoPerSecond']! / result['drainOnePerSecond']!).toFixed(2)}×`,
+  });
+}
+
 const startedAt = performance.now();
 const cpu = cpus();
 const machine = `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB (${(freemem() / 2 ** 30).toFixed(0)} free), Node ${process.version}, load average ${loadavg().map((value) => value.toFixed(2)).join(' ')}`;
@@ -201,6 +218,7 @@ try {
   if (phases.has('throughput') || phases.has('memory')) await throughput();
   if (phases.has('analytics')) await analytics();
   if (phases.has('jobs')) await jobs();
+  if (phases.has('queue')) await queue();
 } finally {
   load.close();
 }
