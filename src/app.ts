@@ -66,6 +66,8 @@ export async function createApp(deps: AppDeps) {
     events,
     leaseMs: generation.leaseMs,
     pollMs: generation.pollMs,
+    // Replicas hear of a freed slot by NOTIFY; the worker that freed it waits a moment, so work spreads.
+    handoffMs: generation.events === 'postgres' ? 25 : 0,
     metrics,
     logger,
     now,

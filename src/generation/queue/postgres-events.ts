@@ -23,6 +23,8 @@ export async function createPostgresEvents(options: PostgresEventsOptions): Prom
   let client: pg.Client | undefined;
   let closed = false;
   let retryMs = 250;
+  // One query at a time on the listening connection (pg queues them, but warns it will stop doing so).
+  let sending: Promise<unknown> = Promise.resolve();
 
   async function connect(): Promise<void> {
     const next = new pg.Client({ connectionString: options.url, keepAlive: true, connectionTimeoutMillis: 5000 });
@@ -64,7 +66,7 @@ export async function createPostgresEvents(options: PostgresEventsOptions): Prom
         queueMicrotask(() => dispatch(listeners, event, options.logger));
         return;
       }
-      current.query('select pg_notify($1, $2)', [channel, JSON.stringify(event)]).catch((error: unknown) => {
+      sending = sending.then(() => current.query('select pg_notify($1, $2)', [channel, JSON.stringify(event)])).catch((error: unknown) => {
         options.logger?.warn({ err_name: error instanceof Error ? error.name : typeof error }, 'could not publish a generation event');
         dispatch(listeners, event, options.logger);
       });

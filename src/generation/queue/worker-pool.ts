@@ -23,6 +23,11 @@ export interface WorkerPoolDeps extends Omit<JobRunnerDeps, 'owner'> {
   pollMs: number;
   limiter: Limiter;
   owner?: string;
+  /**
+   * With replicas: how long a worker that just finished a job leaves the free slot to the others
+   * (who hear of it by event) before claiming again itself; 0 in a single process.
+   */
+  handoffMs?: number;
 }
 
 export interface WorkerPool {
@@ -72,7 +77,8 @@ export function createWorkerPool(deps: WorkerPoolDeps): WorkerPool {
       .finally(() => {
         inflight.delete(id);
         deps.metrics?.observeWorkersBusy(kind, providerName(kind), busy(kind));
-        wake(kind);
+        if (deps.handoffMs) setTimeout(() => wake(kind), deps.handoffMs * (0.5 + Math.random()));
+        else wake(kind);
       });
     inflight.set(id, { kind, stop, done });
     deps.metrics?.observeWorkersBusy(kind, providerName(kind), busy(kind));
@@ -124,7 +130,8 @@ export function createWorkerPool(deps: WorkerPoolDeps): WorkerPool {
       stopped = false;
       unsubscribe = deps.events.subscribe((event) => {
         const kind = event.kind as MediaKind;
-        if (event.status === 'queued') wake(kind);
+        // Work was queued, or a slot freed up somewhere (the limit is shared by every replica).
+        if (event.status !== 'running' && event.status !== 'progress') wake(kind);
         // Cancelled elsewhere: stop the provider call now rather than at the next heartbeat.
         if (event.status === 'cancelled') inflight.get(event.id)?.stop.abort(new Error('cancelled'));
       });
