@@ -75,10 +75,21 @@ describe('the lifecycle', () => {
   });
 
   test('wait returns the finished job in one call when it is ready within the time', async () => {
-    const pending = app.gql(QUEUE, { input: { kind: 'IMAGE', prompt: 'a lighthouse', style: 'photo' }, wait: 60 }, { as: '7100002' });
+    const pending = app.gql(QUEUE, { input: { kind: 'IMAGE', prompt: 'a lighthouse', style: 'photo' }, wait: 30 }, { as: '7100002' });
     await until(() => gate.calls.find((call) => call.request.prompt === 'a lighthouse'), 10_000, 'the provider call');
     gate.calls.find((call) => call.request.prompt === 'a lighthouse')!.finish();
     expect((await pending).data.generate).toMatchObject({ __typename: 'Generation', status: 'SUCCEEDED', media: { mimeType: 'image/png' } });
+  });
+
+  test('a wait outside 0–30 s is refused before anything is queued', async () => {
+    const count = async () => Number((await app.orm.em.fork().getConnection().execute('select count(*) as n from generations'))[0].n);
+    const before = await count();
+    for (const wait of [-1, 31]) {
+      const { data, errors } = await app.gql(QUEUE, { input: { kind: 'IMAGE', prompt: 'patience', style: 'photo' }, wait }, { as: '7100003' });
+      expect(data?.generate ?? null).toBeNull();
+      expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    }
+    expect(await count()).toBe(before);
   });
 });
 

@@ -95,8 +95,11 @@ const MAX_WAIT_SECONDS = 30;
 
 const WAIT_DESCRIPTION = `Seconds (at most ${MAX_WAIT_SECONDS}) to wait for an image or video to finish before answering; 0 answers at once with the QUEUED job.`;
 
-function checkDelivery(delivery: string | null | undefined): void {
-  if (delivery != null && delivery.length > 512) throw new GraphQLError('"delivery" is at most 512 characters.', { extensions: { code: 'BAD_USER_INPUT' } });
+/** Checked before anything is queued: bad input changes nothing. */
+function checkJobArgs(delivery: string | null | undefined, wait: number | null | undefined): void {
+  const bad = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+  if (delivery != null && delivery.length > 512) throw bad('"delivery" is at most 512 characters.');
+  if (wait != null && (wait < 0 || wait > MAX_WAIT_SECONDS)) throw bad(`"wait" must be between 0 and ${MAX_WAIT_SECONDS} seconds.`);
 }
 
 /**
@@ -107,7 +110,7 @@ async function answer(ctx: Context, outcome: GenerateOutcome, wait: number | nul
   if (!outcome.ok) throw outcome.error;
   if (outcome.text !== undefined) ctx.answers.set(outcome.generation, outcome.text);
   let row = outcome.generation;
-  const seconds = Math.max(0, Math.min(MAX_WAIT_SECONDS, wait ?? 0));
+  const seconds = wait ?? 0;
   if (seconds > 0 && !isTerminal(row.status)) row = await waitForGeneration(() => ctx.em.fork(), ctx.services.events, row, seconds * 1000);
   if (row.status === 'failed' || row.status === 'rejected') throw failureOf(row);
   return row;
@@ -137,7 +140,7 @@ builder.mutationField('generate', (t) =>
     errors: { types: GENERATE_ERRORS, union: { name: 'GenerateResult' } },
     args: { input: t.arg({ type: GenerateInput, required: true }), wait: t.arg.int({ description: WAIT_DESCRIPTION }) },
     resolve: async (_root, { input, wait }, ctx) => {
-      checkDelivery(input.delivery);
+      checkJobArgs(input.delivery, wait);
       const user = await ctx.user();
       return answer(ctx, await ctx.services.generate(ctx.em, user, input), wait);
     },
@@ -152,7 +155,7 @@ builder.mutationField('generateVariant', (t) =>
     errors: { types: [...GENERATE_ERRORS, NotFoundError], union: { name: 'GenerateVariantResult' } },
     args: { generationId: t.arg.id({ required: true }), style: t.arg.string(), delivery: t.arg.string(), wait: t.arg.int({ description: WAIT_DESCRIPTION }) },
     resolve: async (_root, { generationId, style, delivery, wait }, ctx) => {
-      checkDelivery(delivery);
+      checkJobArgs(delivery, wait);
       const original = await ownGeneration(ctx, String(generationId));
       // The prompt text expires after the retention window; fingerprints cannot be turned back into prompts.
       if (!original || original.kind === 'text' || !original.promptRedacted) throw new NotFoundError('Generation prompt');
@@ -195,7 +198,7 @@ builder.mutationField('generateFromDraft', (t) =>
     errors: { types: [...GENERATE_ERRORS, NotFoundError], union: { name: 'GenerateFromDraftResult' } },
     args: { draftId: t.arg.id({ required: true }), style: t.arg.string(), delivery: t.arg.string(), wait: t.arg.int({ description: WAIT_DESCRIPTION }) },
     resolve: async (_root, { draftId, style, delivery, wait }, ctx) => {
-      checkDelivery(delivery);
+      checkJobArgs(delivery, wait);
       const user = await ctx.user();
       const draft = await takeDraft(ctx.em, user.id, String(draftId), ctx.services.now());
       if (!draft) throw new NotFoundError('Prompt draft');
