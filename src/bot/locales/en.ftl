@@ -130,6 +130,7 @@ privacy-text =
     • You are known only by a keyed hash of your Telegram id: no name, username or raw id is stored.
     • Each request keeps its kind, style, theme, timing and cost. Your prompt is kept only redacted (emails, phones, links, @handles and long numbers removed) and for at most 24 hours.
     • Generated files are deleted after 24 hours unless you press ⭐ Keep.
+    • While an image or video is being made, the chat to send it to is kept encrypted with a key only the bot holds, and erased once it is delivered.
     • Text answers are never stored; /ask conversation turns are kept at most 24 hours (/new forgets them sooner).
     • Feedback is stored with contact details removed.
     • Payments keep the plan, the amount in Stars, the dates and Telegram's payment id, so a payment applies once and can be refunded.
