@@ -70,7 +70,12 @@ export interface ExpiredJob {
  * Jobs whose worker stopped renewing its lease (a crashed or frozen process): queued again once,
  * failed as `interrupted` the second time. Returns both sets.
  */
-export async function reapExpiredLeases(em: SqlEntityManager, now: Date): Promise<{ requeued: Array<{ id: string; kind: MediaKind }>; failed: ExpiredJob[] }> {
+export async function reapExpiredLeases(
+  em: SqlEntityManager,
+  now: Date,
+  /** Runs in the same transaction for each failed job (the quota refund), so nobody sees one without the other. */
+  onFailed: (tx: SqlEntityManager, job: ExpiredJob) => Promise<void>,
+): Promise<{ requeued: Array<{ id: string; kind: MediaKind }>; failed: ExpiredJob[] }> {
   const expired = await execute(em, `select 1 from generations where status = 'running' and lease_expires_at < ? limit 1`, [now]);
   if (expired.length === 0) return { requeued: [], failed: [] };
   return em.transactional(async (tx) => {
@@ -86,7 +91,9 @@ export async function reapExpiredLeases(em: SqlEntityManager, now: Date): Promis
        where status = 'running' and lease_expires_at < ? returning id, kind, user_id, created_at`,
       [now, now],
     );
-    return { requeued, failed: failed.map((row) => ({ id: row.id, kind: row.kind, userId: row.user_id, createdAt: new Date(row.created_at) })) };
+    const jobs = failed.map((row) => ({ id: row.id, kind: row.kind, userId: row.user_id, createdAt: new Date(row.created_at) }));
+    for (const job of jobs) await onFailed(tx, job);
+    return { requeued, failed: jobs };
   });
 }
 

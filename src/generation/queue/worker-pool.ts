@@ -107,14 +107,13 @@ export function createWorkerPool(deps: WorkerPoolDeps): WorkerPool {
 
   async function reap(): Promise<void> {
     const em = deps.em();
-    const { requeued, failed } = await reapExpiredLeases(em, deps.now());
+    const { requeued, failed } = await reapExpiredLeases(em, deps.now(), (tx, job) => refundUsage(tx, deps.limiter, job.userId, job.kind, job.createdAt));
     for (const job of requeued) {
       deps.logger?.warn({ generation_id: job.id, kind: job.kind }, 'a generation lost its worker: queued again');
       deps.events.publish({ id: job.id, kind: job.kind, status: 'queued' });
     }
     for (const job of failed) {
       deps.logger?.warn({ generation_id: job.id, kind: job.kind }, 'a generation lost its worker twice: failed as interrupted');
-      await em.transactional((tx) => refundUsage(tx, deps.limiter, job.userId, job.kind, job.createdAt));
       deps.events.publish({ id: job.id, kind: job.kind, status: 'failed' });
       deps.metrics?.observeJobState(job.kind, 'failed');
     }
