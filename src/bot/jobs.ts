@@ -28,8 +28,12 @@ export async function startJob(
   const messageId = options.progressMessageId ?? (await ctx.reply(ctx.t('working-default'))).message_id;
   const ref: ChatRef = { chat, user: ctx.from!.id, message: messageId, locale: await ctx.i18n.getLocale(), kind };
   const result = await options.queue(ctx.services.deliveries.seal(ref));
-  // A used or expired draft: nothing was queued (a second tap on the same keyboard lands here).
-  if (result.__typename === 'NotFound') return options.expired();
+  // A used or expired draft, or a variant of a prompt past its window: nothing was queued (a second
+  // tap on the same keyboard lands here). A progress message sent for it goes again.
+  if (result.__typename === 'NotFound') {
+    if (options.progressMessageId === undefined) await ctx.api.deleteMessage(chat, messageId).catch(() => undefined);
+    return options.expired();
+  }
   if (ctx.callbackQuery) await ctx.answerCallbackQuery();
   if (result.__typename !== 'Generation') {
     if (options.progressMessageId === undefined) await ctx.api.deleteMessage(chat, messageId).catch(() => undefined);
