@@ -79,14 +79,12 @@ export async function createApp(deps: AppDeps) {
     providers,
     generate: createGenerateService({
       providers,
-      mediaStore,
       costs,
       queueMax: generation.queueMax,
       events,
       // Text waits in the request; a short line behind the running calls, then Busy.
       textSlots: createSlots(generation.concurrency.text, generation.concurrency.text * 4),
       promptMaxLength: config.limits.promptMaxLength,
-      mediaRetentionHours: config.media.retentionHours,
       fingerprintKey: deriveKey(deps.secrets.pseudonymSecret, 'prompt-fingerprint/v1'),
       limiter,
       metrics,
@@ -107,7 +105,6 @@ export async function createApp(deps: AppDeps) {
     now,
     jobs,
     events,
-    workers,
   };
 
   const em = orm.em.fork();

@@ -26,11 +26,13 @@ const scheduler = config.jobs.scheduler ? createScheduler({ runner: jobs }) : un
 await scheduler?.start();
 
 let bot: RunningBot | undefined;
+/** The bot's webhook handler behind the same body cap as every other route; set once the bot has started. */
+let webhook: RequestListener | undefined;
 const webhookPath = config.bot.enabled && config.bot.mode.kind === 'webhook' ? config.bot.mode.path : undefined;
 const handler: RequestListener = (request, response) => {
   // Telegram's webhook shares the API's port; the bot itself checks the secret token.
-  if (webhookPath && bot?.webhookHandler && request.method === 'POST' && request.url?.split('?')[0] === webhookPath) {
-    limitRequestBody(bot.webhookHandler, config.graphql.maxBodyBytes)(request, response);
+  if (webhookPath && webhook && request.method === 'POST' && request.url?.split('?')[0] === webhookPath) {
+    webhook(request, response);
     return;
   }
   void yoga(request, response);
@@ -69,6 +71,7 @@ if (config.bot.enabled) {
   const client = createGraphqlClient({ url: config.bot.graphqlUrl, apiToken: config.bot.apiToken, timeoutMs: http.deadlineMs + 30_000 });
   try {
     bot = await startBot({ config: config.bot, client, logger, metrics: metrics?.registry });
+    if (bot.webhookHandler) webhook = limitRequestBody(bot.webhookHandler, config.graphql.maxBodyBytes);
     logger.info({ mode: config.bot.mode.kind }, 'Telegram bot started');
   } catch (error) {
     // A rejected token must not take the API down with it.

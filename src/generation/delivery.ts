@@ -1,5 +1,6 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { Generation, type IGeneration } from '../db/entities/generation.ts';
+import { TERMINAL_STATUSES } from './queue/job-store.ts';
 
 /**
  * Results travel to the chat through the bot, which may restart or run as several replicas. Each
@@ -10,15 +11,17 @@ import { Generation, type IGeneration } from '../db/entities/generation.ts';
 const CLAIM_MS = 120_000;
 /** Jobs whose result was never delivered are given up after this (the user has long moved on). */
 const DELIVERY_WINDOW_MS = 24 * 3_600_000;
-const FINISHED = ['succeeded', 'failed', 'rejected', 'cancelled'];
+/** Finished, with a reference, not delivered, and not held by another bot's claim. */
+function claimable(now: Date) {
+  return {
+    status: { $in: [...TERMINAL_STATUSES] }, delivery: { $ne: null }, deliveredAt: null,
+    $or: [{ deliveryClaimedUntil: null }, { deliveryClaimedUntil: { $lt: now } }],
+  };
+}
 
 /** Claims one finished job for delivery; null when it is not finished, has nothing to deliver, or another bot holds it. */
 export async function claimDelivery(em: SqlEntityManager, id: string, now: Date): Promise<IGeneration | null> {
-  const claimed = await em.nativeUpdate(
-    Generation,
-    { id, status: { $in: FINISHED }, delivery: { $ne: null }, deliveredAt: null, $or: [{ deliveryClaimedUntil: null }, { deliveryClaimedUntil: { $lt: now } }] },
-    { deliveryClaimedUntil: new Date(now.getTime() + CLAIM_MS) },
-  );
+  const claimed = await em.nativeUpdate(Generation, { id, ...claimable(now) }, { deliveryClaimedUntil: new Date(now.getTime() + CLAIM_MS) });
   return claimed > 0 ? em.findOne(Generation, { id }, { populate: ['media'], refresh: true }) : null;
 }
 
@@ -26,10 +29,7 @@ export async function claimDelivery(em: SqlEntityManager, id: string, now: Date)
 export async function claimPendingDeliveries(em: SqlEntityManager, limit: number, now: Date): Promise<IGeneration[]> {
   const candidates = await em.find(
     Generation,
-    {
-      status: { $in: FINISHED }, delivery: { $ne: null }, deliveredAt: null, createdAt: { $gt: new Date(now.getTime() - DELIVERY_WINDOW_MS) },
-      $or: [{ deliveryClaimedUntil: null }, { deliveryClaimedUntil: { $lt: now } }],
-    },
+    { ...claimable(now), createdAt: { $gt: new Date(now.getTime() - DELIVERY_WINDOW_MS) } },
     { orderBy: { id: 'asc' }, limit, fields: ['id'] },
   );
   const claimed: IGeneration[] = [];

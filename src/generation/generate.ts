@@ -1,5 +1,5 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { trace } from '@opentelemetry/api';
+import { context, propagation } from '@opentelemetry/api';
 import { ConversationTurn } from '../db/entities/conversation-turn.ts';
 import { Generation, type IGeneration } from '../db/entities/generation.ts';
 import type { IMediaAsset } from '../db/entities/media-asset.ts';
@@ -9,7 +9,6 @@ import { QuotaExceededError, RateLimitedError } from '../limits/errors.ts';
 import type { Limiter } from '../limits/limiter.ts';
 import type { Logger } from 'pino';
 import type { Metrics } from '../telemetry/metrics.ts';
-import type { MediaStore } from '../media/media-store.ts';
 import { fingerprintPrompt } from '../privacy/fingerprint.ts';
 import { redactPrompt } from '../privacy/redact.ts';
 import type { CostTable } from './cost.ts';
@@ -34,11 +33,8 @@ export interface ProviderSet {
 
 export interface GenerateDeps {
   providers: ProviderSet;
-  mediaStore: MediaStore;
   costs: CostTable;
   promptMaxLength: number;
-  /** 0 means the media may be deleted as soon as it has been delivered. */
-  mediaRetentionHours: number;
   /** Keys prompt fingerprints (see privacy/fingerprint.ts). */
   fingerprintKey: string;
   /** Tier rate limits and daily quotas, checked before any provider is called. */
@@ -197,8 +193,8 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
       release();
     }
     if (!call.result) {
-      if (classifyProviderFailure(call.error).errorClass === 'internal') deps.logger?.error({ err: call.error }, 'provider failed unexpectedly');
       const failure = classifyProviderFailure(call.error);
+      if (failure.errorClass === 'internal') deps.logger?.error({ err: call.error }, 'provider failed unexpectedly');
       // Rejected rows keep no text, like every other rejection.
       const row = failure.status === 'rejected' ? { ...described, promptRedacted: null, requestedStyles: null } : described;
       const outcome = await recordFailure(em, row, provider.name, model, failure.error, startedAt, 'text', { usage: 'refund', status: failure.status, errorClass: failure.errorClass }, deps.limiter);
@@ -236,11 +232,11 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
   }
 }
 
-/** The W3C traceparent of the active span, so a job's execution can link back to its request. */
+/** The active span as a W3C traceparent (through the process's propagator), so the job's run can link back to it. */
 function activeTraceparent(): string | null {
-  const context = trace.getActiveSpan()?.spanContext();
-  if (!context || !trace.isSpanContextValid(context)) return null;
-  return `00-${context.traceId}-${context.spanId}-0${(context.traceFlags & 1).toString(16)}`;
+  const carrier: { traceparent?: string } = {};
+  propagation.inject(context.active(), carrier);
+  return carrier.traceparent ?? null;
 }
 
 interface FailureOptions {

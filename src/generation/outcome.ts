@@ -87,7 +87,7 @@ export function describeFailure(errorClass: ErrorClass): string {
     case 'interrupted':
       return 'The generation was interrupted twice by a server restart. Please try again.';
     case 'internal':
-      return 'The result could not be stored. Please try again.';
+      return 'Something went wrong on our side. Please try again.';
     default:
       return 'The provider failed to generate a result.';
   }

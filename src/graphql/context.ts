@@ -5,7 +5,6 @@ import type { IGeneration } from '../db/entities/generation.ts';
 import type { IUser } from '../db/entities/user.ts';
 import type { GenerateService, ProviderSet } from '../generation/generate.ts';
 import type { GenerationEvents } from '../generation/queue/events.ts';
-import type { WorkerPool } from '../generation/queue/worker-pool.ts';
 import type { JobsService } from '../jobs/job-runner.ts';
 import type { Limiter } from '../limits/limiter.ts';
 import type { MediaStore } from '../media/media-store.ts';
@@ -37,7 +36,6 @@ export interface AppServices {
   jobs?: JobsService | undefined;
   /** Generation job updates: `wait`, subscriptions and workers listen to them. */
   events: GenerationEvents;
-  workers: WorkerPool;
 }
 
 export interface Context {

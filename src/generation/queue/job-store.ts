@@ -10,7 +10,6 @@ import type { MediaKind } from '../provider.ts';
  */
 
 export type Driver = 'sqlite' | 'postgresql';
-export const ACTIVE_STATUSES = ['queued', 'running'] as const;
 export const TERMINAL_STATUSES = new Set(['succeeded', 'failed', 'cancelled', 'rejected', 'rate_limited']);
 /** A job whose lease expires this many times (its worker died each time) fails as `interrupted`. */
 export const MAX_ATTEMPTS = 2;

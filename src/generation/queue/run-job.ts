@@ -1,5 +1,5 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { SpanKind, SpanStatusCode, TraceFlags, trace, type Link } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace, type Link } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { Generation, type IGeneration } from '../../db/entities/generation.ts';
 import type { Limiter } from '../../limits/limiter.ts';
@@ -8,7 +8,7 @@ import type { Metrics } from '../../telemetry/metrics.ts';
 import { TRACER_NAME } from '../../telemetry/tracing.ts';
 import type { CostTable } from '../cost.ts';
 import { ProviderUnavailableError } from '../errors.ts';
-import { classifyProviderFailure, refundUsage, settleUsage, storeMedia } from '../outcome.ts';
+import { classifyProviderFailure, refundUsage, settleUsage, storeMedia, type ClassifiedFailure } from '../outcome.ts';
 import { callProvider, operationName } from '../provider-call.ts';
 import type { MediaKind, Provider, ProviderResult } from '../provider.ts';
 import { findStyle } from '../styles.ts';
@@ -99,7 +99,7 @@ async function run(deps: JobRunnerDeps, em: SqlEntityManager, row: IGeneration, 
 
   try {
     if (!provider) {
-      await finishFailed(deps, em, row, classifyProviderFailure(new Error('no provider for this kind')), queueWaitMs, 0);
+      await finishFailed(deps, em, row, classifyProviderFailure(new Error('no provider for this kind')), { queueWaitMs, seconds: 0 });
       return 'failed';
     }
     const style = findStyle(row.style);
@@ -109,24 +109,27 @@ async function run(deps: JobRunnerDeps, em: SqlEntityManager, row: IGeneration, 
     });
     // Cancelled, taken over or shutting down: whoever aborted us owns the row now.
     if (controller.signal.aborted) return 'abandoned';
-    const providerMs = Math.round(call.seconds * 1000);
+    const timing = { queueWaitMs, seconds: call.seconds };
     if (!call.result) {
       const failure = classifyProviderFailure(call.error);
       if (failure.errorClass === 'internal') deps.logger?.error({ err: call.error, generation_id: id }, 'provider failed unexpectedly');
-      await finishFailed(deps, em, row, failure, queueWaitMs, providerMs, call.seconds, provider);
+      await finishFailed(deps, em, row, failure, timing, provider);
       return failure.status;
     }
-    return await finishSucceeded(deps, em, row, call.result, queueWaitMs, providerMs, call.seconds, provider);
+    return await finishSucceeded(deps, em, row, call.result, timing, provider);
   } finally {
     clearInterval(heartbeat);
     stop.removeEventListener('abort', onStop);
   }
 }
 
-async function finishSucceeded(
-  deps: JobRunnerDeps, em: SqlEntityManager, row: IGeneration, result: ProviderResult,
-  queueWaitMs: number, providerMs: number, seconds: number, provider: Provider,
-): Promise<string> {
+/** How long the job waited for a worker, and how long its provider call took. */
+interface Timing {
+  queueWaitMs: number;
+  seconds: number;
+}
+
+async function finishSucceeded(deps: JobRunnerDeps, em: SqlEntityManager, row: IGeneration, result: ProviderResult, timing: Timing, provider: Provider): Promise<string> {
   const kind = row.kind as MediaKind;
   const finishedAt = deps.now();
   const cost = deps.costs.estimate({
@@ -135,16 +138,17 @@ async function finishSucceeded(
   });
   let storageKey: string | undefined;
   try {
+    // The bytes are written before the transaction opens, so no database lock is held through file I/O.
+    const media = result.media ? await storeMedia(em, deps.mediaStore, result.media, { userId: row.user.id, at: finishedAt, retentionHours: deps.mediaRetentionHours }) : null;
+    storageKey = media?.storageKey;
     await em.transactional(async (tx) => {
-      const media = result.media ? await storeMedia(tx, deps.mediaStore, result.media, { userId: row.user.id, at: finishedAt, retentionHours: deps.mediaRetentionHours }) : null;
-      storageKey = media?.storageKey;
       if (media) {
         tx.persist(media);
         await tx.flush();
       }
       const updated = await tx.nativeUpdate(Generation, { id: row.id, status: 'running', leaseOwner: deps.owner }, {
         status: 'succeeded', provider: result.provider, model: result.model.slice(0, 64), media: media?.id ?? null,
-        latencyMs: finishedAt.getTime() - row.createdAt.getTime(), queueWaitMs, providerMs, progress: 1, finishedAt,
+        latencyMs: finishedAt.getTime() - row.createdAt.getTime(), ...timingColumns(timing), progress: 1, finishedAt,
         inputTokens: result.usage?.inputTokens ?? null, outputTokens: result.usage?.outputTokens ?? null,
         costUsd: cost.usd, costUnknown: cost.usd === null, leaseExpiresAt: null,
       });
@@ -155,29 +159,26 @@ async function finishSucceeded(
     if (storageKey) await deps.mediaStore.delete(storageKey).catch(() => undefined);
     if (error instanceof JobLost) return 'abandoned';
     deps.logger?.error({ err: error, generation_id: row.id }, 'storing a generation failed');
-    await finishFailed(deps, em.fork(), row, classifyProviderFailure(new Error('store failed')), queueWaitMs, providerMs, seconds, provider);
+    await finishFailed(deps, em.fork(), row, classifyProviderFailure(new Error('store failed')), timing, provider);
     return 'failed';
   }
   deps.events.publish({ id: row.id, kind, status: 'succeeded' });
   deps.metrics?.observeJobState(kind, 'succeeded');
   deps.metrics?.observeGeneration({
     kind, style: row.style, theme: row.theme, status: 'succeeded', provider: result.provider, model: provider.models[kind] ?? provider.name,
-    operation: operationName(kind), durationSeconds: seconds, inputTokens: result.usage?.inputTokens, outputTokens: result.usage?.outputTokens, costUsd: cost.usd,
+    operation: operationName(kind), durationSeconds: timing.seconds, inputTokens: result.usage?.inputTokens, outputTokens: result.usage?.outputTokens, costUsd: cost.usd,
   });
   return 'succeeded';
 }
 
-async function finishFailed(
-  deps: JobRunnerDeps, em: SqlEntityManager, row: IGeneration, failure: ReturnType<typeof classifyProviderFailure>,
-  queueWaitMs: number, providerMs: number, seconds?: number, provider?: Provider,
-): Promise<void> {
+async function finishFailed(deps: JobRunnerDeps, em: SqlEntityManager, row: IGeneration, failure: ClassifiedFailure, timing: Timing, provider?: Provider): Promise<void> {
   const kind = row.kind as MediaKind;
   const finishedAt = deps.now();
   const done = await em.transactional(async (tx) => {
     const updated = await tx.nativeUpdate(Generation, { id: row.id, status: 'running', leaseOwner: deps.owner }, {
       status: failure.status, errorClass: failure.errorClass, latencyMs: finishedAt.getTime() - row.createdAt.getTime(),
       retryAfterSeconds: failure.error instanceof ProviderUnavailableError ? (failure.error.retryAfterSeconds ?? null) : null,
-      queueWaitMs, providerMs, finishedAt, leaseExpiresAt: null,
+      ...timingColumns(timing), finishedAt, leaseExpiresAt: null,
       // A refused prompt keeps no text, like every other rejection.
       ...(failure.status === 'rejected' ? { promptRedacted: null, requestedStyles: null } : {}),
     });
@@ -189,13 +190,16 @@ async function finishFailed(
   deps.metrics?.observeJobState(kind, failure.status);
   deps.metrics?.observeGeneration({
     kind, style: row.style, theme: row.theme, status: failure.status, provider: provider?.name ?? 'none', model: provider?.models[kind] ?? 'none',
-    operation: operationName(kind), durationSeconds: seconds, errorType: failure.errorClass,
+    operation: operationName(kind), durationSeconds: provider ? timing.seconds : undefined, errorType: failure.errorClass,
   });
 }
 
+function timingColumns(timing: Timing) {
+  return { queueWaitMs: timing.queueWaitMs, providerMs: Math.round(timing.seconds * 1000) };
+}
+
+/** The enqueuing request's span, read back through the process's propagator. */
 function linksFrom(traceparent: string | null | undefined): Link[] {
-  const match = traceparent ? /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/.exec(traceparent) : null;
-  if (!match) return [];
-  const flags = Number.parseInt(match[3]!, 16) & TraceFlags.SAMPLED;
-  return [{ context: { traceId: match[1]!, spanId: match[2]!, traceFlags: flags, isRemote: true } }];
+  const spanContext = traceparent ? trace.getSpanContext(propagation.extract(ROOT_CONTEXT, { traceparent })) : undefined;
+  return spanContext && trace.isSpanContextValid(spanContext) ? [{ context: spanContext }] : [];
 }

@@ -49,6 +49,8 @@ export function createWorkerPool(deps: WorkerPoolDeps): WorkerPool {
   const runner: JobRunnerDeps = { ...deps, owner };
   const inflight = new Map<string, { kind: MediaKind; stop: AbortController; done: Promise<void> }>();
   const wakers = new Map<MediaKind, () => void>();
+  /** Kinds woken while their loop was busy claiming: the next sleep returns at once instead of missing it. */
+  const pendingWakes = new Set<MediaKind>();
   let stopped = true;
   let loops: Promise<void>[] = [];
   let unsubscribe: (() => void) | undefined;
@@ -56,9 +58,14 @@ export function createWorkerPool(deps: WorkerPoolDeps): WorkerPool {
 
   const providerName = (kind: MediaKind) => deps.providers[kind]?.name ?? 'none';
   const busy = (kind: MediaKind) => [...inflight.values()].filter((job) => job.kind === kind).length;
-  const wake = (kind: MediaKind) => wakers.get(kind)?.();
+  const wake = (kind: MediaKind) => {
+    const waker = wakers.get(kind);
+    if (waker) waker();
+    else pendingWakes.add(kind);
+  };
 
   function sleep(kind: MediaKind): Promise<void> {
+    if (pendingWakes.delete(kind)) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, deps.pollMs);
       function done() {
