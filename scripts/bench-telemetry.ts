@@ -15,7 +15,7 @@ import { parseConfig } from '../src/config.ts';
 import { createOrm } from '../src/db/orm.ts';
 import type { Provider } from '../src/generation/provider.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
-import { shutdownTracing, startTracing } from '../src/telemetry/tracing.ts';
+import { loadOtlpExporter, shutdownTracing, startTracing } from '../src/telemetry/tracing.ts';
 import { startOtlpSink } from './bench/otlp-sink.ts';
 import { median, option } from './bench/report.ts';
 
@@ -30,7 +30,7 @@ async function child(mode: 'on' | 'off', otlpEndpoint: string): Promise<void> {
   const token = 'bench-bot-token-0123456789abcdef';
   const secrets = { pseudonymSecret: 'b'.repeat(32), mediaUrlSecret: 'c'.repeat(32) };
   const dir = mkdtempSync(join(tmpdir(), 'atelier-bench-'));
-  if (mode === 'on') startTracing({ serviceName: 'atelier-bench', serviceVersion: 'bench', environment: 'bench', otlpEndpoint });
+  if (mode === 'on') startTracing({ serviceName: 'atelier-bench', serviceVersion: 'bench', environment: 'bench', exporter: await loadOtlpExporter(otlpEndpoint) });
   const config = parseConfig({ NODE_ENV: 'production', DATA_DIR: dir, BOT_API_TOKEN: token, LOG_LEVEL: 'info', TIERS_JSON: UNLIMITED_TIERS, PSEUDONYM_SECRET: secrets.pseudonymSecret, MEDIA_URL_SECRET: secrets.mediaUrlSecret });
   const orm = await createOrm(config.database);
   // A text answer with token usage: no media file, so fsync noise does not drown the figure.

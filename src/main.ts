@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type RequestListener } from 'node:http';
 import { createApp } from './app.ts';
-import { createGraphqlClient } from './bot/graphql-client.ts';
-import { startBot, type RunningBot } from './bot/start-bot.ts';
+import type { RunningBot } from './bot/start-bot.ts';
 import { parseConfigOrExit } from './config.ts';
 import { createOrm } from './db/orm.ts';
 import { createScheduler } from './jobs/scheduler.ts';
@@ -66,7 +65,9 @@ logger.info({ url: `http://${config.host}:${config.port}/graphql`, database: con
 if (!config.botApiToken) logger.info('no BOT_API_TOKEN set: anonymous callers can read health and styles; see README to issue a token');
 
 // The bot starts once the API listens: it is a GraphQL client of it, over loopback.
+// grammY, its plugins and the Fluent bundles cost about 29 MiB: loaded only when a bot is configured.
 if (config.bot.enabled) {
+  const [{ createGraphqlClient }, { startBot }] = await Promise.all([import('./bot/graphql-client.ts'), import('./bot/start-bot.ts')]);
   const http = config.providers.http;
   const client = createGraphqlClient({ url: config.bot.graphqlUrl, apiToken: config.bot.apiToken, timeoutMs: http.deadlineMs + 30_000 });
   try {

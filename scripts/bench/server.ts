@@ -20,7 +20,7 @@ import { createOrm, type Orm } from '../../src/db/orm.ts';
 import type { Provider } from '../../src/generation/provider.ts';
 import { encodePng } from '../../src/media/png.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
-import { shutdownTracing, startTracing } from '../../src/telemetry/tracing.ts';
+import { loadOtlpExporter, shutdownTracing, startTracing } from '../../src/telemetry/tracing.ts';
 import { BENCH_TOKEN } from './report.ts';
 
 export type ServerMode = 'bare' | 'atelier-on' | 'atelier-off';
@@ -60,7 +60,7 @@ async function startBare(): Promise<{ server: Server; close: () => Promise<void>
 async function startAtelier(telemetry: boolean, otlpEndpoint: string | undefined): Promise<{ server: Server; close: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'atelier-bench-server-'));
   const secrets = { pseudonymSecret: 'b'.repeat(32), mediaUrlSecret: 'c'.repeat(32) };
-  if (telemetry) startTracing({ serviceName: 'atelier-bench', serviceVersion: 'bench', environment: 'bench', otlpEndpoint });
+  if (telemetry) startTracing({ serviceName: 'atelier-bench', serviceVersion: 'bench', environment: 'bench', exporter: await loadOtlpExporter(otlpEndpoint) });
   const config = parseConfig({
     NODE_ENV: 'production', DATA_DIR: dir, BOT_API_TOKEN: BENCH_TOKEN, LOG_LEVEL: telemetry ? 'info' : 'silent', TIERS_JSON: UNLIMITED_TIERS,
     PSEUDONYM_SECRET: secrets.pseudonymSecret, MEDIA_URL_SECRET: secrets.mediaUrlSecret, SCHEDULER: 'false', GRAPHIQL: 'false',

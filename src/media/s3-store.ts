@@ -1,5 +1,4 @@
-import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { MediaStore } from './media-store.ts';
 
 export interface S3StoreOptions {
@@ -13,37 +12,49 @@ export interface S3StoreOptions {
   forcePathStyle: boolean;
 }
 
-/** Media in an S3-compatible bucket. Links handed out are presigned GET URLs that expire. */
-export function createS3MediaStore(options: S3StoreOptions): MediaStore & { client: S3Client } {
-  const client = new S3Client({
-    region: options.region,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    forcePathStyle: options.forcePathStyle,
-    credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
-    maxAttempts: 3,
-  });
+/**
+ * Media in an S3-compatible bucket. Links handed out are presigned GET URLs that expire.
+ * The AWS SDK costs about 36 MiB of resident memory once imported, so it is loaded on the first
+ * media operation, never by a process that keeps its media in a local directory.
+ */
+export function createS3MediaStore(options: S3StoreOptions): MediaStore {
   const Bucket = options.bucket;
+  let sdk: Promise<{ client: S3Client; s3: typeof import('@aws-sdk/client-s3'); presigner: typeof import('@aws-sdk/s3-request-presigner') }> | undefined;
+  const load = () => (sdk ??= (async () => {
+    const [s3, presigner] = await Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/s3-request-presigner')]);
+    const client = new s3.S3Client({
+      region: options.region,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      forcePathStyle: options.forcePathStyle,
+      credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
+      maxAttempts: 3,
+    });
+    return { client, s3, presigner };
+  })());
   return {
     kind: 's3',
-    client,
     async put(key, bytes, mimeType) {
-      await client.send(new PutObjectCommand({ Bucket, Key: key, Body: bytes, ContentType: mimeType, ContentLength: bytes.byteLength }));
+      const { client, s3 } = await load();
+      await client.send(new s3.PutObjectCommand({ Bucket, Key: key, Body: bytes, ContentType: mimeType, ContentLength: bytes.byteLength }));
     },
     async get(key) {
+      const { client, s3 } = await load();
       try {
-        const object = await client.send(new GetObjectCommand({ Bucket, Key: key }));
+        const object = await client.send(new s3.GetObjectCommand({ Bucket, Key: key }));
         return object.Body ? await object.Body.transformToByteArray() : null;
       } catch (error) {
-        if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return null;
+        if (error instanceof s3.NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return null;
         throw error;
       }
     },
     async delete(key) {
+      const { client, s3 } = await load();
       // S3 deletes are idempotent: deleting a missing key succeeds, as the local store's does.
-      await client.send(new DeleteObjectCommand({ Bucket, Key: key }));
+      await client.send(new s3.DeleteObjectCommand({ Bucket, Key: key }));
     },
     async presignedUrl(key, expiresInSeconds, mimeType) {
-      return getSignedUrl(client, new GetObjectCommand({ Bucket, Key: key, ResponseContentType: mimeType }), { expiresIn: expiresInSeconds });
+      const { client, s3, presigner } = await load();
+      return presigner.getSignedUrl(client, new s3.GetObjectCommand({ Bucket, Key: key, ResponseContentType: mimeType }), { expiresIn: expiresInSeconds });
     },
   };
 }

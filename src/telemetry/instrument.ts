@@ -4,12 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseConfig } from '../config.ts';
-import { startTracing } from './tracing.ts';
+import { loadOtlpExporter, startTracing } from './tracing.ts';
 
 try {
   const config = parseConfig(process.env);
   const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  startTracing({ serviceName: config.telemetry.serviceName, serviceVersion: version, environment: config.env, otlpEndpoint: config.telemetry.otlpEndpoint });
+  startTracing({ serviceName: config.telemetry.serviceName, serviceVersion: version, environment: config.env, exporter: await loadOtlpExporter(config.telemetry.otlpEndpoint) });
 } catch {
   // A bad configuration is reported, all at once, by main.ts; tracing simply stays off.
 }

@@ -1,7 +1,6 @@
 import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
@@ -10,10 +9,8 @@ export interface TracingOptions {
   serviceName: string;
   serviceVersion: string;
   environment: string;
-  /** OTLP/HTTP base URL (e.g. http://collector:4318); without it nothing is exported. */
-  otlpEndpoint?: string | undefined;
-  /** Tests and benchmarks pass their own exporter. */
-  exporter?: SpanExporter;
+  /** Where spans go (see `loadOtlpExporter`); without one nothing is exported. */
+  exporter?: SpanExporter | undefined;
 }
 
 /**
@@ -21,7 +18,7 @@ export interface TracingOptions {
  * without an exporter, so logs still carry trace ids; they are just not sent anywhere.
  */
 export function startTracing(options: TracingOptions): TracerProvider {
-  const exporter = options.exporter ?? (options.otlpEndpoint ? new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/+$/, '')}/v1/traces` }) : undefined);
+  const exporter = options.exporter;
   const spanProcessors: SpanProcessor[] = exporter ? [new BatchSpanProcessor({ exporter, scheduledDelayMillis: 1000, maxQueueSize: 16_384, maxExportBatchSize: 2048 })] : [];
   const provider = new TracerProvider({
     resource: resourceFromAttributes({
@@ -35,6 +32,16 @@ export function startTracing(options: TracingOptions): TracerProvider {
   propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
   trace.setGlobalTracerProvider(provider);
   return provider;
+}
+
+/**
+ * The OTLP exporter costs about 24 MiB of resident memory once imported (protobuf and HTTP
+ * transport), so a process without an endpoint never loads it.
+ */
+export async function loadOtlpExporter(endpoint: string | undefined): Promise<SpanExporter | undefined> {
+  if (!endpoint) return undefined;
+  const { createOtlpExporter } = await import('./otlp-exporter.ts');
+  return createOtlpExporter(endpoint);
 }
 
 /** Flushes and stops whatever provider `startTracing` registered (a no-op when tracing never started). */
