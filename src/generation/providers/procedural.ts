@@ -4,16 +4,14 @@
  * sea, trees, skyline; a few prompt words such as "night" or "sea" steer it) and painted with a
  * per-style technique. Same prompt and style give the same bytes. Images are PNG; videos are looping
  * GIF animations, which Telegram plays through sendAnimation. The renderer lives in ./procedural/:
- * scene.ts (prompt → scene) → layout.ts → raster.ts → techniques.ts (per-style finish).
+ * scene.ts (prompt → scene) → layout.ts → raster.ts → techniques.ts (per-style finish), driven by render.ts
+ * in the worker threads of render-pool.ts.
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import { encodeGif, quantizeFrames } from '../../media/gif.ts';
-import { encodePng } from '../../media/png.ts';
 import { longRunningProvider, type LongRunningBackend } from '../long-running.ts';
 import { ProviderError } from '../provider.ts';
 import type { MediaKind, Provider, ProviderRequest, ProviderResult } from '../provider.ts';
-import { prepareScene } from './procedural/scene.ts';
-import { renderFrame } from './procedural/techniques.ts';
+import { RenderCancelled, renderMedia, type RenderedMedia, type RenderJob } from './procedural/render.ts';
+import { createRenderPool } from './procedural/render-pool.ts';
 
 export interface ProceduralOptions {
   /** Side of the square PNG, in pixels (default 512). */
@@ -27,11 +25,15 @@ export interface ProceduralOptions {
    * API with progress, so the whole asynchronous pipeline can be watched and tested offline.
    */
   delayMs?: number;
+  /**
+   * Worker threads that draw and encode (default: one per core but one, at most 4). 0 renders on the
+   * event loop, where every other request waits ~120 ms behind each image.
+   */
+  renderThreads?: number;
 }
 
 const NAME = 'procedural';
 const MODEL = 'procedural-v1';
-const VIDEO_DELAY_CS = 8;
 
 export function createProceduralProvider(options: ProceduralOptions = {}): Provider {
   const instant = createInstantProvider(options);
@@ -73,6 +75,7 @@ function createInstantProvider(options: ProceduralOptions): Provider {
   const videoSize = checkedSize('videoSize', options.videoSize ?? 256, 16, 1024);
   const videoFrames = checkedSize('videoFrames', options.videoFrames ?? 24, 1, 240);
   const kinds: ReadonlySet<MediaKind> = new Set<MediaKind>(['image', 'video']);
+  const pool = options.renderThreads === 0 ? undefined : createRenderPool(options.renderThreads === undefined ? {} : { threads: options.renderThreads });
 
   return {
     name: NAME,
@@ -86,28 +89,23 @@ function createInstantProvider(options: ProceduralOptions): Provider {
       signal?.throwIfAborted();
       // A variant changes the seed, not the words: the scene keeps the prompt's hints.
       const seedText = request.variant ? `${request.prompt}\u0000variant ${request.variant}` : request.prompt;
-      const scene = prepareScene(seedText, request.style);
-      // Rendering is synchronous; give the event loop (and a pending abort) a turn before each piece.
-      await nextTurn();
-      signal?.throwIfAborted();
-      if (request.kind === 'image') {
-        const rgba = renderFrame(scene, imageSize, imageSize, 0);
-        signal?.throwIfAborted();
-        const bytes = encodePng(imageSize, imageSize, rgba);
-        return { provider: NAME, model: MODEL, media: { bytes, mimeType: 'image/png', width: imageSize, height: imageSize } };
-      }
-      const frames: Uint8Array[] = [];
-      for (let i = 0; i < videoFrames; i++) {
-        if (i > 0) await nextTurn();
-        signal?.throwIfAborted();
-        frames.push(renderFrame(scene, videoSize, videoSize, i / videoFrames));
-      }
-      const { palette, indexed } = quantizeFrames(frames, videoSize, { dither: scene.technique === 'pixel' ? 0 : 10 });
-      signal?.throwIfAborted();
-      const bytes = encodeGif(videoSize, videoSize, indexed, palette, VIDEO_DELAY_CS);
-      return { provider: NAME, model: MODEL, media: { bytes, mimeType: 'image/gif', width: videoSize, height: videoSize } };
+      const job: RenderJob = request.kind === 'image'
+        ? { kind: 'image', seedText, style: request.style, size: imageSize, frames: 1 }
+        : { kind: 'video', seedText, style: request.style, size: videoSize, frames: videoFrames };
+      const media = pool ? await pool.render(job, signal) : renderInline(job, signal);
+      return { provider: NAME, model: MODEL, media };
     },
   };
+}
+
+/** The event loop does the drawing itself: only for `renderThreads: 0` (tools and tests that want one thread). */
+function renderInline(job: RenderJob, signal: AbortSignal | undefined): RenderedMedia {
+  try {
+    return renderMedia(job, () => signal?.aborted === true);
+  } catch (error) {
+    if (error instanceof RenderCancelled && signal?.aborted) throw signal.reason;
+    throw error;
+  }
 }
 
 function checkedSize(name: string, value: number, min: number, max: number): number {
