@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import type { BotConfig } from '../config.ts';
 import { createBotMetrics } from './bot-metrics.ts';
 import { botContextClass, type BotContext, type BotServices } from './context.ts';
+import { isAddressed } from './addressed.ts';
 import { createErrorBoundary } from './error-boundary.ts';
 import { askFeature } from './features/ask.ts';
 import { fallbackFeature } from './features/fallback.ts';
@@ -54,10 +55,8 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; deliveries: De
     // The language chosen with /language (stored by the API) wins over the Telegram app's language.
     localeNegotiator: async (ctx) => {
       const telegramLocale = supportedLocale(ctx.from?.language_code);
-      // Asking the API creates the user's row, so only people who talk to the bot are looked up:
-      // not every member of a group it sits in, nor someone whose only update is blocking it.
-      const addressed = ctx.callbackQuery !== undefined || ctx.preCheckoutQuery !== undefined || ctx.chat?.type === 'private' || ctx.message?.text?.startsWith('/') === true;
-      if (!ctx.from || !addressed) return telegramLocale;
+      // Only people who talk to the bot are looked up: not every member of a group it sits in.
+      if (!ctx.from || !isAddressed(ctx)) return telegramLocale;
       return (await ctx.services.locales.stored(ctx.from.id)) ?? telegramLocale;
     },
   });

@@ -975,11 +975,16 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
     calls,
 
     /** A user writes `text` to the bot in their private chat (or in `extra.chat`). Texts starting
-     * with `/command` (optionally `@botname`) get a `bot_command` entity. Returns the Update. */
+     * with `/command` (optionally `@botname`) get a `bot_command` entity, `@username`s a `mention`
+     * entity. Returns the Update. */
     sendText(from: FakeUser, text: string, extra: { chat?: Chat; reply_to_message?: Message } = {}): Update {
       const fields: Json = { text };
+      const entities: MessageEntity[] = [];
       const command = /^\/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]+)?/.exec(text);
-      if (command) fields['entities'] = [{ type: 'bot_command', offset: 0, length: command[0].length }];
+      if (command) entities.push({ type: 'bot_command', offset: 0, length: command[0].length });
+      // Telegram marks @usernames (5–32 characters) as mention entities; offsets count UTF-16 units, as JS strings do.
+      for (const mention of text.matchAll(/(?<![\w/])@[A-Za-z0-9_]{5,32}\b/g)) entities.push({ type: 'mention', offset: mention.index, length: mention[0].length });
+      if (entities.length > 0) fields['entities'] = entities;
       if (extra.reply_to_message) fields['reply_to_message'] = withoutReply(extra.reply_to_message as unknown as Json);
       const { message } = userMessage(from, extra.chat, fields);
       return enqueueUpdate({ message: message as NonNullable<Update['message']> });

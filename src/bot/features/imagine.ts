@@ -1,4 +1,5 @@
 import { Composer } from 'grammy';
+import { addressedPrompt } from '../addressed.ts';
 import type { BotContext } from '../context.ts';
 import { startJob } from '../jobs.ts';
 import { DEFAULT_STYLE, stylePickKeyboard } from '../keyboards.ts';
@@ -6,7 +7,7 @@ import { CREATE_DRAFT, GENERATE_FROM_DRAFT, type DraftResult, type GenerateResul
 import { replyWithProblem } from '../problems.ts';
 
 /**
- * /imagine, /video and plain text: the prompt is kept by the API as a draft (redacted, owned by the
+ * /imagine, /video and plain text addressed to the bot: the prompt is kept by the API as a draft (redacted, owned by the
  * user) while the user picks a style on an inline keyboard, so the pick works on any bot replica and
  * after a restart. The pick queues the job; its progress message then follows it to the result.
  */
@@ -31,10 +32,12 @@ async function offerStyles(ctx: BotContext, kind: DraftKind, prompt: string): Pr
 imagineFeature.command('imagine', (ctx) => offerStyles(ctx, 'IMAGE', ctx.match));
 imagineFeature.command('video', (ctx) => offerStyles(ctx, 'VIDEO', ctx.match));
 
-// In private chats any other text is a prompt; commands we don't know fall through to the fallback.
-imagineFeature.chatType('private').on('message:text', async (ctx, next) => {
-  if (ctx.message.text.startsWith('/')) return next();
-  await offerStyles(ctx, 'IMAGE', ctx.message.text);
+// Other text addressed to the bot is a prompt: anything in a private chat, a mention or a reply to
+// the bot in a group. Commands we don't know fall through to the fallback.
+imagineFeature.on('message:text', async (ctx, next) => {
+  const prompt = addressedPrompt(ctx);
+  if (prompt === undefined) return next();
+  await offerStyles(ctx, 'IMAGE', prompt);
 });
 
 // g:<i|v><draft id>:<style>; the kind rides along so the progress note can say what is being made.
