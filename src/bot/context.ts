@@ -1,6 +1,7 @@
 import type { I18n, I18nFlavor } from '@grammyjs/i18n';
 import { Context } from 'grammy';
 import type { Logger } from 'pino';
+import type { StatsChartRenderer } from './stats-chart.ts';
 import type { CommandLabel, Outcome } from './bot-metrics.ts';
 import type { GraphqlClient } from './graphql-client.ts';
 import type { LocaleCache } from './locale-cache.ts';
@@ -21,6 +22,8 @@ export interface BotServices {
   /** Whether a Fluent message exists, to fall back to the API's own label for catalog entries we have no name for. */
   hasText: (key: string) => boolean;
   now: () => Date;
+  /** Draws the /stats chart. */
+  charts: StatsChartRenderer;
 }
 
 /** What the telemetry middleware records about the update being handled. */

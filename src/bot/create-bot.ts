@@ -27,6 +27,7 @@ import { createMediaFetcher, type FetchMedia } from './media-download.ts';
 import { sequentialize } from '@grammyjs/runner';
 import { createChatRefSealer } from './delivery/chat-ref.ts';
 import { createDeliveries, type Deliveries } from './delivery/deliveries.ts';
+import { createStatsChartRenderer } from './stats-chart.ts';
 import { createStyleCatalog } from './style-catalog.ts';
 import { updateTelemetry } from './update-telemetry.ts';
 
@@ -72,6 +73,7 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; deliveries: De
     i18n,
     hasText: has,
     now: deps.now ?? (() => new Date()),
+    charts: createStatsChartRenderer(),
   };
 
   const bot = new Bot<BotContext>(deps.config.token, {

@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 /** The languages the bot speaks; the API accepts the same set in setPreferences. */
 export const LOCALES = ['en', 'ru', 'fa'] as const;
 export type Locale = (typeof LOCALES)[number];
+/** Locales written right to left: charts and layouts mirror for them. */
+export const RIGHT_TO_LEFT: ReadonlySet<string> = new Set<Locale>(['fa']);
 export const DEFAULT_LOCALE: Locale = 'en';
 
 export function supportedLocale(code: string | null | undefined): Locale | undefined {

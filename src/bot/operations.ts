@@ -135,12 +135,13 @@ export interface ViewerStats {
     topStyles: NamedCount[];
     topThemes: NamedCount[];
     total: { requests: number; inputTokens: number; outputTokens: number; costUsd: number };
+    daily: Array<{ day: string; images: number; videos: number; texts: number }>;
   };
 }
 
 export const VIEWER_STATS = `query BotStats { viewer {
   usageToday { ${USAGE_FIELDS} }
-  stats { byKind { name count } topStyles { name count } topThemes { name count } total { requests inputTokens outputTokens costUsd } }
+  stats { byKind { name count } topStyles { name count } topThemes { name count } total { requests inputTokens outputTokens costUsd } daily { day images videos texts } }
 } }`;
 
 export interface DeletionReport {

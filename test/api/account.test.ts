@@ -65,12 +65,18 @@ describe('variants and stats', () => {
     await app.gql(GENERATE, { input: { kind: 'IMAGE', prompt: 'a wizard', style: 'anime' } }, { as });
     await app.gql(GENERATE, { input: { kind: 'VIDEO', prompt: 'ocean waves', style: 'sketch' } }, { as });
     await app.gql(GENERATE, { input: { kind: 'TEXT', prompt: 'hello' } }, { as });
-    const { data } = await app.gql(`{ viewer { stats { byKind { name count } topStyles { name count } topThemes { name count } total { requests inputTokens outputTokens costUsd } } } }`, {}, { as });
+    const { data } = await app.gql(`{ viewer { stats { byKind { name count } topStyles { name count } topThemes { name count } total { requests inputTokens outputTokens costUsd } daily { day images videos texts } } } }`, {}, { as });
     expect(data.viewer.stats.byKind).toEqual([{ name: 'image', count: 2 }, { name: 'text', count: 1 }, { name: 'video', count: 1 }]);
     expect(data.viewer.stats.topStyles[0]).toEqual({ name: 'anime', count: 2 });
     expect(data.viewer.stats.topThemes[0]).toEqual({ name: 'fantasy', count: 2 });
     expect(data.viewer.stats.total).toMatchObject({ requests: 4, inputTokens: 25, outputTokens: 2 });
     expect(data.viewer.stats.total.costUsd).toBeGreaterThan(0);
+    // 14 UTC days ending today, oldest first; today's column holds all four requests.
+    const daily = data.viewer.stats.daily as Array<{ day: string; images: number; videos: number; texts: number }>;
+    expect(daily).toHaveLength(14);
+    expect(daily.at(-1)).toEqual({ day: new Date().toISOString().slice(0, 10), images: 2, videos: 1, texts: 1 });
+    expect(daily.slice(0, -1).every((day) => day.images + day.videos + day.texts === 0)).toBe(true);
+    expect(daily[0]!.day < daily[13]!.day).toBe(true);
   });
 });
 

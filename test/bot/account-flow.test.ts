@@ -2,6 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FakeTelegramCall, FakeUser } from '../helpers/fake-telegram.ts';
+import { KIND_COLOURS } from '../../src/bot/stats-chart.ts';
+import { decodePngHeader } from '../../src/media/png.ts';
+import { columnsOfColour } from '../helpers/png-pixels.ts';
 import { createBotWorld, newUser, PNG_SIGNATURE, type BotWorld } from './bot-world.ts';
 
 /** Everything around the generations: /ask, /new, /style, /stats, /usage, /feedback, /privacy, /deleteme. */
@@ -84,11 +87,27 @@ describe('/stats, /usage, /feedback, /privacy', () => {
     await imagine(user, 'a fox in the snow', 'anime');
     world.telegram.sendText(user, '/stats');
     const chart = await world.telegram.waitFor('sendPhoto', forChat(user.id));
-    expect([...chart.files['photo']!.bytes.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+    const png = chart.files['photo']!.bytes;
+    expect([...png.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
+    expect(decodePngHeader(png)).toEqual({ width: 960, height: 540 });
+    // Today's image is a blue bar at the right end of the 14 days (the legend's blue swatch sits mid-width).
+    expect(Math.max(...(await columnsOfColour(png, KIND_COLOURS.images.fill)))).toBeGreaterThan(800);
     const caption = String(chart.params['caption']);
     expect(caption).toContain('⁨🟦⁩ ⁨images⁩: ⁨1⁩');
     expect(caption).toContain('⁨Anime⁩: ⁨1⁩');
     expect(caption).toContain('⁨$0.00⁩');
+  });
+
+  test('/stats in Persian draws right to left: today is the leftmost day', async () => {
+    const user = newUser({ language_code: 'fa' });
+    await imagine(user, 'a fox in the snow', 'anime');
+    world.telegram.sendText(user, '/stats');
+    const chart = await world.telegram.waitFor('sendPhoto', forChat(user.id));
+    const png = chart.files['photo']!.bytes;
+    const blue = await columnsOfColour(png, KIND_COLOURS.images.fill);
+    expect(Math.min(...blue)).toBeLessThan(160);
+    expect(Math.max(...blue)).toBeLessThan(800);
+    expect(String(chart.params['caption'])).toContain('تصویر');
   });
 
   test('/stats before any generation says so', async () => {

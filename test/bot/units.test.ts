@@ -9,8 +9,6 @@ import { ApiError, ApiUnavailableError, createGraphqlClient } from '../../src/bo
 import { supportedLocale } from '../../src/bot/i18n.ts';
 import { checkoutMatches, invoicePayload, parseInvoicePayload } from '../../src/bot/invoice-payload.ts';
 import { createChatRefSealer } from '../../src/bot/delivery/chat-ref.ts';
-import { renderBarChart } from '../../src/bot/stats-chart.ts';
-import { decodePngHeader } from '../../src/media/png.ts';
 import { startTracing } from '../../src/telemetry/tracing.ts';
 
 /** The bot's small parts on their own: the GraphQL client, chat references, helpers. */
@@ -113,11 +111,6 @@ describe('helpers', () => {
     expect(supportedLocale('en_GB')).toBe('en');
     expect(supportedLocale('de')).toBeUndefined();
     expect(supportedLocale(undefined)).toBeUndefined();
-  });
-
-  test('the stats chart is a valid PNG, even with nothing to show', () => {
-    expect(decodePngHeader(renderBarChart([[3, 0, 1], [2, 1]]))).toEqual({ width: 480, height: 270 });
-    expect(decodePngHeader(renderBarChart([]))).toEqual({ width: 480, height: 270 });
   });
 
   test('invoice payloads name a tier and a period, and a checkout must match a paid tier\'s price in Stars', () => {

@@ -2,12 +2,15 @@ import { Composer, InputFile } from 'grammy';
 import type { BotContext } from '../context.ts';
 import { kindName, styleName, themeName, usd } from '../labels.ts';
 import { VIEWER_STATS, VIEWER_USAGE, type Limits, type NamedCount, type Usage, type ViewerStats } from '../operations.ts';
-import { BAR_COLORS, renderBarChart } from '../stats-chart.ts';
+import { RIGHT_TO_LEFT } from '../i18n.ts';
+import { KIND_COLOURS } from '../stats-chart.ts';
 
 /** /stats (the user's own numbers, with a chart) and /usage (today, and when the counters reset). */
 export const statsFeature = new Composer<BotContext>();
 
 const KINDS = ['image', 'video', 'text'] as const;
+/** Which chart series shows each kind, so the caption's squares match the chart's colours. */
+const SERIES = { image: 'images', video: 'videos', text: 'texts' } as const;
 
 statsFeature.command('stats', async (ctx) => {
   const { viewer } = await ctx.gql<{ viewer: ViewerStats }>(VIEWER_STATS);
@@ -17,12 +20,11 @@ statsFeature.command('stats', async (ctx) => {
     return;
   }
   const byKind = KINDS.map((kind) => ({ name: kind, count: stats.byKind.find((entry) => entry.name === kind)?.count ?? 0 }));
-  const styles = stats.topStyles;
-  const line = (entry: NamedCount, index: number, name: string) => ctx.t('stats-line', { square: BAR_COLORS[index % BAR_COLORS.length]!.square, name, count: entry.count });
+  const line = (square: string, entry: NamedCount, name: string) => ctx.t('stats-line', { square, name, count: entry.count });
   const none = ctx.t('stats-none');
   const caption = ctx.t('stats-caption', {
-    kinds: byKind.map((entry, index) => line(entry, index, kindName(ctx, entry.name))).join('\n'),
-    styles: styles.map((entry, index) => line(entry, byKind.length + index, styleName(ctx, entry.name))).join('\n') || none,
+    kinds: byKind.map((entry) => line(KIND_COLOURS[SERIES[entry.name]].square, entry, kindName(ctx, entry.name))).join('\n'),
+    styles: stats.topStyles.map((entry) => line('•', entry, styleName(ctx, entry.name))).join('\n') || none,
     themes: stats.topThemes.map((entry) => themeName(ctx, entry.name)).join(ctx.t('list-separator')) || none,
     todayRequests: usageToday.requests,
     todayTokens: usageToday.inputTokens + usageToday.outputTokens,
@@ -31,7 +33,20 @@ statsFeature.command('stats', async (ctx) => {
     totalTokens: stats.total.inputTokens + stats.total.outputTokens,
     totalCost: await usd(ctx, stats.total.costUsd),
   });
-  const chart = renderBarChart([byKind.map((entry) => entry.count), styles.map((entry) => entry.count)]);
+  const locale = (await ctx.i18n.getLocale()) ?? 'en';
+  const chart = await ctx.services.charts.render({
+    days: stats.daily,
+    locale,
+    rtl: RIGHT_TO_LEFT.has(locale),
+    text: {
+      title: ctx.t('stats-chart-title', { days: stats.daily.length }),
+      images: kindName(ctx, 'image'),
+      videos: kindName(ctx, 'video'),
+      texts: kindName(ctx, 'text'),
+      xAxis: ctx.t('stats-chart-x'),
+      yAxis: ctx.t('stats-chart-y'),
+    },
+  });
   await ctx.replyWithPhoto(new InputFile(chart, 'stats.png'), { caption });
 });
 

@@ -111,6 +111,9 @@ stats-caption =
     In total: { $totalRequests } requests, { $totalTokens } tokens, { $totalCost }
 stats-line = { $square } { $name }: { $count }
 stats-none = —
+stats-chart-title = Your requests, last { $days } days
+stats-chart-x = Day (UTC)
+stats-chart-y = Requests
 list-separator = {", "}
 usage-text =
     📈 Today ({ $day }, UTC), tier { $tier }: { $requests } requests (at most { $perMinute } a minute)

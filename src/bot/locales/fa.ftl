@@ -109,6 +109,9 @@ stats-caption =
     در مجموع: { $totalRequests } درخواست، { $totalTokens } توکن، { $totalCost }
 stats-line = { $square } { $name }: { $count }
 stats-none = —
+stats-chart-title = درخواست‌های شما در { $days } روز گذشته
+stats-chart-x = روز (UTC)
+stats-chart-y = درخواست‌ها
 list-separator = {"، "}
 usage-text =
     📈 امروز ({ $day }، UTC)، طرح { $tier }: { $requests } درخواست (حداکثر { $perMinute } در دقیقه)

@@ -109,6 +109,13 @@ stats-caption =
     Всего: запросов — { $totalRequests }, токенов — { $totalTokens }, стоимость — { $totalCost }
 stats-line = { $square } { $name }: { $count }
 stats-none = —
+stats-chart-title = Ваши запросы за { $days } { $days ->
+        [one] день
+        [few] дня
+       *[many] дней
+    }
+stats-chart-x = День (UTC)
+stats-chart-y = Запросы
 list-separator = {", "}
 usage-text =
     📈 Сегодня ({ $day }, UTC), тариф { $tier }: запросов — { $requests } (не больше { $perMinute } в минуту)

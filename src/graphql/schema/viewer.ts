@@ -6,7 +6,7 @@ import { findStyle } from '../../generation/styles.ts';
 import { utcDay } from '../../ids.ts';
 import { nextUtcMidnight } from '../../limits/limiter.ts';
 import { effectiveTierId, type Tier } from '../../limits/tiers.ts';
-import { userStats, type NamedCount, type UserStats } from '../../users/user-stats.ts';
+import { STATS_DAYS, userStats, type NamedCount, type UserDay, type UserStats } from '../../users/user-stats.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError } from './errors.ts';
 
@@ -50,6 +50,16 @@ const UsageTotalRef = builder.objectRef<UserStats['total']>('UsageTotal').implem
   }),
 });
 
+const UserDayRef = builder.objectRef<UserDay>('UserDay').implement({
+  description: 'One UTC day of the acting user\'s requests, by kind.',
+  fields: (t) => ({
+    day: t.exposeString('day', { description: 'YYYY-MM-DD (UTC).' }),
+    images: t.exposeInt('images'),
+    videos: t.exposeInt('videos'),
+    texts: t.exposeInt('texts'),
+  }),
+});
+
 const UserStatsRef = builder.objectRef<UserStats>('UserStats').implement({
   description: 'The acting user\'s own numbers, from their own rows only.',
   fields: (t) => ({
@@ -57,6 +67,7 @@ const UserStatsRef = builder.objectRef<UserStats>('UserStats').implement({
     topStyles: t.field({ type: [NamedCountRef], description: 'Up to three most used styles.', resolve: (stats) => stats.topStyles }),
     topThemes: t.field({ type: [NamedCountRef], description: 'Up to three most frequent themes.', resolve: (stats) => stats.topThemes }),
     total: t.field({ type: UsageTotalRef, description: 'All-time requests, tokens and cost.', resolve: (stats) => stats.total }),
+    daily: t.field({ type: [UserDayRef], description: `Requests per UTC day by kind over the last ${STATS_DAYS} days, oldest first, today last.`, resolve: (stats) => stats.daily }),
   }),
 });
 
@@ -128,7 +139,7 @@ const ViewerRef = builder.objectRef<IUser>('Viewer').implement({
         };
       },
     }),
-    stats: t.field({ type: UserStatsRef, resolve: (user, _args, ctx) => userStats(ctx.em, user.id) }),
+    stats: t.field({ type: UserStatsRef, resolve: (user, _args, ctx) => userStats(ctx.em, user.id, ctx.services.now()) }),
     usageToday: t.field({
       type: UsageRef,
       resolve: async (user, _args, ctx) => {
