@@ -1,6 +1,7 @@
 import type { I18n, I18nFlavor } from '@grammyjs/i18n';
 import { Context } from 'grammy';
 import type { Logger } from 'pino';
+import type { Operation } from './operations.ts';
 import type { StatsChartRenderer } from './stats-chart.ts';
 import type { CommandLabel, Outcome } from './bot-metrics.ts';
 import type { GraphqlClient } from './graphql-client.ts';
@@ -49,7 +50,7 @@ export interface BotFlavor {
   readonly services: BotServices;
   readonly state: UpdateState;
   /** A GraphQL call on behalf of the user who sent this update (the API pseudonymizes the id at once). */
-  gql<T>(document: string, variables?: Record<string, unknown>): Promise<T>;
+  gql<T, V extends object>(document: Operation<T, V>, variables?: V): Promise<T>;
 }
 
 /**
@@ -65,10 +66,10 @@ export function botContextClass(services: BotServices) {
     readonly services = services;
     readonly state: UpdateState = { command: undefined, outcome: 'ok', errorType: undefined, traceId: undefined, callbackAnswered: false };
 
-    gql<T>(document: string, variables: Record<string, unknown> = {}): Promise<T> {
+    gql<T, V extends object>(document: Operation<T, V>, variables?: V): Promise<T> {
       const telegramUserId = this.from?.id;
       if (telegramUserId === undefined) return Promise.reject(new Error('this update has no sender to act for'));
-      return services.graphql.request<T>(document, variables, { telegramUserId });
+      return services.graphql.request(document, variables ?? ({} as V), { telegramUserId });
     }
   };
 }

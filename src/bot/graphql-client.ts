@@ -1,3 +1,4 @@
+import type { Operation } from './operations.ts';
 import { context, propagation } from '@opentelemetry/api';
 
 /**
@@ -21,12 +22,12 @@ export interface RequestOptions {
 }
 
 export interface GraphqlClient {
-  request<T>(document: string, variables: Record<string, unknown>, options: RequestOptions): Promise<T>;
+  request<T, V extends object>(document: Operation<T, V>, variables: V, options: RequestOptions): Promise<T>;
   /**
    * A subscription over Server-Sent Events (GraphQL over SSE, "distinct connections" mode): calls
    * `onNext` with each result's data and resolves when the server completes the stream.
    */
-  subscribe<T>(document: string, variables: Record<string, unknown>, options: RequestOptions & { signal: AbortSignal }, onNext: (data: T) => void | Promise<void>): Promise<void>;
+  subscribe<T, V extends object>(document: Operation<T, V>, variables: V, options: RequestOptions & { signal: AbortSignal }, onNext: (data: T) => void | Promise<void>): Promise<void>;
 }
 
 /** The API could not be reached or failed as a whole (network, timeout, 5xx): the user may retry later. */
@@ -66,7 +67,7 @@ export function createGraphqlClient(options: GraphqlClientOptions): GraphqlClien
     return headers;
   };
   return {
-    async subscribe<T>(document: string, variables: Record<string, unknown>, requestOptions: RequestOptions & { signal: AbortSignal }, onNext: (data: T) => void | Promise<void>): Promise<void> {
+    async subscribe<T, V extends object>(document: Operation<T, V>, variables: V, requestOptions: RequestOptions & { signal: AbortSignal }, onNext: (data: T) => void | Promise<void>): Promise<void> {
       let response: Response;
       try {
         response = await fetchImpl(options.url, {
@@ -107,7 +108,7 @@ export function createGraphqlClient(options: GraphqlClientOptions): GraphqlClien
       }
       throw new ApiUnavailableError('subscription ended without completing');
     },
-    async request<T>(document: string, variables: Record<string, unknown>, requestOptions: RequestOptions): Promise<T> {
+    async request<T, V extends object>(document: Operation<T, V>, variables: V, requestOptions: RequestOptions): Promise<T> {
       const headers = headersFor(requestOptions.telegramUserId, 'application/graphql-response+json, application/json');
       let response: Response;
       let body: GraphqlResponse<T>;

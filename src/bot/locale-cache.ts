@@ -31,7 +31,7 @@ export function createLocaleCache(options: { client: GraphqlClient; ttlMs?: numb
       const hit = entries.get(telegramUserId);
       if (hit && hit.expiresAt > now()) return hit.locale;
       try {
-        const data = await options.client.request<{ viewer: { locale: string | null } }>(VIEWER_LOCALE, {}, {
+        const data = await options.client.request(VIEWER_LOCALE, {}, {
           telegramUserId,
           timeoutMs: options.lookupTimeoutMs ?? 3000,
         });

@@ -18,7 +18,7 @@ export function createStyleCatalog(client: GraphqlClient, options: { ttlMs?: num
   return {
     async list(telegramUserId) {
       if (cached && cached.expiresAt > now()) return cached.styles;
-      const data = await client.request<{ styles: CatalogStyle[] }>(STYLES, {}, { telegramUserId });
+      const data = await client.request(STYLES, {}, { telegramUserId });
       cached = { styles: data.styles, expiresAt: now() + ttlMs };
       return data.styles;
     },

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { splitMessage } from '../../src/bot/features/ask.ts';
 import { untilUtcMidnight } from '../../src/bot/features/stats.ts';
 import { ApiError, ApiUnavailableError, createGraphqlClient } from '../../src/bot/graphql-client.ts';
+import { operation } from '../../src/bot/operations.ts';
 import { supportedLocale } from '../../src/bot/i18n.ts';
 import { checkoutMatches, invoicePayload, parseInvoicePayload } from '../../src/bot/invoice-payload.ts';
 import { createChatRefSealer } from '../../src/bot/delivery/chat-ref.ts';
@@ -39,7 +40,7 @@ describe('GraphQL client', () => {
     answer = json(200, { data: { health: { ok: true } } });
     const data = await trace.getTracer('test').startActiveSpan('parent', async (span) => {
       try {
-        return await client().request<{ health: { ok: boolean } }>('{ health { ok } }', {}, { telegramUserId: 4242 });
+        return await client().request(operation<{ health: { ok: boolean } }, Record<string, never>>('{ health { ok } }'), {}, { telegramUserId: 4242 });
       } finally {
         span.end();
       }

@@ -69,7 +69,7 @@ export function createDeliveries(deps: DeliveriesDeps): Deliveries {
     let shown = '';
     let shownStatus = '';
     let editedAt = 0;
-    await deps.client.subscribe<{ generationUpdated: JobUpdate }>(WATCH, { id }, { telegramUserId: ref.user, signal }, async ({ generationUpdated: update }) => {
+    await deps.client.subscribe(WATCH, { id }, { telegramUserId: ref.user, signal }, async ({ generationUpdated: update }) => {
       if (FINISHED.has(update.status)) return;
       const text = progressText(speaker, update);
       // A new state is shown at once; progress within a state at most every editEveryMs.
@@ -131,13 +131,13 @@ export function createDeliveries(deps: DeliveriesDeps): Deliveries {
   }
 
   async function claimAndDeliver(id: string): Promise<void> {
-    const { claimDelivery } = await deps.client.request<{ claimDelivery: DeliveryItem | null }>(CLAIM_DELIVERY, { id }, {});
+    const { claimDelivery } = await deps.client.request(CLAIM_DELIVERY, { id }, {});
     if (claimDelivery) await deliver(claimDelivery);
   }
 
   async function sweep(): Promise<void> {
     for (;;) {
-      const { claimPendingDeliveries: items } = await deps.client.request<{ claimPendingDeliveries: DeliveryItem[] }>(CLAIM_PENDING_DELIVERIES, { limit: 20 }, {});
+      const { claimPendingDeliveries: items } = await deps.client.request(CLAIM_PENDING_DELIVERIES, { limit: 20 }, {});
       // Side by side: each chat has its own pace at Telegram (about one message a second), so one at a time would take minutes.
       await Promise.all(items.map((item) => deliver(item).catch((error: unknown) => deps.logger.warn({ generation_id: item.generation.id, ...describe(error) }, 'delivery failed; it will be retried'))));
       if (items.length < 20 || stopped) return;

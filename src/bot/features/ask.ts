@@ -31,7 +31,7 @@ askFeature.command('ask', async (ctx) => {
     return;
   }
   await withChatAction(ctx, 'typing', async () => {
-    const { generate } = await ctx.gql<{ generate: GenerateResult }>(GENERATE, {
+    const { generate } = await ctx.gql(GENERATE, {
       input: { kind: 'TEXT', prompt: question, command: 'ask', conversation: true },
     });
     if (generate.__typename !== 'Generation') return replyWithProblem(ctx, generate, 'TEXT');
@@ -41,6 +41,6 @@ askFeature.command('ask', async (ctx) => {
 });
 
 askFeature.command('new', async (ctx) => {
-  const { resetConversation } = await ctx.gql<{ resetConversation: number }>(RESET_CONVERSATION);
+  const { resetConversation } = await ctx.gql(RESET_CONVERSATION);
   await ctx.reply(ctx.t('new-done', { count: resetConversation }));
 });

@@ -12,7 +12,7 @@ feedbackFeature.command('feedback', async (ctx) => {
     await ctx.reply(ctx.t('feedback-usage'));
     return;
   }
-  const { submitFeedback } = await ctx.gql<{ submitFeedback: { __typename: string } }>(SUBMIT_FEEDBACK, { text });
+  const { submitFeedback } = await ctx.gql(SUBMIT_FEEDBACK, { text });
   if (submitFeedback.__typename !== 'Feedback') {
     ctx.state.outcome = 'user_error';
     await ctx.reply(ctx.t('feedback-invalid'));

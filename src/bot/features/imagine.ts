@@ -23,7 +23,7 @@ async function offerStyles(ctx: BotContext, kind: DraftKind, prompt: string): Pr
   }
   const [styles, { createPromptDraft: draft }] = await Promise.all([
     ctx.services.styles.list(ctx.from!.id),
-    ctx.gql<{ createPromptDraft: DraftResult }>(CREATE_DRAFT, { kind, prompt }),
+    ctx.gql(CREATE_DRAFT, { kind, prompt }),
   ]);
   if (draft.__typename !== 'PromptDraft') return replyWithProblem(ctx, draft, kind);
   await ctx.reply(ctx.t('pick-style'), { reply_markup: stylePickKeyboard(ctx, `${kind === 'VIDEO' ? 'v' : 'i'}${draft.id}`, styles) });
@@ -50,7 +50,7 @@ imagineFeature.callbackQuery(/^g:([iv])([\w-]{22}):([a-z0-9-]{1,32}|\*)$/, async
     // The keyboard message becomes the progress message; the draft itself can be used only once.
     progressMessageId: ctx.callbackQuery.message?.message_id,
     queue: async (delivery) => {
-      const { generateFromDraft } = await ctx.gql<{ generateFromDraft: GenerateResult }>(GENERATE_FROM_DRAFT, { draftId, delivery, ...(style ? { style } : {}) });
+      const { generateFromDraft } = await ctx.gql(GENERATE_FROM_DRAFT, { draftId: draftId!, delivery, ...(style ? { style } : {}) });
       return generateFromDraft;
     },
     expired: async () => {

@@ -35,7 +35,7 @@ paymentsFeature.on('pre_checkout_query', async (ctx) => {
   const query = ctx.preCheckoutQuery;
   let tiers: TierInfo[];
   try {
-    ({ tiers } = await ctx.services.graphql.request<{ tiers: TierInfo[] }>(TIERS, {}, { telegramUserId: query.from.id, timeoutMs: PRE_CHECKOUT_LOOKUP_MS }));
+    ({ tiers } = await ctx.services.graphql.request(TIERS, {}, { telegramUserId: query.from.id, timeoutMs: PRE_CHECKOUT_LOOKUP_MS }));
   } catch (error) {
     // Nothing is charged on a refusal; the error boundary logs the cause.
     await ctx.answerPreCheckoutQuery(false, { error_message: ctx.t('precheckout-unavailable') });
@@ -67,7 +67,7 @@ paymentsFeature.on('message:successful_payment', async (ctx) => {
   let result: RecordPaymentResult;
   try {
     ({ recordTelegramPayment: result } = await withRetries(() =>
-      ctx.gql<{ recordTelegramPayment: RecordPaymentResult }>(RECORD_PAYMENT, {
+      ctx.gql(RECORD_PAYMENT, {
         input: { chargeId: paid.telegram_payment_charge_id, invoicePayload: paid.invoice_payload, totalAmount: paid.total_amount, currency: paid.currency },
       }),
     ));
@@ -92,7 +92,7 @@ paymentsFeature.on('message:successful_payment', async (ctx) => {
 paymentsFeature.on('message:refunded_payment', async (ctx) => {
   const refund = ctx.message.refunded_payment;
   const { recordTelegramRefund: result } = await withRetries(() =>
-    ctx.gql<{ recordTelegramRefund: RecordRefundResult }>(RECORD_REFUND, { chargeId: refund.telegram_payment_charge_id }),
+    ctx.gql(RECORD_REFUND, { chargeId: refund.telegram_payment_charge_id }),
   );
   if (result.__typename !== 'Payment') {
     // A charge the API never applied (one the bot refunded itself): nothing to take back.
@@ -100,6 +100,6 @@ paymentsFeature.on('message:refunded_payment', async (ctx) => {
     return;
   }
   // Payment.tier is the tier that was refunded; the viewer tells the tier in force now.
-  const { viewer } = await ctx.gql<{ viewer: ViewerTier }>(VIEWER_TIER);
+  const { viewer } = await ctx.gql(VIEWER_TIER);
   await ctx.reply(ctx.t('refund-done', { stars: refund.total_amount, tier: tierName(ctx, viewer.tier) }));
 });

@@ -16,7 +16,7 @@ privacyFeature.callbackQuery('del:no', async (ctx) => {
 });
 
 privacyFeature.callbackQuery('del:yes', async (ctx) => {
-  const { deleteMyData: report } = await ctx.gql<{ deleteMyData: DeletionReport }>(DELETE_MY_DATA);
+  const { deleteMyData: report } = await ctx.gql(DELETE_MY_DATA);
   // What this process holds about the user goes too; the null locale also keeps the next update
   // from asking the API (and so re-creating the user) just to learn the language.
   ctx.services.locales.set(ctx.from.id, null);

@@ -13,14 +13,14 @@ const KINDS = ['image', 'video', 'text'] as const;
 const SERIES = { image: 'images', video: 'videos', text: 'texts' } as const;
 
 statsFeature.command('stats', async (ctx) => {
-  const { viewer } = await ctx.gql<{ viewer: ViewerStats }>(VIEWER_STATS);
+  const { viewer } = await ctx.gql(VIEWER_STATS);
   const { stats, usageToday } = viewer;
   if (stats.total.requests === 0 && stats.byKind.length === 0) {
     await ctx.reply(ctx.t('stats-empty'));
     return;
   }
   const byKind = KINDS.map((kind) => ({ name: kind, count: stats.byKind.find((entry) => entry.name === kind)?.count ?? 0 }));
-  const line = (square: string, entry: NamedCount, name: string) => ctx.t('stats-line', { square, name, count: entry.count });
+  const line = (square: string, entry: Pick<NamedCount, 'count'>, name: string) => ctx.t('stats-line', { square, name, count: entry.count });
   const none = ctx.t('stats-none');
   const caption = ctx.t('stats-caption', {
     kinds: byKind.map((entry) => line(KIND_COLOURS[SERIES[entry.name]].square, entry, kindName(ctx, entry.name))).join('\n'),
@@ -58,7 +58,7 @@ export function untilUtcMidnight(now: Date): { hours: number; minutes: number } 
 }
 
 statsFeature.command('usage', async (ctx) => {
-  const { viewer } = await ctx.gql<{ viewer: { tier: string; usageToday: Usage; limits: Limits } }>(VIEWER_USAGE);
+  const { viewer } = await ctx.gql(VIEWER_USAGE);
   const usage = viewer.usageToday;
   const limit = (quota: string) => viewer.limits.quotas.find((entry) => entry.quota === quota)?.limit ?? 0;
   await ctx.reply(ctx.t('usage-text', {

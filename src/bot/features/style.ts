@@ -14,7 +14,7 @@ styleFeature.command('style', async (ctx) => {
 
 styleFeature.callbackQuery(/^ds:([a-z0-9-]{1,32})$/, async (ctx) => {
   const style = ctx.match[1]!;
-  const { setPreferences } = await ctx.gql<{ setPreferences: { __typename: string } }>(SET_PREFERENCES, { input: { defaultStyle: style } });
+  const { setPreferences } = await ctx.gql(SET_PREFERENCES, { input: { defaultStyle: style } });
   if (setPreferences.__typename !== 'Viewer') {
     ctx.state.outcome = 'user_error';
     await ctx.answerCallbackQuery({ text: ctx.t('error-prompt-unknown-style') });

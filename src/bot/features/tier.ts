@@ -32,7 +32,7 @@ async function tierEntry(ctx: BotContext, tier: TierInfo, currentTier: string): 
 }
 
 tierFeature.command('tier', async (ctx) => {
-  const { tiers, viewer } = await ctx.gql<{ tiers: TierInfo[]; viewer: ViewerTier }>(TIER_OVERVIEW);
+  const { tiers, viewer } = await ctx.gql(TIER_OVERVIEW);
   const name = tierName(ctx, viewer.tier);
   const parts = [
     viewer.tierExpiresAt ? ctx.t('tier-current-until', { tier: name, until: await longDate(ctx, viewer.tierExpiresAt) }) : ctx.t('tier-current', { tier: name }),
@@ -45,7 +45,7 @@ tierFeature.command('tier', async (ctx) => {
 
 tierFeature.callbackQuery(/^buy:([a-z][a-z0-9_-]{0,31})$/, async (ctx) => {
   // The price comes from the API now, not from the keyboard: a tier or price changed since /tier is caught here.
-  const { tiers } = await ctx.gql<{ tiers: TierInfo[] }>(TIERS);
+  const { tiers } = await ctx.gql(TIERS);
   const tier = tiers.find((candidate) => candidate.id === ctx.match[1]);
   if (!tier || tier.priceStars <= 0) {
     ctx.state.outcome = 'user_error';
