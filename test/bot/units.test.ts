@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { splitMessage } from '../../src/bot/features/ask.ts';
 import { untilUtcMidnight } from '../../src/bot/features/stats.ts';
 import { ApiError, ApiUnavailableError, createGraphqlClient } from '../../src/bot/graphql-client.ts';
 import { operation } from '../../src/bot/operations.ts';
@@ -93,13 +92,6 @@ describe('chat references', () => {
 });
 
 describe('helpers', () => {
-  test('long answers are split under Telegram\'s 4096 characters, at line breaks when possible', () => {
-    const text = `${'a'.repeat(3000)}\n${'b'.repeat(3000)}`;
-    expect(splitMessage(text)).toEqual(['a'.repeat(3000), 'b'.repeat(3000)]);
-    const parts = splitMessage('c'.repeat(9000));
-    expect(parts.map((part) => part.length)).toEqual([4096, 4096, 808]);
-  });
-
   test('time to the next 00:00 UTC', () => {
     expect(untilUtcMidnight(new Date('2026-03-01T22:30:00Z'))).toEqual({ hours: 1, minutes: 30 });
     expect(untilUtcMidnight(new Date('2026-03-01T23:59:30Z'))).toEqual({ hours: 0, minutes: 1 });
