@@ -21,6 +21,13 @@ export interface BotServices {
   /** Whether a Fluent message exists, to fall back to the API's own label for catalog entries we have no name for. */
   hasText: (key: string) => boolean;
   now: () => Date;
+  /** The deployment's retention windows, so /privacy states them as configured. */
+  windows: RetentionWindows;
+}
+
+export interface RetentionWindows {
+  promptTextHours: number;
+  mediaHours: number;
 }
 
 /** What the telemetry middleware records about the update being handled. */

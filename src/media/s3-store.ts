@@ -1,4 +1,4 @@
-import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { MediaStore } from './media-store.ts';
 
@@ -41,6 +41,15 @@ export function createS3MediaStore(options: S3StoreOptions): MediaStore & { clie
     async delete(key) {
       // S3 deletes are idempotent: deleting a missing key succeeds, as the local store's does.
       await client.send(new DeleteObjectCommand({ Bucket, Key: key }));
+    },
+    async *list(before) {
+      let ContinuationToken: string | undefined;
+      do {
+        const page = await client.send(new ListObjectsV2Command({ Bucket, ...(ContinuationToken ? { ContinuationToken } : {}) }));
+        const keys = (page.Contents ?? []).filter((object) => object.Key && object.LastModified && object.LastModified.getTime() < before.getTime()).map((object) => object.Key!);
+        if (keys.length > 0) yield keys;
+        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (ContinuationToken);
     },
     async presignedUrl(key, expiresInSeconds, mimeType) {
       return getSignedUrl(client, new GetObjectCommand({ Bucket, Key: key, ResponseContentType: mimeType }), { expiresIn: expiresInSeconds });
