@@ -106,9 +106,26 @@ export const retention: JobHandler = async (ctx) => {
       after = outcome.lastId;
     }
   }
-  ctx.logger.info({ job: 'retention', ...counts, fileErrors: fileErrors.count }, 'retention done');
-  return result(false);
+  const compacted = ctx.config.database.driver === 'sqlite' ? await compactSqlite(ctx.em) : undefined;
+  ctx.logger.info({ job: 'retention', ...counts, fileErrors: fileErrors.count, ...compacted }, 'retention done');
+  const done = result(false);
+  return compacted ? { ...done, details: { ...done.details, ...compacted } } : done;
 };
+
+/**
+ * What was deleted or cleared must not stay readable in the SQLite files. `secure_delete` (set on
+ * every connection, db/orm.ts) zeroes it in its page, but the page's older copy can still sit in the
+ * WAL, and freed pages stay in the file. So: give free pages back (`auto_vacuum = incremental`),
+ * then checkpoint the WAL into the database and truncate it. A checkpoint that readers keep from
+ * finishing is reported (`walBusy`) and completed by the next run.
+ */
+async function compactSqlite(em: SqlEntityManager): Promise<{ freedPages: number; walBusy: boolean }> {
+  const connection = em.getConnection();
+  const [free] = await connection.execute<Array<{ freelist_count: number }>>('pragma freelist_count');
+  await connection.execute('pragma incremental_vacuum');
+  const [checkpoint] = await connection.execute<Array<{ busy: number }>>('pragma wal_checkpoint(truncate)');
+  return { freedPages: Number(free?.freelist_count ?? 0), walBusy: Number(checkpoint?.busy ?? 0) === 1 };
+}
 
 /**
  * Expired, non-kept media: bytes first, then the row is marked deleted. A crash in between leaves
