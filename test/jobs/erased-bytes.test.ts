@@ -1,5 +1,9 @@
-import { readFileSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createOrm } from '../../src/db/orm.ts';
 import { retention } from '../../src/jobs/retention.ts';
 import { GENERATE } from '../helpers/documents.ts';
 import { createTestApp, TEST_DRIVER, type TestApp } from '../helpers/test-app.ts';
@@ -63,5 +67,34 @@ describe.runIf(TEST_DRIVER === 'sqlite')('erased text leaves the SQLite files', 
     expect(bytes.includes('a harbour at dawn')).toBe(true);
     expect(result.details).toMatchObject({ walBusy: false });
     expect(statSync(`${path}-wal`).size).toBe(0);
+  });
+});
+
+describe.runIf(TEST_DRIVER === 'sqlite')('an existing SQLite database from before', () => {
+  test('is narrowed to 0600 and switched to incremental auto-vacuum at its first start, data intact', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atelier-legacy-'));
+    try {
+      const path = join(dir, 'atelier.sqlite');
+      // As the previous code left it: world-readable, WAL mode, no auto-vacuum, tables in use.
+      const Database = createRequire(import.meta.url)('better-sqlite3') as new (file: string) => { pragma(source: string): unknown; exec(sql: string): void; close(): void };
+      const legacy = new Database(path);
+      legacy.pragma('journal_mode = wal');
+      legacy.exec("create table notes (text text); insert into notes values ('still here')");
+      legacy.close();
+      chmodSync(path, 0o644);
+
+      const orm = await createOrm({ driver: 'sqlite', path });
+      try {
+        const connection = orm.em.getConnection();
+        expect(await connection.execute('pragma auto_vacuum')).toEqual([{ auto_vacuum: 2 }]);
+        expect(await connection.execute('pragma secure_delete')).toEqual([{ secure_delete: 1 }]);
+        expect(await connection.execute('select text from notes')).toEqual([{ text: 'still here' }]);
+        expect(statSync(path).mode & 0o777).toBe(0o600);
+      } finally {
+        await orm.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
