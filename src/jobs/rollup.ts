@@ -125,9 +125,9 @@ export async function rollUpDay(em: SqlEntityManager, day: string, options: { k:
       rows.push(row);
     }
   }
-  const texts = await promptTexts(em, [...exampleIds.values()]);
-
   await em.transactional(async (tx) => {
+    // Read inside the transaction that writes them: an example's source erased meanwhile is not brought back.
+    const texts = await promptTexts(tx, [...exampleIds.values()]);
     // A rebuilt day keeps the example it already had (its source may be gone by now); retention and
     // erasure clear examples themselves (clearRollupExamples), so a kept one is still inside its window.
     const previous = new Map(
@@ -275,27 +275,18 @@ async function promptTexts(em: SqlEntityManager, ids: string[]): Promise<Map<str
 export type ExampleSelector = { before: Date } | { fingerprints: readonly string[] };
 
 /**
- * Clears rollup examples and returns how many. Each day touched gets its `all` row written anew:
- * analytics caches a complete day's answers under that row's id (analytics/day-cache.ts), so a new
- * id is what makes every API process drop an example it has in memory.
+ * Clears rollup examples and returns how many. Examples are read from the rows on every request
+ * (analytics keeps only fingerprints and counts of complete days in memory), so clearing the
+ * column is enough for no API process to serve them again.
  */
 export async function clearRollupExamples(em: SqlEntityManager, selector: ExampleSelector, limit: number): Promise<number> {
   const where = 'fingerprints' in selector
     ? { dimension: 'fingerprint', example: { $ne: null }, value: { $in: [...selector.fingerprints] } }
     : { dimension: 'fingerprint', example: { $ne: null }, $or: [{ exampleAt: null }, { exampleAt: { $lte: selector.before } }] };
   if ('fingerprints' in selector && selector.fingerprints.length === 0) return 0;
-  const rows = (await em.createQueryBuilder(DailyRollup).select(['id', 'day']).where(where).orderBy({ id: 'asc' }).limit(limit).execute('all')) as Array<{ id: number; day: string }>;
+  const rows = (await em.createQueryBuilder(DailyRollup).select(['id']).where(where).orderBy({ id: 'asc' }).limit(limit).execute('all')) as Array<{ id: number }>;
   if (rows.length === 0) return 0;
-  const days = [...new Set(rows.map((row) => row.day))];
-  await em.transactional(async (tx) => {
-    await tx.nativeUpdate(DailyRollup, { id: { $in: rows.map((row) => row.id) } }, { example: null, exampleAt: null });
-    const alls = await tx.find(DailyRollup, { day: { $in: days }, dimension: 'all' }, { disableIdentityMap: true });
-    for (const all of alls) {
-      const { id, ...fields } = all;
-      await tx.nativeDelete(DailyRollup, { id });
-      await tx.insert(DailyRollup, fields as never);
-    }
-  });
+  await em.nativeUpdate(DailyRollup, { id: { $in: rows.map((row) => row.id) } }, { example: null, exampleAt: null });
   return rows.length;
 }
 

@@ -6,7 +6,7 @@ import { retention } from '../../src/jobs/retention.ts';
 import { rollUpDay } from '../../src/jobs/rollup.ts';
 import { GENERATE } from '../helpers/documents.ts';
 import { json, startFakeOpenAi } from '../helpers/fake-openai.ts';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { ADMIN_TOKEN, createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { createJobContext } from './helpers/job-context.ts';
 
 /** Issue 13, class 2: every piece of stored text lives for the prompt-text window, and goes with erasure. */
@@ -112,15 +112,44 @@ describe('rollup examples', () => {
     await app.orm.em.fork().nativeDelete(Generation, {});
     clock = new Date(T0.getTime() + 60_000);
     await seedGroup();
-    const allBefore = await app.orm.em.fork().findOneOrFail(DailyRollup, { day: DAY, dimension: 'all' });
 
     const { data } = await app.gql(`mutation { deleteMyData { generations } }`, {}, { as: USERS[1] });
     expect(data.deleteMyData.generations).toBe(1);
     expect(await examples(app)).toEqual([null]);
-    // The day's `all` row is written anew, so API processes drop the day's cached top prompts.
-    const allAfter = await app.orm.em.fork().findOneOrFail(DailyRollup, { day: DAY, dimension: 'all' });
-    expect(allAfter.id).not.toBe(allBefore.id);
-    expect(allAfter.requests).toBe(allBefore.requests);
+    // Only the example goes: the day's counts stay as they were.
+    const [group] = await app.orm.em.fork().find(DailyRollup, { day: DAY, dimension: 'fingerprint' });
+    expect(group!.distinctUsers).toBe(3);
+  });
+});
+
+describe('rollup examples in the analytics API', () => {
+  const TOP_PROMPTS = /* GraphQL */ `query ($range: AnalyticsRange!) { analytics(range: $range) { ... on Analytics { topPrompts(limit: 5) { example distinctUsers } } } }`;
+  let app: TestApp;
+  let clock = T0;
+  beforeAll(async () => {
+    app = await createTestApp({ now: () => clock, env: { ANALYTICS_K: '3' } });
+  });
+  afterAll(async () => app?.close());
+
+  async function topPrompts() {
+    const response = await app.gql(TOP_PROMPTS, { range: { from: DAY, to: DAY } }, { token: ADMIN_TOKEN, as: null });
+    expect(response.errors).toBeUndefined();
+    return response.data.analytics.topPrompts as Array<{ example: string | null; distinctUsers: number }>;
+  }
+
+  test('an erased example is no longer served for a complete (rolled-up, cached) day', async () => {
+    for (const user of USERS) await generate(app, user, SHARED_PROMPT);
+    await rollUpDay(app.orm.em.fork(), DAY, { k: 3 });
+    // The next day is rolled up too, so DAY is complete and answered from its (cached) rollup.
+    clock = new Date('2026-03-02T02:00:00.000Z');
+    await generate(app, '7770099', 'a morning after');
+    await rollUpDay(app.orm.em.fork(), '2026-03-02', { k: 3 });
+    expect(await topPrompts()).toEqual([{ example: SHARED_PROMPT, distinctUsers: 3 }]);
+    expect(await topPrompts()).toEqual([{ example: SHARED_PROMPT, distinctUsers: 3 }]);
+
+    await app.gql(`mutation { deleteMyData { generations } }`, {}, { as: USERS[2] });
+    const after = await topPrompts();
+    expect(after.map((group) => group.example ?? null)).toEqual(after.map(() => null));
   });
 });
 
