@@ -9,7 +9,6 @@ import type { AppServices } from './graphql/context.ts';
 import { createYogaApp } from './graphql/yoga.ts';
 import { createJobRunner, type JobRunner } from './jobs/job-runner.ts';
 import { createLimiter } from './limits/limiter.ts';
-import { promptTextWindowHours } from './jobs/retention.ts';
 import { createMediaStore } from './media/create-media-store.ts';
 import type { MediaStore } from './media/media-store.ts';
 import { createMediaUrlSigner } from './media/signed-url.ts';
@@ -21,6 +20,7 @@ import { createPostgresEvents } from './generation/queue/postgres-events.ts';
 import { createSlots } from './generation/queue/slots.ts';
 import { createWorkerPool } from './generation/queue/worker-pool.ts';
 import { deriveKey, type Secrets } from './privacy/secrets.ts';
+import { createRetentionPolicy } from './retention/policy.ts';
 
 export interface AppDeps {
   config: Config;
@@ -74,6 +74,7 @@ export async function createApp(deps: AppDeps) {
   });
   // Cheap to build: Bree starts only when a job is first run or scheduled.
   const jobs = deps.jobs ?? createJobRunner({ orm, config, logger, registry: metrics?.registry });
+  const retention = createRetentionPolicy(config);
   const services: AppServices = {
     version: deps.version,
     providers,
@@ -87,6 +88,7 @@ export async function createApp(deps: AppDeps) {
       promptMaxLength: config.limits.promptMaxLength,
       fingerprintKey: deriveKey(deps.secrets.pseudonymSecret, 'prompt-fingerprint/v1'),
       limiter,
+      conversationTurnExpiresAt: retention.conversationTurnExpiresAt,
       metrics,
       logger,
       now,
@@ -99,7 +101,7 @@ export async function createApp(deps: AppDeps) {
     mediaRetentionHours: config.media.retentionHours,
     feedbackMaxLength: config.limits.feedbackMaxLength,
     promptMaxLength: config.limits.promptMaxLength,
-    promptTextWindowMs: promptTextWindowHours(config.media.retentionHours) * 3_600_000,
+    promptTextWindowMs: retention.promptTextMs,
     pseudonymize: createPseudonymizer(deps.secrets.pseudonymSecret),
     metrics,
     now,

@@ -115,7 +115,16 @@ export interface Config {
     auditRetentionDays: number;
     backupDir: string;
     backupKeep: number;
+    /** AES-256-GCM key material for backups; unset outside production writes them unencrypted. */
+    backupEncryptionKey: string | undefined;
     leaseSeconds: number;
+  };
+  /** How long stored text and idle records live; the windows themselves are derived in retention/policy.ts. */
+  retention: {
+    /** Redacted prompt text, conversation turns and rollup examples. */
+    promptTextHours: number;
+    /** Users with nothing else stored, after their last visit. */
+    idleUserDays: number;
   };
   analytics: { k: number };
   /** HS256 JWTs accepted beside API tokens, when a secret is configured. */
@@ -210,6 +219,8 @@ const envSchema = z.object({
   MEDIA_DIR: optionalString,
   MEDIA_URL_TTL_SECONDS: int(3600, 10, 7 * 24 * 3600),
   MEDIA_RETENTION_HOURS: int(24, 0, 24 * 365),
+  PROMPT_RETENTION_HOURS: int(24, 1, 24 * 365),
+  IDLE_USER_RETENTION_DAYS: int(30, 1, 3650),
   MEDIA_STORE: z.enum(['local', 's3']).default('local'),
   S3_ENDPOINT: httpUrl.optional(),
   S3_BUCKET: optionalString,
@@ -258,6 +269,7 @@ const envSchema = z.object({
   AUDIT_RETENTION_DAYS: int(365, 1, 3650),
   BACKUP_DIR: optionalString,
   BACKUP_KEEP: int(7, 1, 365),
+  BACKUP_ENCRYPTION_KEY: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   JOB_LEASE_SECONDS: int(60, 5, 3600),
   // Unset: 3, or MIN_PRODUCTION_ANALYTICS_K in production.
   ANALYTICS_K: z.coerce.number().int().min(1).max(1000).optional(),
@@ -299,7 +311,7 @@ function parseDatabase(url: string | undefined, schema: string | undefined, data
 }
 
 /** Credentials this deployment chooses: in production each must be unpredictable and used once. */
-const PRODUCTION_SECRETS = ['PSEUDONYM_SECRET', 'MEDIA_URL_SECRET', 'BOT_API_TOKEN', 'ADMIN_API_TOKEN', 'JWT_SECRET', 'PAYMENT_WEBHOOK_SECRET', 'BOT_WEBHOOK_SECRET', 'S3_SECRET_ACCESS_KEY'];
+const PRODUCTION_SECRETS = ['PSEUDONYM_SECRET', 'MEDIA_URL_SECRET', 'BOT_API_TOKEN', 'ADMIN_API_TOKEN', 'JWT_SECRET', 'PAYMENT_WEBHOOK_SECRET', 'BOT_WEBHOOK_SECRET', 'S3_SECRET_ACCESS_KEY', 'BACKUP_ENCRYPTION_KEY'];
 /** Issued by someone else, so their shape is not judged; they must not reuse a value above either. */
 const THIRD_PARTY_SECRETS = ['BOT_TOKEN', 'OPENAI_API_KEY'];
 /** Sample values printed in README.md, .env.example and docker-compose.yml, and well-known defaults. */
@@ -359,6 +371,9 @@ function crossFieldProblems(env: Env): string[] {
     if (!value('PSEUDONYM_SECRET')) problems.push('PSEUDONYM_SECRET: required in production');
     if (!value('MEDIA_URL_SECRET')) problems.push('MEDIA_URL_SECRET: required in production');
     problems.push(...productionProblems(value));
+    // The backup job copies every row into a file: in production it is never written in the clear.
+    const sqlite = !/^postgres(ql)?:\/\//.test(value('DATABASE_URL') ?? '');
+    if (sqlite && !value('BACKUP_ENCRYPTION_KEY')) problems.push('BACKUP_ENCRYPTION_KEY: required in production with SQLite (backups are encrypted with it); e.g. from openssl rand -hex 32');
   }
   if (value('IMAGE_PROVIDER') === 'sdwebui' && !value('SDWEBUI_URL')) problems.push('SDWEBUI_URL: required when IMAGE_PROVIDER=sdwebui');
   const usesOpenAi = value('IMAGE_PROVIDER') === 'openai' || value('TEXT_PROVIDER') === 'openai';
@@ -486,8 +501,10 @@ export function parseConfig(env: Env): Config {
       auditRetentionDays: e.AUDIT_RETENTION_DAYS,
       backupDir: e.BACKUP_DIR ?? `${e.DATA_DIR}/backups`,
       backupKeep: e.BACKUP_KEEP,
+      backupEncryptionKey: e.BACKUP_ENCRYPTION_KEY,
       leaseSeconds: e.JOB_LEASE_SECONDS,
     },
+    retention: { promptTextHours: e.PROMPT_RETENTION_HOURS, idleUserDays: e.IDLE_USER_RETENTION_DAYS },
     analytics: { k: e.ANALYTICS_K ?? (production ? MIN_PRODUCTION_ANALYTICS_K : 3) },
     tiers: e.TIERS_JSON ?? DEFAULT_TIERS,
     paymentWebhookSecret: e.PAYMENT_WEBHOOK_SECRET,

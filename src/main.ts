@@ -71,7 +71,10 @@ if (config.bot.enabled) {
   const http = config.providers.http;
   const client = createGraphqlClient({ url: config.bot.graphqlUrl, apiToken: config.bot.apiToken, timeoutMs: http.deadlineMs + 30_000 });
   try {
-    bot = await startBot({ config: config.bot, client, logger, metrics: metrics?.registry });
+    bot = await startBot({
+      config: config.bot, client, logger, metrics: metrics?.registry,
+      windows: { promptTextHours: config.retention.promptTextHours, mediaHours: config.media.retentionHours },
+    });
     if (bot.webhookHandler) webhook = limitRequestBody(bot.webhookHandler, config.graphql.maxBodyBytes);
     logger.info({ mode: config.bot.mode.kind }, 'Telegram bot started');
   } catch (error) {

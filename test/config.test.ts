@@ -112,7 +112,18 @@ describe('production refuses weak credentials and open defaults', () => {
     MEDIA_URL_SECRET: '60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752',
     BOT_API_TOKEN: 'fd61a03af4f77d870fc21e05e7e80678095c92d808cfb3b5',
     ADMIN_API_TOKEN: 'a4e624d686e03ed2767c0abd85c14426b0b1157d2ce81d27',
+    BACKUP_ENCRYPTION_KEY: 'c3ab8ff13720e8ad9047dd39466b3c8974e592c2fa383d4a3960714caef0c4f2',
   };
+
+  test('backups: production on SQLite refuses to start without BACKUP_ENCRYPTION_KEY, naming it; PostgreSQL does not need it', () => {
+    const { BACKUP_ENCRYPTION_KEY: _key, ...withoutKey } = strong;
+    expect(problems(withoutKey)).toEqual([expect.stringMatching(/^BACKUP_ENCRYPTION_KEY: required in production/)]);
+    expect(problems({ ...withoutKey, DATABASE_URL: 'postgres://u@db/atelier' })).toEqual([]);
+    expect(problems({ ...withoutKey, NODE_ENV: 'development' })).toEqual([]);
+    expect(problems({ ...strong, BACKUP_ENCRYPTION_KEY: 'k3y-9f2a' })).toEqual([expect.stringMatching(/^BACKUP_ENCRYPTION_KEY: must be at least 32/)]);
+    expect(problems({ ...strong, BACKUP_ENCRYPTION_KEY: strong.PSEUDONYM_SECRET })).toEqual(['BACKUP_ENCRYPTION_KEY: reuses the value of PSEUDONYM_SECRET; every secret and token needs its own']);
+    expect(parseConfig(strong).jobs.backupEncryptionKey).toBe(strong.BACKUP_ENCRYPTION_KEY);
+  });
 
   test('a strong production setup passes, with every browser-facing opening closed and k = 5', () => {
     const config = parseConfig(strong);
@@ -205,7 +216,7 @@ describe('JWT settings', () => {
 test('the settings of issue 13 are documented in the README table and in .env.example', () => {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
   const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
-  for (const name of ['INTROSPECTION', 'GRAPHQL_FORM_POSTS', 'CORS_ORIGINS', 'METRICS_ON_API_PORT', 'JWT_MAX_LIFETIME_SECONDS', 'JWT_NOT_BEFORE']) {
+  for (const name of ['INTROSPECTION', 'GRAPHQL_FORM_POSTS', 'CORS_ORIGINS', 'METRICS_ON_API_PORT', 'JWT_MAX_LIFETIME_SECONDS', 'JWT_NOT_BEFORE', 'PROMPT_RETENTION_HOURS', 'IDLE_USER_RETENTION_DAYS', 'BACKUP_ENCRYPTION_KEY']) {
     expect(readme, name).toContain(`| \`${name}\` |`);
     expect(example, name).toMatch(new RegExp(`^#? ?${name}=`, 'm'));
   }

@@ -25,6 +25,13 @@ export interface BotServices {
   now: () => Date;
   /** Draws the /stats chart. */
   charts: StatsChartRenderer;
+  /** The deployment's retention windows, so /privacy states them as configured. */
+  windows: RetentionWindows;
+}
+
+export interface RetentionWindows {
+  promptTextHours: number;
+  mediaHours: number;
 }
 
 /** What the telemetry middleware records about the update being handled. */

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { BotConfig } from '../config.ts';
 import { createBotMetrics } from './bot-metrics.ts';
-import { botContextClass, type BotContext, type BotServices } from './context.ts';
+import { botContextClass, type BotContext, type BotServices, type RetentionWindows } from './context.ts';
 import { isAddressed } from './addressed.ts';
 import { createErrorBoundary } from './error-boundary.ts';
 import { askFeature } from './features/ask.ts';
@@ -46,6 +46,8 @@ export interface BotDeps {
   /** How often finished but undelivered results are looked for (default 15 s). */
   deliverySweepMs?: number;
   now?: () => Date;
+  /** PROMPT_RETENTION_HOURS and MEDIA_RETENTION_HOURS as configured (default 24 and 24). */
+  windows?: RetentionWindows;
 }
 
 /** Builds the bot: transport plugins, context, i18n, telemetry, features and the error boundary. Starts nothing. */
@@ -74,6 +76,7 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; deliveries: De
     hasText: has,
     now: deps.now ?? (() => new Date()),
     charts: createStatsChartRenderer(),
+    windows: deps.windows ?? { promptTextHours: 24, mediaHours: 24 },
   };
 
   const bot = new Bot<BotContext>(deps.config.token, {

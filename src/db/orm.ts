@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MikroORM, Options } from '@mikro-orm/core';
@@ -45,15 +45,43 @@ export function ormOptions(database: DatabaseConfig): Partial<Options> {
   };
 }
 
+const SQLITE_AUTO_VACUUM_INCREMENTAL = 2;
+/** The database holds redacted prompts and pseudonyms: readable by the service's own user only. */
+const PRIVATE_FILE_MODE = 0o600;
+
+/**
+ * Creates the SQLite file owner-only before SQLite opens it (SQLite gives its -wal and -shm files the
+ * mode of the database file), and narrows the files of an existing database to the same.
+ */
+function restrictFileModes(path: string): void {
+  if (!existsSync(path)) closeSync(openSync(path, 'a', PRIVATE_FILE_MODE));
+  for (const file of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
+    if (existsSync(file)) chmodSync(file, PRIVATE_FILE_MODE);
+  }
+}
+
 /** Opens the database for the configured driver and applies pending migrations. */
 export async function createOrm(database: DatabaseConfig, options: { migrate?: boolean } = {}): Promise<Orm> {
   let orm: Orm;
   if (database.driver === 'sqlite') {
-    if (database.path !== ':memory:') mkdirSync(dirname(resolve(database.path)), { recursive: true });
+    if (database.path !== ':memory:') {
+      mkdirSync(dirname(resolve(database.path)), { recursive: true });
+      restrictFileModes(database.path);
+    }
     const { MikroORM: SqliteOrm } = await import('@mikro-orm/sqlite');
     orm = (await SqliteOrm.init(ormOptions(database) as never)) as unknown as Orm;
-    // WAL lets readers run while a writer commits; busy_timeout rides out short lock waits.
     const connection = orm.em.getConnection();
+    // Deleted rows are overwritten with zeros instead of lingering in free space (erasure, retention).
+    await connection.execute('pragma secure_delete = on');
+    // Free pages are given back to the file system by retention's `pragma incremental_vacuum`, so erased
+    // text does not survive in unused pages. A new file takes the setting before its first table; an
+    // existing one needs one VACUUM to switch (once, by the process that migrates).
+    const [autoVacuum] = await connection.execute<Array<{ auto_vacuum: number }>>('pragma auto_vacuum');
+    if (Number(autoVacuum?.auto_vacuum) !== SQLITE_AUTO_VACUUM_INCREMENTAL) {
+      await connection.execute('pragma auto_vacuum = incremental');
+      if (options.migrate !== false) await connection.execute('vacuum');
+    }
+    // WAL lets readers run while a writer commits; busy_timeout rides out short lock waits.
     await connection.execute('pragma journal_mode = wal');
     await connection.execute('pragma busy_timeout = 5000');
     // In WAL mode NORMAL loses no committed transaction when the process is killed (the OS still has

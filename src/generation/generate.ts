@@ -45,6 +45,8 @@ export interface GenerateDeps {
   events: GenerationEvents;
   /** Bounds text provider calls in this process (text is answered in the request). */
   textSlots: Slots;
+  /** When a stored conversation turn expires (the prompt-text window, retention/policy.ts). */
+  conversationTurnExpiresAt: (at: Date) => Date;
   /** Absent when telemetry is switched off (benchmarks measure the difference). */
   metrics?: Metrics | undefined;
   logger?: Logger | undefined;
@@ -57,7 +59,7 @@ export interface GenerateInput {
   style?: string | null | undefined;
   /** Which entry point asked (`imagine`, `video`, `ask`, `api`…); a bounded label. */
   command?: string | null | undefined;
-  /** Text only: continue the user's conversation (turns kept 24 h) instead of a one-off answer. */
+  /** Text only: continue the user's conversation (turns kept redacted for the prompt-text window) instead of a one-off answer. */
   conversation?: boolean | null | undefined;
   /** Another take on the same prompt (1, 2, …). */
   variant?: number | undefined;
@@ -65,9 +67,8 @@ export interface GenerateInput {
   delivery?: string | null | undefined;
 }
 
-/** How many earlier turns a follow-up question sees, and how long turns are kept. */
+/** How many earlier turns a follow-up question sees. */
 export const CONVERSATION_TURNS = 6;
-export const CONVERSATION_TTL_MS = 24 * 3_600_000;
 
 export type GenerateError = InvalidPromptError | ProviderUnavailableError | RateLimitedError | QuotaExceededError | BusyError;
 
@@ -168,7 +169,10 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
     return answerText(em, user, provider, model, described, input, createdAt, startedAt);
   }
 
-  /** Text is answered within the request (answers are never stored), a bounded number at a time. */
+  /**
+   * Text is answered within the request, a bounded number at a time. A one-off answer is never
+   * stored; in a conversation both sides of the turn are stored redacted until the prompt-text window ends.
+   */
   async function answerText(
     em: SqlEntityManager, user: IUser, provider: Provider, model: string,
     described: Record<string, unknown> & { user: IUser; createdAt: Date; promptRedacted: string; id: string },
@@ -214,9 +218,11 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
       await em.transactional(async (tx) => {
         tx.persist(generation);
         if (conversation && result.text !== undefined) {
-          const expiresAt = new Date(createdAt.getTime() + CONVERSATION_TTL_MS);
+          const expiresAt = deps.conversationTurnExpiresAt(createdAt);
+          // The answer can repeat what the user typed before redaction reached it, or contact details of its own.
+          const answer = redactPrompt(result.text).text;
           tx.persist(tx.create(ConversationTurn, { id: uuidv7(createdAt.getTime()), user: user.id, role: 'user', text: described.promptRedacted, createdAt, expiresAt }));
-          tx.persist(tx.create(ConversationTurn, { id: uuidv7(createdAt.getTime() + 1), user: user.id, role: 'assistant', text: result.text, createdAt: new Date(createdAt.getTime() + 1), expiresAt }));
+          tx.persist(tx.create(ConversationTurn, { id: uuidv7(createdAt.getTime() + 1), user: user.id, role: 'assistant', text: answer, createdAt: new Date(createdAt.getTime() + 1), expiresAt }));
         }
         await tx.flush();
         await settleUsage(tx, user.id, createdAt, { inputTokens: result.usage?.inputTokens ?? 0, outputTokens: result.usage?.outputTokens ?? 0, costUsd: cost.usd });

@@ -1,14 +1,18 @@
-import { constants, createReadStream, createWriteStream, existsSync } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { closeSync, constants, createReadStream, createWriteStream, existsSync, openSync } from 'node:fs';
+import { chmod, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
+import { BackupDecryptionError, encryptStream, isEncryptedBackup, openEncryptedBackup } from './backup-crypto.ts';
 import type { JobHandler } from './job.ts';
 
 export const POSTGRES_SKIP_REASON = "PostgreSQL backups belong to the database's own tooling (pg_dump, WAL archiving)";
 
-const BACKUP_NAME = /^atelier-.+\.sqlite\.gz$/;
+const BACKUP_NAME = /^atelier-.+\.sqlite\.gz(\.enc)?$/;
+/** A backup holds every row: only the service's own user may read it. */
+const PRIVATE_FILE = 0o600;
+const PRIVATE_DIRECTORY = 0o700;
 const PARTIAL_NAME = /^\.atelier-.+\.partial$/;
 
 /** The part of better-sqlite3's Database we use (the package ships no types). */
@@ -27,7 +31,9 @@ export function openSqliteFile(path: string, options: { readonly?: boolean } = {
 }
 
 /**
- * An online, consistent SQLite backup, gzipped into `backupDir`, keeping the newest `backupKeep`.
+ * An online, consistent SQLite backup, gzipped and (with BACKUP_ENCRYPTION_KEY) encrypted with
+ * AES-256-GCM into `backupDir` as an owner-only file, keeping the newest `backupKeep`. Production
+ * never writes one in the clear: config refuses to start without the key, and this job checks again.
  * SQLite's backup API restarts a copy made in small steps whenever another connection writes,
  * which under steady API traffic could never finish; so after the first step the copy takes all
  * remaining pages at once, inside one read snapshot (WAL mode: the API keeps writing meanwhile).
@@ -40,17 +46,25 @@ export const backup: JobHandler = async (ctx) => {
   }
   if (database.path === ':memory:') return { rowsAffected: 0, details: { skipped: 'an in-memory database has nothing to back up' } };
 
+  const key = ctx.config.jobs.backupEncryptionKey;
+  if (key === undefined && ctx.config.env === 'production') {
+    throw new Error('BACKUP_ENCRYPTION_KEY is not set: production writes no unencrypted backup');
+  }
+  if (key === undefined) ctx.logger.warn({ job: 'backup' }, 'BACKUP_ENCRYPTION_KEY is not set: this backup is not encrypted (production refuses that)');
+
   const directory = resolve(ctx.config.jobs.backupDir);
-  await mkdir(directory, { recursive: true });
+  await mkdir(directory, { recursive: true, mode: PRIVATE_DIRECTORY });
   // ISO 8601 with `-` for `:` (not allowed in file names everywhere); names sort by time.
-  const name = `atelier-${ctx.now().toISOString().replaceAll(':', '-')}.sqlite.gz`;
+  const name = `atelier-${ctx.now().toISOString().replaceAll(':', '-')}.sqlite.gz${key === undefined ? '' : '.enc'}`;
   const copy = join(directory, `.${name}.db.partial`);
   const packed = join(directory, `.${name}.partial`);
   const target = join(directory, name);
   try {
     const native = (await ctx.em.getConnection().getNativeClient()) as SqliteDatabase;
+    // The plain copy exists for a moment: owner-only from its first byte.
+    closeSync(openSync(copy, 'wx', PRIVATE_FILE));
     await native.backup(copy, { progress: () => 0x7fffffff });
-    await gzipFile(copy, packed);
+    await packFile(copy, packed, key);
     await rename(packed, target);
     await fsyncDirectory(directory);
   } finally {
@@ -58,12 +72,15 @@ export const backup: JobHandler = async (ctx) => {
   }
   const removed = await pruneBackups(directory, ctx.config.jobs.backupKeep);
   const bytes = (await stat(target)).size;
-  ctx.logger.info({ job: 'backup', file: name, bytes, removed: removed.length }, 'backup written');
-  return { rowsAffected: 0, details: { file: target, bytes, removed } };
+  ctx.logger.info({ job: 'backup', file: name, bytes, removed: removed.length, encrypted: key !== undefined }, 'backup written');
+  return { rowsAffected: 0, details: { file: target, bytes, removed, encrypted: key !== undefined } };
 };
 
-async function gzipFile(source: string, destination: string): Promise<void> {
-  await pipeline(createReadStream(source), createGzip({ level: 6 }), createWriteStream(destination, { flags: 'wx' }));
+/** Gzip, then (with a key) encrypt, streaming: a large database never sits in memory. */
+async function packFile(source: string, destination: string, key: string | undefined): Promise<void> {
+  const output = createWriteStream(destination, { flags: 'wx', mode: PRIVATE_FILE });
+  if (key === undefined) await pipeline(createReadStream(source), createGzip({ level: 6 }), output);
+  else await pipeline(createReadStream(source), createGzip({ level: 6 }), encryptStream(key), output);
   await fsyncFile(destination);
 }
 
@@ -100,19 +117,34 @@ export async function pruneBackups(directory: string, keep: number): Promise<str
 }
 
 /**
- * Restores a `.sqlite.gz` backup to `target`: decompresses next to it, checks
+ * Restores a backup to `target`: decrypts (an encrypted one needs the `key` it was written with;
+ * a wrong key, or a file altered after it was written, is a BackupDecryptionError and changes
+ * nothing) and decompresses next to it, owner-only, checks
  * `pragma integrity_check`, then renames into place, so the target is either the old file or
  * a complete, verified one. Refuses to replace an existing database unless `force`; the API
  * must not be running on `target` while it is replaced.
  */
-export async function restoreBackup(backupFile: string, target: string, options: { force?: boolean } = {}): Promise<{ target: string; bytes: number }> {
+export async function restoreBackup(backupFile: string, target: string, options: { force?: boolean; key?: string | undefined } = {}): Promise<{ target: string; bytes: number }> {
   const destination = resolve(target);
   if (!existsSync(backupFile)) throw new Error(`backup file not found: ${backupFile}`);
   if (existsSync(destination) && !options.force) throw new Error(`${destination} already exists; pass --force to replace it`);
   await mkdir(dirname(destination), { recursive: true });
   const temporary = join(dirname(destination), `.${basename(destination)}.restore-${process.pid}.partial`);
   try {
-    await pipeline(createReadStream(backupFile), createGunzip(), createWriteStream(temporary, { flags: 'w' }));
+    const output = () => createWriteStream(temporary, { flags: 'w', mode: PRIVATE_FILE });
+    if (await isEncryptedBackup(backupFile)) {
+      if (options.key === undefined) throw new BackupDecryptionError('the backup is encrypted: set BACKUP_ENCRYPTION_KEY to the key it was written with');
+      const { start, end, decipher } = await openEncryptedBackup(backupFile, options.key);
+      try {
+        await pipeline(createReadStream(backupFile, { start, end }), decipher, createGunzip(), output());
+      } catch (error) {
+        // GCM authenticates at the end; gunzip may trip over altered bytes first. Either way nothing was restored.
+        throw new BackupDecryptionError(`the backup is damaged or was altered after it was written (${(error as Error).message})`);
+      }
+    } else {
+      await pipeline(createReadStream(backupFile), createGunzip(), output());
+    }
+    await chmod(temporary, PRIVATE_FILE);
     await fsyncFile(temporary);
     const database = openSqliteFile(temporary);
     try {

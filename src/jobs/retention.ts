@@ -4,25 +4,25 @@ import { ConversationTurn } from '../db/entities/conversation-turn.ts';
 import { PromptDraft } from '../db/entities/prompt-draft.ts';
 import { Generation } from '../db/entities/generation.ts';
 import { MediaAsset } from '../db/entities/media-asset.ts';
+import { RateLimitWindow } from '../db/entities/rate-limit-window.ts';
+import { User } from '../db/entities/user.ts';
 import type { MediaStore } from '../media/media-store.ts';
+import { createRetentionPolicy } from '../retention/policy.ts';
 import type { JobContext, JobHandler, JobResult } from './job.ts';
+import { clearRollupExamples } from './rollup.ts';
 
 /** The `what` values reported through `ctx.progress` (and so the `what` label of `atelier_retention_deleted_total`). */
-export const RETENTION_KINDS = ['media', 'prompt_text', 'prompt_drafts', 'conversation_turns', 'audit'] as const;
+export const RETENTION_KINDS = [
+  'media', 'orphan_media', 'prompt_text', 'rollup_examples', 'prompt_drafts', 'conversation_turns', 'rate_limit_windows', 'idle_users', 'audit',
+] as const;
 export type RetentionKind = (typeof RETENTION_KINDS)[number];
 
 const HOUR_MS = 3_600_000;
 /** Files of one batch are deleted this many at a time: enough to hide S3 round trips, few enough to stay polite. */
 const FILE_DELETE_CONCURRENCY = 8;
-
-/**
- * How long redacted prompt text is kept. It follows the media window, except that a window of 0
- * ("delete media right after delivery") keeps text for 24 h: media and prompt text are separate
- * promises, and `generateVariant` needs the text for a while after the picture has gone.
- */
-export function promptTextWindowHours(mediaRetentionHours: number): number {
-  return mediaRetentionHours === 0 ? 24 : mediaRetentionHours;
-}
+/** Keys the media store writes (outcome.ts): `YYYY/MM/DD/<asset id>.<ext>`, or the temporary file of a write that died. */
+const MEDIA_KEY = /^\d{4}\/\d{2}\/\d{2}\/([0-9a-f-]{36})\.[a-z0-9]+$/;
+const TEMPORARY_MEDIA_KEY = /^\d{4}\/\d{2}\/\d{2}\/[0-9a-f-]{36}\.[a-z0-9]+\.\d+\.tmp$/;
 
 /** One batch of one kind: how many rows it changed, how many it looked at, and where the next batch starts. */
 interface BatchOutcome {
@@ -59,22 +59,32 @@ export const retention: JobHandler = async (ctx) => {
   const now = ctx.now();
   const size = ctx.config.jobs.retentionBatchSize;
   const windowHours = ctx.config.media.retentionHours;
-  const textHours = promptTextWindowHours(windowHours);
-  const counts: Record<RetentionKind, number> = { media: 0, prompt_text: 0, prompt_drafts: 0, conversation_turns: 0, audit: 0 };
+  const policy = createRetentionPolicy(ctx.config);
+  const textCutoff = policy.promptTextCutoff(now);
+  const counts = Object.fromEntries(RETENTION_KINDS.map((kind) => [kind, 0])) as Record<RetentionKind, number>;
   const fileErrors = { count: 0 };
+  const orphans = orphanScanner(ctx, policy.orphanMediaCutoff(now), fileErrors);
 
   const batches: Record<RetentionKind, Batch> = {
     media: (after) => purgeMediaBatch(ctx, now, size, after, fileErrors),
-    prompt_text: (after) => clearPromptTextBatch(ctx.em, new Date(now.getTime() - textHours * HOUR_MS), size, after),
+    orphan_media: () => orphans.next(),
+    prompt_text: (after) => clearPromptTextBatch(ctx.em, textCutoff, size, after),
+    // Clearing shrinks the set it selects from: every batch starts over.
+    rollup_examples: async () => {
+      const handled = await clearRollupExamples(ctx.em, { before: textCutoff }, size);
+      return { handled, selected: handled, lastId: undefined };
+    },
     prompt_drafts: (after) => deleteDraftsBatch(ctx.em, now, size, after),
     conversation_turns: (after) => deleteTurnsBatch(ctx.em, now, size, after),
+    rate_limit_windows: (after) => deleteRateLimitWindowsBatch(ctx.em, policy.oldestLiveRateLimitMinute(now), size, after),
+    idle_users: (after) => deleteIdleUsersBatch(ctx.em, policy.idleUserCutoff(now), ctx.config.tiers[0]!.id, size, after),
     audit: (after) => deleteAuditBatch(ctx.em, new Date(now.getTime() - ctx.config.jobs.auditRetentionDays * 24 * HOUR_MS), size, after),
   };
 
   const result = (cancelled: boolean): JobResult => ({
     rowsAffected: RETENTION_KINDS.reduce((sum, kind) => sum + counts[kind], 0),
     ...(cancelled ? { cancelled: true } : {}),
-    details: { ...counts, fileErrors: fileErrors.count, mediaWindowHours: windowHours, promptTextWindowHours: textHours },
+    details: { ...counts, fileErrors: fileErrors.count, mediaWindowHours: windowHours, promptTextWindowHours: policy.promptTextHours },
   });
 
   for (const kind of RETENTION_KINDS) {
@@ -96,9 +106,26 @@ export const retention: JobHandler = async (ctx) => {
       after = outcome.lastId;
     }
   }
-  ctx.logger.info({ job: 'retention', ...counts, fileErrors: fileErrors.count }, 'retention done');
-  return result(false);
+  const compacted = ctx.config.database.driver === 'sqlite' ? await compactSqlite(ctx.em) : undefined;
+  ctx.logger.info({ job: 'retention', ...counts, fileErrors: fileErrors.count, ...compacted }, 'retention done');
+  const done = result(false);
+  return compacted ? { ...done, details: { ...done.details, ...compacted } } : done;
 };
+
+/**
+ * What was deleted or cleared must not stay readable in the SQLite files. `secure_delete` (set on
+ * every connection, db/orm.ts) zeroes it in its page, but the page's older copy can still sit in the
+ * WAL, and freed pages stay in the file. So: give free pages back (`auto_vacuum = incremental`),
+ * then checkpoint the WAL into the database and truncate it. A checkpoint that readers keep from
+ * finishing is reported (`walBusy`) and completed by the next run.
+ */
+async function compactSqlite(em: SqlEntityManager): Promise<{ freedPages: number; walBusy: boolean }> {
+  const connection = em.getConnection();
+  const [free] = await connection.execute<Array<{ freelist_count: number }>>('pragma freelist_count');
+  await connection.execute('pragma incremental_vacuum');
+  const [checkpoint] = await connection.execute<Array<{ busy: number }>>('pragma wal_checkpoint(truncate)');
+  return { freedPages: Number(free?.freelist_count ?? 0), walBusy: Number(checkpoint?.busy ?? 0) === 1 };
+}
 
 /**
  * Expired, non-kept media: bytes first, then the row is marked deleted. A crash in between leaves
@@ -148,6 +175,75 @@ async function deleteFiles<T extends { id: string; storageKey: string }>(store: 
   return deleted;
 }
 
+/**
+ * Media files no row accounts for, older than the grace period: a crash between writing the bytes
+ * and committing their row, a temporary file of a write that died, or a file whose delete failed
+ * after its row was erased. Pages come from the store's listing; each page's ids are looked up by
+ * primary key. Stores that cannot list are skipped.
+ */
+function orphanScanner(ctx: JobContext, writtenBefore: Date, fileErrors: { count: number }): { next(): Promise<BatchOutcome> } {
+  const pages = ctx.store.list?.(writtenBefore)[Symbol.asyncIterator]();
+  return {
+    async next() {
+      const page = pages ? await pages.next() : { done: true as const, value: undefined };
+      if (page.done) return { handled: 0, selected: 0, lastId: undefined };
+      const ids = new Map<string, string>();
+      const doomed: string[] = [];
+      for (const key of page.value) {
+        const match = MEDIA_KEY.exec(key);
+        if (match) ids.set(key, match[1]!);
+        else if (TEMPORARY_MEDIA_KEY.test(key)) doomed.push(key);
+      }
+      const rows = ids.size === 0 ? [] : (await ctx.em
+        .createQueryBuilder(MediaAsset)
+        .select(['id', 'storageKey'])
+        .where({ id: { $in: [...new Set(ids.values())] }, deletedAt: null })
+        .execute('all')) as Array<{ id: string; storageKey: string }>;
+      const live = new Set(rows.map((row) => row.storageKey));
+      for (const key of ids.keys()) if (!live.has(key)) doomed.push(key);
+      const deleted = await deleteFiles(ctx.store, doomed.map((key) => ({ id: key, storageKey: key })), (row, error) => {
+        fileErrors.count += 1;
+        ctx.logger.warn({ err: error, storageKey: row.storageKey }, 'could not delete an orphaned media file; the next run retries');
+      });
+      if (deleted.length > 0) ctx.logger.info({ files: deleted.length }, 'deleted media files no row accounts for');
+      // `selected` stands for "more pages may follow"; the listing itself is the cursor.
+      return { handled: deleted.length, selected: Number.MAX_SAFE_INTEGER, lastId: undefined };
+    },
+  };
+}
+
+/** Per-minute windows that can no longer admit or refuse a request. */
+async function deleteRateLimitWindowsBatch(em: SqlEntityManager, oldestLiveMinute: number, size: number, after: string | number | undefined): Promise<BatchOutcome> {
+  const ids = await selectIds(em, RateLimitWindow, { windowStart: { $lt: oldestLiveMinute } }, size, after);
+  const handled = ids.length > 0 ? await em.nativeDelete(RateLimitWindow, { id: { $in: ids as number[] } }) : 0;
+  return { handled, selected: ids.length, lastId: ids.at(-1) ?? after };
+}
+
+/**
+ * Users not seen since the cutoff with nothing else stored: no generation, media, feedback,
+ * payment, usage day, conversation turn or draft, on the default tier with no paid time running.
+ * A read or a `/privacy` makes such a row; it holds a pseudonym and settings and nothing more.
+ */
+async function deleteIdleUsersBatch(em: SqlEntityManager, cutoff: Date, defaultTier: string, size: number, after: string | number | undefined): Promise<BatchOutcome> {
+  const rows = await em.execute(
+    `select u.id from users u
+     where u.last_seen_at < ? and u.tier = ? and u.tier_expires_at is null ${after === undefined ? '' : 'and u.id > ?'}
+       and not exists (select 1 from generations g where g.user_id = u.id)
+       and not exists (select 1 from media_assets m where m.user_id = u.id)
+       and not exists (select 1 from feedback f where f.user_id = u.id)
+       and not exists (select 1 from payments p where p.user_id = u.id)
+       and not exists (select 1 from daily_usage d where d.user_id = u.id)
+       and not exists (select 1 from conversation_turns c where c.user_id = u.id)
+       and not exists (select 1 from prompt_drafts r where r.user_id = u.id)
+     order by u.id limit ?`,
+    [cutoff, defaultTier, ...(after === undefined ? [] : [after]), size],
+  );
+  const ids = rows.map((row) => String(row['id']));
+  // Re-checked in the delete: a user who came back in the meantime stays.
+  const handled = ids.length > 0 ? await em.nativeDelete(User, { id: { $in: ids }, lastSeenAt: { $lt: cutoff } }) : 0;
+  return { handled, selected: ids.length, lastId: ids.at(-1) ?? after };
+}
+
 /** Redacted prompt text past its window; fingerprint, theme, style and every number stay. */
 async function clearPromptTextBatch(em: SqlEntityManager, cutoff: Date, size: number, after: string | number | undefined): Promise<BatchOutcome> {
   const ids = await selectIds(em, Generation, { promptRedacted: { $ne: null }, createdAt: { $lte: cutoff } }, size, after);
@@ -177,7 +273,7 @@ async function deleteAuditBatch(em: SqlEntityManager, cutoff: Date, size: number
 /** The next `size` primary keys matching `where`, above `after`, in key order. */
 async function selectIds(
   em: SqlEntityManager,
-  entity: typeof Generation | typeof ConversationTurn | typeof AuditLog | typeof PromptDraft,
+  entity: typeof Generation | typeof ConversationTurn | typeof AuditLog | typeof PromptDraft | typeof RateLimitWindow,
   where: Record<string, unknown>,
   size: number,
   after: string | number | undefined,

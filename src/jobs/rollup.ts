@@ -31,6 +31,7 @@ export interface RollupRow {
   ratingSum: number;
   ratingCount: number;
   example: string | null;
+  exampleAt: Date | null;
 }
 
 /**
@@ -124,21 +125,24 @@ export async function rollUpDay(em: SqlEntityManager, day: string, options: { k:
       rows.push(row);
     }
   }
-  const texts = await promptTexts(em, [...exampleIds.values()]);
-
   await em.transactional(async (tx) => {
-    // Retention clears prompt text after a day; a rebuilt day keeps the example it already had.
+    // Read inside the transaction that writes them: an example's source erased meanwhile is not brought back.
+    const texts = await promptTexts(tx, [...exampleIds.values()]);
+    // A rebuilt day keeps the example it already had (its source may be gone by now); retention and
+    // erasure clear examples themselves (clearRollupExamples), so a kept one is still inside its window.
     const previous = new Map(
       ((await tx
         .createQueryBuilder(DailyRollup)
-        .select(['value', 'example'])
-        .where({ day, dimension: 'fingerprint', example: { $ne: null } })
-        .execute('all')) as Array<{ value: string; example: string }>).map((row) => [row.value, row.example]),
+        .select(['value', 'example', 'exampleAt'])
+        .where({ day, dimension: 'fingerprint', example: { $ne: null }, exampleAt: { $ne: null } })
+        .execute('all')) as Array<{ value: string; example: string; exampleAt: Date | string }>).map((row) => [row.value, { text: row.example, at: new Date(row.exampleAt) }]),
     );
     for (const row of rows) {
       if (row.dimension !== 'fingerprint' || row.distinctUsers < options.k) continue;
       const fresh = exampleIds.has(row.value) ? texts.get(exampleIds.get(row.value)!) : undefined;
-      row.example = previous.get(row.value) ?? fresh ?? null;
+      const example = previous.get(row.value) ?? fresh;
+      row.example = example?.text ?? null;
+      row.exampleAt = example?.at ?? null;
     }
     await tx.nativeDelete(DailyRollup, { day });
     for (let index = 0; index < rows.length; index += INSERT_CHUNK) {
@@ -247,20 +251,43 @@ function toRow(day: string, dimension: RollupDimension, aggregate: Record<string
     ratingSum: number('rating_sum'),
     ratingCount: number('rating_count'),
     example: null,
+    exampleAt: null,
   };
 }
 
-async function promptTexts(em: SqlEntityManager, ids: string[]): Promise<Map<string, string>> {
-  const texts = new Map<string, string>();
+async function promptTexts(em: SqlEntityManager, ids: string[]): Promise<Map<string, { text: string; at: Date }>> {
+  const texts = new Map<string, { text: string; at: Date }>();
   for (let index = 0; index < ids.length; index += SELECT_CHUNK) {
     const rows = (await em
       .createQueryBuilder(Generation)
-      .select(['id', 'promptRedacted'])
+      .select(['id', 'promptRedacted', 'createdAt'])
       .where({ id: { $in: ids.slice(index, index + SELECT_CHUNK) } })
-      .execute('all')) as Array<{ id: string; promptRedacted: string | null }>;
-    for (const row of rows) if (row.promptRedacted != null) texts.set(row.id, row.promptRedacted);
+      .execute('all')) as Array<{ id: string; promptRedacted: string | null; createdAt: Date | string }>;
+    for (const row of rows) if (row.promptRedacted != null) texts.set(row.id, { text: row.promptRedacted, at: new Date(row.createdAt) });
   }
   return texts;
+}
+
+/**
+ * Which examples to clear: those taken from text made at or before `before` (and any whose source
+ * time is unknown, from before examples had one), or those of the given prompt fingerprints.
+ */
+export type ExampleSelector = { before: Date } | { fingerprints: readonly string[] };
+
+/**
+ * Clears rollup examples and returns how many. Examples are read from the rows on every request
+ * (analytics keeps only fingerprints and counts of complete days in memory), so clearing the
+ * column is enough for no API process to serve them again.
+ */
+export async function clearRollupExamples(em: SqlEntityManager, selector: ExampleSelector, limit: number): Promise<number> {
+  const where = 'fingerprints' in selector
+    ? { dimension: 'fingerprint', example: { $ne: null }, value: { $in: [...selector.fingerprints] } }
+    : { dimension: 'fingerprint', example: { $ne: null }, $or: [{ exampleAt: null }, { exampleAt: { $lte: selector.before } }] };
+  if ('fingerprints' in selector && selector.fingerprints.length === 0) return 0;
+  const rows = (await em.createQueryBuilder(DailyRollup).select(['id']).where(where).orderBy({ id: 'asc' }).limit(limit).execute('all')) as Array<{ id: number }>;
+  if (rows.length === 0) return 0;
+  await em.nativeUpdate(DailyRollup, { id: { $in: rows.map((row) => row.id) } }, { example: null, exampleAt: null });
+  return rows.length;
 }
 
 function dayStart(day: string): Date {

@@ -1,8 +1,9 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, resolve, sep } from 'node:path';
+import { mkdir, opendir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { MediaStore } from './media-store.ts';
 
 const SAFE_KEY = /^[a-z0-9][a-z0-9/_.-]{0,200}$/;
+const LIST_PAGE = 500;
 
 export function createLocalMediaStore(directory: string): MediaStore {
   const root = resolve(directory);
@@ -50,5 +51,36 @@ export function createLocalMediaStore(directory: string): MediaStore {
     async delete(key) {
       await rm(pathFor(key), { force: true });
     },
+    async *list(before) {
+      let page: string[] = [];
+      for await (const path of walk(root)) {
+        const key = relative(root, path).split(sep).join('/');
+        if (!SAFE_KEY.test(key)) continue;
+        const written = await stat(path).catch(() => undefined);
+        if (!written || written.mtime.getTime() >= before.getTime()) continue;
+        page.push(key);
+        if (page.length >= LIST_PAGE) {
+          yield page;
+          page = [];
+        }
+      }
+      if (page.length > 0) yield page;
+    },
   };
+}
+
+/** Files under `directory`, depth first; a folder removed meanwhile is skipped. */
+async function* walk(directory: string): AsyncGenerator<string> {
+  let entries;
+  try {
+    entries = await opendir(directory);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  for await (const entry of entries) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) yield* walk(path);
+    else if (entry.isFile()) yield path;
+  }
 }

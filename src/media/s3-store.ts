@@ -52,6 +52,16 @@ export function createS3MediaStore(options: S3StoreOptions): MediaStore {
       // S3 deletes are idempotent: deleting a missing key succeeds, as the local store's does.
       await client.send(new s3.DeleteObjectCommand({ Bucket, Key: key }));
     },
+    async *list(before) {
+      const { client, s3 } = await load();
+      let ContinuationToken: string | undefined;
+      do {
+        const page = await client.send(new s3.ListObjectsV2Command({ Bucket, ...(ContinuationToken ? { ContinuationToken } : {}) }));
+        const keys = (page.Contents ?? []).filter((object) => object.Key && object.LastModified && object.LastModified.getTime() < before.getTime()).map((object) => object.Key!);
+        if (keys.length > 0) yield keys;
+        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (ContinuationToken);
+    },
     async presignedUrl(key, expiresInSeconds, mimeType) {
       const { client, s3, presigner } = await load();
       return presigner.getSignedUrl(client, new s3.GetObjectCommand({ Bucket, Key: key, ResponseContentType: mimeType }), { expiresIn: expiresInSeconds });

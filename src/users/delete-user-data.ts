@@ -9,7 +9,11 @@ import { Generation } from '../db/entities/generation.ts';
 import { PromptDraft } from '../db/entities/prompt-draft.ts';
 import { MediaAsset } from '../db/entities/media-asset.ts';
 import { User } from '../db/entities/user.ts';
+import { clearRollupExamples } from '../jobs/rollup.ts';
 import type { MediaStore } from '../media/media-store.ts';
+
+/** Fingerprints per statement and examples per batch when clearing an erased user's rollup examples. */
+const EXAMPLE_CHUNK = 500;
 
 export interface DeletionReport {
   generations: number;
@@ -29,6 +33,17 @@ export async function deleteUserData(em: SqlEntityManager, store: MediaStore, us
   const report = await em.transactional(async (tx) => {
     const media = await tx.find(MediaAsset, { user: userId }, { fields: ['id', 'storageKey', 'deletedAt'] });
     for (const asset of media) if (!asset.deletedAt) keys.push(asset.storageKey);
+    // A rollup example is one user's redacted prompt: any example their prompts could have given goes
+    // with them (it may be someone else's text of the same fingerprint; an example is never needed).
+    const fingerprints = ((await tx
+      .createQueryBuilder(Generation)
+      .select(['promptFingerprint'], true)
+      .where({ user: userId })
+      .execute('all')) as Array<{ promptFingerprint: string }>).map((row) => row.promptFingerprint);
+    for (let index = 0; index < fingerprints.length; index += EXAMPLE_CHUNK) {
+      const chunk = fingerprints.slice(index, index + EXAMPLE_CHUNK);
+      while ((await clearRollupExamples(tx, { fingerprints: chunk }, EXAMPLE_CHUNK)) === EXAMPLE_CHUNK);
+    }
     const counts: DeletionReport = {
       feedback: await tx.nativeDelete(Feedback, { user: userId }),
       conversationTurns: await tx.nativeDelete(ConversationTurn, { user: userId }),

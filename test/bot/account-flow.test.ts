@@ -133,9 +133,14 @@ describe('/stats, /usage, /feedback, /privacy', () => {
   });
 
   test('/privacy says what is stored, for how long and how to erase it', async () => {
-    const reply = text(await say(newUser(), '/privacy'));
+    // Without Fluent's bidi isolates around the numbers.
+    const reply = text(await say(newUser(), '/privacy')).replace(/[\u2066-\u2069]/g, '');
     expect(reply).toContain('24 hours');
     expect(reply).toContain('/deleteme');
+    // Conversation answers are stored (redacted, for the prompt-text window): /privacy must not say otherwise.
+    expect(reply).not.toContain('Text answers are never stored');
+    expect(reply).toContain('the answers are kept redacted');
+    expect(reply).toContain('backups');
   });
 
   test('an unknown command points to /help', async () => {

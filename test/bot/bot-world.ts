@@ -74,6 +74,7 @@ export async function createBotWorld(options: BotWorldOptions = {}): Promise<Bot
     client,
     logger,
     metrics: registry,
+    windows: { promptTextHours: app.config.retention.promptTextHours, mediaHours: app.config.media.retentionHours },
     // Telegram's per-chat pace (1 message/s) would only make the tests slow; the throttler stays in the path.
     throttle: options.throttle ?? { out: { maxConcurrent: 1, minTime: 0 } },
   });

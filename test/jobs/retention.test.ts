@@ -147,8 +147,9 @@ describe('retention with the default 24 h window', () => {
 
   test('reports what it did per kind, batch by batch', () => {
     expect(result.result.cancelled).toBeUndefined();
-    expect(result.result.details).toMatchObject({ media: 4, prompt_text: 7, prompt_drafts: 1, conversation_turns: 2, audit: 2, fileErrors: 0 });
-    expect(result.result.rowsAffected).toBe(4 + 7 + 1 + 2 + 2);
+    // Two per-minute rate-limit windows (Alice's and Bob's at T0) are long past.
+    expect(result.result.details).toMatchObject({ media: 4, prompt_text: 7, prompt_drafts: 1, conversation_turns: 2, rate_limit_windows: 2, audit: 2, fileErrors: 0 });
+    expect(result.result.rowsAffected).toBe(4 + 7 + 1 + 2 + 2 + 2);
     const media = result.progress.filter((call) => call.what === 'media');
     expect(media.map((call) => call.rows)).toEqual([2, 2]);
     expect(result.progress.filter((call) => call.what === 'prompt_text').map((call) => call.rows)).toEqual([2, 2, 2, 1]);
@@ -186,7 +187,7 @@ describe('retention cancelled mid-run', () => {
     await expectFilesMatchRows(app);
 
     const rest = await runRetention(app, clock, { batchSize: 2 });
-    expect(rest.result).toMatchObject({ rowsAffected: 3 + 5, details: { media: 3, prompt_text: 5 } });
+    expect(rest.result).toMatchObject({ rowsAffected: 3 + 5 + 2, details: { media: 3, prompt_text: 5, rate_limit_windows: 2 } });
     expect(await app.orm.em.fork().count(MediaAsset, { deletedAt: null })).toBe(0);
     expect(listFiles(app.config.media.dir)).toEqual([]);
     expect(await oldestTemporaryMediaAgeSeconds(app.orm.em.fork(), clock)).toBe(0);
@@ -216,7 +217,7 @@ describe('retention with MEDIA_RETENTION_HOURS=0', () => {
 
     clock = new Date(T0.getTime() + 24 * HOUR + 1000);
     const later = await runRetention(app, clock);
-    expect(later.result.details).toMatchObject({ media: 0, prompt_text: 2 });
+    expect(later.result.details).toMatchObject({ media: 0, prompt_text: 2, rate_limit_windows: 1 });
     expect((await app.orm.em.fork().findOneOrFail(Generation, { id })).promptRedacted ?? null).toBeNull();
   });
 });

@@ -46,6 +46,20 @@ describe('S3 media store', () => {
     await expect(store.delete('2026/05/01/a.bin')).resolves.toBeUndefined();
   });
 
+  test('lists keys written before a given time, page by page (retention finds orphans with it)', async () => {
+    const store = createS3MediaStore({ endpoint, bucket: BUCKET, region: 'us-east-1', forcePathStyle: true, ...CREDENTIALS });
+    const keys = ['2026/05/02/one.png', '2026/05/02/two.png'];
+    for (const key of keys) await store.put(key, new Uint8Array([1]), 'image/png');
+    const listed = async (before: Date) => {
+      const found: string[] = [];
+      for await (const page of store.list!(before)) found.push(...page);
+      return found.filter((key) => key.startsWith('2026/05/02/')).sort();
+    };
+    expect(await listed(new Date(Date.now() + 60_000))).toEqual(keys);
+    expect(await listed(new Date(Date.now() - 3_600_000))).toEqual([]);
+    for (const key of keys) await store.delete(key);
+  });
+
   test('a missing bucket is an error, not a silent success', async () => {
     const store = createS3MediaStore({ endpoint, bucket: 'no-such-bucket', region: 'us-east-1', forcePathStyle: true, ...CREDENTIALS });
     await expect(store.put('x.bin', new Uint8Array([1]), 'application/octet-stream')).rejects.toThrow(/bucket/i);

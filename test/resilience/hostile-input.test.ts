@@ -370,7 +370,7 @@ describe('production hides schema suggestions', () => {
   beforeAll(async () => {
     // Production refuses predictable secrets (one character repeated, for one): random-looking ones.
     production = await createTestApp({
-      env: { NODE_ENV: 'production', PSEUDONYM_SECRET: '4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f', MEDIA_URL_SECRET: '8f434346648f6b96df89dda901c5176b10a6d83961dd3c1a' },
+      env: { NODE_ENV: 'production', PSEUDONYM_SECRET: '4e07408562bedb8b60ce05c1decfe3ad16b72230967de01f', MEDIA_URL_SECRET: '8f434346648f6b96df89dda901c5176b10a6d83961dd3c1a', BACKUP_ENCRYPTION_KEY: '2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae' },
     });
   });
   afterAll(async () => production?.close());

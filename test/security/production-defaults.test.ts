@@ -13,6 +13,7 @@ const PRODUCTION = {
   MEDIA_URL_SECRET: 'fcde2b2edba56bf408601fb721fe9b5c338d10ee429ea04fae5511b68fbf8fb9',
   METRICS_PORT: '9464',
   LOG_LEVEL: 'fatal',
+  BACKUP_ENCRYPTION_KEY: 'b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c',
 };
 const APP_ORIGIN = 'https://app.example.com';
 const EVIL_ORIGIN = 'https://evil.example';

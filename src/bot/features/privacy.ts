@@ -6,7 +6,7 @@ import { DELETE_MY_DATA, type DeletionReport } from '../operations.ts';
 /** /privacy explains what is kept; /deleteme erases it after a confirmation button. */
 export const privacyFeature = new Composer<BotContext>();
 
-privacyFeature.command('privacy', (ctx) => ctx.reply(ctx.t('privacy-text')));
+privacyFeature.command('privacy', (ctx) => ctx.reply(ctx.t('privacy-text', { promptHours: ctx.services.windows.promptTextHours, mediaHours: ctx.services.windows.mediaHours })));
 
 privacyFeature.command('deleteme', (ctx) => ctx.reply(ctx.t('deleteme-confirm'), { reply_markup: deleteConfirmKeyboard(ctx) }));
 

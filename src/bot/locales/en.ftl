@@ -131,14 +131,23 @@ feedback-invalid = I couldn't save that feedback: it is empty or too long.
 privacy-text =
     🔒 What Atelier stores
     • You are known only by a keyed hash of your Telegram id: no name, username or raw id is stored.
-    • Each request keeps its kind, style, theme, timing and cost. Your prompt is kept only redacted (emails, phones, links, @handles and long numbers removed) and for at most 24 hours.
-    • Generated files are deleted after 24 hours unless you press ⭐ Keep.
+    • Each request keeps its kind, style, theme, timing and cost. Your prompt is kept only redacted (emails, phones, links, @handles and long numbers removed) and for at most { $promptHours } { $promptHours ->
+        [one] hour
+       *[other] hours
+    }.
+    • Generated files are deleted { $mediaHours ->
+        [0] right after delivery
+       *[other] after { $mediaHours } hours
+    } unless you press ⭐ Keep.
     • While an image or video is being made, the chat to send it to is kept encrypted with a key only the bot holds, and erased once it is delivered.
-    • Text answers are never stored; /ask conversation turns are kept at most 24 hours (/new forgets them sooner).
+    • A one-off text answer is never stored. In an /ask conversation your questions and the answers are kept redacted (like prompts) for at most { $promptHours } { $promptHours ->
+        [one] hour
+       *[other] hours
+    }, so follow-ups have context; /new forgets them sooner.
     • Feedback is stored with contact details removed.
     • Payments keep the plan, the amount in Stars, the dates and Telegram's payment id, so a payment applies once and can be refunded.
 
-    /deleteme erases all of it at once.
+    /deleteme erases all of it at once. Encrypted backups of the database keep a copy until they are replaced by newer ones.
 deleteme-confirm = 🗑 This erases your requests, files, feedback, conversation and usage counters. It cannot be undone. Continue?
 button-delete-confirm = 🗑 Yes, erase everything
 button-delete-cancel = Cancel

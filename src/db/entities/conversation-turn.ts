@@ -2,8 +2,9 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { User } from './user.ts';
 
 /**
- * One turn of an /ask conversation, so follow-up questions see context. The question is stored
- * redacted; every turn expires after 24 h and is erased by /new and /deleteme.
+ * One turn of an /ask conversation, so follow-up questions see context. The question and the
+ * answer are stored redacted; every turn expires with the prompt-text window (PROMPT_RETENTION_HOURS,
+ * retention/policy.ts) and is erased by /new and /deleteme.
  */
 export const ConversationTurn = defineEntity({
   name: 'ConversationTurn',

@@ -28,6 +28,8 @@ export const DailyRollup = defineEntity({
     ratingCount: p.integer(),
     /** For fingerprint rows only, and only when at least k distinct users sent it: a redacted example. */
     example: p.text().nullable(),
+    /** When the generation the example was taken from was made: the example expires with its prompt-text window. */
+    exampleAt: p.datetime().nullable(),
   },
 });
 
