@@ -4,6 +4,14 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type AnswerInput = {
+  /** The entry point that asked, for analytics: ask or api. */
+  command?: string | null | undefined;
+  /** A follow-up in the user's conversation (turns are kept redacted for the prompt-text window). */
+  conversation?: boolean | null | undefined;
+  prompt: string;
+};
+
 export type DraftKind =
   | 'IMAGE'
   | 'VIDEO';
@@ -83,6 +91,20 @@ export type BotActiveJobsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type BotActiveJobsQuery = { myActiveGenerations: Array<{ __typename: 'Generation', id: string }> };
+
+export type BotAnswerStreamSubscriptionVariables = Exact<{
+  input: AnswerInput;
+}>;
+
+
+export type BotAnswerStreamSubscription = { answerStream:
+    | { __typename: 'AnswerChunk', text: string, generation: { __typename: 'Generation', id: string } | null }
+    | { __typename: 'Busy', message: string, retryAfterSeconds: number | null }
+    | { __typename: 'InvalidPrompt', message: string, reason: InvalidPromptReason, maxLength: number | null }
+    | { __typename: 'ProviderUnavailable', message: string, cause: ErrorClass, retryAfterSeconds: number | null }
+    | { __typename: 'QuotaExceeded', message: string, resetsAt: string }
+    | { __typename: 'RateLimited', message: string, retryAfterSeconds: number | null }
+   };
 
 export type BotCancelMutationVariables = Exact<{
   id: string;

@@ -39,6 +39,17 @@ export const GENERATE_FROM_DRAFT = operation<Types.BotGenerateFromDraftMutation,
   generateFromDraft(draftId: $draftId, style: $style, delivery: $delivery) { ${RESULT_FIELDS} ... on NotFound { resource } }
 }`);
 
+export const ANSWER_STREAM = operation<Types.BotAnswerStreamSubscription, Types.BotAnswerStreamSubscriptionVariables>(`subscription BotAnswerStream($input: AnswerInput!) { answerStream(input: $input) {
+  __typename
+  ... on AnswerChunk { text generation { id } }
+  ... on Error { message }
+  ... on InvalidPrompt { reason maxLength }
+  ... on ProviderUnavailable { cause retryAfterSeconds }
+  ... on RateLimited { retryAfterSeconds }
+  ... on QuotaExceeded { resetsAt }
+  ... on Busy { retryAfterSeconds }
+} }`);
+
 export const WATCH = operation<Types.BotWatchSubscription, Types.BotWatchSubscriptionVariables>(`subscription BotWatch($id: ID!) { generationUpdated(id: $id) { id status progress queuePosition } }`);
 
 export const CLAIM_DELIVERY = operation<Types.BotClaimDeliveryMutation, Types.BotClaimDeliveryMutationVariables>(`mutation BotClaimDelivery($id: ID!) { claimDelivery(id: $id) { ref generation { __typename ${GENERATION_FIELDS} } } }`);
@@ -98,6 +109,7 @@ export const RECORD_REFUND = operation<Types.BotRecordRefundMutation, Types.BotR
 export type GenerateResult = Types.BotGenerateFromDraftMutation['generateFromDraft'];
 export type GenerationFields = Extract<GenerateResult, { __typename: 'Generation' }>;
 export type DraftResult = Types.BotDraftMutation['createPromptDraft'];
+export type AnswerStreamResult = Types.BotAnswerStreamSubscription['answerStream'];
 export type JobUpdate = Types.BotWatchSubscription['generationUpdated'];
 export type DeliveryItem = Types.BotClaimPendingMutation['claimPendingDeliveries'][number];
 export type CancelResult = Types.BotCancelMutation['cancelGeneration'];

@@ -65,6 +65,8 @@ export interface GenerateInput {
   variant?: number | undefined;
   /** Opaque to the API: where the bot delivers the result (see bot/delivery). */
   delivery?: string | null | undefined;
+  /** Text only: called with the answer so far while a streaming provider writes it. */
+  onText?: ((textSoFar: string) => void) | undefined;
 }
 
 /** How many earlier turns a follow-up question sees. */
@@ -192,6 +194,7 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
       // Providers only ever see the redacted prompt.
       call = await callProvider(provider, {
         kind: 'text', prompt: described.promptRedacted, style: 'none', stylePrompt: '', ...(history.length > 0 ? { history } : {}),
+        ...(input.onText ? { onText: input.onText } : {}),
       });
     } finally {
       release();

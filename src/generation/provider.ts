@@ -35,6 +35,8 @@ export interface ProviderRequest {
   signal?: AbortSignal;
   /** Long-running providers report progress (0–1) and their own queue position as they go. */
   onProgress?: (update: ProgressUpdate) => void;
+  /** Text only: a provider that can stream calls it with the answer so far as it grows. */
+  onText?: (textSoFar: string) => void;
 }
 
 export interface ProgressUpdate {

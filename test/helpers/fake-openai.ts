@@ -63,3 +63,36 @@ export function defaultResponder(request: RecordedRequest, response: ServerRespo
     json(response, 404, { error: { message: 'not found', type: 'invalid_request_error' } });
   }
 }
+
+/**
+ * Answers a chat completion with `stream: true` as OpenAI does: Server-Sent Events of
+ * `chat.completion.chunk`s (`delta.content`), a finish_reason, a usage chunk with empty choices
+ * (`stream_options.include_usage`), then `data: [DONE]`. Each event is written in two halves, the
+ * cut inside its JSON, so readers must join what arrives. `end: 'cut'` stops before `[DONE]`.
+ */
+export async function streamChat(
+  response: ServerResponse,
+  pieces: readonly string[],
+  options: { delayMs?: number; finishReason?: string; end?: 'done' | 'cut'; usage?: { prompt_tokens: number; completion_tokens: number } } = {},
+): Promise<void> {
+  response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  const send = async (payload: unknown) => {
+    const event = `data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\r\n\r\n`;
+    const half = Math.floor(event.length / 2);
+    response.write(event.slice(0, half));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    response.write(event.slice(half));
+    if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+  };
+  const base = { id: 'chatcmpl-s', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini-2024-07-18' };
+  await send({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
+  for (const piece of pieces) await send({ ...base, choices: [{ index: 0, delta: { content: piece }, finish_reason: null }] });
+  if (options.end === 'cut') {
+    response.destroy();
+    return;
+  }
+  await send({ ...base, choices: [{ index: 0, delta: {}, finish_reason: options.finishReason ?? 'stop' }] });
+  await send({ ...base, choices: [], usage: { ...(options.usage ?? { prompt_tokens: 30, completion_tokens: 12 }), total_tokens: 0 } });
+  await send('[DONE]');
+  response.end();
+}

@@ -50,6 +50,18 @@ type Attempt =
   | { ok: true; value: unknown }
   | { ok: false; failure: FailureInit; retryAfterMs?: number };
 
+/**
+ * `postJson` for a streamed answer (Server-Sent Events): the same retries, error mapping and
+ * deadline until the server answers 2xx, then the open response for the caller to read. Its body
+ * stays bounded by `timeoutMs` and the caller's signal.
+ */
+export async function postJsonForStream(url: string, body: unknown, options: PostJsonOptions): Promise<Response> {
+  return (await postJson(url, body, { ...options, [STREAM]: true } as PostJsonOptions)) as Response;
+}
+
+/** Marks a postJson call whose 2xx answer is handed back unread. */
+const STREAM = Symbol('stream');
+
 export async function postJson(url: string, body: unknown, options: PostJsonOptions): Promise<unknown> {
   const callerSignal = options.signal;
   callerSignal?.throwIfAborted();
@@ -130,6 +142,7 @@ async function attemptOnce(
   try {
     // No redirects: a redirected POST would carry the prompt and key to wherever the server points.
     response = await fetch(url, { method: 'POST', headers, body: payload, signal, redirect: 'manual' });
+    if ((options as { [STREAM]?: boolean })[STREAM] && response.status >= 200 && response.status < 300) return { ok: true, value: response };
     text = await response.text();
   } catch (error) {
     return transportFailure(error, target, options, timeoutSignal, deadlineSignal);

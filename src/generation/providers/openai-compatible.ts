@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { ProviderError } from '../provider.ts';
 import type { MediaKind, Provider, ProviderRequest, ProviderResult } from '../provider.ts';
-import { decodeBase64Image, parseResponse, postJson } from './http-client.ts';
+import { decodeBase64Image, parseResponse, postJson, postJsonForStream } from './http-client.ts';
+import { serverSentEventData } from './server-sent-events.ts';
 import type { HttpRetryOptions } from './http-client.ts';
 
 export interface OpenAiCompatibleOptions {
@@ -33,6 +34,16 @@ const imageResponse = z.object({
   size: z.string().nullish(),
   data: z.array(z.object({ b64_json: z.string().nullish(), url: z.string().nullish() })).min(1),
   usage: z.object({ input_tokens: tokenCount, output_tokens: tokenCount }).nullish(),
+});
+
+const chatChunk = z.object({
+  model: z.string().nullish(),
+  choices: z.array(z.object({
+    delta: z.object({ content: z.string().nullish(), refusal: z.string().nullish() }).nullish(),
+    finish_reason: z.string().nullish(),
+  })).nullish(),
+  usage: z.object({ prompt_tokens: tokenCount, completion_tokens: tokenCount }).nullish(),
+  error: z.object({ message: z.string().nullish(), code: z.union([z.string(), z.number()]).nullish() }).nullish(),
 });
 
 const chatResponse = z.object({
@@ -85,8 +96,12 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
       ...(request.history ?? []).map((turn) => ({ role: turn.role, content: turn.content })),
       { role: 'user', content: request.prompt },
     ];
+    if (request.onText) return streamText(request.onText, messages, model, request.signal);
     const raw = await postJson(`${baseUrl}/chat/completions`, { model, messages }, { ...options.http, headers, signal: request.signal });
-    const parsed = parseResponse(chatResponse, raw, name);
+    return chatAnswer(parseResponse(chatResponse, raw, name), model);
+  }
+
+  function chatAnswer(parsed: z.infer<typeof chatResponse>, model: string): ProviderResult {
     const choice = parsed.choices[0];
     if (choice?.finish_reason === 'content_filter' || choice?.message.refusal) {
       throw new ProviderError('content_refused', `${name} refused to answer under its content policy`);
@@ -100,6 +115,63 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
       text,
       usage: usageOf(parsed.usage?.prompt_tokens, parsed.usage?.completion_tokens),
     };
+  }
+
+  /**
+   * The same answer streamed (`stream: true`): Server-Sent Events of `chat.completion.chunk`s, the
+   * last with the usage (`stream_options.include_usage`), then `[DONE]`. `onText` gets the answer so far.
+   */
+  async function streamText(onText: (textSoFar: string) => void, messages: unknown[], model: string, signal: AbortSignal | undefined): Promise<ProviderResult> {
+    const response = await postJsonForStream(
+      `${baseUrl}/chat/completions`,
+      { model, messages, stream: true, stream_options: { include_usage: true } },
+      { ...options.http, headers: { ...headers, accept: 'text/event-stream' }, signal },
+    );
+    if (/application\/json/i.test(response.headers.get('content-type') ?? '')) {
+      // A compatible server that does not stream answers with the whole completion instead.
+      const answer = chatAnswer(parseResponse(chatResponse, await response.json().catch(() => null), name), model);
+      onText(answer.text!);
+      return answer;
+    }
+    if (!response.body) throw new ProviderError('malformed_response', `${name} answered a streamed request with no body`);
+    let text = '';
+    let served = model;
+    let usage: ProviderResult['usage'];
+    let finished = false;
+    try {
+      for await (const data of serverSentEventData(response.body)) {
+        if (data.trim() === '[DONE]') {
+          finished = true;
+          break;
+        }
+        let raw: unknown;
+        try {
+          raw = JSON.parse(data);
+        } catch {
+          throw new ProviderError('malformed_response', `${name} streamed an event that is not JSON`);
+        }
+        const chunk = parseResponse(chatChunk, raw, name);
+        if (chunk.error) throw new ProviderError('provider_error', `${name} failed while streaming${chunk.error.code ? ` (${chunk.error.code})` : ''}`);
+        if (chunk.model) served = chunk.model;
+        if (chunk.usage) usage = usageOf(chunk.usage.prompt_tokens, chunk.usage.completion_tokens);
+        const choice = chunk.choices?.[0];
+        if (choice?.finish_reason === 'content_filter' || choice?.delta?.refusal) {
+          throw new ProviderError('content_refused', `${name} refused to answer under its content policy`);
+        }
+        if (choice?.delta?.content) {
+          text += choice.delta.content;
+          onText(text);
+        }
+      }
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (error instanceof ProviderError) throw error;
+      throw new ProviderError('provider_error', `${name}'s stream broke off`, { cause: error });
+    }
+    // A stream cut before `[DONE]` may hold half an answer: not one to keep or bill as complete.
+    if (!finished) throw new ProviderError('provider_error', `${name}'s stream ended before [DONE]`);
+    if (text.trim() === '') throw new ProviderError('malformed_response', `${name} returned an empty answer`);
+    return { provider: name, model: served, text, usage };
   }
 
   return {

@@ -124,7 +124,7 @@ function failureOf(row: IGeneration): InvalidPromptError | ProviderUnavailableEr
     : new ProviderUnavailableError(errorClass, describeFailure(errorClass), row.retryAfterSeconds ?? undefined);
 }
 
-const GENERATE_ERRORS = [InvalidPromptError, ProviderUnavailableError, RateLimitedError, QuotaExceededError, BusyError];
+export const GENERATE_ERRORS = [InvalidPromptError, ProviderUnavailableError, RateLimitedError, QuotaExceededError, BusyError];
 
 async function ownGeneration(ctx: Context, id: string): Promise<IGeneration | null> {
   if (!UUID_PATTERN.test(id)) return null;
