@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROVIDERS_BY_KIND, type ImageProviderId } from './generation/provider-ids.ts';
 import { DEFAULT_TIERS, tiersSchema, type Tier } from './limits/tiers.ts';
 
 /**
@@ -27,7 +28,10 @@ export interface ProviderBreakerConfig {
 export type ImageProviderConfig =
   | { kind: 'procedural' }
   | { kind: 'openai'; baseUrl: string; apiKey: string | undefined; model: string; size: string }
-  | { kind: 'sdwebui'; baseUrl: string; steps: number };
+  | { kind: 'sdwebui'; baseUrl: string; steps: number }
+  | { kind: 'pollinations'; baseUrl: string; apiKey: string | undefined; model: string; width: number; height: number; safe: boolean };
+
+export type VideoProviderConfig = { kind: 'procedural' };
 
 export type TextProviderConfig =
   | { kind: 'none' }
@@ -70,8 +74,9 @@ export interface Config {
       | { kind: 's3'; endpoint: string | undefined; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; forcePathStyle: boolean };
   };
   providers: {
-    image: ImageProviderConfig;
-    video: { kind: 'procedural' };
+    /** A fallback chain, tried in order (one entry: no fallback). */
+    image: ImageProviderConfig[];
+    video: VideoProviderConfig[];
     text: TextProviderConfig;
     http: HttpProviderTuning;
     breaker: ProviderBreakerConfig;
@@ -183,7 +188,19 @@ const corsOrigins = optionalString.transform((text, context) => {
 });
 const DEFAULT_PROVIDER_TIMEOUT_MS = 60_000;
 const DEFAULT_PROVIDER_DEADLINE_MS = 90_000;
-const DEFAULT_IMAGE_CONCURRENCY = { procedural: 2, openai: 4, sdwebui: 1 } as const;
+/** Keyed by the chain's first (preferred) provider. Pollinations allows one request at a time per IP without a key. */
+const DEFAULT_IMAGE_CONCURRENCY: Record<ImageProviderId, number> = { procedural: 2, openai: 4, sdwebui: 1, pollinations: 1 };
+
+/** A comma-separated fallback chain of provider ids, e.g. `replicate,pollinations,procedural`. */
+const providerChain = <const T extends readonly string[]>(allowed: T, fallback: string) =>
+  z.string().default(fallback).transform((value, ctx): Array<T[number]> => {
+    const ids = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+    const unknown = ids.filter((id) => !allowed.includes(id));
+    // The message names the allowed ids only, never the value given.
+    if (ids.length === 0 || unknown.length > 0) ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of: ${allowed.join(', ')}` });
+    else if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', message: 'names a provider twice' });
+    return ids as Array<T[number]>;
+  });
 
 const envSchema = z.object({
   WORKERS: bool(true),
@@ -217,7 +234,8 @@ const envSchema = z.object({
   S3_ACCESS_KEY_ID: optionalString,
   S3_SECRET_ACCESS_KEY: optionalString,
   S3_FORCE_PATH_STYLE: bool(false),
-  IMAGE_PROVIDER: z.enum(['procedural', 'openai', 'sdwebui']).default('procedural'),
+  IMAGE_PROVIDER: providerChain(PROVIDERS_BY_KIND.image, 'procedural'),
+  VIDEO_PROVIDER: providerChain(PROVIDERS_BY_KIND.video, 'procedural'),
   TEXT_PROVIDER: z.enum(['none', 'openai']).default('none'),
   OPENAI_BASE_URL: httpUrl.default('https://api.openai.com/v1'),
   OPENAI_API_KEY: optionalString,
@@ -226,6 +244,11 @@ const envSchema = z.object({
   OPENAI_TEXT_MODEL: z.string().min(1).default('gpt-4o-mini'),
   SDWEBUI_URL: httpUrl.optional(),
   SDWEBUI_STEPS: int(25, 1, 150),
+  POLLINATIONS_URL: httpUrl.default('https://image.pollinations.ai/prompt/'),
+  POLLINATIONS_API_KEY: optionalString,
+  POLLINATIONS_MODEL: z.string().min(1).default('flux'),
+  POLLINATIONS_SIZE: z.string().regex(/^\d{2,4}x\d{2,4}$/, 'must look like 1024x1024').default('1024x1024'),
+  POLLINATIONS_SAFE: bool(true),
   PROVIDER_TIMEOUT_MS: int(DEFAULT_PROVIDER_TIMEOUT_MS, 100, 600_000),
   PROVIDER_MAX_RETRIES: int(2, 0, 10),
   PROVIDER_DEADLINE_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
@@ -360,8 +383,9 @@ function crossFieldProblems(env: Env): string[] {
     if (!value('MEDIA_URL_SECRET')) problems.push('MEDIA_URL_SECRET: required in production');
     problems.push(...productionProblems(value));
   }
-  if (value('IMAGE_PROVIDER') === 'sdwebui' && !value('SDWEBUI_URL')) problems.push('SDWEBUI_URL: required when IMAGE_PROVIDER=sdwebui');
-  const usesOpenAi = value('IMAGE_PROVIDER') === 'openai' || value('TEXT_PROVIDER') === 'openai';
+  const imageChain = (value('IMAGE_PROVIDER') ?? '').split(',').map((part) => part.trim());
+  if (imageChain.includes('sdwebui') && !value('SDWEBUI_URL')) problems.push('SDWEBUI_URL: required when IMAGE_PROVIDER includes sdwebui');
+  const usesOpenAi = imageChain.includes('openai') || value('TEXT_PROVIDER') === 'openai';
   const openAiHost = URL.parse(value('OPENAI_BASE_URL') ?? 'https://api.openai.com/v1')?.hostname;
   if (usesOpenAi && openAiHost === 'api.openai.com' && !value('OPENAI_API_KEY')) problems.push('OPENAI_API_KEY: required when using api.openai.com');
   const deadlineMs = Number(value('PROVIDER_DEADLINE_MS'));
@@ -397,12 +421,21 @@ export function parseConfig(env: Env): Config {
   const production = e.NODE_ENV === 'production';
   const database = parseDatabase(e.DATABASE_URL, e.DATABASE_SCHEMA, e.DATA_DIR);
 
-  let image: ImageProviderConfig = { kind: 'procedural' };
-  if (e.IMAGE_PROVIDER === 'openai') {
-    image = { kind: 'openai', baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.OPENAI_IMAGE_MODEL, size: e.OPENAI_IMAGE_SIZE };
-  } else if (e.IMAGE_PROVIDER === 'sdwebui') {
-    image = { kind: 'sdwebui', baseUrl: e.SDWEBUI_URL ?? '', steps: e.SDWEBUI_STEPS };
-  }
+  const image = e.IMAGE_PROVIDER.map((id): ImageProviderConfig => {
+    switch (id) {
+      case 'openai':
+        return { kind: 'openai', baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.OPENAI_IMAGE_MODEL, size: e.OPENAI_IMAGE_SIZE };
+      case 'sdwebui':
+        return { kind: 'sdwebui', baseUrl: e.SDWEBUI_URL ?? '', steps: e.SDWEBUI_STEPS };
+      case 'pollinations': {
+        const [width, height] = e.POLLINATIONS_SIZE.split('x').map(Number) as [number, number];
+        return { kind: 'pollinations', baseUrl: e.POLLINATIONS_URL, apiKey: e.POLLINATIONS_API_KEY, model: e.POLLINATIONS_MODEL, width, height, safe: e.POLLINATIONS_SAFE };
+      }
+      case 'procedural':
+        return { kind: 'procedural' };
+    }
+  });
+  const video = e.VIDEO_PROVIDER.map((): VideoProviderConfig => ({ kind: 'procedural' }));
   const text: TextProviderConfig =
     e.TEXT_PROVIDER === 'openai'
       ? { kind: 'openai', baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.OPENAI_TEXT_MODEL }
@@ -433,7 +466,7 @@ export function parseConfig(env: Env): Config {
     },
     providers: {
       image,
-      video: { kind: 'procedural' },
+      video,
       text,
       http: {
         timeoutMs: e.PROVIDER_TIMEOUT_MS,
@@ -447,7 +480,7 @@ export function parseConfig(env: Env): Config {
     generation: {
       workers: e.WORKERS,
       // A self-hosted Stable Diffusion WebUI renders one image at a time.
-      concurrency: { image: e.IMAGE_CONCURRENCY ?? DEFAULT_IMAGE_CONCURRENCY[e.IMAGE_PROVIDER], video: e.VIDEO_CONCURRENCY, text: e.TEXT_CONCURRENCY },
+      concurrency: { image: e.IMAGE_CONCURRENCY ?? DEFAULT_IMAGE_CONCURRENCY[e.IMAGE_PROVIDER[0]!], video: e.VIDEO_CONCURRENCY, text: e.TEXT_CONCURRENCY },
       queueMax: e.GENERATION_QUEUE_MAX,
       leaseMs: e.GENERATION_LEASE_SECONDS * 1000,
       pollMs: e.GENERATION_POLL_MS,

@@ -48,6 +48,8 @@ export const DEFAULT_PRICES: readonly PriceEntry[] = [
   { provider: 'procedural', model: '*', perUnit: 0 },
   // Self-hosted: no per-call charge. Excludes hardware and electricity, which we cannot attribute per call.
   { provider: 'sdwebui', model: '*', kind: 'image', perUnit: 0 },
+  // Free without a key (the default). Keyed use spends Pollinations' own credit ("pollen"), which has no USD list price.
+  { provider: 'pollinations', model: '*', kind: 'image', perUnit: 0 },
   { provider: 'openai', model: 'dall-e-3', kind: 'image', perImageBySize: { '1024x1024': 0.04, '1024x1792': 0.08, '1792x1024': 0.08 } },
   { provider: 'openai', model: 'dall-e-2', kind: 'image', perImageBySize: { '256x256': 0.016, '512x512': 0.018, '1024x1024': 0.02 } },
   {

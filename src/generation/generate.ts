@@ -197,7 +197,7 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
       if (failure.errorClass === 'internal') deps.logger?.error({ err: call.error }, 'provider failed unexpectedly');
       // Rejected rows keep no text, like every other rejection.
       const row = failure.status === 'rejected' ? { ...described, promptRedacted: null, requestedStyles: null } : described;
-      const outcome = await recordFailure(em, row, provider.name, model, failure.error, startedAt, 'text', { usage: 'refund', status: failure.status, errorClass: failure.errorClass }, deps.limiter);
+      const outcome = await recordFailure(em, row, failure.provider ?? provider.name, model, failure.error, startedAt, 'text', { usage: 'refund', status: failure.status, errorClass: failure.errorClass }, deps.limiter);
       return { ...outcome, providerSeconds: call.seconds };
     }
     const result = call.result;

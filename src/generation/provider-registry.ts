@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
+import type { Config, ImageProviderConfig, VideoProviderConfig } from '../config.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { createCircuitBreaker, withCircuitBreaker } from './circuit-breaker.ts';
+import { createFallbackProvider, type FallbackEvent } from './fallback.ts';
 import type { ProviderSet } from './generate.ts';
 import type { MediaKind, Provider } from './provider.ts';
 import type { HttpRetryOptions } from './providers/http-client.ts';
 import { createOpenAiCompatibleProvider } from './providers/openai-compatible.ts';
+import { createPollinationsProvider } from './providers/pollinations.ts';
 import { createProceduralProvider } from './providers/procedural.ts';
 import { createSdWebUiProvider } from './providers/sd-webui.ts';
 
@@ -23,7 +25,6 @@ export function createProviders(config: Config['providers'], deps: ProviderRegis
     timeoutMs: config.http.timeoutMs, maxRetries: config.http.maxRetries, deadlineMs: config.http.deadlineMs, baseDelayMs: 500, maxDelayMs: 8_000,
   };
   const procedural = createProceduralProvider({ delayMs: deps.proceduralDelayMs ?? 0 });
-  const image = config.image;
   const text = config.text;
 
   // One breaker per kind, even when both kinds use the same server: a broken image endpoint must not stop text.
@@ -44,14 +45,30 @@ export function createProviders(config: Config['providers'], deps: ProviderRegis
     return withCircuitBreaker(provider, breaker);
   }
 
+  function imageProvider(entry: ImageProviderConfig): Provider {
+    switch (entry.kind) {
+      case 'openai':
+        return guarded(createOpenAiCompatibleProvider({ baseUrl: entry.baseUrl, apiKey: entry.apiKey, imageModel: entry.model, imageSize: entry.size, http }), 'image');
+      case 'sdwebui':
+        return guarded(createSdWebUiProvider({ baseUrl: entry.baseUrl, steps: entry.steps, http }), 'image');
+      case 'pollinations':
+        return guarded(createPollinationsProvider({ ...entry, http }), 'image');
+      case 'procedural':
+        return procedural;
+    }
+  }
+
+  function videoProvider(entry: VideoProviderConfig): Provider {
+    switch (entry.kind) {
+      case 'procedural':
+        return procedural;
+    }
+  }
+
+  const onFallback = (event: FallbackEvent) => deps.logger?.warn(event, 'provider could not serve; trying the next one in the chain');
   return {
-    image:
-      image.kind === 'openai'
-        ? guarded(createOpenAiCompatibleProvider({ baseUrl: image.baseUrl, apiKey: image.apiKey, imageModel: image.model, imageSize: image.size, http }), 'image')
-        : image.kind === 'sdwebui'
-          ? guarded(createSdWebUiProvider({ baseUrl: image.baseUrl, steps: image.steps, http }), 'image')
-          : procedural,
-    video: procedural,
+    image: createFallbackProvider(config.image.map(imageProvider), onFallback),
+    video: createFallbackProvider(config.video.map(videoProvider), onFallback),
     text:
       text.kind === 'openai'
         ? guarded(createOpenAiCompatibleProvider({ baseUrl: text.baseUrl, apiKey: text.apiKey, textModel: text.model, http }), 'text')

@@ -65,6 +65,8 @@ export interface Provider {
   readonly kinds: ReadonlySet<MediaKind>;
   /** The model requested for each kind, from configuration: names spans and bounds metric labels. */
   readonly models: Partial<Record<MediaKind, string>>;
+  /** Present on a fallback chain: its providers, in the order they are tried (see fallback.ts). */
+  readonly members?: readonly Provider[];
   generate(request: ProviderRequest): Promise<ProviderResult>;
 }
 
@@ -72,16 +74,19 @@ export class ProviderError extends Error {
   readonly errorClass: ErrorClass;
   readonly status: number | undefined;
   readonly retryAfterSeconds: number | undefined;
+  /** Set by a fallback chain: which of its providers gave this final answer. */
+  readonly provider: string | undefined;
 
   constructor(
     errorClass: ErrorClass,
     message: string,
-    options: { status?: number; retryAfterSeconds?: number; cause?: unknown } = {},
+    options: { status?: number | undefined; retryAfterSeconds?: number | undefined; cause?: unknown; provider?: string } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'ProviderError';
     this.errorClass = errorClass;
     this.status = options.status;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.provider = options.provider;
   }
 }

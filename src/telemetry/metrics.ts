@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { CIRCUIT_STATE_VALUE, type CircuitState } from '../generation/circuit-breaker.ts';
+import { PROVIDER_IDS } from '../generation/provider-ids.ts';
 import { ERROR_CLASSES } from '../generation/provider.ts';
 import { STYLES } from '../generation/styles.ts';
 import { THEMES } from '../generation/themes.ts';
@@ -15,7 +16,8 @@ const JOB_STATES = new Set(['queued', 'running', 'succeeded', 'failed', 'rejecte
 const QUEUE_WAIT_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
 const STYLE_IDS = new Set([...STYLES.map((style) => style.id), 'none']);
 const THEME_IDS = new Set<string>(THEMES);
-const PROVIDERS = new Set(['procedural', 'openai', 'sdwebui', 'none']);
+/** From the one provider list: a provider the registry can build always has its own label. */
+const PROVIDERS = new Set<string>([...PROVIDER_IDS, 'none']);
 const ERROR_TYPES = new Set<string>(ERROR_CLASSES);
 const FEEDBACK_KINDS = new Set(['rating_up', 'rating_down', 'text']);
 
