@@ -29,9 +29,12 @@ export type ImageProviderConfig =
   | { kind: 'procedural' }
   | { kind: 'openai'; baseUrl: string; apiKey: string | undefined; model: string; size: string }
   | { kind: 'sdwebui'; baseUrl: string; steps: number }
-  | { kind: 'pollinations'; baseUrl: string; apiKey: string | undefined; model: string; width: number; height: number; safe: boolean };
+  | { kind: 'pollinations'; baseUrl: string; apiKey: string | undefined; model: string; width: number; height: number; safe: boolean }
+  | ReplicateConfig;
 
-export type VideoProviderConfig = { kind: 'procedural' };
+export interface ReplicateConfig { kind: 'replicate'; baseUrl: string; apiToken: string | undefined; model: string }
+
+export type VideoProviderConfig = { kind: 'procedural' } | ReplicateConfig;
 
 export type TextProviderConfig =
   | { kind: 'none' }
@@ -80,6 +83,8 @@ export interface Config {
     text: TextProviderConfig;
     http: HttpProviderTuning;
     breaker: ProviderBreakerConfig;
+    /** Queue-based providers (submit, poll, fetch): poll from `pollMs` backing off to 8x, cancel upstream past `deadlineMs`. */
+    longRunning: { pollMs: number; deadlineMs: number };
   };
   limits: { promptMaxLength: number; feedbackMaxLength: number };
   /** Image and video generations are durable jobs (generation/queue.ts); text is answered in the request. */
@@ -189,7 +194,7 @@ const corsOrigins = optionalString.transform((text, context) => {
 const DEFAULT_PROVIDER_TIMEOUT_MS = 60_000;
 const DEFAULT_PROVIDER_DEADLINE_MS = 90_000;
 /** Keyed by the chain's first (preferred) provider. Pollinations allows one request at a time per IP without a key. */
-const DEFAULT_IMAGE_CONCURRENCY: Record<ImageProviderId, number> = { procedural: 2, openai: 4, sdwebui: 1, pollinations: 1 };
+const DEFAULT_IMAGE_CONCURRENCY: Record<ImageProviderId, number> = { procedural: 2, openai: 4, sdwebui: 1, pollinations: 1, replicate: 4 };
 
 /** A comma-separated fallback chain of provider ids, e.g. `replicate,pollinations,procedural`. */
 const providerChain = <const T extends readonly string[]>(allowed: T, fallback: string) =>
@@ -249,6 +254,12 @@ const envSchema = z.object({
   POLLINATIONS_MODEL: z.string().min(1).default('flux'),
   POLLINATIONS_SIZE: z.string().regex(/^\d{2,4}x\d{2,4}$/, 'must look like 1024x1024').default('1024x1024'),
   POLLINATIONS_SAFE: bool(true),
+  REPLICATE_BASE_URL: httpUrl.default('https://api.replicate.com/v1'),
+  REPLICATE_API_TOKEN: optionalString,
+  REPLICATE_IMAGE_MODEL: z.string().regex(/^[\w.-]+\/[\w.-]+(:[0-9a-f]{6,128})?$/, 'must be owner/name or owner/name:version').default('black-forest-labs/flux-schnell'),
+  REPLICATE_VIDEO_MODEL: z.string().regex(/^[\w.-]+\/[\w.-]+(:[0-9a-f]{6,128})?$/, 'must be owner/name or owner/name:version').default('minimax/video-01'),
+  PROVIDER_POLL_MS: int(1000, 10, 60_000),
+  PROVIDER_JOB_DEADLINE_MS: int(600_000, 1000, 3_600_000),
   PROVIDER_TIMEOUT_MS: int(DEFAULT_PROVIDER_TIMEOUT_MS, 100, 600_000),
   PROVIDER_MAX_RETRIES: int(2, 0, 10),
   PROVIDER_DEADLINE_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
@@ -386,6 +397,11 @@ function crossFieldProblems(env: Env): string[] {
   const imageChain = (value('IMAGE_PROVIDER') ?? '').split(',').map((part) => part.trim());
   if (imageChain.includes('sdwebui') && !value('SDWEBUI_URL')) problems.push('SDWEBUI_URL: required when IMAGE_PROVIDER includes sdwebui');
   const usesOpenAi = imageChain.includes('openai') || value('TEXT_PROVIDER') === 'openai';
+  const videoChain = (value('VIDEO_PROVIDER') ?? '').split(',').map((part) => part.trim());
+  const replicateHost = URL.parse(value('REPLICATE_BASE_URL') ?? 'https://api.replicate.com/v1')?.hostname;
+  if ((imageChain.includes('replicate') || videoChain.includes('replicate')) && replicateHost === 'api.replicate.com' && !value('REPLICATE_API_TOKEN')) {
+    problems.push('REPLICATE_API_TOKEN: required when IMAGE_PROVIDER or VIDEO_PROVIDER includes replicate');
+  }
   const openAiHost = URL.parse(value('OPENAI_BASE_URL') ?? 'https://api.openai.com/v1')?.hostname;
   if (usesOpenAi && openAiHost === 'api.openai.com' && !value('OPENAI_API_KEY')) problems.push('OPENAI_API_KEY: required when using api.openai.com');
   const deadlineMs = Number(value('PROVIDER_DEADLINE_MS'));
@@ -431,11 +447,14 @@ export function parseConfig(env: Env): Config {
         const [width, height] = e.POLLINATIONS_SIZE.split('x').map(Number) as [number, number];
         return { kind: 'pollinations', baseUrl: e.POLLINATIONS_URL, apiKey: e.POLLINATIONS_API_KEY, model: e.POLLINATIONS_MODEL, width, height, safe: e.POLLINATIONS_SAFE };
       }
+      case 'replicate':
+        return { kind: 'replicate', baseUrl: e.REPLICATE_BASE_URL, apiToken: e.REPLICATE_API_TOKEN, model: e.REPLICATE_IMAGE_MODEL };
       case 'procedural':
         return { kind: 'procedural' };
     }
   });
-  const video = e.VIDEO_PROVIDER.map((): VideoProviderConfig => ({ kind: 'procedural' }));
+  const video = e.VIDEO_PROVIDER.map((id): VideoProviderConfig =>
+    id === 'replicate' ? { kind: 'replicate', baseUrl: e.REPLICATE_BASE_URL, apiToken: e.REPLICATE_API_TOKEN, model: e.REPLICATE_VIDEO_MODEL } : { kind: 'procedural' });
   const text: TextProviderConfig =
     e.TEXT_PROVIDER === 'openai'
       ? { kind: 'openai', baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.OPENAI_TEXT_MODEL }
@@ -475,6 +494,7 @@ export function parseConfig(env: Env): Config {
         deadlineMs: e.PROVIDER_DEADLINE_MS ?? Math.max(DEFAULT_PROVIDER_DEADLINE_MS, e.PROVIDER_TIMEOUT_MS),
       },
       breaker: { failureThreshold: e.PROVIDER_BREAKER_FAILURES, openMs: e.PROVIDER_BREAKER_OPEN_MS },
+      longRunning: { pollMs: e.PROVIDER_POLL_MS, deadlineMs: e.PROVIDER_JOB_DEADLINE_MS },
     },
     limits: { promptMaxLength: e.PROMPT_MAX_LENGTH, feedbackMaxLength: e.FEEDBACK_MAX_LENGTH },
     generation: {

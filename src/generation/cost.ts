@@ -50,6 +50,11 @@ export const DEFAULT_PRICES: readonly PriceEntry[] = [
   { provider: 'sdwebui', model: '*', kind: 'image', perUnit: 0 },
   // Free without a key (the default). Keyed use spends Pollinations' own credit ("pollen"), which has no USD list price.
   { provider: 'pollinations', model: '*', kind: 'image', perUnit: 0 },
+  // Replicate list prices for official models (per output image / per video); other models are unknown.
+  { provider: 'replicate', model: 'black-forest-labs/flux-schnell', kind: 'image', perUnit: 0.003 },
+  { provider: 'replicate', model: 'black-forest-labs/flux-dev', kind: 'image', perUnit: 0.025 },
+  { provider: 'replicate', model: 'black-forest-labs/flux-1.1-pro', kind: 'image', perUnit: 0.04 },
+  { provider: 'replicate', model: 'minimax/video-01', kind: 'video', perUnit: 0.5 },
   { provider: 'openai', model: 'dall-e-3', kind: 'image', perImageBySize: { '1024x1024': 0.04, '1024x1792': 0.08, '1792x1024': 0.08 } },
   { provider: 'openai', model: 'dall-e-2', kind: 'image', perImageBySize: { '256x256': 0.016, '512x512': 0.018, '1024x1024': 0.02 } },
   {

@@ -57,6 +57,8 @@ export function longRunningProvider(
         if (deadline.aborted) {
           await backend.cancel?.(jobId).catch(() => undefined);
           if (!signal.aborted) throw new ProviderError('provider_timeout', `${identity.name} did not finish within ${polling.deadlineMs} ms`, { cause: error });
+          // The caller's own reason (cancelled, lease lost), not the timer's AbortError.
+          throw signal.reason;
         }
         throw error;
       }

@@ -4,8 +4,8 @@
  * its bounded `provider` label values from it: a new adapter added here is labelled, never `other`.
  */
 export const PROVIDERS_BY_KIND = {
-  image: ['procedural', 'openai', 'sdwebui', 'pollinations'],
-  video: ['procedural'],
+  image: ['procedural', 'openai', 'sdwebui', 'pollinations', 'replicate'],
+  video: ['procedural', 'replicate'],
   text: ['openai'],
 } as const;
 

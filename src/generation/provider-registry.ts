@@ -9,6 +9,8 @@ import type { HttpRetryOptions } from './providers/http-client.ts';
 import { createOpenAiCompatibleProvider } from './providers/openai-compatible.ts';
 import { createPollinationsProvider } from './providers/pollinations.ts';
 import { createProceduralProvider } from './providers/procedural.ts';
+import { createReplicateProvider } from './providers/replicate.ts';
+import type { PollingOptions } from './long-running.ts';
 import { createSdWebUiProvider } from './providers/sd-webui.ts';
 
 export interface ProviderRegistryDeps {
@@ -23,6 +25,9 @@ export interface ProviderRegistryDeps {
 export function createProviders(config: Config['providers'], deps: ProviderRegistryDeps & { proceduralDelayMs?: number } = {}): ProviderSet {
   const http: HttpRetryOptions = {
     timeoutMs: config.http.timeoutMs, maxRetries: config.http.maxRetries, deadlineMs: config.http.deadlineMs, baseDelayMs: 500, maxDelayMs: 8_000,
+  };
+  const polling: PollingOptions = {
+    initialDelayMs: config.longRunning.pollMs, maxDelayMs: config.longRunning.pollMs * 8, deadlineMs: config.longRunning.deadlineMs,
   };
   const procedural = createProceduralProvider({ delayMs: deps.proceduralDelayMs ?? 0 });
   const text = config.text;
@@ -53,6 +58,8 @@ export function createProviders(config: Config['providers'], deps: ProviderRegis
         return guarded(createSdWebUiProvider({ baseUrl: entry.baseUrl, steps: entry.steps, http }), 'image');
       case 'pollinations':
         return guarded(createPollinationsProvider({ ...entry, http }), 'image');
+      case 'replicate':
+        return guarded(createReplicateProvider({ baseUrl: entry.baseUrl, apiToken: entry.apiToken, imageModel: entry.model, http, polling }), 'image');
       case 'procedural':
         return procedural;
     }
@@ -60,6 +67,8 @@ export function createProviders(config: Config['providers'], deps: ProviderRegis
 
   function videoProvider(entry: VideoProviderConfig): Provider {
     switch (entry.kind) {
+      case 'replicate':
+        return guarded(createReplicateProvider({ baseUrl: entry.baseUrl, apiToken: entry.apiToken, videoModel: entry.model, http, polling }), 'video');
       case 'procedural':
         return procedural;
     }

@@ -32,6 +32,8 @@ export interface PostJsonOptions extends HttpRetryOptions {
    * `body` is for classifying only: never copy it into a message (it can echo the prompt).
    */
   classifyError?: (status: number, body: string, headers: Headers) => ProviderError | undefined;
+  /** A 429's wait when the API puts it in the body rather than in `Retry-After` (milliseconds). */
+  retryAfterFromBody?: (body: string) => number | undefined;
 }
 
 export interface RequestOptions extends PostJsonOptions {
@@ -182,7 +184,7 @@ async function attemptOnce(
   const detail = errorDetail(text);
   const detailName = detail.code ?? detail.type;
   const detailSuffix = detailName ? ` (${detailName})` : '';
-  const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'));
+  const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after')) ?? (status === 429 ? options.retryAfterFromBody?.(text) : undefined);
 
   if (status === 402) {
     // Payment required: the account is out of credit. Waiting will not help; the operator must top up.
@@ -390,6 +392,14 @@ export function decodeBase64Image(encoded: string, source: string): GeneratedMed
   const sniffed = sniffImage(bytes);
   if (!sniffed) throw new ProviderError('malformed_response', `${source} returned bytes that are not a PNG, JPEG or WebP image`);
   return { bytes, ...sniffed };
+}
+
+/** MP4/MOV (an `ftyp` box first) or WebM (EBML header); the declared content type is never trusted. */
+export function sniffVideo(bytes: Uint8Array): { mimeType: string } | undefined {
+  const ascii = (offset: number, length: number): string => String.fromCharCode(...bytes.subarray(offset, offset + length));
+  if (bytes.length >= 12 && ascii(4, 4) === 'ftyp') return { mimeType: 'video/mp4' };
+  if (bytes.length >= 4 && bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3) return { mimeType: 'video/webm' };
+  return undefined;
 }
 
 export function sniffImage(bytes: Uint8Array): Omit<GeneratedMedia, 'bytes'> | undefined {
