@@ -30,7 +30,9 @@ export type ImageProviderConfig =
   | { kind: 'openai'; baseUrl: string; apiKey: string | undefined; model: string; size: string }
   | { kind: 'sdwebui'; baseUrl: string; steps: number }
   | { kind: 'pollinations'; baseUrl: string; apiKey: string | undefined; model: string; width: number; height: number; safe: boolean }
-  | ReplicateConfig;
+  | ReplicateConfig
+  | { kind: 'huggingface'; baseUrl: string; apiToken: string | undefined; model: string }
+  | { kind: 'stability'; baseUrl: string; apiKey: string | undefined; model: string };
 
 export interface ReplicateConfig { kind: 'replicate'; baseUrl: string; apiToken: string | undefined; model: string }
 
@@ -194,7 +196,7 @@ const corsOrigins = optionalString.transform((text, context) => {
 const DEFAULT_PROVIDER_TIMEOUT_MS = 60_000;
 const DEFAULT_PROVIDER_DEADLINE_MS = 90_000;
 /** Keyed by the chain's first (preferred) provider. Pollinations allows one request at a time per IP without a key. */
-const DEFAULT_IMAGE_CONCURRENCY: Record<ImageProviderId, number> = { procedural: 2, openai: 4, sdwebui: 1, pollinations: 1, replicate: 4 };
+const DEFAULT_IMAGE_CONCURRENCY: Record<ImageProviderId, number> = { procedural: 2, openai: 4, sdwebui: 1, pollinations: 1, replicate: 4, huggingface: 2, stability: 4 };
 
 /** A comma-separated fallback chain of provider ids, e.g. `replicate,pollinations,procedural`. */
 const providerChain = <const T extends readonly string[]>(allowed: T, fallback: string) =>
@@ -258,6 +260,12 @@ const envSchema = z.object({
   REPLICATE_API_TOKEN: optionalString,
   REPLICATE_IMAGE_MODEL: z.string().regex(/^[\w.-]+\/[\w.-]+(:[0-9a-f]{6,128})?$/, 'must be owner/name or owner/name:version').default('black-forest-labs/flux-schnell'),
   REPLICATE_VIDEO_MODEL: z.string().regex(/^[\w.-]+\/[\w.-]+(:[0-9a-f]{6,128})?$/, 'must be owner/name or owner/name:version').default('minimax/video-01'),
+  HUGGINGFACE_BASE_URL: httpUrl.default('https://router.huggingface.co/hf-inference/models'),
+  HUGGINGFACE_API_TOKEN: optionalString,
+  HUGGINGFACE_MODEL: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be a model id like owner/name').default('black-forest-labs/FLUX.1-schnell'),
+  STABILITY_BASE_URL: httpUrl.default('https://api.stability.ai'),
+  STABILITY_API_KEY: optionalString,
+  STABILITY_MODEL: z.string().regex(/^(core|ultra|sd3[\w.-]*)$/, 'must be core, ultra or an sd3 model such as sd3.5-large').default('core'),
   PROVIDER_POLL_MS: int(1000, 10, 60_000),
   PROVIDER_JOB_DEADLINE_MS: int(600_000, 1000, 3_600_000),
   PROVIDER_TIMEOUT_MS: int(DEFAULT_PROVIDER_TIMEOUT_MS, 100, 600_000),
@@ -402,6 +410,13 @@ function crossFieldProblems(env: Env): string[] {
   if ((imageChain.includes('replicate') || videoChain.includes('replicate')) && replicateHost === 'api.replicate.com' && !value('REPLICATE_API_TOKEN')) {
     problems.push('REPLICATE_API_TOKEN: required when IMAGE_PROVIDER or VIDEO_PROVIDER includes replicate');
   }
+  const hostOf = (name: string, fallback: string) => URL.parse(value(name) ?? fallback)?.hostname;
+  if (imageChain.includes('huggingface') && hostOf('HUGGINGFACE_BASE_URL', 'https://router.huggingface.co') === 'router.huggingface.co' && !value('HUGGINGFACE_API_TOKEN')) {
+    problems.push('HUGGINGFACE_API_TOKEN: required when IMAGE_PROVIDER includes huggingface (a free account\'s token works)');
+  }
+  if (imageChain.includes('stability') && hostOf('STABILITY_BASE_URL', 'https://api.stability.ai') === 'api.stability.ai' && !value('STABILITY_API_KEY')) {
+    problems.push('STABILITY_API_KEY: required when IMAGE_PROVIDER includes stability');
+  }
   const openAiHost = URL.parse(value('OPENAI_BASE_URL') ?? 'https://api.openai.com/v1')?.hostname;
   if (usesOpenAi && openAiHost === 'api.openai.com' && !value('OPENAI_API_KEY')) problems.push('OPENAI_API_KEY: required when using api.openai.com');
   const deadlineMs = Number(value('PROVIDER_DEADLINE_MS'));
@@ -449,6 +464,10 @@ export function parseConfig(env: Env): Config {
       }
       case 'replicate':
         return { kind: 'replicate', baseUrl: e.REPLICATE_BASE_URL, apiToken: e.REPLICATE_API_TOKEN, model: e.REPLICATE_IMAGE_MODEL };
+      case 'huggingface':
+        return { kind: 'huggingface', baseUrl: e.HUGGINGFACE_BASE_URL, apiToken: e.HUGGINGFACE_API_TOKEN, model: e.HUGGINGFACE_MODEL };
+      case 'stability':
+        return { kind: 'stability', baseUrl: e.STABILITY_BASE_URL, apiKey: e.STABILITY_API_KEY, model: e.STABILITY_MODEL };
       case 'procedural':
         return { kind: 'procedural' };
     }

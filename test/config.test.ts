@@ -48,6 +48,7 @@ describe('parseConfig', () => {
     expect(problems({ IMAGE_PROVIDER: 'pollinations,dalle' })).toEqual([expect.stringMatching(/^IMAGE_PROVIDER: must be a comma-separated list of: procedural, openai/)]);
     expect(problems({ IMAGE_PROVIDER: 'pollinations,pollinations' })).toEqual(['IMAGE_PROVIDER: names a provider twice']);
     expect(problems({ IMAGE_PROVIDER: 'pollinations,sdwebui' })).toEqual(['SDWEBUI_URL: required when IMAGE_PROVIDER includes sdwebui']);
+    expect(problems({ IMAGE_PROVIDER: 'huggingface,stability' }).map((problem) => problem.split(':')[0])).toEqual(['HUGGINGFACE_API_TOKEN', 'STABILITY_API_KEY']);
     expect(problems({ VIDEO_PROVIDER: 'replicate,procedural' })).toEqual(['REPLICATE_API_TOKEN: required when IMAGE_PROVIDER or VIDEO_PROVIDER includes replicate']);
     expect(parseConfig({ VIDEO_PROVIDER: 'replicate,procedural', REPLICATE_API_TOKEN: 'r8_x' }).providers.video).toEqual([
       { kind: 'replicate', baseUrl: 'https://api.replicate.com/v1', apiToken: 'r8_x', model: 'minimax/video-01' }, { kind: 'procedural' },
@@ -240,4 +241,5 @@ test('the provider settings of issue 15 are documented in the README table and i
 const PROVIDER_SETTINGS_15 = [
   'VIDEO_PROVIDER', 'POLLINATIONS_URL', 'POLLINATIONS_API_KEY', 'POLLINATIONS_MODEL', 'POLLINATIONS_SIZE', 'POLLINATIONS_SAFE',
   'REPLICATE_BASE_URL', 'REPLICATE_API_TOKEN', 'REPLICATE_IMAGE_MODEL', 'REPLICATE_VIDEO_MODEL', 'PROVIDER_POLL_MS', 'PROVIDER_JOB_DEADLINE_MS',
+  'HUGGINGFACE_BASE_URL', 'HUGGINGFACE_API_TOKEN', 'HUGGINGFACE_MODEL', 'STABILITY_BASE_URL', 'STABILITY_API_KEY', 'STABILITY_MODEL',
 ];

@@ -55,6 +55,13 @@ export const DEFAULT_PRICES: readonly PriceEntry[] = [
   { provider: 'replicate', model: 'black-forest-labs/flux-dev', kind: 'image', perUnit: 0.025 },
   { provider: 'replicate', model: 'black-forest-labs/flux-1.1-pro', kind: 'image', perUnit: 0.04 },
   { provider: 'replicate', model: 'minimax/video-01', kind: 'video', perUnit: 0.5 },
+  // Stability AI: credits at $0.01 each, per generated image.
+  { provider: 'stability', model: 'core', kind: 'image', perUnit: 0.03 },
+  { provider: 'stability', model: 'ultra', kind: 'image', perUnit: 0.08 },
+  { provider: 'stability', model: 'sd3.5-large', kind: 'image', perUnit: 0.065 },
+  { provider: 'stability', model: 'sd3.5-large-turbo', kind: 'image', perUnit: 0.04 },
+  { provider: 'stability', model: 'sd3.5-medium', kind: 'image', perUnit: 0.035 },
+  // Hugging Face bills compute time against monthly credits, not per image: deliberately absent (recorded as unknown).
   { provider: 'openai', model: 'dall-e-3', kind: 'image', perImageBySize: { '1024x1024': 0.04, '1024x1792': 0.08, '1792x1024': 0.08 } },
   { provider: 'openai', model: 'dall-e-2', kind: 'image', perImageBySize: { '256x256': 0.016, '512x512': 0.018, '1024x1024': 0.02 } },
   {

@@ -4,7 +4,7 @@
  * its bounded `provider` label values from it: a new adapter added here is labelled, never `other`.
  */
 export const PROVIDERS_BY_KIND = {
-  image: ['procedural', 'openai', 'sdwebui', 'pollinations', 'replicate'],
+  image: ['procedural', 'openai', 'sdwebui', 'pollinations', 'replicate', 'huggingface', 'stability'],
   video: ['procedural', 'replicate'],
   text: ['openai'],
 } as const;

@@ -7,7 +7,9 @@ import type { ProviderSet } from './generate.ts';
 import type { MediaKind, Provider } from './provider.ts';
 import type { HttpRetryOptions } from './providers/http-client.ts';
 import { createOpenAiCompatibleProvider } from './providers/openai-compatible.ts';
+import { createHuggingFaceProvider } from './providers/huggingface.ts';
 import { createPollinationsProvider } from './providers/pollinations.ts';
+import { createStabilityProvider } from './providers/stability.ts';
 import { createProceduralProvider } from './providers/procedural.ts';
 import { createReplicateProvider } from './providers/replicate.ts';
 import type { PollingOptions } from './long-running.ts';
@@ -60,6 +62,10 @@ export function createProviders(config: Config['providers'], deps: ProviderRegis
         return guarded(createPollinationsProvider({ ...entry, http }), 'image');
       case 'replicate':
         return guarded(createReplicateProvider({ baseUrl: entry.baseUrl, apiToken: entry.apiToken, imageModel: entry.model, http, polling }), 'image');
+      case 'huggingface':
+        return guarded(createHuggingFaceProvider({ baseUrl: entry.baseUrl, apiToken: entry.apiToken, model: entry.model, http }), 'image');
+      case 'stability':
+        return guarded(createStabilityProvider({ baseUrl: entry.baseUrl, apiKey: entry.apiKey, model: entry.model, http }), 'image');
       case 'procedural':
         return procedural;
     }
