@@ -32,11 +32,14 @@ export type ImageProviderConfig =
   | { kind: 'pollinations'; baseUrl: string; apiKey: string | undefined; model: string; width: number; height: number; safe: boolean }
   | ReplicateConfig
   | { kind: 'huggingface'; baseUrl: string; apiToken: string | undefined; model: string }
-  | { kind: 'stability'; baseUrl: string; apiKey: string | undefined; model: string };
+  | { kind: 'stability'; baseUrl: string; apiKey: string | undefined; model: string }
+  | FalConfig;
+
+export interface FalConfig { kind: 'fal'; baseUrl: string; apiKey: string | undefined; model: string }
 
 export interface ReplicateConfig { kind: 'replicate'; baseUrl: string; apiToken: string | undefined; model: string }
 
-export type VideoProviderConfig = { kind: 'procedural' } | ReplicateConfig;
+export type VideoProviderConfig = { kind: 'procedural' } | ReplicateConfig | FalConfig;
 
 export type TextProviderConfig =
   | { kind: 'none' }
@@ -196,7 +199,7 @@ const corsOrigins = optionalString.transform((text, context) => {
 const DEFAULT_PROVIDER_TIMEOUT_MS = 60_000;
 const DEFAULT_PROVIDER_DEADLINE_MS = 90_000;
 /** Keyed by the chain's first (preferred) provider. Pollinations allows one request at a time per IP without a key. */
-const DEFAULT_IMAGE_CONCURRENCY: Record<ImageProviderId, number> = { procedural: 2, openai: 4, sdwebui: 1, pollinations: 1, replicate: 4, huggingface: 2, stability: 4 };
+const DEFAULT_IMAGE_CONCURRENCY: Record<ImageProviderId, number> = { procedural: 2, openai: 4, sdwebui: 1, pollinations: 1, replicate: 4, huggingface: 2, stability: 4, fal: 4 };
 
 /** A comma-separated fallback chain of provider ids, e.g. `replicate,pollinations,procedural`. */
 const providerChain = <const T extends readonly string[]>(allowed: T, fallback: string) =>
@@ -266,6 +269,10 @@ const envSchema = z.object({
   STABILITY_BASE_URL: httpUrl.default('https://api.stability.ai'),
   STABILITY_API_KEY: optionalString,
   STABILITY_MODEL: z.string().regex(/^(core|ultra|sd3[\w.-]*)$/, 'must be core, ultra or an sd3 model such as sd3.5-large').default('core'),
+  FAL_BASE_URL: httpUrl.default('https://queue.fal.run'),
+  FAL_KEY: optionalString,
+  FAL_IMAGE_MODEL: z.string().regex(/^[\w.-]+(\/[\w.-]+)+$/, 'must be a fal model id like fal-ai/flux/schnell').default('fal-ai/flux/schnell'),
+  FAL_VIDEO_MODEL: z.string().regex(/^[\w.-]+(\/[\w.-]+)+$/, 'must be a fal model id like fal-ai/ltx-video').default('fal-ai/ltx-video'),
   PROVIDER_POLL_MS: int(1000, 10, 60_000),
   PROVIDER_JOB_DEADLINE_MS: int(600_000, 1000, 3_600_000),
   PROVIDER_TIMEOUT_MS: int(DEFAULT_PROVIDER_TIMEOUT_MS, 100, 600_000),
@@ -414,6 +421,9 @@ function crossFieldProblems(env: Env): string[] {
   if (imageChain.includes('huggingface') && hostOf('HUGGINGFACE_BASE_URL', 'https://router.huggingface.co') === 'router.huggingface.co' && !value('HUGGINGFACE_API_TOKEN')) {
     problems.push('HUGGINGFACE_API_TOKEN: required when IMAGE_PROVIDER includes huggingface (a free account\'s token works)');
   }
+  if ((imageChain.includes('fal') || videoChain.includes('fal')) && hostOf('FAL_BASE_URL', 'https://queue.fal.run') === 'queue.fal.run' && !value('FAL_KEY')) {
+    problems.push('FAL_KEY: required when IMAGE_PROVIDER or VIDEO_PROVIDER includes fal');
+  }
   if (imageChain.includes('stability') && hostOf('STABILITY_BASE_URL', 'https://api.stability.ai') === 'api.stability.ai' && !value('STABILITY_API_KEY')) {
     problems.push('STABILITY_API_KEY: required when IMAGE_PROVIDER includes stability');
   }
@@ -468,12 +478,22 @@ export function parseConfig(env: Env): Config {
         return { kind: 'huggingface', baseUrl: e.HUGGINGFACE_BASE_URL, apiToken: e.HUGGINGFACE_API_TOKEN, model: e.HUGGINGFACE_MODEL };
       case 'stability':
         return { kind: 'stability', baseUrl: e.STABILITY_BASE_URL, apiKey: e.STABILITY_API_KEY, model: e.STABILITY_MODEL };
+      case 'fal':
+        return { kind: 'fal', baseUrl: e.FAL_BASE_URL, apiKey: e.FAL_KEY, model: e.FAL_IMAGE_MODEL };
       case 'procedural':
         return { kind: 'procedural' };
     }
   });
-  const video = e.VIDEO_PROVIDER.map((id): VideoProviderConfig =>
-    id === 'replicate' ? { kind: 'replicate', baseUrl: e.REPLICATE_BASE_URL, apiToken: e.REPLICATE_API_TOKEN, model: e.REPLICATE_VIDEO_MODEL } : { kind: 'procedural' });
+  const video = e.VIDEO_PROVIDER.map((id): VideoProviderConfig => {
+    switch (id) {
+      case 'replicate':
+        return { kind: 'replicate', baseUrl: e.REPLICATE_BASE_URL, apiToken: e.REPLICATE_API_TOKEN, model: e.REPLICATE_VIDEO_MODEL };
+      case 'fal':
+        return { kind: 'fal', baseUrl: e.FAL_BASE_URL, apiKey: e.FAL_KEY, model: e.FAL_VIDEO_MODEL };
+      case 'procedural':
+        return { kind: 'procedural' };
+    }
+  });
   const text: TextProviderConfig =
     e.TEXT_PROVIDER === 'openai'
       ? { kind: 'openai', baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.OPENAI_TEXT_MODEL }

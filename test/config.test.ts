@@ -49,6 +49,7 @@ describe('parseConfig', () => {
     expect(problems({ IMAGE_PROVIDER: 'pollinations,pollinations' })).toEqual(['IMAGE_PROVIDER: names a provider twice']);
     expect(problems({ IMAGE_PROVIDER: 'pollinations,sdwebui' })).toEqual(['SDWEBUI_URL: required when IMAGE_PROVIDER includes sdwebui']);
     expect(problems({ IMAGE_PROVIDER: 'huggingface,stability' }).map((problem) => problem.split(':')[0])).toEqual(['HUGGINGFACE_API_TOKEN', 'STABILITY_API_KEY']);
+    expect(problems({ VIDEO_PROVIDER: 'fal' })).toEqual(['FAL_KEY: required when IMAGE_PROVIDER or VIDEO_PROVIDER includes fal']);
     expect(problems({ VIDEO_PROVIDER: 'replicate,procedural' })).toEqual(['REPLICATE_API_TOKEN: required when IMAGE_PROVIDER or VIDEO_PROVIDER includes replicate']);
     expect(parseConfig({ VIDEO_PROVIDER: 'replicate,procedural', REPLICATE_API_TOKEN: 'r8_x' }).providers.video).toEqual([
       { kind: 'replicate', baseUrl: 'https://api.replicate.com/v1', apiToken: 'r8_x', model: 'minimax/video-01' }, { kind: 'procedural' },
@@ -242,4 +243,5 @@ const PROVIDER_SETTINGS_15 = [
   'VIDEO_PROVIDER', 'POLLINATIONS_URL', 'POLLINATIONS_API_KEY', 'POLLINATIONS_MODEL', 'POLLINATIONS_SIZE', 'POLLINATIONS_SAFE',
   'REPLICATE_BASE_URL', 'REPLICATE_API_TOKEN', 'REPLICATE_IMAGE_MODEL', 'REPLICATE_VIDEO_MODEL', 'PROVIDER_POLL_MS', 'PROVIDER_JOB_DEADLINE_MS',
   'HUGGINGFACE_BASE_URL', 'HUGGINGFACE_API_TOKEN', 'HUGGINGFACE_MODEL', 'STABILITY_BASE_URL', 'STABILITY_API_KEY', 'STABILITY_MODEL',
+  'FAL_BASE_URL', 'FAL_KEY', 'FAL_IMAGE_MODEL', 'FAL_VIDEO_MODEL',
 ];

@@ -61,6 +61,8 @@ export const DEFAULT_PRICES: readonly PriceEntry[] = [
   { provider: 'stability', model: 'sd3.5-large', kind: 'image', perUnit: 0.065 },
   { provider: 'stability', model: 'sd3.5-large-turbo', kind: 'image', perUnit: 0.04 },
   { provider: 'stability', model: 'sd3.5-medium', kind: 'image', perUnit: 0.035 },
+  // fal: flux/schnell is billed per megapixel; a 1024x1024 image is about one.
+  { provider: 'fal', model: 'fal-ai/flux/schnell', kind: 'image', perImageBySize: { '1024x1024': 0.003, '512x512': 0.003 } },
   // Hugging Face bills compute time against monthly credits, not per image: deliberately absent (recorded as unknown).
   { provider: 'openai', model: 'dall-e-3', kind: 'image', perImageBySize: { '1024x1024': 0.04, '1024x1792': 0.08, '1792x1024': 0.08 } },
   { provider: 'openai', model: 'dall-e-2', kind: 'image', perImageBySize: { '256x256': 0.016, '512x512': 0.018, '1024x1024': 0.02 } },

@@ -50,6 +50,7 @@ export function longRunningProvider(
           if (state.state === 'succeeded') break;
           if (state.state === 'failed') throw state.error;
           if (state.state === 'running' && state.progress !== undefined) request.onProgress?.({ progress: state.progress });
+          if (state.state === 'queued' && state.position !== undefined) request.onProgress?.({ queuePosition: state.position });
           delay = Math.min(delay * 2, polling.maxDelayMs);
         }
         return await backend.fetch(jobId, deadline);

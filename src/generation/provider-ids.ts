@@ -4,8 +4,8 @@
  * its bounded `provider` label values from it: a new adapter added here is labelled, never `other`.
  */
 export const PROVIDERS_BY_KIND = {
-  image: ['procedural', 'openai', 'sdwebui', 'pollinations', 'replicate', 'huggingface', 'stability'],
-  video: ['procedural', 'replicate'],
+  image: ['procedural', 'openai', 'sdwebui', 'pollinations', 'replicate', 'huggingface', 'stability', 'fal'],
+  video: ['procedural', 'replicate', 'fal'],
   text: ['openai'],
 } as const;
 

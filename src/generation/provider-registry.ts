@@ -7,6 +7,7 @@ import type { ProviderSet } from './generate.ts';
 import type { MediaKind, Provider } from './provider.ts';
 import type { HttpRetryOptions } from './providers/http-client.ts';
 import { createOpenAiCompatibleProvider } from './providers/openai-compatible.ts';
+import { createFalProvider } from './providers/fal.ts';
 import { createHuggingFaceProvider } from './providers/huggingface.ts';
 import { createPollinationsProvider } from './providers/pollinations.ts';
 import { createStabilityProvider } from './providers/stability.ts';
@@ -66,6 +67,8 @@ export function createProviders(config: Config['providers'], deps: ProviderRegis
         return guarded(createHuggingFaceProvider({ baseUrl: entry.baseUrl, apiToken: entry.apiToken, model: entry.model, http }), 'image');
       case 'stability':
         return guarded(createStabilityProvider({ baseUrl: entry.baseUrl, apiKey: entry.apiKey, model: entry.model, http }), 'image');
+      case 'fal':
+        return guarded(createFalProvider({ baseUrl: entry.baseUrl, apiKey: entry.apiKey, imageModel: entry.model, http, polling }), 'image');
       case 'procedural':
         return procedural;
     }
@@ -75,6 +78,8 @@ export function createProviders(config: Config['providers'], deps: ProviderRegis
     switch (entry.kind) {
       case 'replicate':
         return guarded(createReplicateProvider({ baseUrl: entry.baseUrl, apiToken: entry.apiToken, videoModel: entry.model, http, polling }), 'video');
+      case 'fal':
+        return guarded(createFalProvider({ baseUrl: entry.baseUrl, apiKey: entry.apiKey, videoModel: entry.model, http, polling }), 'video');
       case 'procedural':
         return procedural;
     }

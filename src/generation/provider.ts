@@ -40,6 +40,8 @@ export interface ProviderRequest {
 export interface ProgressUpdate {
   /** 0–1 when known. */
   progress?: number;
+  /** The provider's own queue (e.g. fal's `queue_position`): ahead of us upstream, 0 = next. */
+  queuePosition?: number;
 }
 
 export interface GeneratedMedia {

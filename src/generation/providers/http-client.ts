@@ -37,7 +37,7 @@ export interface PostJsonOptions extends HttpRetryOptions {
 }
 
 export interface RequestOptions extends PostJsonOptions {
-  method?: 'GET' | 'POST' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   body?: string | FormData;
   /** Answers longer than this fail as malformed (a runaway body never fills the memory); default 64 MiB. */
   maxBytes?: number;
