@@ -39,7 +39,11 @@ export interface FalConfig { kind: 'fal'; baseUrl: string; apiKey: string | unde
 
 export interface ReplicateConfig { kind: 'replicate'; baseUrl: string; apiToken: string | undefined; model: string }
 
-export type VideoProviderConfig = { kind: 'procedural' } | ReplicateConfig | FalConfig;
+export type VideoProviderConfig =
+  | { kind: 'procedural' }
+  | ReplicateConfig
+  | FalConfig
+  | { kind: 'openai'; baseUrl: string; apiKey: string | undefined; model: string; seconds: number; size: string };
 
 export type TextProviderConfig =
   | { kind: 'none' }
@@ -252,6 +256,9 @@ const envSchema = z.object({
   OPENAI_IMAGE_MODEL: z.string().min(1).default('gpt-image-1'),
   OPENAI_IMAGE_SIZE: z.string().regex(/^\d{2,4}x\d{2,4}$/, 'must look like 1024x1024').default('1024x1024'),
   OPENAI_TEXT_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  OPENAI_VIDEO_MODEL: z.string().min(1).default('sora-2'),
+  OPENAI_VIDEO_SECONDS: z.enum(['4', '8', '12']).default('4').transform(Number),
+  OPENAI_VIDEO_SIZE: z.string().regex(/^\d{2,4}x\d{2,4}$/, 'must look like 720x1280').default('720x1280'),
   SDWEBUI_URL: httpUrl.optional(),
   SDWEBUI_STEPS: int(25, 1, 150),
   POLLINATIONS_URL: httpUrl.default('https://image.pollinations.ai/prompt/'),
@@ -411,8 +418,8 @@ function crossFieldProblems(env: Env): string[] {
   }
   const imageChain = (value('IMAGE_PROVIDER') ?? '').split(',').map((part) => part.trim());
   if (imageChain.includes('sdwebui') && !value('SDWEBUI_URL')) problems.push('SDWEBUI_URL: required when IMAGE_PROVIDER includes sdwebui');
-  const usesOpenAi = imageChain.includes('openai') || value('TEXT_PROVIDER') === 'openai';
   const videoChain = (value('VIDEO_PROVIDER') ?? '').split(',').map((part) => part.trim());
+  const usesOpenAi = imageChain.includes('openai') || videoChain.includes('openai') || value('TEXT_PROVIDER') === 'openai';
   const replicateHost = URL.parse(value('REPLICATE_BASE_URL') ?? 'https://api.replicate.com/v1')?.hostname;
   if ((imageChain.includes('replicate') || videoChain.includes('replicate')) && replicateHost === 'api.replicate.com' && !value('REPLICATE_API_TOKEN')) {
     problems.push('REPLICATE_API_TOKEN: required when IMAGE_PROVIDER or VIDEO_PROVIDER includes replicate');
@@ -490,6 +497,8 @@ export function parseConfig(env: Env): Config {
         return { kind: 'replicate', baseUrl: e.REPLICATE_BASE_URL, apiToken: e.REPLICATE_API_TOKEN, model: e.REPLICATE_VIDEO_MODEL };
       case 'fal':
         return { kind: 'fal', baseUrl: e.FAL_BASE_URL, apiKey: e.FAL_KEY, model: e.FAL_VIDEO_MODEL };
+      case 'openai':
+        return { kind: 'openai', baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.OPENAI_VIDEO_MODEL, seconds: e.OPENAI_VIDEO_SECONDS, size: e.OPENAI_VIDEO_SIZE };
       case 'procedural':
         return { kind: 'procedural' };
     }

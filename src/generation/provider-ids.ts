@@ -5,7 +5,7 @@
  */
 export const PROVIDERS_BY_KIND = {
   image: ['procedural', 'openai', 'sdwebui', 'pollinations', 'replicate', 'huggingface', 'stability', 'fal'],
-  video: ['procedural', 'replicate', 'fal'],
+  video: ['procedural', 'replicate', 'fal', 'openai'],
   text: ['openai'],
 } as const;
 

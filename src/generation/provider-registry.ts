@@ -7,6 +7,7 @@ import type { ProviderSet } from './generate.ts';
 import type { MediaKind, Provider } from './provider.ts';
 import type { HttpRetryOptions } from './providers/http-client.ts';
 import { createOpenAiCompatibleProvider } from './providers/openai-compatible.ts';
+import { createOpenAiVideoProvider } from './providers/openai-video.ts';
 import { createFalProvider } from './providers/fal.ts';
 import { createHuggingFaceProvider } from './providers/huggingface.ts';
 import { createPollinationsProvider } from './providers/pollinations.ts';
@@ -80,6 +81,8 @@ export function createProviders(config: Config['providers'], deps: ProviderRegis
         return guarded(createReplicateProvider({ baseUrl: entry.baseUrl, apiToken: entry.apiToken, videoModel: entry.model, http, polling }), 'video');
       case 'fal':
         return guarded(createFalProvider({ baseUrl: entry.baseUrl, apiKey: entry.apiKey, videoModel: entry.model, http, polling }), 'video');
+      case 'openai':
+        return guarded(createOpenAiVideoProvider({ ...entry, http, polling }), 'video');
       case 'procedural':
         return procedural;
     }

@@ -60,6 +60,8 @@ export interface ProviderResult {
   usage?: { inputTokens?: number; outputTokens?: number };
   /** Image size as priced, e.g. `1024x1024`, when the provider bills per image size. */
   size?: string;
+  /** Video length as billed, when the provider prices video per second. */
+  videoSeconds?: number;
 }
 
 export interface Provider {

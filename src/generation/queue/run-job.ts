@@ -135,7 +135,7 @@ async function finishSucceeded(deps: JobRunnerDeps, em: SqlEntityManager, row: I
   const finishedAt = deps.now();
   const cost = deps.costs.estimate({
     provider: result.provider, model: result.model, kind, size: result.size,
-    inputTokens: result.usage?.inputTokens, outputTokens: result.usage?.outputTokens,
+    inputTokens: result.usage?.inputTokens, outputTokens: result.usage?.outputTokens, seconds: result.videoSeconds,
   });
   let storageKey: string | undefined;
   try {
