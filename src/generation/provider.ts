@@ -29,6 +29,11 @@ export interface ProviderRequest {
   stylePrompt: string;
   /** Earlier turns for text generation (oldest first). */
   history?: readonly ChatTurn[];
+  /**
+   * An image to edit (prompt + image), for providers that support edits (OpenAI `images/edits`).
+   * No API or bot entry point supplies one yet; adapters without edit support ignore it.
+   */
+  sourceImage?: { bytes: Uint8Array; mimeType: string };
   /** Asks for another take on the same prompt and style (1, 2, …); deterministic renderers vary their seed. */
   variant?: number;
   /** Aborted when the job is cancelled or its worker loses the lease; long-running providers cancel upstream. */

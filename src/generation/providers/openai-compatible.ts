@@ -1,12 +1,13 @@
 /**
  * Adapter for the OpenAI API and servers that copy its wire format: images via
- * `POST {baseUrl}/images/generations`, text via `POST {baseUrl}/chat/completions`.
+ * `POST {baseUrl}/images/generations`, image edits (a request with `sourceImage`) via multipart
+ * `POST {baseUrl}/images/edits` (model, prompt, image, n, size), text via `POST {baseUrl}/chat/completions`.
  * `baseUrl` includes the version segment, e.g. `https://api.openai.com/v1`.
  */
 import { z } from 'zod';
 import { ProviderError } from '../provider.ts';
 import type { MediaKind, Provider, ProviderRequest, ProviderResult } from '../provider.ts';
-import { decodeBase64Image, parseResponse, postJson } from './http-client.ts';
+import { decodeBase64Image, parseResponse, postJson, requestJson } from './http-client.ts';
 import type { HttpRetryOptions } from './http-client.ts';
 
 export interface OpenAiCompatibleOptions {
@@ -58,10 +59,24 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
   if (options.textModel) kinds.add('text');
 
   async function generateImage(request: ProviderRequest, model: string): Promise<ProviderResult> {
-    const body: Record<string, unknown> = { model, prompt: withStyle(request), n: 1, size: imageSize };
     // gpt-image-* always answer with b64_json and reject the parameter; older models default to URLs.
-    if (!/gpt-image/i.test(model)) body['response_format'] = 'b64_json';
-    const raw = await postJson(`${baseUrl}/images/generations`, body, { ...options.http, headers, signal: request.signal });
+    const asBase64 = !/gpt-image/i.test(model);
+    let raw: unknown;
+    if (request.sourceImage) {
+      const form = new FormData();
+      form.set('model', model);
+      form.set('prompt', withStyle(request));
+      form.set('n', '1');
+      form.set('size', imageSize);
+      if (asBase64) form.set('response_format', 'b64_json');
+      const extension = request.sourceImage.mimeType.split('/')[1] ?? 'png';
+      form.set('image', new Blob([new Uint8Array(request.sourceImage.bytes)], { type: request.sourceImage.mimeType }), `image.${extension}`);
+      raw = await requestJson(`${baseUrl}/images/edits`, { ...options.http, method: 'POST', headers, body: form, signal: request.signal });
+    } else {
+      const body: Record<string, unknown> = { model, prompt: withStyle(request), n: 1, size: imageSize };
+      if (asBase64) body['response_format'] = 'b64_json';
+      raw = await postJson(`${baseUrl}/images/generations`, body, { ...options.http, headers, signal: request.signal });
+    }
     const parsed = parseResponse(imageResponse, raw, name);
     const first = parsed.data[0];
     if (!first?.b64_json) {
