@@ -88,7 +88,10 @@ export function createProviders(config: Config['providers'], deps: ProviderRegis
     }
   }
 
-  const onFallback = (event: FallbackEvent) => deps.logger?.warn(event, 'provider could not serve; trying the next one in the chain');
+  const onFallback = (event: FallbackEvent) => {
+    deps.logger?.warn(event, 'provider could not serve; trying the next one in the chain');
+    deps.metrics?.()?.observeFallback(event.kind, event.from, event.to, event.errorClass);
+  };
   return {
     image: createFallbackProvider(config.image.map(imageProvider), onFallback),
     video: createFallbackProvider(config.video.map(videoProvider), onFallback),

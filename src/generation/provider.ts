@@ -67,6 +67,8 @@ export interface ProviderResult {
   size?: string;
   /** Video length as billed, when the provider prices video per second. */
   videoSeconds?: number;
+  /** Compute time the provider reports for the job (Replicate `predict_time`, fal `timings.inference`). */
+  computeSeconds?: number;
 }
 
 export interface Provider {

@@ -40,6 +40,8 @@ export interface GenerationObservation {
   inputTokens?: number | null | undefined;
   outputTokens?: number | null | undefined;
   costUsd?: number | null | undefined;
+  /** Compute time the provider itself reported, when it does. */
+  computeSeconds?: number | undefined;
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
@@ -84,6 +86,19 @@ export function createMetrics(options: { registry?: Registry; knownModels?: Iter
     name: 'atelier_generation_cost_unknown_total',
     help: 'Successful generations whose price is unknown.',
     labelNames: ['kind', 'provider'],
+    registers: [registry],
+  });
+  const computeTime = new Histogram({
+    name: 'atelier_provider_compute_seconds',
+    help: 'Compute time providers report for a successful job (Replicate predict_time, fal timings.inference).',
+    labelNames: ['provider', 'kind'],
+    buckets: GEN_AI_DURATION_BUCKETS,
+    registers: [registry],
+  });
+  const fallbacks = new Counter({
+    name: 'atelier_provider_fallbacks_total',
+    help: 'Times a provider of a fallback chain could not serve and the next one was asked.',
+    labelNames: ['kind', 'from', 'to', 'error_type'],
     registers: [registry],
   });
   const feedback = new Counter({
@@ -186,12 +201,16 @@ export function createMetrics(options: { registry?: Registry; knownModels?: Iter
       if (observation.inputTokens != null) tokenUsage.observe({ ...common, gen_ai_token_type: 'input' }, observation.inputTokens);
       if (observation.outputTokens != null) tokenUsage.observe({ ...common, gen_ai_token_type: 'output' }, observation.outputTokens);
       if (observation.status === 'succeeded') {
+        if (observation.computeSeconds !== undefined && Number.isFinite(observation.computeSeconds)) computeTime.observe({ provider, kind }, observation.computeSeconds);
         if (observation.costUsd == null) costUnknown.inc({ kind, provider });
         else cost.inc({ kind, provider }, observation.costUsd);
       }
     },
     observeCircuitState(provider: string, kind: string, state: CircuitState) {
       circuitState.set({ provider: bounded(provider, PROVIDERS), kind: bounded(kind, KINDS) }, CIRCUIT_STATE_VALUE[state]);
+    },
+    observeFallback(kind: string, from: string, to: string, errorType: string) {
+      fallbacks.inc({ kind: bounded(kind, KINDS), from: bounded(from, PROVIDERS), to: bounded(to, PROVIDERS), error_type: bounded(errorType, ERROR_TYPES) });
     },
     observeCircuitRejection(provider: string, kind: string) {
       circuitRejections.inc({ provider: bounded(provider, PROVIDERS), kind: bounded(kind, KINDS) });

@@ -53,6 +53,7 @@ describe('IMAGE_PROVIDER as a fallback chain', () => {
     const read = await app.gql(GENERATION, { id: data.generate.id });
     expect(read.data.generation).toEqual({ status: 'SUCCEEDED', provider: 'pollinations', model: 'flux' });
     expect(pollinations.requests).toHaveLength(1);
+    expect(await app.metrics!.registry.metrics()).toMatch(/atelier_provider_fallbacks_total\{kind="image",from="openai",to="pollinations",error_type="provider_unavailable"\} 1/);
   });
 
   test('with the first provider\'s circuit open, the chain moves on without calling it', async () => {

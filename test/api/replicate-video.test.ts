@@ -34,6 +34,8 @@ describe('VIDEO_PROVIDER=replicate', () => {
     expect(data.generate).toMatchObject({ __typename: 'Generation', status: 'SUCCEEDED', provider: 'replicate', model: 'minimax/video-01', costUsd: 0.5, costUnknown: false });
     expect(data.generate.media).toMatchObject({ mimeType: 'video/mp4' });
     const create = replicate.requests.find((request) => request.method === 'POST')!;
+    // Replicate's reported compute time is recorded.
+    expect(await app.metrics!.registry.metrics()).toMatch(/atelier_provider_compute_seconds_sum\{provider="replicate",kind="video"\} 41\.5/);
     expect(JSON.parse(create.body)).toEqual({ input: { prompt: expect.stringContaining('waves on a beach at sunset') } });
   });
 });

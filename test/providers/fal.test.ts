@@ -76,7 +76,7 @@ describe('fal queue API (submit, status, result, cancel)', () => {
     ]);
     const updates: ProgressUpdate[] = [];
     const result = await provider().instance.generate(ask({ onProgress: (update) => updates.push(update) }));
-    expect(result).toMatchObject({ provider: 'fal', model: IMAGE_MODEL, size: '1024x768', media: { mimeType: 'image/jpeg' } });
+    expect(result).toMatchObject({ provider: 'fal', model: IMAGE_MODEL, size: '1024x768', computeSeconds: 0.4, media: { mimeType: 'image/jpeg' } });
     expect(updates).toEqual([{ queuePosition: 2 }, { queuePosition: 0 }, { progress: 0.25 }, { progress: 0.75 }]);
     const submit = server!.requests[0]!;
     expect(submit).toMatchObject({ method: 'POST', path: `/${IMAGE_MODEL}` });

@@ -82,7 +82,7 @@ describe('Replicate predictions (create, poll, fetch, cancel)', () => {
     ]);
     const progress: number[] = [];
     const result = await provider().instance.generate(ask({ onProgress: ({ progress: value }) => value !== undefined && progress.push(value) }));
-    expect(result).toMatchObject({ provider: 'replicate', model: 'black-forest-labs/flux-schnell', media: { mimeType: 'image/png', width: 1024, height: 1024 } });
+    expect(result).toMatchObject({ provider: 'replicate', model: 'black-forest-labs/flux-schnell', computeSeconds: 1.2, media: { mimeType: 'image/png', width: 1024, height: 1024 } });
     expect(progress).toEqual([0.1, 0.6]);
     const create = server!.requests[0]!;
     expect(create.path).toBe('/v1/models/black-forest-labs/flux-schnell/predictions');

@@ -41,7 +41,8 @@ const status = z.object({
   error: z.unknown().nullish(),
   error_type: z.string().nullish(),
 });
-const imageResult = z.object({ images: z.array(z.object({ url: z.string() }).passthrough()).min(1), has_nsfw_concepts: z.array(z.boolean()).nullish() });
+const timings = z.object({ inference: z.number().nonnegative().nullish() }).passthrough().nullish();
+const imageResult = z.object({ images: z.array(z.object({ url: z.string() }).passthrough()).min(1), has_nsfw_concepts: z.array(z.boolean()).nullish(), timings });
 const videoResult = z.object({ video: z.object({ url: z.string() }).passthrough() });
 
 /** fal's wording when a safety checker trips or a balance runs out; matched only, never copied. */
@@ -118,7 +119,10 @@ export function createFalProvider(options: FalOptions): Provider {
         // The safety checker answers with a black image and this flag: not what the user asked for.
         if (result.has_nsfw_concepts?.[0]) throw new ProviderError('content_refused', `${FAL} flagged the image as NSFW`);
         const media = await downloadOutput(output, result.images[0]!.url, 'image', signal);
-        return { provider: FAL, model, media, ...(media.width && media.height ? { size: `${media.width}x${media.height}` } : {}) };
+        return {
+          provider: FAL, model, media, ...(media.width && media.height ? { size: `${media.width}x${media.height}` } : {}),
+          ...(result.timings?.inference != null ? { computeSeconds: result.timings.inference } : {}),
+        };
       },
       async cancel(jobId) {
         const urls = requests.get(jobId);

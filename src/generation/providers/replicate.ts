@@ -97,7 +97,8 @@ export function createReplicateProvider(options: ReplicateOptions): Provider {
         const url = firstUrl(done?.output);
         if (!url) throw new ProviderError('malformed_response', `${REPLICATE} finished without an output URL`);
         const media = await downloadOutput(output, url, kind, signal);
-        return { provider: REPLICATE, model, media };
+        const predictTime = done?.metrics?.predict_time;
+        return { provider: REPLICATE, model, media, ...(predictTime != null && predictTime >= 0 ? { computeSeconds: predictTime } : {}) };
       },
       async cancel(jobId) {
         last.delete(jobId);

@@ -168,6 +168,7 @@ async function finishSucceeded(deps: JobRunnerDeps, em: SqlEntityManager, row: I
   deps.metrics?.observeGeneration({
     kind, style: row.style, theme: row.theme, status: 'succeeded', provider: result.provider, model: servedModel(provider, result.provider, kind),
     operation: operationName(kind), durationSeconds: timing.seconds, inputTokens: result.usage?.inputTokens, outputTokens: result.usage?.outputTokens, costUsd: cost.usd,
+    computeSeconds: result.computeSeconds,
   });
   return 'succeeded';
 }
