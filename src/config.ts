@@ -420,11 +420,11 @@ function crossFieldProblems(env: Env): string[] {
   if (imageChain.includes('sdwebui') && !value('SDWEBUI_URL')) problems.push('SDWEBUI_URL: required when IMAGE_PROVIDER includes sdwebui');
   const videoChain = (value('VIDEO_PROVIDER') ?? '').split(',').map((part) => part.trim());
   const usesOpenAi = imageChain.includes('openai') || videoChain.includes('openai') || value('TEXT_PROVIDER') === 'openai';
-  const replicateHost = URL.parse(value('REPLICATE_BASE_URL') ?? 'https://api.replicate.com/v1')?.hostname;
-  if ((imageChain.includes('replicate') || videoChain.includes('replicate')) && replicateHost === 'api.replicate.com' && !value('REPLICATE_API_TOKEN')) {
+  // A hosted API's key is required only against its own host: a loopback or self-hosted stand-in may need none.
+  const hostOf = (name: string, fallback: string) => URL.parse(value(name) ?? fallback)?.hostname;
+  if ((imageChain.includes('replicate') || videoChain.includes('replicate')) && hostOf('REPLICATE_BASE_URL', 'https://api.replicate.com/v1') === 'api.replicate.com' && !value('REPLICATE_API_TOKEN')) {
     problems.push('REPLICATE_API_TOKEN: required when IMAGE_PROVIDER or VIDEO_PROVIDER includes replicate');
   }
-  const hostOf = (name: string, fallback: string) => URL.parse(value(name) ?? fallback)?.hostname;
   if (imageChain.includes('huggingface') && hostOf('HUGGINGFACE_BASE_URL', 'https://router.huggingface.co') === 'router.huggingface.co' && !value('HUGGINGFACE_API_TOKEN')) {
     problems.push('HUGGINGFACE_API_TOKEN: required when IMAGE_PROVIDER includes huggingface (a free account\'s token works)');
   }

@@ -67,6 +67,11 @@ export interface ProviderResult {
   size?: string;
   /** Video length as billed, when the provider prices video per second. */
   videoSeconds?: number;
+  /**
+   * The call spent a credit with no USD list price (e.g. Pollinations "pollen" with a key): its
+   * cost is recorded as unknown, whatever the cost table says about the provider's free use.
+   */
+  unpriced?: boolean;
   /** Compute time the provider reports for the job (Replicate `predict_time`, fal `timings.inference`). */
   computeSeconds?: number;
 }

@@ -46,12 +46,16 @@ describe('Pollinations image API (GET /prompt/{prompt})', () => {
     });
     // No key configured: nothing that identifies an account, and nothing that identifies the user.
     expect(sent.headers.authorization).toBeUndefined();
+    // The anonymous tier is free: priced by the cost table (0), not marked unpriced.
+    expect(result.unpriced).toBeUndefined();
   });
 
-  it('sends a configured token as a bearer header', async () => {
+  it('sends a configured token as a bearer header, and marks the call unpriced', async () => {
     const { provider, server } = await setup(() => ({ status: 200, body: JPEG }), { apiKey: 'sk_poll_secret' });
-    await provider.generate(imageRequest());
+    const result = await provider.generate(imageRequest());
     expect(server.requests[0]!.headers.authorization).toBe('Bearer sk_poll_secret');
+    // Keyed calls spend pollen, which has no USD price: recorded as unknown, never as 0.
+    expect(result.unpriced).toBe(true);
   });
 
   it('a 200 that is not an image (an HTML error page) is a malformed response', async () => {

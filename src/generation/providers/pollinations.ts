@@ -70,6 +70,8 @@ export function createPollinationsProvider(options: PollinationsOptions): Provid
         model: options.model,
         media: { bytes: answer.bytes, ...sniffed },
         size: sniffed.width && sniffed.height ? `${sniffed.width}x${sniffed.height}` : `${options.width}x${options.height}`,
+        // Keyed calls spend pollen, which has no USD price: unknown, not the anonymous tier's 0.
+        ...(options.apiKey ? { unpriced: true } : {}),
       };
     },
   };

@@ -133,7 +133,7 @@ interface Timing {
 async function finishSucceeded(deps: JobRunnerDeps, em: SqlEntityManager, row: IGeneration, result: ProviderResult, timing: Timing, provider: Provider): Promise<string> {
   const kind = row.kind as MediaKind;
   const finishedAt = deps.now();
-  const cost = deps.costs.estimate({
+  const cost = result.unpriced ? { usd: null } : deps.costs.estimate({
     provider: result.provider, model: result.model, kind, size: result.size,
     inputTokens: result.usage?.inputTokens, outputTokens: result.usage?.outputTokens, seconds: result.videoSeconds,
   });
