@@ -64,10 +64,11 @@ describe('Hugging Face Inference text-to-image (POST /models/{model})', () => {
     expect(await failure(provider.generate(ask()))).toMatchObject({ errorClass: 'provider_rate_limited', retryAfterSeconds: 3600 });
   });
 
-  it('a loading model that recovers is retried and served', async () => {
-    const { provider, server } = await setup((_request, index) => (index === 0 ? { status: 503, json: { error: 'Model is currently loading', estimated_time: 1 } } : { status: 200, body: JPEG }));
+  it('a loading model (503 with estimated_time) is waited for as estimated, then served', async () => {
+    const { provider, server, delays } = await setup((_request, index) => (index === 0 ? { status: 503, json: { error: 'Model is currently loading', estimated_time: 7.5 } } : { status: 200, body: JPEG }));
     await expect(provider.generate(ask())).resolves.toMatchObject({ provider: 'huggingface' });
     expect(server.requests).toHaveLength(2);
+    expect(delays).toEqual([7_500]);
   });
 
   it('a JSON body with HTTP 200 is not an image: malformed_response', async () => {

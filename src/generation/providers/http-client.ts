@@ -32,7 +32,7 @@ export interface PostJsonOptions extends HttpRetryOptions {
    * `body` is for classifying only: never copy it into a message (it can echo the prompt).
    */
   classifyError?: (status: number, body: string, headers: Headers) => ProviderError | undefined;
-  /** A 429's wait when the API puts it in the body rather than in `Retry-After` (milliseconds). */
+  /** A 429's or 503's wait when the API puts it in the body rather than in `Retry-After` (milliseconds). */
   retryAfterFromBody?: (body: string) => number | undefined;
 }
 
@@ -184,7 +184,7 @@ async function attemptOnce(
   const detail = errorDetail(text);
   const detailName = detail.code ?? detail.type;
   const detailSuffix = detailName ? ` (${detailName})` : '';
-  const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after')) ?? (status === 429 ? options.retryAfterFromBody?.(text) : undefined);
+  const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after')) ?? (status === 429 || status === 503 ? options.retryAfterFromBody?.(text) : undefined);
 
   if (status === 402) {
     // Payment required: the account is out of credit. Waiting will not help; the operator must top up.

@@ -37,6 +37,16 @@ export function createHuggingFaceProvider(options: HuggingFaceOptions): Provider
     return undefined;
   }
 
+  /** A cold model answers 503 `{ "error": "… is currently loading", "estimated_time": 20.0 }`: wait that long (within bounds). */
+  function retryAfterFromBody(body: string): number | undefined {
+    try {
+      const estimated = (JSON.parse(body) as Record<string, unknown>)['estimated_time'];
+      return typeof estimated === 'number' && Number.isFinite(estimated) && estimated > 0 ? Math.round(estimated * 1000) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   return {
     name: HUGGINGFACE,
     kinds,
@@ -45,7 +55,7 @@ export function createHuggingFaceProvider(options: HuggingFaceOptions): Provider
       if (input.kind !== 'image') throw new ProviderError('invalid_input', `${HUGGINGFACE} only generates images, not ${input.kind}`);
       const prompt = input.stylePrompt ? `${input.prompt}, ${input.stylePrompt}` : input.prompt;
       const answer = await request(`${baseUrl}/${options.model}`, {
-        ...options.http, method: 'POST', headers, body: JSON.stringify({ inputs: prompt }), signal: input.signal, classifyError, maxBytes: 32 * 1024 * 1024,
+        ...options.http, method: 'POST', headers, body: JSON.stringify({ inputs: prompt }), signal: input.signal, classifyError, retryAfterFromBody, maxBytes: 32 * 1024 * 1024,
       });
       const sniffed = sniffImage(answer.bytes);
       if (!sniffed) throw new ProviderError('malformed_response', `${HUGGINGFACE} answered bytes that are not a PNG, JPEG or WebP image`);
