@@ -46,8 +46,8 @@ export type VideoProviderConfig =
   | { kind: 'openai'; baseUrl: string; apiKey: string | undefined; model: string; seconds: number; size: string };
 
 export type TextProviderConfig =
-  | { kind: 'none' }
-  | { kind: 'openai'; baseUrl: string; apiKey: string | undefined; model: string };
+  | { kind: 'openai'; baseUrl: string; apiKey: string | undefined; model: string }
+  | { kind: 'pollinations'; url: string; apiKey: string | undefined; model: string };
 
 export type BotConfig =
   | { enabled: false }
@@ -89,7 +89,8 @@ export interface Config {
     /** A fallback chain, tried in order (one entry: no fallback). */
     image: ImageProviderConfig[];
     video: VideoProviderConfig[];
-    text: TextProviderConfig;
+    /** A fallback chain; empty: no text provider (text requests answer ProviderUnavailable). */
+    text: TextProviderConfig[];
     http: HttpProviderTuning;
     breaker: ProviderBreakerConfig;
     /** Queue-based providers (submit, poll, fetch): poll from `pollMs` backing off to 8x, cancel upstream past `deadlineMs`. */
@@ -206,12 +207,13 @@ const DEFAULT_PROVIDER_DEADLINE_MS = 90_000;
 const DEFAULT_IMAGE_CONCURRENCY: Record<ImageProviderId, number> = { procedural: 2, openai: 4, sdwebui: 1, pollinations: 1, replicate: 4, huggingface: 2, stability: 4, fal: 4 };
 
 /** A comma-separated fallback chain of provider ids, e.g. `replicate,pollinations,procedural`. */
-const providerChain = <const T extends readonly string[]>(allowed: T, fallback: string) =>
+const providerChain = <const T extends readonly string[]>(allowed: T, fallback: string, noneAllowed = false) =>
   z.string().default(fallback).transform((value, ctx): Array<T[number]> => {
+    if (noneAllowed && value.trim() === 'none') return [];
     const ids = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
     const unknown = ids.filter((id) => !allowed.includes(id));
     // The message names the allowed ids only, never the value given.
-    if (ids.length === 0 || unknown.length > 0) ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of: ${allowed.join(', ')}` });
+    if (ids.length === 0 || unknown.length > 0) ctx.addIssue({ code: 'custom', message: `must be ${noneAllowed ? 'none or ' : ''}a comma-separated list of: ${allowed.join(', ')}` });
     else if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', message: 'names a provider twice' });
     return ids as Array<T[number]>;
   });
@@ -250,7 +252,8 @@ const envSchema = z.object({
   S3_FORCE_PATH_STYLE: bool(false),
   IMAGE_PROVIDER: providerChain(PROVIDERS_BY_KIND.image, 'procedural'),
   VIDEO_PROVIDER: providerChain(PROVIDERS_BY_KIND.video, 'procedural'),
-  TEXT_PROVIDER: z.enum(['none', 'openai']).default('none'),
+  // `none`, or a chain such as `openai,pollinations`.
+  TEXT_PROVIDER: providerChain(PROVIDERS_BY_KIND.text, 'none', true),
   OPENAI_BASE_URL: httpUrl.default('https://api.openai.com/v1'),
   OPENAI_API_KEY: optionalString,
   OPENAI_IMAGE_MODEL: z.string().min(1).default('gpt-image-1'),
@@ -266,6 +269,8 @@ const envSchema = z.object({
   POLLINATIONS_MODEL: z.string().min(1).default('flux'),
   POLLINATIONS_SIZE: z.string().regex(/^\d{2,4}x\d{2,4}$/, 'must look like 1024x1024').default('1024x1024'),
   POLLINATIONS_SAFE: bool(true),
+  POLLINATIONS_TEXT_URL: httpUrl.default('https://text.pollinations.ai/openai'),
+  POLLINATIONS_TEXT_MODEL: z.string().min(1).default('openai'),
   REPLICATE_BASE_URL: httpUrl.default('https://api.replicate.com/v1'),
   REPLICATE_API_TOKEN: optionalString,
   REPLICATE_IMAGE_MODEL: z.string().regex(/^[\w.-]+\/[\w.-]+(:[0-9a-f]{6,128})?$/, 'must be owner/name or owner/name:version').default('black-forest-labs/flux-schnell'),
@@ -419,7 +424,8 @@ function crossFieldProblems(env: Env): string[] {
   const imageChain = (value('IMAGE_PROVIDER') ?? '').split(',').map((part) => part.trim());
   if (imageChain.includes('sdwebui') && !value('SDWEBUI_URL')) problems.push('SDWEBUI_URL: required when IMAGE_PROVIDER includes sdwebui');
   const videoChain = (value('VIDEO_PROVIDER') ?? '').split(',').map((part) => part.trim());
-  const usesOpenAi = imageChain.includes('openai') || videoChain.includes('openai') || value('TEXT_PROVIDER') === 'openai';
+  const textChain = (value('TEXT_PROVIDER') ?? '').split(',').map((part) => part.trim());
+  const usesOpenAi = imageChain.includes('openai') || videoChain.includes('openai') || textChain.includes('openai');
   // A hosted API's key is required only against its own host: a loopback or self-hosted stand-in may need none.
   const hostOf = (name: string, fallback: string) => URL.parse(value(name) ?? fallback)?.hostname;
   if ((imageChain.includes('replicate') || videoChain.includes('replicate')) && hostOf('REPLICATE_BASE_URL', 'https://api.replicate.com/v1') === 'api.replicate.com' && !value('REPLICATE_API_TOKEN')) {
@@ -503,10 +509,10 @@ export function parseConfig(env: Env): Config {
         return { kind: 'procedural' };
     }
   });
-  const text: TextProviderConfig =
-    e.TEXT_PROVIDER === 'openai'
+  const text = e.TEXT_PROVIDER.map((id): TextProviderConfig =>
+    id === 'openai'
       ? { kind: 'openai', baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.OPENAI_TEXT_MODEL }
-      : { kind: 'none' };
+      : { kind: 'pollinations', url: e.POLLINATIONS_TEXT_URL, apiKey: e.POLLINATIONS_API_KEY, model: e.POLLINATIONS_TEXT_MODEL });
   return {
     env: e.NODE_ENV,
     host: e.HOST,

@@ -18,7 +18,7 @@ describe('parseConfig', () => {
     expect(config).toMatchObject({
       env: 'development', port: 4000, publicUrl: 'http://localhost:4000',
       database: { driver: 'sqlite', path: './data/atelier.sqlite' },
-      providers: { image: [{ kind: 'procedural' }], video: [{ kind: 'procedural' }], text: { kind: 'none' } },
+      providers: { image: [{ kind: 'procedural' }], video: [{ kind: 'procedural' }], text: [] },
     });
   });
 
@@ -109,7 +109,7 @@ describe('parseConfig', () => {
   test('provider modes carry exactly their own settings', () => {
     const config = parseConfig({ IMAGE_PROVIDER: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:8080/v1', OPENAI_IMAGE_MODEL: 'dall-e-3', TEXT_PROVIDER: 'openai' });
     expect(config.providers.image).toEqual([{ kind: 'openai', baseUrl: 'http://127.0.0.1:8080/v1', apiKey: undefined, model: 'dall-e-3', size: '1024x1024' }]);
-    expect(config.providers.text).toMatchObject({ kind: 'openai', model: 'gpt-4o-mini' });
+    expect(config.providers.text).toMatchObject([{ kind: 'openai', model: 'gpt-4o-mini' }]);
   });
 
   test('batching is off and bodies are capped at 1 MiB unless configured', () => {
@@ -243,5 +243,6 @@ const PROVIDER_SETTINGS_15 = [
   'VIDEO_PROVIDER', 'POLLINATIONS_URL', 'POLLINATIONS_API_KEY', 'POLLINATIONS_MODEL', 'POLLINATIONS_SIZE', 'POLLINATIONS_SAFE',
   'REPLICATE_BASE_URL', 'REPLICATE_API_TOKEN', 'REPLICATE_IMAGE_MODEL', 'REPLICATE_VIDEO_MODEL', 'PROVIDER_POLL_MS', 'PROVIDER_JOB_DEADLINE_MS',
   'HUGGINGFACE_BASE_URL', 'HUGGINGFACE_API_TOKEN', 'HUGGINGFACE_MODEL', 'STABILITY_BASE_URL', 'STABILITY_API_KEY', 'STABILITY_MODEL',
+  'POLLINATIONS_TEXT_URL', 'POLLINATIONS_TEXT_MODEL', 'TEXT_PROVIDER',
   'FAL_BASE_URL', 'FAL_KEY', 'FAL_IMAGE_MODEL', 'FAL_VIDEO_MODEL', 'OPENAI_VIDEO_MODEL', 'OPENAI_VIDEO_SECONDS', 'OPENAI_VIDEO_SIZE',
 ];

@@ -53,7 +53,7 @@ export const DEFAULT_PRICES: readonly PriceEntry[] = [
   // Self-hosted: no per-call charge. Excludes hardware and electricity, which we cannot attribute per call.
   { provider: 'sdwebui', model: '*', kind: 'image', perUnit: 0 },
   // Free without a key (the default). Keyed use spends "pollen", which has no USD price: the adapter marks it unpriced.
-  { provider: 'pollinations', model: '*', kind: 'image', perUnit: 0 },
+  { provider: 'pollinations', model: '*', perUnit: 0 },
   // Replicate list prices for official models (per output image / per video); other models are unknown.
   { provider: 'replicate', model: 'black-forest-labs/flux-schnell', kind: 'image', perUnit: 0.003 },
   { provider: 'replicate', model: 'black-forest-labs/flux-dev', kind: 'image', perUnit: 0.025 },

@@ -6,7 +6,7 @@
 export const PROVIDERS_BY_KIND = {
   image: ['procedural', 'openai', 'sdwebui', 'pollinations', 'replicate', 'huggingface', 'stability', 'fal'],
   video: ['procedural', 'replicate', 'fal', 'openai'],
-  text: ['openai'],
+  text: ['openai', 'pollinations'],
 } as const;
 
 export type ImageProviderId = (typeof PROVIDERS_BY_KIND.image)[number];

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Config, ImageProviderConfig, VideoProviderConfig } from '../config.ts';
+import type { Config, ImageProviderConfig, TextProviderConfig, VideoProviderConfig } from '../config.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { createCircuitBreaker, withCircuitBreaker } from './circuit-breaker.ts';
 import { createFallbackProvider, type FallbackEvent } from './fallback.ts';
@@ -34,7 +34,6 @@ export function createProviders(config: Config['providers'], deps: ProviderRegis
     initialDelayMs: config.longRunning.pollMs, maxDelayMs: config.longRunning.pollMs * 8, deadlineMs: config.longRunning.deadlineMs,
   };
   const procedural = createProceduralProvider({ delayMs: deps.proceduralDelayMs ?? 0 });
-  const text = config.text;
 
   // One breaker per kind, even when both kinds use the same server: a broken image endpoint must not stop text.
   function guarded(provider: Provider, kind: MediaKind): Provider {
@@ -88,6 +87,14 @@ export function createProviders(config: Config['providers'], deps: ProviderRegis
     }
   }
 
+  function textProvider(entry: TextProviderConfig): Provider {
+    if (entry.kind === 'openai') return guarded(createOpenAiCompatibleProvider({ baseUrl: entry.baseUrl, apiKey: entry.apiKey, textModel: entry.model, http }), 'text');
+    // Pollinations' OpenAI-compatible chat endpoint: free without a key; `private` keeps answers off its public feed.
+    return guarded(createOpenAiCompatibleProvider({
+      name: 'pollinations', baseUrl: entry.url, chatUrl: entry.url, apiKey: entry.apiKey, textModel: entry.model, http, extraChatBody: { private: true }, unpriced: entry.apiKey !== undefined,
+    }), 'text');
+  }
+
   const onFallback = (event: FallbackEvent) => {
     deps.logger?.warn(event, 'provider could not serve; trying the next one in the chain');
     deps.metrics?.()?.observeFallback(event.kind, event.from, event.to, event.errorClass);
@@ -95,9 +102,6 @@ export function createProviders(config: Config['providers'], deps: ProviderRegis
   return {
     image: createFallbackProvider(config.image.map(imageProvider), onFallback),
     video: createFallbackProvider(config.video.map(videoProvider), onFallback),
-    text:
-      text.kind === 'openai'
-        ? guarded(createOpenAiCompatibleProvider({ baseUrl: text.baseUrl, apiKey: text.apiKey, textModel: text.model, http }), 'text')
-        : undefined,
+    text: config.text.length > 0 ? createFallbackProvider(config.text.map(textProvider), onFallback) : undefined,
   };
 }

@@ -22,6 +22,12 @@ export interface OpenAiCompatibleOptions {
   http: HttpRetryOptions;
   /** Provider id in rows, labels and the cost table; default `openai`. */
   name?: string;
+  /** The chat endpoint when it is not `{baseUrl}/chat/completions` (Pollinations: `https://text.pollinations.ai/openai`). */
+  chatUrl?: string;
+  /** Calls spend a credit with no USD price (Pollinations pollen with a key): cost recorded as unknown. */
+  unpriced?: boolean;
+  /** Fields a compatible server needs besides the standard ones (Pollinations: `private: true`, off its public feed). */
+  extraChatBody?: Readonly<Record<string, unknown>>;
 }
 
 const SYSTEM_PROMPT =
@@ -100,7 +106,7 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
       ...(request.history ?? []).map((turn) => ({ role: turn.role, content: turn.content })),
       { role: 'user', content: request.prompt },
     ];
-    const raw = await postJson(`${baseUrl}/chat/completions`, { model, messages }, { ...options.http, headers, signal: request.signal });
+    const raw = await postJson(options.chatUrl ?? `${baseUrl}/chat/completions`, { model, messages, ...options.extraChatBody }, { ...options.http, headers, signal: request.signal });
     const parsed = parseResponse(chatResponse, raw, name);
     const choice = parsed.choices[0];
     if (choice?.finish_reason === 'content_filter' || choice?.message.refusal) {
@@ -114,6 +120,7 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
       model: parsed.model || model,
       text,
       usage: usageOf(parsed.usage?.prompt_tokens, parsed.usage?.completion_tokens),
+      ...(options.unpriced ? { unpriced: true } : {}),
     };
   }
 
