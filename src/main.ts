@@ -68,7 +68,9 @@ if (!config.botApiToken) logger.info('no BOT_API_TOKEN set: anonymous callers ca
 // The bot starts once the API listens: it is a GraphQL client of it, over loopback.
 if (config.bot.enabled) {
   const http = config.providers.http;
-  const client = createGraphqlClient({ url: config.bot.graphqlUrl, apiToken: config.bot.apiToken, timeoutMs: http.deadlineMs + 30_000 });
+  // A text answer may go down a whole fallback chain, each provider within its own deadline.
+  const textChain = Math.max(1, config.providers.text.length);
+  const client = createGraphqlClient({ url: config.bot.graphqlUrl, apiToken: config.bot.apiToken, timeoutMs: http.deadlineMs * textChain + 30_000 });
   try {
     bot = await startBot({ config: config.bot, client, logger, metrics: metrics?.registry });
     if (bot.webhookHandler) webhook = limitRequestBody(bot.webhookHandler, config.graphql.maxBodyBytes);
