@@ -107,6 +107,13 @@ describe('fal queue API (submit, status, result, cancel)', () => {
     expect(error.message).not.toContain('paper boat');
   });
 
+  it.each(['FAILED', 'CANCELED'] as const)('a request that ends %s upstream is provider_error', async (status) => {
+    await fal([{ status: 'IN_PROGRESS' }, { status }]);
+    const error = await failure(provider().instance.generate(ask()));
+    expect(error.errorClass).toBe('provider_error');
+    expect(error.message).toContain(status.toLowerCase());
+  });
+
   it('a safety error on completion is content_refused', async () => {
     await fal([{ status: 'COMPLETED', error: 'content_policy_violation', error_type: 'content_policy_violation' }]);
     expect((await failure(provider().instance.generate(ask()))).errorClass).toBe('content_refused');

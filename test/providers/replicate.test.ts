@@ -118,9 +118,13 @@ describe('Replicate predictions (create, poll, fetch, cancel)', () => {
     expect(error.message).not.toContain('lighthouse');
   });
 
-  it('a prediction canceled or aborted upstream is provider_error', async () => {
-    await replicate([{ status: 'aborted' }]);
-    expect((await failure(provider().instance.generate(ask()))).message).toContain('aborted');
+  it.each(['canceled', 'aborted'] as const)('a prediction %s upstream (not by us) is provider_error', async (status) => {
+    const { cancels } = await replicate([{ status: 'processing' }, { status }]);
+    const error = await failure(provider().instance.generate(ask()));
+    expect(error).toMatchObject({ errorClass: 'provider_error' });
+    expect(error.message).toContain(status);
+    // Already over upstream: nothing to cancel.
+    expect(cancels).toEqual([]);
   });
 
   it('401 on create is a credentials error, not retried', async () => {
