@@ -14,6 +14,7 @@ import type { MediaStore } from './media/media-store.ts';
 import { createMediaUrlSigner } from './media/signed-url.ts';
 import { createPseudonymizer } from './privacy/pseudonym.ts';
 import { createMetrics, type Metrics } from './telemetry/metrics.ts';
+import { membersOf } from './generation/fallback.ts';
 import { createMemoryEvents, type GenerationEvents } from './generation/queue/events.ts';
 import { queueDepths } from './generation/queue/job-store.ts';
 import { createPostgresEvents } from './generation/queue/postgres-events.ts';
@@ -127,5 +128,6 @@ export async function createApp(deps: AppDeps) {
 
 /** Configured model names: the only values the model label may take besides `other`. */
 export function knownModels(providers: ProviderSet): string[] {
-  return [providers.image, providers.video, providers.text].flatMap((provider) => Object.values(provider?.models ?? {}));
+  // Every member of a fallback chain: any of them may serve.
+  return [providers.image, providers.video, providers.text].flatMap((provider) => (provider ? membersOf(provider) : [])).flatMap((member) => Object.values(member.models));
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROVIDERS_BY_KIND, type ImageProviderId } from './generation/provider-ids.ts';
 import { DEFAULT_TIERS, tiersSchema, type Tier } from './limits/tiers.ts';
 
 /**
@@ -27,11 +28,26 @@ export interface ProviderBreakerConfig {
 export type ImageProviderConfig =
   | { kind: 'procedural' }
   | { kind: 'openai'; baseUrl: string; apiKey: string | undefined; model: string; size: string }
-  | { kind: 'sdwebui'; baseUrl: string; steps: number };
+  | { kind: 'sdwebui'; baseUrl: string; steps: number }
+  | { kind: 'pollinations'; baseUrl: string; apiKey: string | undefined; model: string; width: number; height: number; safe: boolean }
+  | ReplicateConfig
+  | { kind: 'huggingface'; baseUrl: string; apiToken: string | undefined; model: string }
+  | { kind: 'stability'; baseUrl: string; apiKey: string | undefined; model: string }
+  | FalConfig;
+
+export interface FalConfig { kind: 'fal'; baseUrl: string; apiKey: string | undefined; model: string }
+
+export interface ReplicateConfig { kind: 'replicate'; baseUrl: string; apiToken: string | undefined; model: string }
+
+export type VideoProviderConfig =
+  | { kind: 'procedural' }
+  | ReplicateConfig
+  | FalConfig
+  | { kind: 'openai'; baseUrl: string; apiKey: string | undefined; model: string; seconds: number; size: string };
 
 export type TextProviderConfig =
-  | { kind: 'none' }
-  | { kind: 'openai'; baseUrl: string; apiKey: string | undefined; model: string };
+  | { kind: 'openai'; baseUrl: string; apiKey: string | undefined; model: string }
+  | { kind: 'pollinations'; url: string; apiKey: string | undefined; model: string };
 
 export type BotConfig =
   | { enabled: false }
@@ -70,11 +86,15 @@ export interface Config {
       | { kind: 's3'; endpoint: string | undefined; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; forcePathStyle: boolean };
   };
   providers: {
-    image: ImageProviderConfig;
-    video: { kind: 'procedural' };
-    text: TextProviderConfig;
+    /** A fallback chain, tried in order (one entry: no fallback). */
+    image: ImageProviderConfig[];
+    video: VideoProviderConfig[];
+    /** A fallback chain; empty: no text provider (text requests answer ProviderUnavailable). */
+    text: TextProviderConfig[];
     http: HttpProviderTuning;
     breaker: ProviderBreakerConfig;
+    /** Queue-based providers (submit, poll, fetch): poll from `pollMs` backing off to 8x, cancel upstream past `deadlineMs`. */
+    longRunning: { pollMs: number; deadlineMs: number };
   };
   limits: { promptMaxLength: number; feedbackMaxLength: number };
   /** Image and video generations are durable jobs (generation/queue.ts); text is answered in the request. */
@@ -192,7 +212,20 @@ const corsOrigins = optionalString.transform((text, context) => {
 });
 const DEFAULT_PROVIDER_TIMEOUT_MS = 60_000;
 const DEFAULT_PROVIDER_DEADLINE_MS = 90_000;
-const DEFAULT_IMAGE_CONCURRENCY = { procedural: 2, openai: 4, sdwebui: 1 } as const;
+/** Keyed by the chain's first (preferred) provider. Pollinations allows one request at a time per IP without a key. */
+const DEFAULT_IMAGE_CONCURRENCY: Record<ImageProviderId, number> = { procedural: 2, openai: 4, sdwebui: 1, pollinations: 1, replicate: 4, huggingface: 2, stability: 4, fal: 4 };
+
+/** A comma-separated fallback chain of provider ids, e.g. `replicate,pollinations,procedural`. */
+const providerChain = <const T extends readonly string[]>(allowed: T, fallback: string, noneAllowed = false) =>
+  z.string().default(fallback).transform((value, ctx): Array<T[number]> => {
+    if (noneAllowed && value.trim() === 'none') return [];
+    const ids = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+    const unknown = ids.filter((id) => !allowed.includes(id));
+    // The message names the allowed ids only, never the value given.
+    if (ids.length === 0 || unknown.length > 0) ctx.addIssue({ code: 'custom', message: `must be ${noneAllowed ? 'none or ' : ''}a comma-separated list of: ${allowed.join(', ')}` });
+    else if (new Set(ids).size !== ids.length) ctx.addIssue({ code: 'custom', message: 'names a provider twice' });
+    return ids as Array<T[number]>;
+  });
 
 const envSchema = z.object({
   WORKERS: bool(true),
@@ -228,15 +261,43 @@ const envSchema = z.object({
   S3_ACCESS_KEY_ID: optionalString,
   S3_SECRET_ACCESS_KEY: optionalString,
   S3_FORCE_PATH_STYLE: bool(false),
-  IMAGE_PROVIDER: z.enum(['procedural', 'openai', 'sdwebui']).default('procedural'),
-  TEXT_PROVIDER: z.enum(['none', 'openai']).default('none'),
+  IMAGE_PROVIDER: providerChain(PROVIDERS_BY_KIND.image, 'procedural'),
+  VIDEO_PROVIDER: providerChain(PROVIDERS_BY_KIND.video, 'procedural'),
+  // `none`, or a chain such as `openai,pollinations`.
+  TEXT_PROVIDER: providerChain(PROVIDERS_BY_KIND.text, 'none', true),
   OPENAI_BASE_URL: httpUrl.default('https://api.openai.com/v1'),
   OPENAI_API_KEY: optionalString,
   OPENAI_IMAGE_MODEL: z.string().min(1).default('gpt-image-1'),
   OPENAI_IMAGE_SIZE: z.string().regex(/^\d{2,4}x\d{2,4}$/, 'must look like 1024x1024').default('1024x1024'),
   OPENAI_TEXT_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  OPENAI_VIDEO_MODEL: z.string().min(1).default('sora-2'),
+  OPENAI_VIDEO_SECONDS: z.enum(['4', '8', '12']).default('4').transform(Number),
+  OPENAI_VIDEO_SIZE: z.string().regex(/^\d{2,4}x\d{2,4}$/, 'must look like 720x1280').default('720x1280'),
   SDWEBUI_URL: httpUrl.optional(),
   SDWEBUI_STEPS: int(25, 1, 150),
+  POLLINATIONS_URL: httpUrl.default('https://image.pollinations.ai/prompt/'),
+  POLLINATIONS_API_KEY: optionalString,
+  POLLINATIONS_MODEL: z.string().min(1).default('flux'),
+  POLLINATIONS_SIZE: z.string().regex(/^\d{2,4}x\d{2,4}$/, 'must look like 1024x1024').default('1024x1024'),
+  POLLINATIONS_SAFE: bool(true),
+  POLLINATIONS_TEXT_URL: httpUrl.default('https://text.pollinations.ai/openai'),
+  POLLINATIONS_TEXT_MODEL: z.string().min(1).default('openai'),
+  REPLICATE_BASE_URL: httpUrl.default('https://api.replicate.com/v1'),
+  REPLICATE_API_TOKEN: optionalString,
+  REPLICATE_IMAGE_MODEL: z.string().regex(/^[\w.-]+\/[\w.-]+(:[0-9a-f]{6,128})?$/, 'must be owner/name or owner/name:version').default('black-forest-labs/flux-schnell'),
+  REPLICATE_VIDEO_MODEL: z.string().regex(/^[\w.-]+\/[\w.-]+(:[0-9a-f]{6,128})?$/, 'must be owner/name or owner/name:version').default('minimax/video-01'),
+  HUGGINGFACE_BASE_URL: httpUrl.default('https://router.huggingface.co/hf-inference/models'),
+  HUGGINGFACE_API_TOKEN: optionalString,
+  HUGGINGFACE_MODEL: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be a model id like owner/name').default('black-forest-labs/FLUX.1-schnell'),
+  STABILITY_BASE_URL: httpUrl.default('https://api.stability.ai'),
+  STABILITY_API_KEY: optionalString,
+  STABILITY_MODEL: z.string().regex(/^(core|ultra|sd3[\w.-]*)$/, 'must be core, ultra or an sd3 model such as sd3.5-large').default('core'),
+  FAL_BASE_URL: httpUrl.default('https://queue.fal.run'),
+  FAL_KEY: optionalString,
+  FAL_IMAGE_MODEL: z.string().regex(/^[\w.-]+(\/[\w.-]+)+$/, 'must be a fal model id like fal-ai/flux/schnell').default('fal-ai/flux/schnell'),
+  FAL_VIDEO_MODEL: z.string().regex(/^[\w.-]+(\/[\w.-]+)+$/, 'must be a fal model id like fal-ai/ltx-video').default('fal-ai/ltx-video'),
+  PROVIDER_POLL_MS: int(1000, 10, 60_000),
+  PROVIDER_JOB_DEADLINE_MS: int(600_000, 1000, 3_600_000),
   PROVIDER_TIMEOUT_MS: int(DEFAULT_PROVIDER_TIMEOUT_MS, 100, 600_000),
   PROVIDER_MAX_RETRIES: int(2, 0, 10),
   PROVIDER_DEADLINE_MS: z.coerce.number().int().min(100).max(3_600_000).optional(),
@@ -375,8 +436,25 @@ function crossFieldProblems(env: Env): string[] {
     const sqlite = !/^postgres(ql)?:\/\//.test(value('DATABASE_URL') ?? '');
     if (sqlite && !value('BACKUP_ENCRYPTION_KEY')) problems.push('BACKUP_ENCRYPTION_KEY: required in production with SQLite (backups are encrypted with it); e.g. from openssl rand -hex 32');
   }
-  if (value('IMAGE_PROVIDER') === 'sdwebui' && !value('SDWEBUI_URL')) problems.push('SDWEBUI_URL: required when IMAGE_PROVIDER=sdwebui');
-  const usesOpenAi = value('IMAGE_PROVIDER') === 'openai' || value('TEXT_PROVIDER') === 'openai';
+  const imageChain = (value('IMAGE_PROVIDER') ?? '').split(',').map((part) => part.trim());
+  if (imageChain.includes('sdwebui') && !value('SDWEBUI_URL')) problems.push('SDWEBUI_URL: required when IMAGE_PROVIDER includes sdwebui');
+  const videoChain = (value('VIDEO_PROVIDER') ?? '').split(',').map((part) => part.trim());
+  const textChain = (value('TEXT_PROVIDER') ?? '').split(',').map((part) => part.trim());
+  const usesOpenAi = imageChain.includes('openai') || videoChain.includes('openai') || textChain.includes('openai');
+  // A hosted API's key is required only against its own host: a loopback or self-hosted stand-in may need none.
+  const hostOf = (name: string, fallback: string) => URL.parse(value(name) ?? fallback)?.hostname;
+  if ((imageChain.includes('replicate') || videoChain.includes('replicate')) && hostOf('REPLICATE_BASE_URL', 'https://api.replicate.com/v1') === 'api.replicate.com' && !value('REPLICATE_API_TOKEN')) {
+    problems.push('REPLICATE_API_TOKEN: required when IMAGE_PROVIDER or VIDEO_PROVIDER includes replicate');
+  }
+  if (imageChain.includes('huggingface') && hostOf('HUGGINGFACE_BASE_URL', 'https://router.huggingface.co') === 'router.huggingface.co' && !value('HUGGINGFACE_API_TOKEN')) {
+    problems.push('HUGGINGFACE_API_TOKEN: required when IMAGE_PROVIDER includes huggingface (a free account\'s token works)');
+  }
+  if ((imageChain.includes('fal') || videoChain.includes('fal')) && hostOf('FAL_BASE_URL', 'https://queue.fal.run') === 'queue.fal.run' && !value('FAL_KEY')) {
+    problems.push('FAL_KEY: required when IMAGE_PROVIDER or VIDEO_PROVIDER includes fal');
+  }
+  if (imageChain.includes('stability') && hostOf('STABILITY_BASE_URL', 'https://api.stability.ai') === 'api.stability.ai' && !value('STABILITY_API_KEY')) {
+    problems.push('STABILITY_API_KEY: required when IMAGE_PROVIDER includes stability');
+  }
   const openAiHost = URL.parse(value('OPENAI_BASE_URL') ?? 'https://api.openai.com/v1')?.hostname;
   if (usesOpenAi && openAiHost === 'api.openai.com' && !value('OPENAI_API_KEY')) problems.push('OPENAI_API_KEY: required when using api.openai.com');
   const deadlineMs = Number(value('PROVIDER_DEADLINE_MS'));
@@ -412,16 +490,44 @@ export function parseConfig(env: Env): Config {
   const production = e.NODE_ENV === 'production';
   const database = parseDatabase(e.DATABASE_URL, e.DATABASE_SCHEMA, e.DATA_DIR);
 
-  let image: ImageProviderConfig = { kind: 'procedural' };
-  if (e.IMAGE_PROVIDER === 'openai') {
-    image = { kind: 'openai', baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.OPENAI_IMAGE_MODEL, size: e.OPENAI_IMAGE_SIZE };
-  } else if (e.IMAGE_PROVIDER === 'sdwebui') {
-    image = { kind: 'sdwebui', baseUrl: e.SDWEBUI_URL ?? '', steps: e.SDWEBUI_STEPS };
-  }
-  const text: TextProviderConfig =
-    e.TEXT_PROVIDER === 'openai'
+  const image = e.IMAGE_PROVIDER.map((id): ImageProviderConfig => {
+    switch (id) {
+      case 'openai':
+        return { kind: 'openai', baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.OPENAI_IMAGE_MODEL, size: e.OPENAI_IMAGE_SIZE };
+      case 'sdwebui':
+        return { kind: 'sdwebui', baseUrl: e.SDWEBUI_URL ?? '', steps: e.SDWEBUI_STEPS };
+      case 'pollinations': {
+        const [width, height] = e.POLLINATIONS_SIZE.split('x').map(Number) as [number, number];
+        return { kind: 'pollinations', baseUrl: e.POLLINATIONS_URL, apiKey: e.POLLINATIONS_API_KEY, model: e.POLLINATIONS_MODEL, width, height, safe: e.POLLINATIONS_SAFE };
+      }
+      case 'replicate':
+        return { kind: 'replicate', baseUrl: e.REPLICATE_BASE_URL, apiToken: e.REPLICATE_API_TOKEN, model: e.REPLICATE_IMAGE_MODEL };
+      case 'huggingface':
+        return { kind: 'huggingface', baseUrl: e.HUGGINGFACE_BASE_URL, apiToken: e.HUGGINGFACE_API_TOKEN, model: e.HUGGINGFACE_MODEL };
+      case 'stability':
+        return { kind: 'stability', baseUrl: e.STABILITY_BASE_URL, apiKey: e.STABILITY_API_KEY, model: e.STABILITY_MODEL };
+      case 'fal':
+        return { kind: 'fal', baseUrl: e.FAL_BASE_URL, apiKey: e.FAL_KEY, model: e.FAL_IMAGE_MODEL };
+      case 'procedural':
+        return { kind: 'procedural' };
+    }
+  });
+  const video = e.VIDEO_PROVIDER.map((id): VideoProviderConfig => {
+    switch (id) {
+      case 'replicate':
+        return { kind: 'replicate', baseUrl: e.REPLICATE_BASE_URL, apiToken: e.REPLICATE_API_TOKEN, model: e.REPLICATE_VIDEO_MODEL };
+      case 'fal':
+        return { kind: 'fal', baseUrl: e.FAL_BASE_URL, apiKey: e.FAL_KEY, model: e.FAL_VIDEO_MODEL };
+      case 'openai':
+        return { kind: 'openai', baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.OPENAI_VIDEO_MODEL, seconds: e.OPENAI_VIDEO_SECONDS, size: e.OPENAI_VIDEO_SIZE };
+      case 'procedural':
+        return { kind: 'procedural' };
+    }
+  });
+  const text = e.TEXT_PROVIDER.map((id): TextProviderConfig =>
+    id === 'openai'
       ? { kind: 'openai', baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.OPENAI_TEXT_MODEL }
-      : { kind: 'none' };
+      : { kind: 'pollinations', url: e.POLLINATIONS_TEXT_URL, apiKey: e.POLLINATIONS_API_KEY, model: e.POLLINATIONS_TEXT_MODEL });
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -448,7 +554,7 @@ export function parseConfig(env: Env): Config {
     },
     providers: {
       image,
-      video: { kind: 'procedural' },
+      video,
       text,
       http: {
         timeoutMs: e.PROVIDER_TIMEOUT_MS,
@@ -457,12 +563,13 @@ export function parseConfig(env: Env): Config {
         deadlineMs: e.PROVIDER_DEADLINE_MS ?? Math.max(DEFAULT_PROVIDER_DEADLINE_MS, e.PROVIDER_TIMEOUT_MS),
       },
       breaker: { failureThreshold: e.PROVIDER_BREAKER_FAILURES, openMs: e.PROVIDER_BREAKER_OPEN_MS },
+      longRunning: { pollMs: e.PROVIDER_POLL_MS, deadlineMs: e.PROVIDER_JOB_DEADLINE_MS },
     },
     limits: { promptMaxLength: e.PROMPT_MAX_LENGTH, feedbackMaxLength: e.FEEDBACK_MAX_LENGTH },
     generation: {
       workers: e.WORKERS,
       // A self-hosted Stable Diffusion WebUI renders one image at a time.
-      concurrency: { image: e.IMAGE_CONCURRENCY ?? DEFAULT_IMAGE_CONCURRENCY[e.IMAGE_PROVIDER], video: e.VIDEO_CONCURRENCY, text: e.TEXT_CONCURRENCY },
+      concurrency: { image: e.IMAGE_CONCURRENCY ?? DEFAULT_IMAGE_CONCURRENCY[e.IMAGE_PROVIDER[0]!], video: e.VIDEO_CONCURRENCY, text: e.TEXT_CONCURRENCY },
       queueMax: e.GENERATION_QUEUE_MAX,
       leaseMs: e.GENERATION_LEASE_SECONDS * 1000,
       pollMs: e.GENERATION_POLL_MS,

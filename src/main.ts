@@ -69,7 +69,9 @@ if (!config.botApiToken) logger.info('no BOT_API_TOKEN set: anonymous callers ca
 if (config.bot.enabled) {
   const [{ createGraphqlClient }, { startBot }] = await Promise.all([import('./bot/graphql-client.ts'), import('./bot/start-bot.ts')]);
   const http = config.providers.http;
-  const client = createGraphqlClient({ url: config.bot.graphqlUrl, apiToken: config.bot.apiToken, timeoutMs: http.deadlineMs + 30_000 });
+  // A text answer may go down a whole fallback chain, each provider within its own deadline.
+  const textChain = Math.max(1, config.providers.text.length);
+  const client = createGraphqlClient({ url: config.bot.graphqlUrl, apiToken: config.bot.apiToken, timeoutMs: http.deadlineMs * textChain + 30_000 });
   try {
     bot = await startBot({
       config: config.bot, client, logger, metrics: metrics?.registry,

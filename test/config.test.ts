@@ -18,7 +18,7 @@ describe('parseConfig', () => {
     expect(config).toMatchObject({
       env: 'development', port: 4000, publicUrl: 'http://localhost:4000',
       database: { driver: 'sqlite', path: './data/atelier.sqlite' },
-      providers: { image: { kind: 'procedural' }, video: { kind: 'procedural' }, text: { kind: 'none' } },
+      providers: { image: [{ kind: 'procedural' }], video: [{ kind: 'procedural' }], text: [] },
     });
   });
 
@@ -35,6 +35,25 @@ describe('parseConfig', () => {
     const found = problems({ PORT: 'eighty', LOG_LEVEL: 'loud', IMAGE_PROVIDER: 'dalle', DATABASE_URL: 'mysql://x', GRAPHIQL: 'maybe' });
     expect(found.map((problem) => problem.split(':')[0])).toEqual(expect.arrayContaining(['PORT', 'LOG_LEVEL', 'IMAGE_PROVIDER', 'GRAPHIQL']));
     expect(found.length).toBeGreaterThanOrEqual(4);
+  });
+
+  test('IMAGE_PROVIDER is a fallback chain of known providers, each with its own settings', () => {
+    const config = parseConfig({ IMAGE_PROVIDER: ' pollinations , procedural', POLLINATIONS_SIZE: '768x512' });
+    expect(config.providers.image).toEqual([
+      { kind: 'pollinations', baseUrl: 'https://image.pollinations.ai/prompt/', apiKey: undefined, model: 'flux', width: 768, height: 512, safe: true },
+      { kind: 'procedural' },
+    ]);
+    // Pollinations without a key serves one request at a time per IP.
+    expect(config.generation.concurrency.image).toBe(1);
+    expect(problems({ IMAGE_PROVIDER: 'pollinations,dalle' })).toEqual([expect.stringMatching(/^IMAGE_PROVIDER: must be a comma-separated list of: procedural, openai/)]);
+    expect(problems({ IMAGE_PROVIDER: 'pollinations,pollinations' })).toEqual(['IMAGE_PROVIDER: names a provider twice']);
+    expect(problems({ IMAGE_PROVIDER: 'pollinations,sdwebui' })).toEqual(['SDWEBUI_URL: required when IMAGE_PROVIDER includes sdwebui']);
+    expect(problems({ IMAGE_PROVIDER: 'huggingface,stability' }).map((problem) => problem.split(':')[0])).toEqual(['HUGGINGFACE_API_TOKEN', 'STABILITY_API_KEY']);
+    expect(problems({ VIDEO_PROVIDER: 'fal' })).toEqual(['FAL_KEY: required when IMAGE_PROVIDER or VIDEO_PROVIDER includes fal']);
+    expect(problems({ VIDEO_PROVIDER: 'replicate,procedural' })).toEqual(['REPLICATE_API_TOKEN: required when IMAGE_PROVIDER or VIDEO_PROVIDER includes replicate']);
+    expect(parseConfig({ VIDEO_PROVIDER: 'replicate,procedural', REPLICATE_API_TOKEN: 'r8_x' }).providers.video).toEqual([
+      { kind: 'replicate', baseUrl: 'https://api.replicate.com/v1', apiToken: 'r8_x', model: 'minimax/video-01' }, { kind: 'procedural' },
+    ]);
   });
 
   test('cross-field rules are reported together too', () => {
@@ -89,8 +108,8 @@ describe('parseConfig', () => {
 
   test('provider modes carry exactly their own settings', () => {
     const config = parseConfig({ IMAGE_PROVIDER: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:8080/v1', OPENAI_IMAGE_MODEL: 'dall-e-3', TEXT_PROVIDER: 'openai' });
-    expect(config.providers.image).toEqual({ kind: 'openai', baseUrl: 'http://127.0.0.1:8080/v1', apiKey: undefined, model: 'dall-e-3', size: '1024x1024' });
-    expect(config.providers.text).toMatchObject({ kind: 'openai', model: 'gpt-4o-mini' });
+    expect(config.providers.image).toEqual([{ kind: 'openai', baseUrl: 'http://127.0.0.1:8080/v1', apiKey: undefined, model: 'dall-e-3', size: '1024x1024' }]);
+    expect(config.providers.text).toMatchObject([{ kind: 'openai', model: 'gpt-4o-mini' }]);
   });
 
   test('batching is off and bodies are capped at 1 MiB unless configured', () => {
@@ -221,3 +240,20 @@ test('the settings of issue 13 are documented in the README table and in .env.ex
     expect(example, name).toMatch(new RegExp(`^#? ?${name}=`, 'm'));
   }
 });
+
+test('the provider settings of issue 15 are documented in the README table and in .env.example', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+  for (const name of PROVIDER_SETTINGS_15) {
+    expect(readme, name).toContain(`| \`${name}\` |`);
+    expect(example, name).toMatch(new RegExp(`^#? ?${name}=`, 'm'));
+  }
+});
+
+const PROVIDER_SETTINGS_15 = [
+  'VIDEO_PROVIDER', 'POLLINATIONS_URL', 'POLLINATIONS_API_KEY', 'POLLINATIONS_MODEL', 'POLLINATIONS_SIZE', 'POLLINATIONS_SAFE',
+  'REPLICATE_BASE_URL', 'REPLICATE_API_TOKEN', 'REPLICATE_IMAGE_MODEL', 'REPLICATE_VIDEO_MODEL', 'PROVIDER_POLL_MS', 'PROVIDER_JOB_DEADLINE_MS',
+  'HUGGINGFACE_BASE_URL', 'HUGGINGFACE_API_TOKEN', 'HUGGINGFACE_MODEL', 'STABILITY_BASE_URL', 'STABILITY_API_KEY', 'STABILITY_MODEL',
+  'POLLINATIONS_TEXT_URL', 'POLLINATIONS_TEXT_MODEL', 'TEXT_PROVIDER',
+  'FAL_BASE_URL', 'FAL_KEY', 'FAL_IMAGE_MODEL', 'FAL_VIDEO_MODEL', 'OPENAI_VIDEO_MODEL', 'OPENAI_VIDEO_SECONDS', 'OPENAI_VIDEO_SIZE',
+];

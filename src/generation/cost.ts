@@ -23,6 +23,8 @@ export interface PriceEntry {
   perImageBySize?: Readonly<Record<string, number>>;
   /** USD per generation regardless of size or tokens. */
   perUnit?: number;
+  /** USD per second of generated video. */
+  perSecond?: number;
 }
 
 export interface CostInput {
@@ -32,6 +34,8 @@ export interface CostInput {
   size?: string;
   inputTokens?: number;
   outputTokens?: number;
+  /** Video seconds as billed. */
+  seconds?: number;
 }
 
 export interface CostEstimate {
@@ -48,6 +52,22 @@ export const DEFAULT_PRICES: readonly PriceEntry[] = [
   { provider: 'procedural', model: '*', perUnit: 0 },
   // Self-hosted: no per-call charge. Excludes hardware and electricity, which we cannot attribute per call.
   { provider: 'sdwebui', model: '*', kind: 'image', perUnit: 0 },
+  // Free without a key (the default). Keyed use spends "pollen", which has no USD price: the adapter marks it unpriced.
+  { provider: 'pollinations', model: '*', perUnit: 0 },
+  // Replicate list prices for official models (per output image / per video); other models are unknown.
+  { provider: 'replicate', model: 'black-forest-labs/flux-schnell', kind: 'image', perUnit: 0.003 },
+  { provider: 'replicate', model: 'black-forest-labs/flux-dev', kind: 'image', perUnit: 0.025 },
+  { provider: 'replicate', model: 'black-forest-labs/flux-1.1-pro', kind: 'image', perUnit: 0.04 },
+  { provider: 'replicate', model: 'minimax/video-01', kind: 'video', perUnit: 0.5 },
+  // Stability AI: credits at $0.01 each, per generated image.
+  { provider: 'stability', model: 'core', kind: 'image', perUnit: 0.03 },
+  { provider: 'stability', model: 'ultra', kind: 'image', perUnit: 0.08 },
+  { provider: 'stability', model: 'sd3.5-large', kind: 'image', perUnit: 0.065 },
+  { provider: 'stability', model: 'sd3.5-large-turbo', kind: 'image', perUnit: 0.04 },
+  { provider: 'stability', model: 'sd3.5-medium', kind: 'image', perUnit: 0.035 },
+  // fal: flux/schnell is billed per megapixel; a 1024x1024 image is about one.
+  { provider: 'fal', model: 'fal-ai/flux/schnell', kind: 'image', perImageBySize: { '1024x1024': 0.003, '512x512': 0.003 } },
+  // Hugging Face bills compute time against monthly credits, not per image: deliberately absent (recorded as unknown).
   { provider: 'openai', model: 'dall-e-3', kind: 'image', perImageBySize: { '1024x1024': 0.04, '1024x1792': 0.08, '1792x1024': 0.08 } },
   { provider: 'openai', model: 'dall-e-2', kind: 'image', perImageBySize: { '256x256': 0.016, '512x512': 0.018, '1024x1024': 0.02 } },
   {
@@ -60,6 +80,9 @@ export const DEFAULT_PRICES: readonly PriceEntry[] = [
     // is the safe side for spend limits.
     perImageBySize: { '1024x1024': 0.167, '1024x1536': 0.25, '1536x1024': 0.25 },
   },
+  // Sora (Videos API), 720p list prices per second of video.
+  { provider: 'openai', model: 'sora-2', kind: 'video', perSecond: 0.1 },
+  { provider: 'openai', model: 'sora-2-pro', kind: 'video', perSecond: 0.3 },
   { provider: 'openai', model: 'gpt-4o-mini', kind: 'text', inputPerMillion: 0.15, outputPerMillion: 0.6 },
   { provider: 'openai', model: 'gpt-4o', kind: 'text', inputPerMillion: 2.5, outputPerMillion: 10 },
   { provider: 'openai', model: 'gpt-4.1-mini', kind: 'text', inputPerMillion: 0.4, outputPerMillion: 1.6 },
@@ -126,6 +149,10 @@ function priceOf(entry: PriceEntry, input: CostInput): number | null {
       return ((input.inputTokens ?? 0) * (entry.inputPerMillion ?? 0) + (input.outputTokens ?? 0) * (entry.outputPerMillion ?? 0)) / 1_000_000;
     }
   }
+  if (entry.perSecond !== undefined) {
+    // Priced by the second: without a length the price is unknown, never a guess.
+    return input.seconds !== undefined ? entry.perSecond * input.seconds : null;
+  }
   if (entry.perImageBySize && input.size) {
     const price = entry.perImageBySize[input.size.replace(/\s+/g, '').toLowerCase()];
     if (price !== undefined) return price;
@@ -136,7 +163,7 @@ function priceOf(entry: PriceEntry, input: CostInput): number | null {
 function validate(entry: PriceEntry): void {
   const where = `price entry ${entry.provider}/${entry.model}`;
   if (!entry.provider || !entry.model) throw new RangeError('price entry needs a provider and a model');
-  const prices = [entry.inputPerMillion, entry.outputPerMillion, entry.perUnit, ...Object.values(entry.perImageBySize ?? {})];
+  const prices = [entry.inputPerMillion, entry.outputPerMillion, entry.perUnit, entry.perSecond, ...Object.values(entry.perImageBySize ?? {})];
   if (prices.every((price) => price === undefined)) throw new RangeError(`${where} has no price`);
   for (const price of prices) {
     if (price !== undefined && (!Number.isFinite(price) || price < 0)) throw new RangeError(`${where} has an invalid price`);

@@ -139,7 +139,7 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
 
     const provider = deps.providers[input.kind];
     if (!provider) {
-      const error = new ProviderUnavailableError('provider_unavailable', 'No text provider is configured: set TEXT_PROVIDER=openai with OPENAI_BASE_URL and OPENAI_API_KEY.');
+      const error = new ProviderUnavailableError('provider_unavailable', 'No text provider is configured: set TEXT_PROVIDER=pollinations (free, no key) or TEXT_PROVIDER=openai with OPENAI_BASE_URL and OPENAI_API_KEY.');
       return recordFailure(em, described, 'none', 'none', error, startedAt, input.kind, { usage: 'none' });
     }
     const model = provider.models[input.kind] ?? provider.name;
@@ -204,11 +204,11 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
       if (failure.errorClass === 'internal') deps.logger?.error({ err: call.error }, 'provider failed unexpectedly');
       // Rejected rows keep no text, like every other rejection.
       const row = failure.status === 'rejected' ? { ...described, promptRedacted: null, requestedStyles: null } : described;
-      const outcome = await recordFailure(em, row, provider.name, model, failure.error, startedAt, 'text', { usage: 'refund', status: failure.status, errorClass: failure.errorClass }, deps.limiter);
+      const outcome = await recordFailure(em, row, failure.provider ?? provider.name, model, failure.error, startedAt, 'text', { usage: 'refund', status: failure.status, errorClass: failure.errorClass }, deps.limiter);
       return { ...outcome, providerSeconds: call.seconds };
     }
     const result = call.result;
-    const cost = deps.costs.estimate({
+    const cost = result.unpriced ? { usd: null } : deps.costs.estimate({
       provider: result.provider, model: result.model, kind: 'text', size: result.size,
       inputTokens: result.usage?.inputTokens, outputTokens: result.usage?.outputTokens,
     });

@@ -50,6 +50,7 @@ export function longRunningProvider(
           if (state.state === 'succeeded') break;
           if (state.state === 'failed') throw state.error;
           if (state.state === 'running' && state.progress !== undefined) request.onProgress?.({ progress: state.progress });
+          if (state.state === 'queued' && state.position !== undefined) request.onProgress?.({ queuePosition: state.position });
           delay = Math.min(delay * 2, polling.maxDelayMs);
         }
         return await backend.fetch(jobId, deadline);
@@ -57,6 +58,8 @@ export function longRunningProvider(
         if (deadline.aborted) {
           await backend.cancel?.(jobId).catch(() => undefined);
           if (!signal.aborted) throw new ProviderError('provider_timeout', `${identity.name} did not finish within ${polling.deadlineMs} ms`, { cause: error });
+          // The caller's own reason (cancelled, lease lost), not the timer's AbortError.
+          throw signal.reason;
         }
         throw error;
       }

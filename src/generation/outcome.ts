@@ -10,7 +10,7 @@ import { ProviderError, type ErrorClass, type GeneratedMedia, type MediaKind } f
 
 /** What finishing a generation writes, shared by text answered in the request and queued jobs. */
 
-const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif', 'video/mp4': 'mp4' };
+const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif', 'video/mp4': 'mp4', 'video/webm': 'webm' };
 
 /**
  * Bytes first, row second: a crash in between leaves an orphan file for retention, never a row
@@ -60,14 +60,17 @@ export interface ClassifiedFailure {
   status: 'failed' | 'rejected';
   errorClass: ErrorClass;
   error: InvalidPromptError | ProviderUnavailableError;
+  /** The provider of a fallback chain that gave the final answer, when it is not the chain's first. */
+  provider?: string | undefined;
 }
 
 /** A provider's failure as the row records it and as the caller is told. */
 export function classifyProviderFailure(error: unknown): ClassifiedFailure {
   const errorClass: ErrorClass = error instanceof ProviderError ? error.errorClass : 'internal';
-  if (errorClass === 'content_refused') return { status: 'rejected', errorClass, error: contentRefused() };
+  const provider = error instanceof ProviderError ? error.provider : undefined;
+  if (errorClass === 'content_refused') return { status: 'rejected', errorClass, error: contentRefused(), provider };
   const retryAfter = error instanceof ProviderError ? error.retryAfterSeconds : undefined;
-  return { status: 'failed', errorClass, error: new ProviderUnavailableError(errorClass, describeFailure(errorClass), retryAfter) };
+  return { status: 'failed', errorClass, error: new ProviderUnavailableError(errorClass, describeFailure(errorClass), retryAfter), provider };
 }
 
 export function contentRefused(): InvalidPromptError {

@@ -28,6 +28,7 @@ export function callProvider(provider: Provider, request: ProviderRequest): Prom
         'gen_ai.response.model': result.model,
         ...(result.usage?.inputTokens != null ? { 'gen_ai.usage.input_tokens': result.usage.inputTokens } : {}),
         ...(result.usage?.outputTokens != null ? { 'gen_ai.usage.output_tokens': result.usage.outputTokens } : {}),
+        ...(result.computeSeconds !== undefined ? { 'atelier.provider.compute_seconds': result.computeSeconds } : {}),
       });
       return { result, seconds: (performance.now() - started) / 1000 };
     } catch (error) {

@@ -1,12 +1,20 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
+import type { Config, ImageProviderConfig, TextProviderConfig, VideoProviderConfig } from '../config.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { createCircuitBreaker, withCircuitBreaker } from './circuit-breaker.ts';
+import { createFallbackProvider, type FallbackEvent } from './fallback.ts';
 import type { ProviderSet } from './generate.ts';
 import type { MediaKind, Provider } from './provider.ts';
 import type { HttpRetryOptions } from './providers/http-client.ts';
 import { createOpenAiCompatibleProvider } from './providers/openai-compatible.ts';
+import { createOpenAiVideoProvider } from './providers/openai-video.ts';
+import { createFalProvider } from './providers/fal.ts';
+import { createHuggingFaceProvider } from './providers/huggingface.ts';
+import { createPollinationsProvider } from './providers/pollinations.ts';
+import { createStabilityProvider } from './providers/stability.ts';
 import { createProceduralProvider } from './providers/procedural.ts';
+import { createReplicateProvider } from './providers/replicate.ts';
+import type { PollingOptions } from './long-running.ts';
 import { createSdWebUiProvider } from './providers/sd-webui.ts';
 
 export interface ProviderRegistryDeps {
@@ -22,9 +30,10 @@ export function createProviders(config: Config['providers'], deps: ProviderRegis
   const http: HttpRetryOptions = {
     timeoutMs: config.http.timeoutMs, maxRetries: config.http.maxRetries, deadlineMs: config.http.deadlineMs, baseDelayMs: 500, maxDelayMs: 8_000,
   };
+  const polling: PollingOptions = {
+    initialDelayMs: config.longRunning.pollMs, maxDelayMs: config.longRunning.pollMs * 8, deadlineMs: config.longRunning.deadlineMs,
+  };
   const procedural = createProceduralProvider({ delayMs: deps.proceduralDelayMs ?? 0 });
-  const image = config.image;
-  const text = config.text;
 
   // One breaker per kind, even when both kinds use the same server: a broken image endpoint must not stop text.
   function guarded(provider: Provider, kind: MediaKind): Provider {
@@ -44,17 +53,55 @@ export function createProviders(config: Config['providers'], deps: ProviderRegis
     return withCircuitBreaker(provider, breaker);
   }
 
+  function imageProvider(entry: ImageProviderConfig): Provider {
+    switch (entry.kind) {
+      case 'openai':
+        return guarded(createOpenAiCompatibleProvider({ baseUrl: entry.baseUrl, apiKey: entry.apiKey, imageModel: entry.model, imageSize: entry.size, http }), 'image');
+      case 'sdwebui':
+        return guarded(createSdWebUiProvider({ baseUrl: entry.baseUrl, steps: entry.steps, http }), 'image');
+      case 'pollinations':
+        return guarded(createPollinationsProvider({ ...entry, http }), 'image');
+      case 'replicate':
+        return guarded(createReplicateProvider({ baseUrl: entry.baseUrl, apiToken: entry.apiToken, imageModel: entry.model, http, polling }), 'image');
+      case 'huggingface':
+        return guarded(createHuggingFaceProvider({ baseUrl: entry.baseUrl, apiToken: entry.apiToken, model: entry.model, http }), 'image');
+      case 'stability':
+        return guarded(createStabilityProvider({ baseUrl: entry.baseUrl, apiKey: entry.apiKey, model: entry.model, http }), 'image');
+      case 'fal':
+        return guarded(createFalProvider({ baseUrl: entry.baseUrl, apiKey: entry.apiKey, imageModel: entry.model, http, polling }), 'image');
+      case 'procedural':
+        return procedural;
+    }
+  }
+
+  function videoProvider(entry: VideoProviderConfig): Provider {
+    switch (entry.kind) {
+      case 'replicate':
+        return guarded(createReplicateProvider({ baseUrl: entry.baseUrl, apiToken: entry.apiToken, videoModel: entry.model, http, polling }), 'video');
+      case 'fal':
+        return guarded(createFalProvider({ baseUrl: entry.baseUrl, apiKey: entry.apiKey, videoModel: entry.model, http, polling }), 'video');
+      case 'openai':
+        return guarded(createOpenAiVideoProvider({ ...entry, http, polling }), 'video');
+      case 'procedural':
+        return procedural;
+    }
+  }
+
+  function textProvider(entry: TextProviderConfig): Provider {
+    if (entry.kind === 'openai') return guarded(createOpenAiCompatibleProvider({ baseUrl: entry.baseUrl, apiKey: entry.apiKey, textModel: entry.model, http }), 'text');
+    // Pollinations' OpenAI-compatible chat endpoint: free without a key; `private` keeps answers off its public feed.
+    return guarded(createOpenAiCompatibleProvider({
+      name: 'pollinations', baseUrl: entry.url, chatUrl: entry.url, apiKey: entry.apiKey, textModel: entry.model, http, extraChatBody: { private: true }, unpriced: entry.apiKey !== undefined,
+    }), 'text');
+  }
+
+  const onFallback = (event: FallbackEvent) => {
+    deps.logger?.warn(event, 'provider could not serve; trying the next one in the chain');
+    deps.metrics?.()?.observeFallback(event.kind, event.from, event.to, event.errorClass);
+  };
   return {
-    image:
-      image.kind === 'openai'
-        ? guarded(createOpenAiCompatibleProvider({ baseUrl: image.baseUrl, apiKey: image.apiKey, imageModel: image.model, imageSize: image.size, http }), 'image')
-        : image.kind === 'sdwebui'
-          ? guarded(createSdWebUiProvider({ baseUrl: image.baseUrl, steps: image.steps, http }), 'image')
-          : procedural,
-    video: procedural,
-    text:
-      text.kind === 'openai'
-        ? guarded(createOpenAiCompatibleProvider({ baseUrl: text.baseUrl, apiKey: text.apiKey, textModel: text.model, http }), 'text')
-        : undefined,
+    image: createFallbackProvider(config.image.map(imageProvider), onFallback),
+    video: createFallbackProvider(config.video.map(videoProvider), onFallback),
+    text: config.text.length > 0 ? createFallbackProvider(config.text.map(textProvider), onFallback) : undefined,
   };
 }

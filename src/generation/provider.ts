@@ -29,6 +29,11 @@ export interface ProviderRequest {
   stylePrompt: string;
   /** Earlier turns for text generation (oldest first). */
   history?: readonly ChatTurn[];
+  /**
+   * An image to edit (prompt + image), for providers that support edits (OpenAI `images/edits`).
+   * No API or bot entry point supplies one yet; adapters without edit support ignore it.
+   */
+  sourceImage?: { bytes: Uint8Array; mimeType: string };
   /** Asks for another take on the same prompt and style (1, 2, …); deterministic renderers vary their seed. */
   variant?: number;
   /** Aborted when the job is cancelled or its worker loses the lease; long-running providers cancel upstream. */
@@ -42,6 +47,8 @@ export interface ProviderRequest {
 export interface ProgressUpdate {
   /** 0–1 when known. */
   progress?: number;
+  /** The provider's own queue (e.g. fal's `queue_position`): ahead of us upstream, 0 = next. */
+  queuePosition?: number;
 }
 
 export interface GeneratedMedia {
@@ -60,6 +67,15 @@ export interface ProviderResult {
   usage?: { inputTokens?: number; outputTokens?: number };
   /** Image size as priced, e.g. `1024x1024`, when the provider bills per image size. */
   size?: string;
+  /** Video length as billed, when the provider prices video per second. */
+  videoSeconds?: number;
+  /**
+   * The call spent a credit with no USD list price (e.g. Pollinations "pollen" with a key): its
+   * cost is recorded as unknown, whatever the cost table says about the provider's free use.
+   */
+  unpriced?: boolean;
+  /** Compute time the provider reports for the job (Replicate `predict_time`, fal `timings.inference`). */
+  computeSeconds?: number;
 }
 
 export interface Provider {
@@ -67,6 +83,8 @@ export interface Provider {
   readonly kinds: ReadonlySet<MediaKind>;
   /** The model requested for each kind, from configuration: names spans and bounds metric labels. */
   readonly models: Partial<Record<MediaKind, string>>;
+  /** Present on a fallback chain: its providers, in the order they are tried (see fallback.ts). */
+  readonly members?: readonly Provider[];
   generate(request: ProviderRequest): Promise<ProviderResult>;
 }
 
@@ -74,16 +92,19 @@ export class ProviderError extends Error {
   readonly errorClass: ErrorClass;
   readonly status: number | undefined;
   readonly retryAfterSeconds: number | undefined;
+  /** Set by a fallback chain: which of its providers gave this final answer. */
+  readonly provider: string | undefined;
 
   constructor(
     errorClass: ErrorClass,
     message: string,
-    options: { status?: number; retryAfterSeconds?: number; cause?: unknown } = {},
+    options: { status?: number | undefined; retryAfterSeconds?: number | undefined; cause?: unknown; provider?: string } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'ProviderError';
     this.errorClass = errorClass;
     this.status = options.status;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.provider = options.provider;
   }
 }

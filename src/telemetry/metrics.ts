@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { CIRCUIT_STATE_VALUE, type CircuitState } from '../generation/circuit-breaker.ts';
+import { PROVIDER_IDS } from '../generation/provider-ids.ts';
 import { ERROR_CLASSES } from '../generation/provider.ts';
 import { STYLES } from '../generation/styles.ts';
 import { THEMES } from '../generation/themes.ts';
@@ -15,7 +16,8 @@ const JOB_STATES = new Set(['queued', 'running', 'succeeded', 'failed', 'rejecte
 const QUEUE_WAIT_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
 const STYLE_IDS = new Set([...STYLES.map((style) => style.id), 'none']);
 const THEME_IDS = new Set<string>(THEMES);
-const PROVIDERS = new Set(['procedural', 'openai', 'sdwebui', 'none']);
+/** From the one provider list: a provider the registry can build always has its own label. */
+const PROVIDERS = new Set<string>([...PROVIDER_IDS, 'none']);
 const ERROR_TYPES = new Set<string>(ERROR_CLASSES);
 const FEEDBACK_KINDS = new Set(['rating_up', 'rating_down', 'text']);
 
@@ -38,6 +40,8 @@ export interface GenerationObservation {
   inputTokens?: number | null | undefined;
   outputTokens?: number | null | undefined;
   costUsd?: number | null | undefined;
+  /** Compute time the provider itself reported, when it does. */
+  computeSeconds?: number | undefined;
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
@@ -82,6 +86,19 @@ export function createMetrics(options: { registry?: Registry; knownModels?: Iter
     name: 'atelier_generation_cost_unknown_total',
     help: 'Successful generations whose price is unknown.',
     labelNames: ['kind', 'provider'],
+    registers: [registry],
+  });
+  const computeTime = new Histogram({
+    name: 'atelier_provider_compute_seconds',
+    help: 'Compute time providers report for a successful job (Replicate predict_time, fal timings.inference).',
+    labelNames: ['provider', 'kind'],
+    buckets: GEN_AI_DURATION_BUCKETS,
+    registers: [registry],
+  });
+  const fallbacks = new Counter({
+    name: 'atelier_provider_fallbacks_total',
+    help: 'Times a provider of a fallback chain could not serve and the next one was asked.',
+    labelNames: ['kind', 'from', 'to', 'error_type'],
     registers: [registry],
   });
   const feedback = new Counter({
@@ -184,12 +201,16 @@ export function createMetrics(options: { registry?: Registry; knownModels?: Iter
       if (observation.inputTokens != null) tokenUsage.observe({ ...common, gen_ai_token_type: 'input' }, observation.inputTokens);
       if (observation.outputTokens != null) tokenUsage.observe({ ...common, gen_ai_token_type: 'output' }, observation.outputTokens);
       if (observation.status === 'succeeded') {
+        if (observation.computeSeconds !== undefined && Number.isFinite(observation.computeSeconds)) computeTime.observe({ provider, kind }, observation.computeSeconds);
         if (observation.costUsd == null) costUnknown.inc({ kind, provider });
         else cost.inc({ kind, provider }, observation.costUsd);
       }
     },
     observeCircuitState(provider: string, kind: string, state: CircuitState) {
       circuitState.set({ provider: bounded(provider, PROVIDERS), kind: bounded(kind, KINDS) }, CIRCUIT_STATE_VALUE[state]);
+    },
+    observeFallback(kind: string, from: string, to: string, errorType: string) {
+      fallbacks.inc({ kind: bounded(kind, KINDS), from: bounded(from, PROVIDERS), to: bounded(to, PROVIDERS), error_type: bounded(errorType, ERROR_TYPES) });
     },
     observeCircuitRejection(provider: string, kind: string) {
       circuitRejections.inc({ provider: bounded(provider, PROVIDERS), kind: bounded(kind, KINDS) });

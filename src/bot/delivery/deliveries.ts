@@ -117,8 +117,15 @@ export function createDeliveries(deps: DeliveriesDeps): Deliveries {
     const caption = speaker.t('caption-result', { style: styleName(speaker, generation.style), theme: themeName(speaker, generation.theme), seconds: generation.latencyMs / 1000 });
     const options = { caption, reply_markup: resultKeyboard(speaker, generation.id) };
     const mimeType = generation.media.mimeType;
-    if (ref.kind === 'VIDEO' || mimeType === 'image/gif' || mimeType.startsWith('video/')) {
-      await deps.api.sendAnimation(ref.chat, new InputFile(bytes, mimeType === 'image/gif' ? 'atelier.gif' : 'atelier.mp4'), options);
+    if (mimeType === 'video/mp4') {
+      // A real video (an AI provider's MP4): Telegram's player, playable while it downloads.
+      await deps.api.sendVideo(ref.chat, new InputFile(bytes, 'atelier.mp4'), { ...options, supports_streaming: true });
+    } else if (mimeType.startsWith('video/')) {
+      // Telegram plays only MP4 inline; anything else (WebM) arrives as a file.
+      await deps.api.sendDocument(ref.chat, new InputFile(bytes, `atelier.${mimeType.slice('video/'.length).replace(/[^a-z0-9]/g, '') || 'bin'}`), options);
+    } else if (ref.kind === 'VIDEO' || mimeType === 'image/gif') {
+      // The offline procedural GIF: a silent loop, sent as an animation.
+      await deps.api.sendAnimation(ref.chat, new InputFile(bytes, 'atelier.gif'), options);
     } else {
       await deps.api.sendPhoto(ref.chat, new InputFile(bytes, `atelier.${PHOTO_EXTENSIONS[mimeType] ?? 'png'}`), options);
     }

@@ -26,6 +26,33 @@ export interface HttpRetryOptions {
 export interface PostJsonOptions extends HttpRetryOptions {
   headers?: Record<string, string>;
   signal?: AbortSignal;
+  /**
+   * An adapter's reading of its API's own error bodies, tried before the generic mapping. A returned
+   * error is thrown at once (never retried); undefined falls through to the generic status mapping.
+   * `body` is for classifying only: never copy it into a message (it can echo the prompt).
+   */
+  classifyError?: (status: number, body: string, headers: Headers) => ProviderError | undefined;
+  /** A 429's or 503's wait when the API puts it in the body rather than in `Retry-After` (milliseconds). */
+  retryAfterFromBody?: (body: string) => number | undefined;
+}
+
+export interface RequestOptions extends PostJsonOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  body?: string | FormData;
+  /** Answers longer than this fail as malformed (a runaway body never fills the memory); default 64 MiB. */
+  maxBytes?: number;
+  /** How messages name the endpoint when its path holds the prompt (default: host and path). */
+  target?: string;
+  /** A 2xx answer comes back unread, as `response`, for the caller to stream (Server-Sent Events). */
+  stream?: boolean;
+}
+
+/** A successful (2xx) answer, body read in full (or, with `stream`, left unread in `response`). */
+export interface HttpAnswer {
+  status: number;
+  headers: Headers;
+  bytes: Uint8Array;
+  response?: Response;
 }
 
 /**
@@ -33,6 +60,7 @@ export interface PostJsonOptions extends HttpRetryOptions {
  * `provider_rate_limited` with `retryAfterSeconds`, rather than holding a user's request open.
  */
 export const MAX_RETRY_AFTER_MS = 30_000;
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
 const RETRYABLE_5XX = new Set([500, 502, 503, 504]);
 /** Errors meaning the host could not be reached at all, as opposed to a connection that broke. */
@@ -47,27 +75,43 @@ interface FailureInit {
 }
 
 type Attempt =
-  | { ok: true; value: unknown }
+  | { ok: true; value: HttpAnswer }
   | { ok: false; failure: FailureInit; retryAfterMs?: number };
 
 /**
- * `postJson` for a streamed answer (Server-Sent Events): the same retries, error mapping and
- * deadline until the server answers 2xx, then the open response for the caller to read. Its body
- * stays bounded by `timeoutMs` and the caller's signal.
+ * A JSON POST whose answer streams (Server-Sent Events): the same retries, error mapping and deadline
+ * until the server answers 2xx, then the open response for the caller to read. Its body stays
+ * bounded by `timeoutMs` and the caller's signal.
  */
 export async function postJsonForStream(url: string, body: unknown, options: PostJsonOptions): Promise<Response> {
-  return (await postJson(url, body, { ...options, [STREAM]: true } as PostJsonOptions)) as Response;
+  const answer = await request(url, {
+    ...options, method: 'POST', body: JSON.stringify(body), stream: true,
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...options.headers },
+  });
+  return answer.response!;
 }
 
-/** Marks a postJson call whose 2xx answer is handed back unread. */
-const STREAM = Symbol('stream');
-
 export async function postJson(url: string, body: unknown, options: PostJsonOptions): Promise<unknown> {
+  return requestJson(url, { ...options, method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...options.headers } });
+}
+
+/** Any method; a 2xx answer must be JSON. */
+export async function requestJson(url: string, options: RequestOptions): Promise<unknown> {
+  const answer = await request(url, { ...options, headers: { accept: 'application/json', ...options.headers } });
+  try {
+    return JSON.parse(Buffer.from(answer.bytes).toString('utf8'));
+  } catch {
+    // No cause: the parser's message quotes the body.
+    throw new ProviderError('malformed_response', `${options.target ?? describeUrl(url)} answered HTTP ${answer.status} with a body that is not JSON`, { status: answer.status });
+  }
+}
+
+/** One call with the shared timeouts, retries and failure mapping; the 2xx body comes back as bytes. */
+export async function request(url: string, options: RequestOptions): Promise<HttpAnswer> {
   const callerSignal = options.signal;
   callerSignal?.throwIfAborted();
-  const target = describeUrl(url);
-  const payload = JSON.stringify(body);
-  const headers = { 'content-type': 'application/json', accept: 'application/json', ...options.headers };
+  const target = options.target ?? describeUrl(url);
+  const headers = { ...options.headers };
   const sleep = options.sleep ?? defaultSleep;
   const attempts = (Number.isFinite(options.maxRetries) ? Math.max(0, Math.floor(options.maxRetries)) : 0) + 1;
   const deadline = createDeadline(options.deadlineMs, target);
@@ -75,7 +119,7 @@ export async function postJson(url: string, body: unknown, options: PostJsonOpti
 
   try {
     for (let attempt = 1; ; attempt++) {
-      const outcome = await attemptOnce(url, target, payload, headers, options, deadline?.signal);
+      const outcome = await attemptOnce(url, target, headers, options, deadline?.signal);
       if (outcome.ok) return outcome.value;
       const delayMs = outcome.retryAfterMs ?? (attempt < attempts ? backoffDelayMs(attempt, options) : 0);
       // A retry that could only start after the deadline cannot help: report what went wrong now.
@@ -129,40 +173,42 @@ function anySignal(...signals: Array<AbortSignal | undefined>): AbortSignal | un
 async function attemptOnce(
   url: string,
   target: string,
-  payload: string,
   headers: Record<string, string>,
-  options: PostJsonOptions,
+  options: RequestOptions,
   deadlineSignal: AbortSignal | undefined,
 ): Promise<Attempt> {
   const timeoutSignal = AbortSignal.timeout(options.timeoutMs);
   const signal = anySignal(options.signal, deadlineSignal, timeoutSignal) ?? timeoutSignal;
 
   let response: Response;
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    // No redirects: a redirected POST would carry the prompt and key to wherever the server points.
-    response = await fetch(url, { method: 'POST', headers, body: payload, signal, redirect: 'manual' });
-    if ((options as { [STREAM]?: boolean })[STREAM] && response.status >= 200 && response.status < 300) return { ok: true, value: response };
-    text = await response.text();
+    // No redirects: a redirected request would carry the prompt and key to wherever the server points.
+    response = await fetch(url, { method: options.method ?? 'GET', headers, body: options.body ?? null, signal, redirect: 'manual' });
+    if (options.stream && response.status >= 200 && response.status < 300) {
+      return { ok: true, value: { status: response.status, headers: response.headers, bytes: new Uint8Array(), response } };
+    }
+    bytes = await readCapped(response, options.maxBytes ?? DEFAULT_MAX_BYTES, target);
   } catch (error) {
+    if (error instanceof ProviderError) throw error;
     return transportFailure(error, target, options, timeoutSignal, deadlineSignal);
   }
 
   const status = response.status;
-  if (status >= 200 && status < 300) {
-    try {
-      return { ok: true, value: JSON.parse(text) };
-    } catch {
-      // No cause: the parser's message quotes the body.
-      throw new ProviderError('malformed_response', `${target} answered HTTP ${status} with a body that is not JSON`, { status });
-    }
-  }
+  if (status >= 200 && status < 300) return { ok: true, value: { status, headers: response.headers, bytes } };
 
+  const text = Buffer.from(bytes).toString('utf8');
+  const specific = options.classifyError?.(status, text, response.headers);
+  if (specific) throw specific;
   const detail = errorDetail(text);
   const detailName = detail.code ?? detail.type;
   const detailSuffix = detailName ? ` (${detailName})` : '';
-  const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'));
+  const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after')) ?? (status === 429 || status === 503 ? options.retryAfterFromBody?.(text) : undefined);
 
+  if (status === 402) {
+    // Payment required: the account is out of credit. Waiting will not help; the operator must top up.
+    throw new ProviderError('provider_error', `${target} answered HTTP 402: out of credit, check the account's billing`, { status });
+  }
   if (status === 429) {
     if (detail.code === 'insufficient_quota') {
       // OpenAI's 429 for an exhausted balance: waiting will not help.
@@ -203,7 +249,7 @@ async function attemptOnce(
 function transportFailure(
   error: unknown,
   target: string,
-  options: PostJsonOptions,
+  options: RequestOptions,
   timeoutSignal: AbortSignal,
   deadlineSignal: AbortSignal | undefined,
 ): Attempt {
@@ -228,6 +274,24 @@ function transportFailure(
       cause: error,
     },
   };
+}
+
+async function readCapped(response: Response, maxBytes: number, target: string): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new ProviderError('malformed_response', `${target} answered with ${declared} bytes, over the ${maxBytes}-byte limit`, { status: response.status });
+  }
+  if (!response.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of response.body) {
+    total += chunk.byteLength;
+    if (total > maxBytes) throw new ProviderError('malformed_response', `${target} answered with more than ${maxBytes} bytes`, { status: response.status });
+    chunks.push(chunk);
+  }
+  const buffer = Buffer.concat(chunks);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
 /** Full jitter: uniform in [0, min(maxDelay, base * 2^(attempt-1))], so clients spread out. */
@@ -265,7 +329,7 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** Host and path only: a query string may carry a key, and the body is never described. */
-function describeUrl(url: string): string {
+export function describeUrl(url: string): string {
   try {
     const parsed = new URL(url);
     return `${parsed.host}${parsed.pathname}`;
@@ -347,6 +411,14 @@ export function decodeBase64Image(encoded: string, source: string): GeneratedMed
   const sniffed = sniffImage(bytes);
   if (!sniffed) throw new ProviderError('malformed_response', `${source} returned bytes that are not a PNG, JPEG or WebP image`);
   return { bytes, ...sniffed };
+}
+
+/** MP4/MOV (an `ftyp` box first) or WebM (EBML header); the declared content type is never trusted. */
+export function sniffVideo(bytes: Uint8Array): { mimeType: string } | undefined {
+  const ascii = (offset: number, length: number): string => String.fromCharCode(...bytes.subarray(offset, offset + length));
+  if (bytes.length >= 12 && ascii(4, 4) === 'ftyp') return { mimeType: 'video/mp4' };
+  if (bytes.length >= 4 && bytes[0] === 0x1a && bytes[1] === 0x45 && bytes[2] === 0xdf && bytes[3] === 0xa3) return { mimeType: 'video/webm' };
+  return undefined;
 }
 
 export function sniffImage(bytes: Uint8Array): Omit<GeneratedMedia, 'bytes'> | undefined {

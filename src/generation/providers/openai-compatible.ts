@@ -1,12 +1,13 @@
 /**
  * Adapter for the OpenAI API and servers that copy its wire format: images via
- * `POST {baseUrl}/images/generations`, text via `POST {baseUrl}/chat/completions`.
+ * `POST {baseUrl}/images/generations`, image edits (a request with `sourceImage`) via multipart
+ * `POST {baseUrl}/images/edits` (model, prompt, image, n, size), text via `POST {baseUrl}/chat/completions`.
  * `baseUrl` includes the version segment, e.g. `https://api.openai.com/v1`.
  */
 import { z } from 'zod';
 import { ProviderError } from '../provider.ts';
 import type { MediaKind, Provider, ProviderRequest, ProviderResult } from '../provider.ts';
-import { decodeBase64Image, parseResponse, postJson, postJsonForStream } from './http-client.ts';
+import { decodeBase64Image, parseResponse, postJson, postJsonForStream, requestJson } from './http-client.ts';
 import { serverSentEventData } from './server-sent-events.ts';
 import type { HttpRetryOptions } from './http-client.ts';
 
@@ -22,6 +23,12 @@ export interface OpenAiCompatibleOptions {
   http: HttpRetryOptions;
   /** Provider id in rows, labels and the cost table; default `openai`. */
   name?: string;
+  /** The chat endpoint when it is not `{baseUrl}/chat/completions` (Pollinations: `https://text.pollinations.ai/openai`). */
+  chatUrl?: string;
+  /** Calls spend a credit with no USD price (Pollinations pollen with a key): cost recorded as unknown. */
+  unpriced?: boolean;
+  /** Fields a compatible server needs besides the standard ones (Pollinations: `private: true`, off its public feed). */
+  extraChatBody?: Readonly<Record<string, unknown>>;
 }
 
 const SYSTEM_PROMPT =
@@ -62,6 +69,7 @@ const chatResponse = z.object({
 export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions): Provider {
   const name = options.name ?? 'openai';
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const chatUrl = options.chatUrl ?? `${baseUrl}/chat/completions`;
   const imageSize = options.imageSize ?? '1024x1024';
   const headers: Record<string, string> = options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {};
   const kinds = new Set<MediaKind>();
@@ -69,10 +77,24 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
   if (options.textModel) kinds.add('text');
 
   async function generateImage(request: ProviderRequest, model: string): Promise<ProviderResult> {
-    const body: Record<string, unknown> = { model, prompt: withStyle(request), n: 1, size: imageSize };
     // gpt-image-* always answer with b64_json and reject the parameter; older models default to URLs.
-    if (!/gpt-image/i.test(model)) body['response_format'] = 'b64_json';
-    const raw = await postJson(`${baseUrl}/images/generations`, body, { ...options.http, headers, signal: request.signal });
+    const asBase64 = !/gpt-image/i.test(model);
+    let raw: unknown;
+    if (request.sourceImage) {
+      const form = new FormData();
+      form.set('model', model);
+      form.set('prompt', withStyle(request));
+      form.set('n', '1');
+      form.set('size', imageSize);
+      if (asBase64) form.set('response_format', 'b64_json');
+      const extension = request.sourceImage.mimeType.split('/')[1] ?? 'png';
+      form.set('image', new Blob([new Uint8Array(request.sourceImage.bytes)], { type: request.sourceImage.mimeType }), `image.${extension}`);
+      raw = await requestJson(`${baseUrl}/images/edits`, { ...options.http, method: 'POST', headers, body: form, signal: request.signal });
+    } else {
+      const body: Record<string, unknown> = { model, prompt: withStyle(request), n: 1, size: imageSize };
+      if (asBase64) body['response_format'] = 'b64_json';
+      raw = await postJson(`${baseUrl}/images/generations`, body, { ...options.http, headers, signal: request.signal });
+    }
     const parsed = parseResponse(imageResponse, raw, name);
     const first = parsed.data[0];
     if (!first?.b64_json) {
@@ -97,7 +119,7 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
       { role: 'user', content: request.prompt },
     ];
     if (request.onText) return streamText(request.onText, messages, model, request.signal);
-    const raw = await postJson(`${baseUrl}/chat/completions`, { model, messages }, { ...options.http, headers, signal: request.signal });
+    const raw = await postJson(chatUrl, { model, messages, ...options.extraChatBody }, { ...options.http, headers, signal: request.signal });
     return chatAnswer(parseResponse(chatResponse, raw, name), model);
   }
 
@@ -114,6 +136,7 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
       model: parsed.model || model,
       text,
       usage: usageOf(parsed.usage?.prompt_tokens, parsed.usage?.completion_tokens),
+      ...(options.unpriced ? { unpriced: true } : {}),
     };
   }
 
@@ -123,9 +146,9 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
    */
   async function streamText(onText: (textSoFar: string) => void, messages: unknown[], model: string, signal: AbortSignal | undefined): Promise<ProviderResult> {
     const response = await postJsonForStream(
-      `${baseUrl}/chat/completions`,
-      { model, messages, stream: true, stream_options: { include_usage: true } },
-      { ...options.http, headers: { ...headers, accept: 'text/event-stream' }, signal },
+      chatUrl,
+      { model, messages, ...options.extraChatBody, stream: true, stream_options: { include_usage: true } },
+      { ...options.http, headers, signal },
     );
     if (/application\/json/i.test(response.headers.get('content-type') ?? '')) {
       // A compatible server that does not stream answers with the whole completion instead.

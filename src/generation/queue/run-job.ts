@@ -12,6 +12,7 @@ import { classifyProviderFailure, refundUsage, settleUsage, storeMedia, type Cla
 import { callProvider, operationName } from '../provider-call.ts';
 import type { MediaKind, Provider, ProviderResult } from '../provider.ts';
 import { findStyle } from '../styles.ts';
+import { servedModel } from '../fallback.ts';
 import type { GenerationEvents } from './events.ts';
 import { renewLease } from './job-store.ts';
 
@@ -132,9 +133,9 @@ interface Timing {
 async function finishSucceeded(deps: JobRunnerDeps, em: SqlEntityManager, row: IGeneration, result: ProviderResult, timing: Timing, provider: Provider): Promise<string> {
   const kind = row.kind as MediaKind;
   const finishedAt = deps.now();
-  const cost = deps.costs.estimate({
+  const cost = result.unpriced ? { usd: null } : deps.costs.estimate({
     provider: result.provider, model: result.model, kind, size: result.size,
-    inputTokens: result.usage?.inputTokens, outputTokens: result.usage?.outputTokens,
+    inputTokens: result.usage?.inputTokens, outputTokens: result.usage?.outputTokens, seconds: result.videoSeconds,
   });
   let storageKey: string | undefined;
   try {
@@ -165,8 +166,9 @@ async function finishSucceeded(deps: JobRunnerDeps, em: SqlEntityManager, row: I
   deps.events.publish({ id: row.id, kind, status: 'succeeded' });
   deps.metrics?.observeJobState(kind, 'succeeded');
   deps.metrics?.observeGeneration({
-    kind, style: row.style, theme: row.theme, status: 'succeeded', provider: result.provider, model: provider.models[kind] ?? provider.name,
+    kind, style: row.style, theme: row.theme, status: 'succeeded', provider: result.provider, model: servedModel(provider, result.provider, kind),
     operation: operationName(kind), durationSeconds: timing.seconds, inputTokens: result.usage?.inputTokens, outputTokens: result.usage?.outputTokens, costUsd: cost.usd,
+    computeSeconds: result.computeSeconds,
   });
   return 'succeeded';
 }
@@ -177,6 +179,7 @@ async function finishFailed(deps: JobRunnerDeps, em: SqlEntityManager, row: IGen
   const done = await em.transactional(async (tx) => {
     const updated = await tx.nativeUpdate(Generation, { id: row.id, status: 'running', leaseOwner: deps.owner }, {
       status: failure.status, errorClass: failure.errorClass, latencyMs: finishedAt.getTime() - row.createdAt.getTime(),
+      ...(failure.provider ? { provider: failure.provider } : {}),
       retryAfterSeconds: failure.error instanceof ProviderUnavailableError ? (failure.error.retryAfterSeconds ?? null) : null,
       ...timingColumns(timing), finishedAt, leaseExpiresAt: null,
       // A refused prompt keeps no text, like every other rejection.
@@ -189,7 +192,8 @@ async function finishFailed(deps: JobRunnerDeps, em: SqlEntityManager, row: IGen
   deps.events.publish({ id: row.id, kind, status: failure.status });
   deps.metrics?.observeJobState(kind, failure.status);
   deps.metrics?.observeGeneration({
-    kind, style: row.style, theme: row.theme, status: failure.status, provider: provider?.name ?? 'none', model: provider?.models[kind] ?? 'none',
+    kind, style: row.style, theme: row.theme, status: failure.status, provider: failure.provider ?? provider?.name ?? 'none',
+    model: provider ? servedModel(provider, failure.provider ?? provider.name, kind) : 'none',
     operation: operationName(kind), durationSeconds: provider ? timing.seconds : undefined, errorType: failure.errorClass,
   });
 }

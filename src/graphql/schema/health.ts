@@ -1,3 +1,5 @@
+import { membersOf } from '../../generation/fallback.ts';
+import type { Provider } from '../../generation/provider.ts';
 import { builder } from '../builder.ts';
 
 interface Health {
@@ -9,7 +11,7 @@ interface Health {
 
 const ProvidersRef = builder.objectRef<Health['providers']>('ConfiguredProviders').implement({
   fields: (t) => ({
-    image: t.exposeString('image'),
+    image: t.exposeString('image', { description: 'The image provider, or its fallback chain in the order tried (comma-separated).' }),
     video: t.exposeString('video'),
     text: t.exposeString('text', { nullable: true, description: 'Null when no text provider is configured.' }),
   }),
@@ -40,8 +42,13 @@ builder.queryField('health', (t) =>
         ok: database,
         database,
         version: ctx.services.version,
-        providers: { image: image.name, video: video.name, text: text?.name ?? null },
+        providers: { image: chainName(image), video: chainName(video), text: text ? chainName(text) : null },
       };
     },
   }),
 );
+
+/** A fallback chain reads as it is configured: `replicate,pollinations,procedural`. */
+function chainName(provider: Provider): string {
+  return membersOf(provider).map((member) => member.name).join(',');
+}
