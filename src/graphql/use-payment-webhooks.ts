@@ -9,6 +9,7 @@ import { WebhookEvent } from '../db/entities/webhook-event.ts';
 import { uuidv7 } from '../ids.ts';
 import type { Tier } from '../limits/tiers.ts';
 import { applyPayment, refundPayment } from '../payments/payments.ts';
+import { checkPurchase } from '../payments/prices.ts';
 import type { PaymentWebhookProvider } from '../payments/webhook-provider.ts';
 
 export interface PaymentWebhookOptions {
@@ -49,9 +50,16 @@ export function usePaymentWebhooks(options: PaymentWebhookOptions): Plugin {
       if (!verdict.ok) return refuse(verdict.status, verdict.reason);
       const { event } = verdict;
 
-      const tier = options.tiers.find((candidate) => candidate.id === event.tier);
-      // Not recorded as seen: once the configuration or the user is fixed, a redelivery can still apply.
-      if (!tier || !(await em.findOne(User, { id: event.userId }))) return refuse(422, 'unknown_user_or_tier');
+      // The event's tier, period, amount and currency are the processor's claim: checked against
+      // TIERS_JSON like a Stars payment. Not recorded as seen, so a fixed configuration can still apply a redelivery.
+      const checked = checkPurchase(event, options.tiers);
+      if (!checked.ok) {
+        audit(em, { actor: provider.name, action: 'payment.rejected', details: { reason: 'price_mismatch', field: checked.field } });
+        await em.flush();
+        return reply(422, { error: 'price_mismatch', field: checked.field, message: checked.message });
+      }
+      const tier = checked.tier;
+      if (!(await em.findOne(User, { id: event.userId }))) return refuse(422, 'unknown_user');
 
       // The event id is stored in the same transaction as its effect, so a delivery that failed
       // half-way can be redelivered, and one that succeeded cannot be applied twice.
