@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { registerApiToken } from './auth/api-tokens.ts';
+import { audit } from './audit/audit.ts';
+import { createFailedAttempts } from './auth/failed-attempts.ts';
 import type { Orm } from './db/orm.ts';
 import { createCostTable } from './generation/cost.ts';
 import { createGenerateService, type ProviderSet } from './generation/generate.ts';
@@ -74,6 +76,23 @@ export async function createApp(deps: AppDeps) {
   });
   // Cheap to build: Bree starts only when a job is first run or scheduled.
   const jobs = deps.jobs ?? createJobRunner({ orm, config, logger, registry: metrics?.registry });
+  const failedAttempts = createFailedAttempts({
+    windowSeconds: config.abuse.failureWindowSeconds,
+    maxPerClient: config.abuse.failureLimit,
+    now,
+    logger,
+    async write(summaries) {
+      const em = orm.em.fork();
+      for (const summary of summaries) {
+        audit(em, {
+          actor: 'anonymous', action: summary.action,
+          details: { reason: summary.reason, count: summary.count, windowStart: summary.windowStart.toISOString(), windowSeconds: summary.windowSeconds },
+        });
+      }
+      await em.flush();
+    },
+  });
+  failedAttempts.start();
   const services: AppServices = {
     version: deps.version,
     providers,
@@ -105,6 +124,8 @@ export async function createApp(deps: AppDeps) {
     now,
     jobs,
     events,
+    failedAttempts,
+    jwtMaxLifetimeSeconds: config.jwt?.maxLifetimeSeconds,
   };
 
   const em = orm.em.fork();
@@ -119,6 +140,7 @@ export async function createApp(deps: AppDeps) {
     async stopGeneration(graceMs: number) {
       await workers.stop(graceMs);
       await events.close();
+      await failedAttempts.stop();
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Logger } from 'pino';
 import type { Authenticated } from '../auth/api-tokens.ts';
+import type { FailedAttempts } from '../auth/failed-attempts.ts';
 import type { IGeneration } from '../db/entities/generation.ts';
 import type { IUser } from '../db/entities/user.ts';
 import type { GenerateService, ProviderSet } from '../generation/generate.ts';
@@ -36,6 +37,10 @@ export interface AppServices {
   jobs?: JobsService | undefined;
   /** Generation job updates: `wait`, subscriptions and workers listen to them. */
   events: GenerationEvents;
+  /** Refused credentials and webhook requests: counted in memory, audited per window, limited per client. */
+  failedAttempts: FailedAttempts;
+  /** How long a JWT revocation must be kept (JWT_MAX_LIFETIME_SECONDS); absent without JWT_SECRET. */
+  jwtMaxLifetimeSeconds: number | undefined;
 }
 
 export interface Context {

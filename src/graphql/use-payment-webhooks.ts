@@ -3,6 +3,8 @@ import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { audit } from '../audit/audit.ts';
+import type { FailedAttempts } from '../auth/failed-attempts.ts';
+import { clientAddress } from '../http/client-address.ts';
 import { Payment } from '../db/entities/payment.ts';
 import { User } from '../db/entities/user.ts';
 import { WebhookEvent } from '../db/entities/webhook-event.ts';
@@ -18,6 +20,8 @@ export interface PaymentWebhookOptions {
   tiers: readonly Tier[];
   logger: Logger;
   now: () => Date;
+  failedAttempts: FailedAttempts;
+  trustProxyHops: number;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -25,12 +29,13 @@ const MAX_BODY_BYTES = 64 * 1024;
 /**
  * `POST /webhooks/payments/<provider>`: verifies the signature over the raw body and the timestamp,
  * refuses replays (each event id once), then applies or refunds the payment idempotently. Every
- * refusal is audited, without the body or the signature.
+ * refusal is audited, without the body or the signature: a signed one in a row of its own, an
+ * unsigned one in its window's count.
  */
 export function usePaymentWebhooks(options: PaymentWebhookOptions): Plugin {
   const byName = new Map(options.providers.map((provider) => [provider.name, provider]));
   return {
-    async onRequest({ request, url, endResponse, fetchAPI }) {
+    async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       const match = /^\/webhooks\/payments\/([\w-]+)$/.exec(url.pathname);
       if (!match) return;
       const reply = (status: number, body: Record<string, unknown>) =>
@@ -45,9 +50,15 @@ export function usePaymentWebhooks(options: PaymentWebhookOptions): Plugin {
         await em.flush();
         return reply(status, { error: reason });
       };
-      if (Buffer.byteLength(rawBody) > MAX_BODY_BYTES) return refuse(413, 'too_large');
+      // Unsigned, stale or unreadable requests may come from anyone: counted in memory (one audit
+      // row per reason per window) and against the sender's address, never a row each.
+      const refuseUnsigned = (status: number, reason: string) => {
+        options.failedAttempts.record(clientAddress(request, serverContext, options.trustProxyHops), 'payment.rejected', `${provider.name}:${reason}`);
+        return reply(status, { error: reason });
+      };
+      if (Buffer.byteLength(rawBody) > MAX_BODY_BYTES) return refuseUnsigned(413, 'too_large');
       const verdict = provider.verify(request.headers, rawBody, options.now());
-      if (!verdict.ok) return refuse(verdict.status, verdict.reason);
+      if (!verdict.ok) return refuseUnsigned(verdict.status, verdict.reason);
       const { event } = verdict;
 
       // The event's tier, period, amount and currency are the processor's claim: checked against
