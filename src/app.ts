@@ -11,6 +11,7 @@ import type { AppServices } from './graphql/context.ts';
 import { createYogaApp } from './graphql/yoga.ts';
 import { createJobRunner, type JobRunner } from './jobs/job-runner.ts';
 import { createLimiter } from './limits/limiter.ts';
+import { createTokenCaps } from './limits/token-caps.ts';
 import { promptTextWindowHours } from './jobs/retention.ts';
 import { createMediaStore } from './media/create-media-store.ts';
 import type { MediaStore } from './media/media-store.ts';
@@ -49,6 +50,11 @@ export async function createApp(deps: AppDeps) {
   const mediaStore = deps.mediaStore ?? createMediaStore(config.media);
   const metrics = deps.metrics === null ? undefined : (deps.metrics ?? createMetrics({ knownModels: knownModels(providers), knownTiers: config.tiers.map((tier) => tier.id) }));
   const limiter = createLimiter(config.tiers);
+  const tokenCaps = createTokenCaps({
+    newUsersPerMinute: config.abuse.tokenNewUsersPerMinute,
+    maxActiveGenerations: config.abuse.tokenMaxActiveGenerations,
+    dailyCostUsd: config.abuse.tokenDailyCostUsd,
+  });
   const generation = config.generation;
   const database = config.database;
   const events = deps.events ?? (generation.events === 'postgres' && database.driver === 'postgresql'
@@ -106,6 +112,7 @@ export async function createApp(deps: AppDeps) {
       promptMaxLength: config.limits.promptMaxLength,
       fingerprintKey: deriveKey(deps.secrets.pseudonymSecret, 'prompt-fingerprint/v1'),
       limiter,
+      tokenCaps,
       metrics,
       logger,
       now,
@@ -113,6 +120,7 @@ export async function createApp(deps: AppDeps) {
     signer: createMediaUrlSigner(deps.secrets.mediaUrlSecret, config.publicUrl),
     mediaStore,
     limiter,
+    tokenCaps,
     analyticsK: config.analytics.k,
     mediaUrlTtlSeconds: config.media.urlTtlSeconds,
     mediaRetentionHours: config.media.retentionHours,

@@ -8,6 +8,7 @@ import type { GenerateService, ProviderSet } from '../generation/generate.ts';
 import type { GenerationEvents } from '../generation/queue/events.ts';
 import type { JobsService } from '../jobs/job-runner.ts';
 import type { Limiter } from '../limits/limiter.ts';
+import type { TokenCaps } from '../limits/token-caps.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import type { MediaUrlSigner } from '../media/signed-url.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
@@ -20,6 +21,8 @@ export interface AppServices {
   signer: MediaUrlSigner;
   mediaStore: MediaStore;
   limiter: Limiter;
+  /** Caps per credential: new users per minute, generations in flight, spend per day. */
+  tokenCaps: TokenCaps;
   /** A prompt group or suggestion is shown only when at least this many distinct users sent it. */
   analyticsK: number;
   mediaUrlTtlSeconds: number;
@@ -51,8 +54,13 @@ export interface Context {
   auth: Authenticated | null;
   /** Pseudonymous id of the Telegram user a `bot` token acts for, if any. */
   actingUserId: string | null;
-  /** The acting user's row, created on first use; throws UNAUTHENTICATED when nobody acts. */
+  /**
+   * The acting user's row, created on first use: for writes only. Throws UNAUTHENTICATED when
+   * nobody acts, and RateLimitedError when the credential has created its cap of users this minute.
+   */
   user: () => Promise<IUser>;
+  /** The acting user's row if it exists, never creating one: for reads. */
+  knownUser: () => Promise<IUser | null>;
   /** Text answers returned by `generate` in this request; never persisted. */
   answers: WeakMap<IGeneration, string>;
 }

@@ -12,7 +12,8 @@ import type { Config } from '../config.ts';
 import type { IUser } from '../db/entities/user.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import { safeText } from '../telemetry/logger.ts';
-import { ensureUser } from '../users/users.ts';
+import { RateLimitedError } from '../limits/errors.ts';
+import { ensureUser, findUser } from '../users/users.ts';
 import type { AppServices, Context } from './context.ts';
 import { EXAMPLE_QUERY, exampleTabs } from './example-query.ts';
 import { renderGraphiqlPage } from './graphiql-page.ts';
@@ -96,6 +97,11 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
       actingUserId = services.pseudonymize(rawUserId);
     }
     let user: Promise<IUser> | undefined;
+    let known: Promise<IUser | null> | undefined;
+    const noActingUser = () =>
+      new GraphQLError('No acting user: a bot token must name the Telegram user in X-Telegram-User-Id.', {
+        extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+      });
     return {
       services,
       em,
@@ -104,15 +110,18 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
       actingUserId,
       answers: new WeakMap(),
       user: () => {
-        if (!actingUserId) {
-          return Promise.reject(
-            new GraphQLError('No acting user: a bot token must name the Telegram user in X-Telegram-User-Id.', {
-              extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-            }),
-          );
-        }
-        user ??= ensureUser(em, actingUserId, services.now());
+        if (!actingUserId) return Promise.reject(noActingUser());
+        const tokenId = auth?.tokenId ?? null;
+        user ??= ensureUser(em, actingUserId, services.now(), {
+          createdByToken: tokenId,
+          admit: async () => (tokenId ? services.tokenCaps.admitNewUser(em, tokenId, services.limiter.tiers[0]!.id, services.now()) : { ok: true, release: () => {} }),
+        });
         return user;
+      },
+      knownUser: () => {
+        if (!actingUserId) return Promise.reject(noActingUser());
+        known ??= user ?? findUser(em, actingUserId, services.now());
+        return known;
       },
     };
   }
@@ -144,6 +153,14 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
         if (deps.config.env === 'production' && isGraphQLError(error) && !error.originalError) {
           const echoed = error.extensions?.['originalError'] as { name?: unknown; message?: unknown } | undefined;
           if (echoed && typeof echoed === 'object') echoed.message = 'The request body could not be parsed.';
+        }
+        // A credential's cap on new users, met by a write whose result has no RateLimited member.
+        const cause = isGraphQLError(error) ? error.originalError : error;
+        if (cause instanceof RateLimitedError) {
+          return new GraphQLError(cause.message, {
+            ...(isGraphQLError(error) ? { nodes: error.nodes, path: error.path } : {}),
+            extensions: { code: 'RATE_LIMITED', retryAfterSeconds: cause.retryAfterSeconds },
+          });
         }
         // Errors raised on purpose (auth, validation, document limits) are GraphQLErrors: those pass through.
         if (isGraphQLError(error) && (!error.originalError || isGraphQLError(error.originalError))) return error;

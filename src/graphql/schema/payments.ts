@@ -87,8 +87,8 @@ builder.mutationField('recordTelegramRefund', (t) =>
     errors: { types: [NotFoundError] },
     args: { chargeId: t.arg.string({ required: true }) },
     resolve: async (_root, { chargeId }, ctx) => {
-      const user = await ctx.user();
-      const own = await ctx.em.findOne(Payment, { provider: TELEGRAM_STARS, externalId: chargeId, user: user.id });
+      const user = await ctx.knownUser();
+      const own = user ? await ctx.em.findOne(Payment, { provider: TELEGRAM_STARS, externalId: chargeId, user: user.id }) : null;
       if (!own) throw new NotFoundError('Payment');
       const payment = (await refundPayment(ctx.em, TELEGRAM_STARS, chargeId, ctx.services.limiter.tiers[0]!.id, ctx.services.now()))!;
       return { id: payment.id, tier: payment.tier, tierExpiresAt: null, alreadyApplied: false, refunded: true };
