@@ -26,6 +26,9 @@ export interface TokenCaps {
   reserve(em: SqlEntityManager, tokenId: string, kind: string, tier: string, now: Date): Promise<{ ok: true; release: () => void } | { ok: false; error: BusyError | QuotaExceededError }>;
 }
 
+/** How stale a credential's spend may be: a busy token's day has many rows to add up. */
+const SPEND_REREAD_MS = 5_000;
+
 /** What a credential that hit its cap on jobs in flight is told to wait. */
 const BUSY_RETRY_AFTER_SECONDS = 15;
 
@@ -34,6 +37,8 @@ const BUSY_RETRY_AFTER_SECONDS = 15;
  * users, queue jobs or spend without bound. Counts come from the rows themselves (users.created_by_token,
  * generations.api_token_id), so they hold across restarts and replicas; places being taken in
  * this process right now are counted too, so a burst cannot slip between a count and its insert.
+ * The spend is re-read at most every 5 s per token and process, so it may overshoot by what
+ * finishes in that time.
  */
 export function createTokenCaps(settings: TokenCapSettings): TokenCaps {
   /** Places taken in this process whose rows are not written yet, by key. */
@@ -50,6 +55,21 @@ export function createTokenCaps(settings: TokenCapSettings): TokenCaps {
       if (left <= 0) pending.delete(key);
       else pending.set(key, left);
     };
+  }
+
+  /** A token's spend today, re-read at most every SPEND_REREAD_MS: the sum scans the day's rows of the token. */
+  const spent = new Map<string, { day: number; value: number; readAt: number }>();
+  async function spentToday(em: SqlEntityManager, tokenId: string, now: Date): Promise<number> {
+    const dayStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+    const cached = spent.get(tokenId);
+    if (cached && cached.day === dayStart && now.getTime() - cached.readAt < SPEND_REREAD_MS) return cached.value;
+    const [row] = (await em.createQueryBuilder(Generation)
+      .select(raw('coalesce(sum(cost_usd), 0) as spent'))
+      .where({ apiTokenId: tokenId, createdAt: { $gte: new Date(dayStart) } })
+      .execute('all')) as Array<{ spent: number | string }>;
+    const value = Number(row?.spent ?? 0);
+    spent.set(tokenId, { day: dayStart, value, readAt: now.getTime() });
+    return value;
   }
 
   return {
@@ -71,12 +91,7 @@ export function createTokenCaps(settings: TokenCapSettings): TokenCaps {
 
     async reserve(em, tokenId, kind, tier, now) {
       if (settings.dailyCostUsd > 0) {
-        const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-        const [row] = (await em.createQueryBuilder(Generation)
-          .select(raw('coalesce(sum(cost_usd), 0) as spent'))
-          .where({ apiTokenId: tokenId, createdAt: { $gte: dayStart } })
-          .execute('all')) as Array<{ spent: number | string }>;
-        if (Number(row?.spent ?? 0) >= settings.dailyCostUsd) {
+        if ((await spentToday(em, tokenId, now)) >= settings.dailyCostUsd) {
           return { ok: false, error: new QuotaExceededError(tier, 'token_cost', settings.dailyCostUsd, nextUtcMidnight(now),
             `This credential's daily spend cap (${settings.dailyCostUsd} USD) is reached; it resets at ${nextUtcMidnight(now).toISOString()}.`) };
         }

@@ -134,6 +134,8 @@ describe('caps per credential', () => {
     await app.orm.em.fork().getConnection().execute(`update generations set status = 'succeeded', cost_usd = 1.25 where id = ?`, [spent.id]);
     expect(await botTokenId(app)).toMatch(/^[0-9a-f-]{36}$/);
 
+    // The spend is re-read at most every 5 s.
+    clock = new Date('2026-10-01T12:00:06Z');
     const generations = await count(app, 'generations');
     const usage = JSON.stringify(await app.orm.em.fork().getConnection().execute('select * from daily_usage order by user_id, day'));
     const refused = (await app.gql(QUEUE, { input: { kind: 'IMAGE', prompt: 'one more', style: 'pixel-art' } }, { as: '8100001' })).data.generate;
