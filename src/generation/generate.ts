@@ -157,23 +157,26 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
     }
 
     // The credential's caps: a refusal writes nothing, not even a row (a flood over the cap costs no writes).
-    let release = () => {};
+    let place: { written: () => void; release: () => void } = { written: () => {}, release: () => {} };
     if (caller && deps.tokenCaps) {
-      const place = await deps.tokenCaps.reserve(em, caller.tokenId, input.kind, effectiveTierId(user, deps.limiter.tiers, createdAt), createdAt);
-      if (!place.ok) {
+      const granted = await deps.tokenCaps.reserve(em, caller.tokenId, input.kind, effectiveTierId(user, deps.limiter.tiers, createdAt), createdAt);
+      if (!granted.ok) {
         deps.metrics?.observeRateLimited(effectiveTierId(user, deps.limiter.tiers, createdAt));
         const row = em.create(Generation, {
           ...described, provider: provider.name, model: model.slice(0, 64), status: 'rate_limited',
-          errorClass: place.error instanceof BusyError ? 'queue_full' : 'quota_exceeded', latencyMs: elapsed(startedAt), costUnknown: false,
+          errorClass: granted.error instanceof BusyError ? 'queue_full' : 'quota_exceeded', latencyMs: elapsed(startedAt), costUnknown: false,
         } as never, { persist: false }) as IGeneration;
-        return { ok: false, generation: row, error: place.error };
+        return { ok: false, generation: row, error: granted.error };
       }
-      release = place.release;
+      place = granted;
     }
+    // A text answer has no row while in progress: its place is held in memory, so the next check may run now.
+    if (input.kind === 'text') place.written();
     try {
       return await admitted(em, user, input, provider, model, described, createdAt, startedAt);
     } finally {
-      release();
+      place.written();
+      place.release();
     }
   }
 

@@ -114,7 +114,7 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
         const tokenId = auth?.tokenId ?? null;
         user ??= ensureUser(em, actingUserId, services.now(), {
           createdByToken: tokenId,
-          admit: async () => (tokenId ? services.tokenCaps.admitNewUser(em, tokenId, services.limiter.tiers[0]!.id, services.now()) : { ok: true, release: () => {} }),
+          admit: async () => (tokenId ? services.tokenCaps.admitNewUser(em, tokenId, services.limiter.tiers[0]!.id, services.now()) : { ok: true, written: () => {} }),
         });
         return user;
       },

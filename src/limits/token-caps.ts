@@ -15,15 +15,21 @@ export interface TokenCapSettings {
   dailyCostUsd: number;
 }
 
+/** A place granted by a cap. */
+export interface CapPlace {
+  ok: true;
+  /** Call once the row is written (or, for a text answer, at once): the next check may run. */
+  written: () => void;
+  /** Call when the place is free again (the text answer is done; for a job, with `written`). */
+  release: () => void;
+}
+
 export interface TokenCaps {
   readonly settings: TokenCapSettings;
-  /** Holds a place for one new user of this credential until `release` (once the row is written), or says why not. */
-  admitNewUser(em: SqlEntityManager, tokenId: string, tier: string, now: Date): Promise<{ ok: true; release: () => void } | { ok: false; error: RateLimitedError }>;
-  /**
-   * Holds one of the credential's generation places until `release` (call it once the job's row is
-   * written, or the text answer is done), or says why not. Checked before the user's quota is touched.
-   */
-  reserve(em: SqlEntityManager, tokenId: string, kind: string, tier: string, now: Date): Promise<{ ok: true; release: () => void } | { ok: false; error: BusyError | QuotaExceededError }>;
+  /** A place for one new user of this credential (call `written` once the row is in), or why not. */
+  admitNewUser(em: SqlEntityManager, tokenId: string, tier: string, now: Date): Promise<CapPlace | { ok: false; error: RateLimitedError }>;
+  /** One of the credential's generation places, or why not. Checked before the user's quota is touched. */
+  reserve(em: SqlEntityManager, tokenId: string, kind: string, tier: string, now: Date): Promise<CapPlace | { ok: false; error: BusyError | QuotaExceededError }>;
 }
 
 /** How stale a credential's spend may be: a busy token's day has many rows to add up. */
@@ -32,32 +38,53 @@ const SPEND_REREAD_MS = 5_000;
 /** What a credential that hit its cap on jobs in flight is told to wait. */
 const BUSY_RETRY_AFTER_SECONDS = 15;
 
+const FREE: CapPlace = { ok: true, written: () => {}, release: () => {} };
+
 /**
  * Caps per credential (API token, or JWT subject), so one leaked or buggy bot token cannot create
- * users, queue jobs or spend without bound. Counts come from the rows themselves (users.created_by_token,
- * generations.api_token_id), so they hold across restarts and replicas; places being taken in
- * this process right now are counted too, so a burst cannot slip between a count and its insert.
- * The spend is re-read at most every 5 s per token and process, so it may overshoot by what
+ * users, queue jobs or spend without bound. Counts come from the rows themselves
+ * (users.created_by_token, generations.api_token_id), so they hold across restarts and replicas.
+ * In one process a credential's checks take turns, each from its count until its row is written,
+ * so a burst cannot slip between a count and an insert (replicas may overshoot by what they
+ * admit at the same instant). Text answers have no row while in progress: they hold a place in
+ * memory. The spend is re-read at most every 5 s per token and process, so it may overshoot by what
  * finishes in that time.
  */
 export function createTokenCaps(settings: TokenCapSettings): TokenCaps {
-  /** Places taken in this process whose rows are not written yet, by key. */
-  const pending = new Map<string, number>();
+  /** Text answers in progress in this process, by credential. */
+  const inProgress = new Map<string, number>();
+  /** The tail of each key's queue of checks. */
+  const turns = new Map<string, Promise<void>>();
 
-  /** Takes a place synchronously (no await between a check and this); the returned function gives it back once. */
-  function hold(key: string): () => void {
-    pending.set(key, (pending.get(key) ?? 0) + 1);
+  /** Waits for the key's earlier checks to finish; the returned function ends this one's turn (once). */
+  async function takeTurn(key: string): Promise<() => void> {
+    const previous = turns.get(key) ?? Promise.resolve();
+    let end!: () => void;
+    const mine = new Promise<void>((resolve) => (end = resolve));
+    const tail = previous.then(() => mine);
+    turns.set(key, tail);
+    await previous;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      end();
+      if (turns.get(key) === tail) turns.delete(key);
+    };
+  }
+
+  function hold(tokenId: string): () => void {
+    inProgress.set(tokenId, (inProgress.get(tokenId) ?? 0) + 1);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const left = (pending.get(key) ?? 1) - 1;
-      if (left <= 0) pending.delete(key);
-      else pending.set(key, left);
+      const left = (inProgress.get(tokenId) ?? 1) - 1;
+      if (left <= 0) inProgress.delete(tokenId);
+      else inProgress.set(tokenId, left);
     };
   }
 
-  /** A token's spend today, re-read at most every SPEND_REREAD_MS: the sum scans the day's rows of the token. */
   const spent = new Map<string, { day: number; value: number; readAt: number }>();
   async function spentToday(em: SqlEntityManager, tokenId: string, now: Date): Promise<number> {
     const dayStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
@@ -76,33 +103,41 @@ export function createTokenCaps(settings: TokenCapSettings): TokenCaps {
     settings,
 
     async admitNewUser(em, tokenId, tier, now) {
-      if (settings.newUsersPerMinute <= 0) return { ok: true, release: () => {} };
-      const minuteStart = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
-      const created = await em.count(User, { createdByToken: tokenId, firstSeenAt: { $gte: minuteStart } });
-      const key = `users:${tokenId}`;
-      if (created + (pending.get(key) ?? 0) < settings.newUsersPerMinute) return { ok: true, release: hold(key) };
-      const retryAfter = Math.max(1, Math.ceil((minuteStart.getTime() + 60_000 - now.getTime()) / 1000));
-      return {
-        ok: false,
-        error: new RateLimitedError(tier, retryAfter, settings.newUsersPerMinute,
-          `Too many new users: this credential may create ${settings.newUsersPerMinute} per minute. Try again in ${retryAfter} s.`),
-      };
+      if (settings.newUsersPerMinute <= 0) return FREE;
+      const endTurn = await takeTurn(`users:${tokenId}`);
+      try {
+        const minuteStart = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+        const created = await em.count(User, { createdByToken: tokenId, firstSeenAt: { $gte: minuteStart } });
+        if (created < settings.newUsersPerMinute) return { ok: true, written: endTurn, release: () => {} };
+        endTurn();
+        const retryAfter = Math.max(1, Math.ceil((minuteStart.getTime() + 60_000 - now.getTime()) / 1000));
+        return {
+          ok: false,
+          error: new RateLimitedError(tier, retryAfter, settings.newUsersPerMinute,
+            `Too many new users: this credential may create ${settings.newUsersPerMinute} per minute. Try again in ${retryAfter} s.`),
+        };
+      } catch (error) {
+        endTurn();
+        throw error;
+      }
     },
 
     async reserve(em, tokenId, kind, tier, now) {
-      if (settings.dailyCostUsd > 0) {
-        if ((await spentToday(em, tokenId, now)) >= settings.dailyCostUsd) {
-          return { ok: false, error: new QuotaExceededError(tier, 'token_cost', settings.dailyCostUsd, nextUtcMidnight(now),
-            `This credential's daily spend cap (${settings.dailyCostUsd} USD) is reached; it resets at ${nextUtcMidnight(now).toISOString()}.`) };
-        }
+      if (settings.dailyCostUsd > 0 && (await spentToday(em, tokenId, now)) >= settings.dailyCostUsd) {
+        return { ok: false, error: new QuotaExceededError(tier, 'token_cost', settings.dailyCostUsd, nextUtcMidnight(now),
+          `This credential's daily spend cap (${settings.dailyCostUsd} USD) is reached; it resets at ${nextUtcMidnight(now).toISOString()}.`) };
       }
-      if (settings.maxActiveGenerations <= 0) return { ok: true, release: () => {} };
-      const active = await em.count(Generation, { apiTokenId: tokenId, status: { $in: ['queued', 'running'] } });
-      // No await between this check and the increment: concurrent requests in this process see each other.
-      if (active + (pending.get(tokenId) ?? 0) >= settings.maxActiveGenerations) {
+      if (settings.maxActiveGenerations <= 0) return FREE;
+      const endTurn = await takeTurn(`jobs:${tokenId}`);
+      try {
+        const active = await em.count(Generation, { apiTokenId: tokenId, status: { $in: ['queued', 'running'] } });
+        if (active + (inProgress.get(tokenId) ?? 0) < settings.maxActiveGenerations) return { ok: true, written: endTurn, release: hold(tokenId) };
+        endTurn();
         return { ok: false, error: new BusyError(kind, BUSY_RETRY_AFTER_SECONDS, `This credential already has ${settings.maxActiveGenerations} generations queued or running. Try again in ${BUSY_RETRY_AFTER_SECONDS} s.`) };
+      } catch (error) {
+        endTurn();
+        throw error;
       }
-      return { ok: true, release: hold(tokenId) };
     },
   };
 }

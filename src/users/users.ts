@@ -20,17 +20,17 @@ export async function ensureUser(
   em: SqlEntityManager,
   id: string,
   now: Date,
-  options: { createdByToken?: string | null; admit?: () => Promise<{ ok: true; release: () => void } | { ok: false; error: Error }> } = {},
+  options: { createdByToken?: string | null; admit?: () => Promise<{ ok: true; written: () => void } | { ok: false; error: Error }> } = {},
 ): Promise<IUser> {
   const existing = await findUser(em, id, now);
   if (existing) return existing;
-  const admitted = options.admit ? await options.admit() : { ok: true as const, release: () => {} };
+  const admitted = options.admit ? await options.admit() : { ok: true as const, written: () => {} };
   if (!admitted.ok) throw admitted.error;
   try {
     // Two first requests from one person can race; the insert that loses simply reads the winner.
     await em.createQueryBuilder(User).insert({ id, tier: 'free', firstSeenAt: now, lastSeenAt: now, createdByToken: options.createdByToken ?? null }).onConflict('id').ignore().execute();
   } finally {
-    admitted.release();
+    admitted.written();
   }
   return em.findOneOrFail(User, { id });
 }
