@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { issueApiToken } from '../../src/auth/api-tokens.ts';
+import { defaultResponder, startFakeOpenAi, type RecordedRequest } from '../helpers/fake-openai.ts';
 import { BOT_TOKEN, createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 const QUEUE = /* GraphQL */ `
@@ -145,6 +146,40 @@ describe('caps per credential', () => {
 
     clock = new Date('2026-10-02T00:00:01Z');
     expect((await app.gql(QUEUE, { input: { kind: 'IMAGE', prompt: 'a new day', style: 'pixel-art' } }, { as: '8100001' })).data.generate.__typename).toBe('Generation');
+  });
+});
+
+describe('text answers in progress count against the cap', () => {
+  let app: TestApp;
+  let openai: Awaited<ReturnType<typeof startFakeOpenAi>>;
+  beforeAll(async () => {
+    openai = await startFakeOpenAi();
+    app = await createTestApp({
+      env: { LOG_LEVEL: 'fatal', TEXT_PROVIDER: 'openai', OPENAI_BASE_URL: openai.baseUrl, OPENAI_API_KEY: 'k'.repeat(40), PROVIDER_MAX_RETRIES: '0', TOKEN_MAX_ACTIVE_GENERATIONS: '3' },
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await openai?.close();
+  });
+
+  test('with 3 answers waiting at the provider, a fourth and fifth are Busy and never reach it', async () => {
+    const held: Array<() => void> = [];
+    openai.respondWith((request: RecordedRequest, response) => held.push(() => defaultResponder(request, response)));
+    const users = ['8300001', '8300002', '8300003', '8300004', '8300005'];
+    for (const as of users) await app.gql(SET_LOCALE, {}, { as });
+    const pending = users.map((as) => app.gql(QUEUE, { input: { kind: 'TEXT', prompt: 'the capital of France?' } }, { as }));
+    const deadline = Date.now() + 10_000;
+    while (held.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(openai.requests).toHaveLength(3);
+    for (const release of held) release();
+    const names = (await Promise.all(pending)).map((result) => result.data.generate.__typename).sort();
+    expect(names).toEqual(['Busy', 'Busy', 'Generation', 'Generation', 'Generation']);
+    expect(openai.requests).toHaveLength(3);
+    // Answered: the places are free again.
+    openai.reset();
+    expect((await app.gql(QUEUE, { input: { kind: 'TEXT', prompt: 'and of Italy?' } }, { as: users[0] })).data.generate.__typename).toBe('Generation');
   });
 });
 
