@@ -33,11 +33,16 @@ export type RevokeJwtResult = { ok: true; revokedAt: Date; expiresAt: Date } | {
 export async function revokeJwt(em: SqlEntityManager, jti: string, options: { actor: string; now: Date; maxLifetimeSeconds: number }): Promise<RevokeJwtResult> {
   if (!JTI_PATTERN.test(jti)) return { ok: false, message: 'A jti is 1-128 letters, digits, dots, colons, dashes or underscores.' };
   const expiresAt = new Date(options.now.getTime() + (options.maxLifetimeSeconds + JWT_CLOCK_SKEW_SECONDS) * 1000);
-  await em.nativeDelete(RevokedToken, { expiresAt: { $lte: options.now } });
+  await pruneRevokedJwts(em, options.now);
   const existing = await em.findOne(RevokedToken, { jti });
   if (existing) return { ok: true, revokedAt: existing.revokedAt, expiresAt: existing.expiresAt };
   em.persist(em.create(RevokedToken, { jti, revokedAt: options.now, expiresAt }));
   audit(em, { actor: options.actor, action: 'token.revoked', target: jti.slice(0, 64), details: { kind: 'jwt' } });
   await em.flush();
   return { ok: true, revokedAt: options.now, expiresAt };
+}
+
+/** Deletes revocations no token could still need (their `expiresAt` has passed); returns how many. */
+export function pruneRevokedJwts(em: SqlEntityManager, now: Date): Promise<number> {
+  return em.nativeDelete(RevokedToken, { expiresAt: { $lte: now } });
 }
