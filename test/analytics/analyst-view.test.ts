@@ -41,6 +41,10 @@ function rows(): SeedGeneration[] {
     // A group of more people, each once: more user-days than either probe, fewer requests than OFTEN.
     for (const user of CROWD) made.push(seedGeneration({ createdAt: at(day), user, promptFingerprint: POPULAR, promptRedacted: 'popular' }));
   }
+  // A style the catalog lacks: k−1 accounts once, the victim 12 times, on one day.
+  const own = (index: number) => fingerprint(`own-${index}`);
+  for (const user of sybils()) made.push(seedGeneration({ createdAt: at(ROLLED), user, requestedStyles: 'origami', promptFingerprint: own(made.length) }));
+  for (let index = 0; index < 12; index += 1) made.push(seedGeneration({ createdAt: at(ROLLED), user: VICTIM_A, requestedStyles: 'origami', promptFingerprint: own(made.length) }));
   return made;
 }
 
@@ -87,6 +91,17 @@ describe('prompt groups for analysts', () => {
   test('admins keep exact request counts', async () => {
     const groups = await ask(ADMIN_TOKEN);
     expect(groups.map((group) => [group.example, group.requests])).toEqual([['often', 2 * (k - 1 + 12)], ['popular', 2 * CROWD.length], ['once', 2 * k]]);
+  });
+});
+
+describe('suggestions for analysts', () => {
+  test('a missing style asked for by k users counts k user-days, however often one of them asked', async () => {
+    const query = `query ($range: AnalyticsRange!) { analytics(range: $range) { ... on Analytics { suggestions { missingStyles { value requests distinctUsers } } } } }`;
+    const range = { from: ROLLED, to: ROLLED };
+    const analyst = await app.gql(query, { range }, { token: analystToken, as: null });
+    expect(analyst.data.analytics.suggestions.missingStyles).toEqual([{ value: 'origami', requests: k, distinctUsers: k }]);
+    const admin = await app.gql(query, { range }, { token: ADMIN_TOKEN, as: null });
+    expect(admin.data.analytics.suggestions.missingStyles).toEqual([{ value: 'origami', requests: k - 1 + 12, distinctUsers: k }]);
   });
 });
 

@@ -194,10 +194,12 @@ const UserDayUsageRef = builder.objectRef<UserDayUsage>('UserDayUsage').implemen
 
 const PEAK_USERS = 'Distinct users on the busiest single day of the range: a lower bound of the users across the range (rollups count users per day only). The k cut applies to it, so it is conservative.';
 
+const SUGGESTION_REQUESTS = 'Admins: requests. Analysts: user-days (each user counted at most once per day), so no count reveals how often one member asked.';
+
 const DemandSuggestionRef = builder.objectRef<DemandSuggestion>('DemandSuggestion').implement({
   fields: (t) => ({
     value: t.exposeString('value'),
-    requests: t.exposeInt('requests'),
+    requests: t.exposeInt('requests', { description: SUGGESTION_REQUESTS }),
     distinctUsers: t.exposeInt('distinctUsers', { description: PEAK_USERS }),
   }),
 });
@@ -205,7 +207,7 @@ const DemandSuggestionRef = builder.objectRef<DemandSuggestion>('DemandSuggestio
 const RatingSuggestionRef = builder.objectRef<RatingSuggestion>('RatingSuggestion').implement({
   fields: (t) => ({
     style: t.exposeString('style'),
-    requests: t.exposeInt('requests'),
+    requests: t.exposeInt('requests', { description: SUGGESTION_REQUESTS }),
     ratingCount: t.exposeInt('ratingCount'),
     averageRating: t.exposeFloat('averageRating'),
     satisfaction: t.exposeFloat('satisfaction', { description: 'Share of ratings that are thumbs up.' }),
