@@ -37,7 +37,7 @@ export default defineConfig(async () => {
       projects: [
         { test: { ...shared, name: 'sqlite', include: ['test/**/*.test.ts'], env: { ATELIER_TEST_DB: 'sqlite' } } },
         ...(runPostgres
-          ? [{ test: { ...shared, name: 'postgresql', include: ['test/api/**/*.test.ts', 'test/jobs/**/*.test.ts', 'test/bot/**/*.test.ts', 'test/analytics/**/*.test.ts', 'test/export/**/*.test.ts', 'test/resilience/**/*.test.ts'], env: { ATELIER_TEST_DB: 'postgresql', ATELIER_TEST_PG_URL: pgUrl.href } } }]
+          ? [{ test: { ...shared, name: 'postgresql', include: ['test/api/**/*.test.ts', 'test/jobs/**/*.test.ts', 'test/bot/**/*.test.ts', 'test/analytics/**/*.test.ts', 'test/export/**/*.test.ts', 'test/resilience/**/*.test.ts', 'test/security/**/*.test.ts'], env: { ATELIER_TEST_DB: 'postgresql', ATELIER_TEST_PG_URL: pgUrl.href } } }]
           : []),
       ],
     },

@@ -87,7 +87,8 @@ async function viaGraphql(): Promise<Record<string, unknown>> {
   return body.data.analytics;
 }
 
-const options = { range, k: config.analytics.k, now, availableKinds: new Set(['image', 'video', ...(services.providers.text ? ['text'] : [])]) };
+// The admin's exact counts: the threshold algorithm these figures are about.
+const options = { range, k: config.analytics.k, counting: 'exact' as const, now, availableKinds: new Set(['image', 'video', ...(services.providers.text ? ['text'] : [])]) };
 /** Every section, the way the GraphQL fields call them. */
 async function figures(analytics: Analytics) {
   return {

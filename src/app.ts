@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { registerApiToken } from './auth/api-tokens.ts';
+import { audit } from './audit/audit.ts';
+import { createFailedAttempts } from './auth/failed-attempts.ts';
 import type { Orm } from './db/orm.ts';
 import { createCostTable } from './generation/cost.ts';
 import { createGenerateService, type ProviderSet } from './generation/generate.ts';
@@ -9,6 +11,7 @@ import type { AppServices } from './graphql/context.ts';
 import { createYogaApp } from './graphql/yoga.ts';
 import { createJobRunner, type JobRunner } from './jobs/job-runner.ts';
 import { createLimiter } from './limits/limiter.ts';
+import { createTokenCaps } from './limits/token-caps.ts';
 import { createMediaStore } from './media/create-media-store.ts';
 import type { MediaStore } from './media/media-store.ts';
 import { createMediaUrlSigner } from './media/signed-url.ts';
@@ -48,6 +51,11 @@ export async function createApp(deps: AppDeps) {
   const mediaStore = deps.mediaStore ?? createMediaStore(config.media);
   const metrics = deps.metrics === null ? undefined : (deps.metrics ?? createMetrics({ knownModels: knownModels(providers), knownTiers: config.tiers.map((tier) => tier.id) }));
   const limiter = createLimiter(config.tiers);
+  const tokenCaps = createTokenCaps({
+    newUsersPerMinute: config.abuse.tokenNewUsersPerMinute,
+    maxActiveGenerations: config.abuse.tokenMaxActiveGenerations,
+    dailyCostUsd: config.abuse.tokenDailyCostUsd,
+  });
   const generation = config.generation;
   const database = config.database;
   const events = deps.events ?? (generation.events === 'postgres' && database.driver === 'postgresql'
@@ -76,6 +84,23 @@ export async function createApp(deps: AppDeps) {
   // Cheap to build: Bree starts only when a job is first run or scheduled.
   const jobs = deps.jobs ?? createJobRunner({ orm, config, logger, registry: metrics?.registry });
   const retention = createRetentionPolicy(config);
+  const failedAttempts = createFailedAttempts({
+    windowSeconds: config.abuse.failureWindowSeconds,
+    maxPerClient: config.abuse.failureLimit,
+    now,
+    logger,
+    async write(summaries) {
+      const em = orm.em.fork();
+      for (const summary of summaries) {
+        audit(em, {
+          actor: 'anonymous', action: summary.action,
+          details: { reason: summary.reason, count: summary.count, windowStart: summary.windowStart.toISOString(), windowSeconds: summary.windowSeconds },
+        });
+      }
+      await em.flush();
+    },
+  });
+  failedAttempts.start();
   const services: AppServices = {
     version: deps.version,
     providers,
@@ -90,6 +115,7 @@ export async function createApp(deps: AppDeps) {
       fingerprintKey: deriveKey(deps.secrets.pseudonymSecret, 'prompt-fingerprint/v1'),
       limiter,
       conversationTurnExpiresAt: retention.conversationTurnExpiresAt,
+      tokenCaps,
       metrics,
       logger,
       now,
@@ -97,6 +123,7 @@ export async function createApp(deps: AppDeps) {
     signer: createMediaUrlSigner(deps.secrets.mediaUrlSecret, config.publicUrl),
     mediaStore,
     limiter,
+    tokenCaps,
     analyticsK: config.analytics.k,
     mediaUrlTtlSeconds: config.media.urlTtlSeconds,
     mediaRetentionHours: config.media.retentionHours,
@@ -108,6 +135,8 @@ export async function createApp(deps: AppDeps) {
     now,
     jobs,
     events,
+    failedAttempts,
+    jwtMaxLifetimeSeconds: config.jwt?.maxLifetimeSeconds,
   };
 
   const em = orm.em.fork();
@@ -122,6 +151,7 @@ export async function createApp(deps: AppDeps) {
     async stopGeneration(graceMs: number) {
       await workers.stop(graceMs);
       await events.close();
+      await failedAttempts.stop();
     },
   };
 }

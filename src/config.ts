@@ -159,6 +159,18 @@ export interface Config {
     | undefined;
   /** Enables `POST /webhooks/payments/generic` (HMAC-signed) when set. */
   paymentWebhookSecret: string | undefined;
+  abuse: {
+    /** Failed credentials and webhook signatures are counted per window: one audit row per reason, and a per-client limit. */
+    failureWindowSeconds: number;
+    /** Failed attempts one client address may make per window before it gets 429; 0 turns the limit off. */
+    failureLimit: number;
+    /** Reverse proxies in front of the API whose X-Forwarded-For is trusted for the client address; 0 uses the socket's peer. */
+    trustProxyHops: number;
+    /** Per credential (API token or JWT subject); 0 turns a cap off. */
+    tokenNewUsersPerMinute: number;
+    tokenMaxActiveGenerations: number;
+    tokenDailyCostUsd: number;
+  };
   /** Price tiers; the first is what new users get. */
   tiers: readonly Tier[];
   telemetry: {
@@ -334,6 +346,12 @@ const envSchema = z.object({
   JOB_LEASE_SECONDS: int(60, 5, 3600),
   // Unset: 3, or MIN_PRODUCTION_ANALYTICS_K in production.
   ANALYTICS_K: z.coerce.number().int().min(1).max(1000).optional(),
+  AUTH_FAILURE_WINDOW_SECONDS: int(60, 1, 3600),
+  AUTH_FAILURE_LIMIT: int(20, 0, 1_000_000),
+  TRUST_PROXY_HOPS: int(0, 0, 10),
+  TOKEN_NEW_USERS_PER_MINUTE: int(60, 0, 1_000_000),
+  TOKEN_MAX_ACTIVE_GENERATIONS: int(50, 0, 1_000_000),
+  TOKEN_DAILY_COST_USD: z.coerce.number().min(0).max(1_000_000).default(50),
   PAYMENT_WEBHOOK_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   JWT_ISSUER: z.string().min(1).default('atelier'),
@@ -615,6 +633,14 @@ export function parseConfig(env: Env): Config {
     analytics: { k: e.ANALYTICS_K ?? (production ? MIN_PRODUCTION_ANALYTICS_K : 3) },
     tiers: e.TIERS_JSON ?? DEFAULT_TIERS,
     paymentWebhookSecret: e.PAYMENT_WEBHOOK_SECRET,
+    abuse: {
+      failureWindowSeconds: e.AUTH_FAILURE_WINDOW_SECONDS,
+      failureLimit: e.AUTH_FAILURE_LIMIT,
+      trustProxyHops: e.TRUST_PROXY_HOPS,
+      tokenNewUsersPerMinute: e.TOKEN_NEW_USERS_PER_MINUTE,
+      tokenMaxActiveGenerations: e.TOKEN_MAX_ACTIVE_GENERATIONS,
+      tokenDailyCostUsd: e.TOKEN_DAILY_COST_USD,
+    },
     jwt: e.JWT_SECRET
       ? {
           secret: e.JWT_SECRET, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE,

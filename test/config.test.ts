@@ -257,3 +257,19 @@ const PROVIDER_SETTINGS_15 = [
   'POLLINATIONS_TEXT_URL', 'POLLINATIONS_TEXT_MODEL', 'TEXT_PROVIDER',
   'FAL_BASE_URL', 'FAL_KEY', 'FAL_IMAGE_MODEL', 'FAL_VIDEO_MODEL', 'OPENAI_VIDEO_MODEL', 'OPENAI_VIDEO_SECONDS', 'OPENAI_VIDEO_SIZE',
 ];
+test('the abuse settings are documented, default closed, and 0 turns each off', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+  const names = ['AUTH_FAILURE_WINDOW_SECONDS', 'AUTH_FAILURE_LIMIT', 'TRUST_PROXY_HOPS', 'TOKEN_NEW_USERS_PER_MINUTE', 'TOKEN_MAX_ACTIVE_GENERATIONS', 'TOKEN_DAILY_COST_USD'];
+  for (const name of names) {
+    expect(readme, name).toContain(`| \`${name}\` |`);
+    expect(example, name).toMatch(new RegExp(`^#? ?${name}=`, 'm'));
+  }
+  const base = { NODE_ENV: 'test', DATA_DIR: '/tmp/atelier-config-test' };
+  expect(parseConfig(base).abuse).toEqual({
+    failureWindowSeconds: 60, failureLimit: 20, trustProxyHops: 0, tokenNewUsersPerMinute: 60, tokenMaxActiveGenerations: 50, tokenDailyCostUsd: 50,
+  });
+  const off = parseConfig({ ...base, AUTH_FAILURE_LIMIT: '0', TOKEN_NEW_USERS_PER_MINUTE: '0', TOKEN_MAX_ACTIVE_GENERATIONS: '0', TOKEN_DAILY_COST_USD: '0' }).abuse;
+  expect([off.failureLimit, off.tokenNewUsersPerMinute, off.tokenMaxActiveGenerations, off.tokenDailyCostUsd]).toEqual([0, 0, 0, 0]);
+  expect(() => parseConfig({ ...base, AUTH_FAILURE_LIMIT: '-1' })).toThrow(/AUTH_FAILURE_LIMIT/);
+});

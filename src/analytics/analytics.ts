@@ -16,6 +16,8 @@ export interface AnalyticsOptions {
   range: DayRange;
   /** k-anonymity threshold (config.analytics.k). */
   k: number;
+  /** How prompt groups are counted: `exact` for admins, `userDays` for analysts (see AnalyticsScope). */
+  counting: 'exact' | 'userDays';
   now: Date;
   /** Media kinds with a configured provider, for `suggestions.unavailableKinds`. */
   availableKinds: ReadonlySet<string>;
@@ -40,10 +42,11 @@ export function createAnalytics(em: SqlEntityManager, options: AnalyticsOptions)
     mode: options.mode ?? 'rollups',
     dayRows: options.dayRowsCache,
   });
-  const scope = createScope(source, { range, k: options.k, now: options.now, availableKinds: options.availableKinds, dayTopsCache: options.dayTopsCache });
+  const scope = createScope(source, { range, k: options.k, counting: options.counting, now: options.now, availableKinds: options.availableKinds, dayTopsCache: options.dayTopsCache });
   return {
     range,
     k: options.k,
+    counting: scope.counting,
     coverage: memo(async () => {
       const { rolledUp, live } = await source.coverage(range.days);
       return { rolledUpDays: rolledUp.length, liveDays: live.length };

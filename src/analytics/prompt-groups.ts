@@ -49,15 +49,24 @@ export async function liveGroups(scope: AnalyticsScope, live: readonly string[])
   return groups;
 }
 
-/** Fingerprint groups summed over rolled-up days: the top ones by requests, or the given ones. */
-export async function rolledUpGroups(em: SqlEntityManager, days: readonly string[], which: { top: number } | { values: readonly string[] }): Promise<PromptGroup[]> {
+/** A group counted by user-days (each user at most once per day) instead of requests. */
+export function userDaysOf(group: PromptGroup): PromptGroup {
+  return { ...group, requests: group.usersAtMost };
+}
+
+/** Fingerprint groups summed over rolled-up days: the top ones by requests (or by user-days), or the given ones. */
+export async function rolledUpGroups(
+  em: SqlEntityManager,
+  days: readonly string[],
+  which: { top: number; by?: 'requests' | 'users' } | { values: readonly string[] },
+): Promise<PromptGroup[]> {
   if (days.length === 0 || ('values' in which && which.values.length === 0)) return [];
   const filter = 'values' in which ? ` and value in (${placeholders(which.values)})` : '';
   const rows = await execute(
     em,
     `select value, sum(requests) as requests, sum(distinct_users) as users, max(distinct_users) as peak from daily_rollups
       where dimension = 'fingerprint' and day in (${placeholders(days)})${filter}
-      group by value ${'top' in which ? 'order by sum(requests) desc, value limit ?' : ''}`,
+      group by value ${'top' in which ? `order by sum(${which.by === 'users' ? 'distinct_users' : 'requests'}) desc, value limit ?` : ''}`,
     [...days, ...('values' in which ? which.values : [which.top])],
   );
   return rows.map((row) => ({ value: String(row['value']), requests: num(row['requests']), usersAtMost: num(row['users']), usersAtLeast: num(row['peak']) }));
@@ -139,11 +148,18 @@ export async function finish(scope: AnalyticsScope, rolledUp: readonly string[],
   // have the last word, even if the list comes out shorter.
   const kept = shown.filter((group) => (users.get(group.value) ?? 0) >= scope.k);
   const examples = await examplesOf(scope, rolledUp, kept.map((group) => group.value));
-  const total = await scope.requests();
+  // With user-days counting, the share is of every user's active days, not of requests.
+  const total = scope.counting === 'userDays' ? await activeUserDays(scope) : await scope.requests();
   return kept.map((group) => ({
     example: examples.get(group.value) ?? null,
     requests: group.requests,
     distinctUsers: users.get(group.value)!,
     share: group.requests / total,
   }));
+}
+
+/** Sum over the range's days of the day's distinct users: the denominator of a user-days share. */
+async function activeUserDays(scope: AnalyticsScope): Promise<number> {
+  const rows = await scope.source.rows('all', scope.range.days);
+  return rows.reduce((sum, row) => sum + row.distinctUsers, 0);
 }

@@ -9,6 +9,12 @@ export interface AnalyticsScope {
   range: DayRange;
   /** k-anonymity: prompt groups and suggestions need at least k distinct users. */
   k: number;
+  /**
+   * `exact` (admins): a prompt group's count is its requests. `userDays` (analysts): each user
+   * counts at most once per day, so with k−1 accounts of one's own a group's count says only
+   * whether the remaining member sent it on a day, never how often.
+   */
+  counting: 'exact' | 'userDays';
   now: Date;
   /** Media kinds with a configured provider. */
   availableKinds: ReadonlySet<string>;

@@ -1,6 +1,6 @@
 import { findStyle } from '../generation/styles.ts';
 import type { AnalyticsScope } from './scope.ts';
-import { averageRating, byRequests, satisfaction } from './totals.ts';
+import { averageRating, byRequests, satisfaction, type GroupTotal } from './totals.ts';
 
 /**
  * What to add or fix next. Every entry needs k distinct users, measured as the most distinct
@@ -36,17 +36,20 @@ export interface Suggestions {
 }
 
 export async function suggestions(scope: AnalyticsScope): Promise<Suggestions> {
+  // Analysts see user-days, like prompt groups: a group of k must not tell how often one member asked.
+  const count = (group: GroupTotal) => (scope.counting === 'userDays' ? group.userDays : group.requests);
   const demand = async (dimension: 'requested_style' | 'kind', lacking: (value: string) => boolean) =>
     byRequests((await scope.groups(dimension)).values())
       .filter((group) => lacking(group.value) && group.peakDailyUsers >= scope.k)
-      .map((group) => ({ value: group.value, requests: group.requests, distinctUsers: group.peakDailyUsers }));
+      .map((group) => ({ value: group.value, requests: count(group), distinctUsers: group.peakDailyUsers }))
+      .sort((a, b) => b.requests - a.requests || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
 
   const poorlyRatedStyles = [...(await scope.groups('style')).values()]
     .filter((group) => findStyle(group.value) !== undefined && group.ratingCount >= MIN_RATINGS && group.peakDailyUsers >= scope.k)
     .filter((group) => satisfaction(group)! < POOR_SATISFACTION)
     .map((group) => ({
       style: group.value,
-      requests: group.requests,
+      requests: count(group),
       ratingCount: group.ratingCount,
       averageRating: averageRating(group)!,
       satisfaction: satisfaction(group)!,

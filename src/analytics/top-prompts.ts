@@ -24,6 +24,8 @@ const MAX_RESOLVED = 500;
  */
 export async function topPrompts(scope: AnalyticsScope, limit: number): Promise<TopPrompt[]> {
   if (limit <= 0) return [];
+  // Ranked by user-days, so that neither a count nor a place in the list depends on how often one member sent it.
+  if (scope.counting === 'userDays') return topPromptsByScan(scope, limit);
   const { rolledUp, live } = await scope.source.coverage(scope.range.days);
   const fromLive = await liveGroups(scope, live);
   const lists = await dayTops(scope.source.em, await scope.source.versions(rolledUp), scope.dayTopsCache);

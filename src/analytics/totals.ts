@@ -23,6 +23,8 @@ export interface GroupTotal {
    * two days must not count twice, so this is what they can say without reading raw rows.
    */
   peakDailyUsers: number;
+  /** Sum of per-day distinct users: each user counts at most once a day (what analysts are shown instead of requests). */
+  userDays: number;
   latency: Latency;
 }
 
@@ -39,7 +41,7 @@ export function totals(rows: readonly GroupDay[]): Map<string, GroupTotal> {
     if (!total) {
       total = {
         value: row.value, requests: 0, failures: 0, inputTokens: 0, outputTokens: 0, costMicros: 0, costUnknown: 0,
-        ratingSum: 0, ratingCount: 0, peakDailyUsers: 0, latency: { p50: null, p95: null, p99: null },
+        ratingSum: 0, ratingCount: 0, peakDailyUsers: 0, userDays: 0, latency: { p50: null, p95: null, p99: null },
         weights: { p50: [0, 0], p95: [0, 0], p99: [0, 0] },
       };
       byValue.set(row.value, total);
@@ -53,6 +55,7 @@ export function totals(rows: readonly GroupDay[]): Map<string, GroupTotal> {
     total.ratingSum += row.ratingSum;
     total.ratingCount += row.ratingCount;
     total.peakDailyUsers = Math.max(total.peakDailyUsers, row.distinctUsers);
+    total.userDays += row.distinctUsers;
     for (const p of ['p50', 'p95', 'p99'] as const) {
       const value = row[p];
       if (value === null) continue;

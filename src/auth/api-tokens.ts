@@ -75,6 +75,8 @@ export async function registerApiToken(
 export interface Authenticated {
   tokenId: string;
   scopes: ReadonlySet<Scope>;
+  /** A JWT's id (checked against revoked_tokens); absent for API tokens. */
+  jti?: string;
 }
 
 export async function authenticateToken(em: SqlEntityManager, token: string, now: Date): Promise<Authenticated | null> {

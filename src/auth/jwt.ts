@@ -11,12 +11,15 @@ export interface JwtOptions {
   notBefore?: Date | undefined;
 }
 
+/** What a `jti` may look like: the key of the revocation table. */
+export const JTI_PATTERN = /^[\w.:-]{1,128}$/;
+
 /** Clocks of the issuer and this server may disagree by this much (applies to exp, nbf and iat). */
 export const JWT_CLOCK_SKEW_SECONDS = 60;
 
 /**
  * HS256 JSON Web Tokens for admin tools and future web clients: signature, issuer, audience,
- * expiry and issue time are all checked. `exp`, `iat` and `sub` are required; a token may live at
+ * expiry and issue time are all checked. `exp`, `iat`, `sub` and `jti` are required; a token may live at
  * most `maxLifetimeSeconds` (by `exp - iat` and by its age), may not be issued in the future
  * (beyond the clock skew) and may not be issued before `notBefore`. Scopes come from the
  * OAuth-style `scope` claim, space-separated.
@@ -27,18 +30,20 @@ export async function verifyJwt(token: string, options: JwtOptions, now: Date = 
       algorithms: ['HS256'],
       issuer: options.issuer,
       audience: options.audience,
-      requiredClaims: ['exp', 'iat', 'sub'],
+      // jti names the token, so that it can be revoked alone (see revokeJwt).
+      requiredClaims: ['exp', 'iat', 'sub', 'jti'],
       // Also refuses an `iat` in the future, beyond the tolerance.
       maxTokenAge: options.maxLifetimeSeconds,
       clockTolerance: JWT_CLOCK_SKEW_SECONDS,
       currentDate: now,
     });
-    const { exp, iat } = payload as { exp: number; iat: number };
+    const { exp, iat, jti } = payload as { exp: number; iat: number; jti: unknown };
+    if (typeof jti !== 'string' || !JTI_PATTERN.test(jti)) return null;
     if (exp - iat > options.maxLifetimeSeconds) return null;
     if (options.notBefore && iat * 1000 < options.notBefore.getTime()) return null;
     const claimed = typeof payload['scope'] === 'string' ? payload['scope'].split(' ') : [];
     const scopes = new Set(claimed.filter((scope): scope is Scope => (SCOPES as readonly string[]).includes(scope)));
-    return { tokenId: `jwt:${String(payload.sub).slice(0, 40)}`, scopes };
+    return { tokenId: `jwt:${String(payload.sub).slice(0, 40)}`, scopes, jti };
   } catch {
     return null;
   }

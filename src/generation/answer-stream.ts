@@ -1,6 +1,6 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { IUser } from '../db/entities/user.ts';
-import type { GenerateInput, GenerateOutcome, GenerateService } from './generate.ts';
+import type { GenerateCaller, GenerateInput, GenerateOutcome, GenerateService } from './generate.ts';
 
 /** One step of a streamed answer: the text so far, and with the last step the outcome. */
 export interface AnswerStep {
@@ -16,7 +16,7 @@ export interface AnswerStep {
  */
 export async function* streamAnswer(
   generate: GenerateService, em: SqlEntityManager, user: IUser,
-  input: Omit<GenerateInput, 'kind' | 'onText' | 'delivery' | 'variant' | 'style'>, everyMs = 250,
+  input: Omit<GenerateInput, 'kind' | 'onText' | 'delivery' | 'variant' | 'style'>, caller: GenerateCaller | undefined, everyMs = 250,
 ): AsyncGenerator<AnswerStep> {
   let latest = '';
   let changed = false;
@@ -35,7 +35,7 @@ export async function* streamAnswer(
       changed = true;
       poke();
     },
-  }).then((outcome) => {
+  }, caller).then((outcome) => {
     settled = outcome;
   }, (error: unknown) => {
     failure = error ?? new Error('generate failed');

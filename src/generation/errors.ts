@@ -33,8 +33,8 @@ export class BusyError extends Error {
   readonly kind: string;
   readonly retryAfterSeconds: number;
 
-  constructor(kind: string, retryAfterSeconds: number) {
-    super(`Too many ${kind} generations are waiting right now. Please try again in ${retryAfterSeconds} s.`);
+  constructor(kind: string, retryAfterSeconds: number, message?: string) {
+    super(message ?? `Too many ${kind} generations are waiting right now. Please try again in ${retryAfterSeconds} s.`);
     this.name = 'BusyError';
     this.kind = kind;
     this.retryAfterSeconds = retryAfterSeconds;

@@ -7,6 +7,8 @@ import { User, type IUser } from '../db/entities/user.ts';
 import { uuidv7 } from '../ids.ts';
 import { QuotaExceededError, RateLimitedError } from '../limits/errors.ts';
 import type { Limiter } from '../limits/limiter.ts';
+import type { TokenCaps } from '../limits/token-caps.ts';
+import { effectiveTierId } from '../limits/tiers.ts';
 import type { Logger } from 'pino';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { fingerprintPrompt } from '../privacy/fingerprint.ts';
@@ -39,6 +41,8 @@ export interface GenerateDeps {
   fingerprintKey: string;
   /** Tier rate limits and daily quotas, checked before any provider is called. */
   limiter: Limiter;
+  /** Caps per calling credential (jobs in flight, spend per day), checked before the user's quota. */
+  tokenCaps?: TokenCaps | undefined;
   /** Image and video jobs wait in the queue; past `queueMax` queued jobs of a kind, `generate` answers Busy. */
   queueMax: number;
   /** Wakes workers (in any replica) when a job is queued. */
@@ -83,13 +87,18 @@ const COMMANDS = new Set(['imagine', 'video', 'ask', 'variant', 'api']);
 /** What a Busy caller is told to wait: about one job's turn at the head of a full queue. */
 const BUSY_RETRY_AFTER_SECONDS = 15;
 
-export type GenerateService = (em: SqlEntityManager, user: IUser, input: GenerateInput) => Promise<GenerateOutcome>;
+/** Who asked: the credential (API token id or `jwt:<sub>`) whose caps the request counts against. */
+export interface GenerateCaller {
+  tokenId: string;
+}
+
+export type GenerateService = (em: SqlEntityManager, user: IUser, input: GenerateInput, caller?: GenerateCaller) => Promise<GenerateOutcome>;
 
 export function createGenerateService(deps: GenerateDeps): GenerateService {
   const now = deps.now ?? (() => new Date());
 
-  return async function generate(em, user, input) {
-    const outcome = await run(em, user, input);
+  return async function generate(em, user, input, caller) {
+    const outcome = await run(em, user, input, caller);
     const row = outcome.generation;
     // Queued jobs are counted by the worker that finishes them.
     if (row.status === 'queued') return outcome;
@@ -103,12 +112,12 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
     return outcome;
   };
 
-  async function run(em: SqlEntityManager, user: IUser, input: GenerateInput): Promise<GenerateOutcome & { providerSeconds?: number }> {
+  async function run(em: SqlEntityManager, user: IUser, input: GenerateInput, caller: GenerateCaller | undefined): Promise<GenerateOutcome & { providerSeconds?: number }> {
     const startedAt = performance.now();
     const createdAt = now();
     const command = input.command && COMMANDS.has(input.command) ? input.command : 'api';
     const styleId = input.kind === 'text' ? 'none' : (input.style ?? user.defaultStyle ?? DEFAULT_STYLE_ID);
-    const base = { id: uuidv7(createdAt.getTime()), user, kind: input.kind, command, createdAt };
+    const base = { id: uuidv7(createdAt.getTime()), user, kind: input.kind, command, createdAt, apiTokenId: caller?.tokenId ?? null };
 
     let prompt: string;
     try {
@@ -150,6 +159,36 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
       return recordFailure(em, described, provider.name, model, busy, startedAt, input.kind, { usage: 'none', status: 'rate_limited', errorClass: 'queue_full' });
     }
 
+    // The credential's caps: a refusal writes nothing, not even a row (a flood over the cap costs no writes).
+    let place: { written: () => void; release: () => void } = { written: () => {}, release: () => {} };
+    if (caller && deps.tokenCaps) {
+      const granted = await deps.tokenCaps.reserve(em, caller.tokenId, input.kind, effectiveTierId(user, deps.limiter.tiers, createdAt), createdAt);
+      if (!granted.ok) {
+        deps.metrics?.observeRateLimited(effectiveTierId(user, deps.limiter.tiers, createdAt));
+        const row = em.create(Generation, {
+          ...described, provider: provider.name, model: model.slice(0, 64), status: 'rate_limited',
+          errorClass: granted.error instanceof BusyError ? 'queue_full' : 'quota_exceeded', latencyMs: elapsed(startedAt), costUnknown: false,
+        } as never, { persist: false }) as IGeneration;
+        return { ok: false, generation: row, error: granted.error };
+      }
+      place = granted;
+    }
+    // A text answer has no row while in progress: its place is held in memory, so the next check may run now.
+    if (input.kind === 'text') place.written();
+    try {
+      return await admitted(em, user, input, provider, model, described, createdAt, startedAt);
+    } finally {
+      place.written();
+      place.release();
+    }
+  }
+
+  /** Past the credential's caps: the user's tier limits, then the job (image, video) or the answer (text). */
+  async function admitted(
+    em: SqlEntityManager, user: IUser, input: GenerateInput, provider: Provider, model: string,
+    described: Record<string, unknown> & { user: IUser; createdAt: Date; promptRedacted: string; id: string },
+    createdAt: Date, startedAt: number,
+  ): Promise<GenerateOutcome & { providerSeconds?: number }> {
     const refusal = await deps.limiter.admit(em, user, input.kind, createdAt);
     if (refusal) {
       deps.metrics?.observeRateLimited(refusal.tier);
@@ -162,7 +201,7 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
       const job = em.create(Generation, {
         ...described, provider: provider.name, model: model.slice(0, 64), status: 'queued', latencyMs: 0, costUnknown: false,
         variant: input.variant ?? null, delivery: input.delivery ?? null, traceparent: activeTraceparent(), attempts: 0,
-      }, { persist: false });
+      } as never, { persist: false }) as IGeneration;
       await em.persist(job).flush();
       deps.events.publish({ id: job.id, kind: job.kind, status: 'queued' });
       deps.metrics?.observeJobState(job.kind, 'queued');

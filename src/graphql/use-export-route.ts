@@ -2,7 +2,9 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import type { FailedAttempts } from '../auth/failed-attempts.ts';
 import type { JwtOptions } from '../auth/jwt.ts';
+import { clientAddress } from '../http/client-address.ts';
 import { audit } from '../audit/audit.ts';
 import { authorizeRequest } from '../export/authorize.ts';
 import type { Dataset } from '../export/dataset.ts';
@@ -14,6 +16,8 @@ import { EXPORT_LAYOUT, type DatasetName } from '../export/layout.ts';
 export interface ExportRouteOptions {
   orm: MikroORM;
   jwt: JwtOptions | null | undefined;
+  failedAttempts: FailedAttempts;
+  trustProxyHops: number;
   logger: Logger;
   now: () => Date;
   /** Rows per database round trip (and per chunk of the body); tests make it small. */
@@ -46,7 +50,9 @@ export function useExportRoute(options: ExportRouteOptions): Plugin {
       if (request.method !== 'GET') return reply(405, 'method not allowed', { allow: 'GET' });
       const em = options.orm.em.fork() as SqlEntityManager;
       const now = options.now();
-      const authorization = await authorizeRequest(request, { em, jwt: options.jwt, now, scope: 'analytics:read' });
+      const authorization = await authorizeRequest(request, {
+        em, jwt: options.jwt, now, scope: 'analytics:read', failedAttempts: options.failedAttempts, client: clientAddress(request, serverContext, options.trustProxyHops),
+      });
       if (!authorization.ok) return reply(authorization.status, authorization.message, authorization.status === 401 ? { 'www-authenticate': 'Bearer' } : {});
       const parsed = parseExportRequest(url.searchParams, now);
       if (!parsed.ok) return reply(400, parsed.message);

@@ -3,12 +3,15 @@ import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { audit } from '../audit/audit.ts';
+import type { FailedAttempts } from '../auth/failed-attempts.ts';
+import { clientAddress } from '../http/client-address.ts';
 import { Payment } from '../db/entities/payment.ts';
 import { User } from '../db/entities/user.ts';
 import { WebhookEvent } from '../db/entities/webhook-event.ts';
 import { uuidv7 } from '../ids.ts';
 import type { Tier } from '../limits/tiers.ts';
 import { applyPayment, refundPayment } from '../payments/payments.ts';
+import { checkPurchase } from '../payments/prices.ts';
 import type { PaymentWebhookProvider } from '../payments/webhook-provider.ts';
 
 export interface PaymentWebhookOptions {
@@ -17,6 +20,8 @@ export interface PaymentWebhookOptions {
   tiers: readonly Tier[];
   logger: Logger;
   now: () => Date;
+  failedAttempts: FailedAttempts;
+  trustProxyHops: number;
 }
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -24,12 +29,13 @@ const MAX_BODY_BYTES = 64 * 1024;
 /**
  * `POST /webhooks/payments/<provider>`: verifies the signature over the raw body and the timestamp,
  * refuses replays (each event id once), then applies or refunds the payment idempotently. Every
- * refusal is audited, without the body or the signature.
+ * refusal is audited, without the body or the signature: a signed one in a row of its own, an
+ * unsigned one in its window's count.
  */
 export function usePaymentWebhooks(options: PaymentWebhookOptions): Plugin {
   const byName = new Map(options.providers.map((provider) => [provider.name, provider]));
   return {
-    async onRequest({ request, url, endResponse, fetchAPI }) {
+    async onRequest({ request, url, endResponse, fetchAPI, serverContext }) {
       const match = /^\/webhooks\/payments\/([\w-]+)$/.exec(url.pathname);
       if (!match) return;
       const reply = (status: number, body: Record<string, unknown>) =>
@@ -44,14 +50,27 @@ export function usePaymentWebhooks(options: PaymentWebhookOptions): Plugin {
         await em.flush();
         return reply(status, { error: reason });
       };
-      if (Buffer.byteLength(rawBody) > MAX_BODY_BYTES) return refuse(413, 'too_large');
+      // Unsigned, stale or unreadable requests may come from anyone: counted in memory (one audit
+      // row per reason per window) and against the sender's address, never a row each.
+      const refuseUnsigned = (status: number, reason: string) => {
+        options.failedAttempts.record(clientAddress(request, serverContext, options.trustProxyHops), 'payment.rejected', `${provider.name}:${reason}`);
+        return reply(status, { error: reason });
+      };
+      if (Buffer.byteLength(rawBody) > MAX_BODY_BYTES) return refuseUnsigned(413, 'too_large');
       const verdict = provider.verify(request.headers, rawBody, options.now());
-      if (!verdict.ok) return refuse(verdict.status, verdict.reason);
+      if (!verdict.ok) return refuseUnsigned(verdict.status, verdict.reason);
       const { event } = verdict;
 
-      const tier = options.tiers.find((candidate) => candidate.id === event.tier);
-      // Not recorded as seen: once the configuration or the user is fixed, a redelivery can still apply.
-      if (!tier || !(await em.findOne(User, { id: event.userId }))) return refuse(422, 'unknown_user_or_tier');
+      // The event's tier, period, amount and currency are the processor's claim: checked against
+      // TIERS_JSON like a Stars payment. Not recorded as seen, so a fixed configuration can still apply a redelivery.
+      const checked = checkPurchase(event, options.tiers);
+      if (!checked.ok) {
+        audit(em, { actor: provider.name, action: 'payment.rejected', details: { reason: 'price_mismatch', field: checked.field } });
+        await em.flush();
+        return reply(422, { error: 'price_mismatch', field: checked.field, message: checked.message });
+      }
+      const tier = checked.tier;
+      if (!(await em.findOne(User, { id: event.userId }))) return refuse(422, 'unknown_user');
 
       // The event id is stored in the same transaction as its effect, so a delivery that failed
       // half-way can be redelivered, and one that succeeded cannot be applied twice.

@@ -5,14 +5,15 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { audit } from '../audit/audit.ts';
-import { authenticateToken, type Authenticated } from '../auth/api-tokens.ts';
-import { looksLikeJwt, verifyJwt } from '../auth/jwt.ts';
+import type { Authenticated } from '../auth/api-tokens.ts';
+import { authenticateBearer } from '../auth/authenticate.ts';
+import { clientAddress } from '../http/client-address.ts';
 import type { Config } from '../config.ts';
 import type { IUser } from '../db/entities/user.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import { safeText } from '../telemetry/logger.ts';
-import { ensureUser } from '../users/users.ts';
+import { RateLimitedError } from '../limits/errors.ts';
+import { ensureUser, findUser } from '../users/users.ts';
 import type { AppServices, Context } from './context.ts';
 import { EXAMPLE_QUERY, exampleTabs } from './example-query.ts';
 import { renderGraphiqlPage } from './graphiql-page.ts';
@@ -28,10 +29,11 @@ import { createHmacWebhookProvider } from '../payments/hmac-webhook.ts';
 import { activeTraceId, useOperationSpan } from './use-operation-span.ts';
 import { corsFor } from './cors.ts';
 import { useJsonPostsOnly } from './use-json-posts-only.ts';
+import { useFailedAttemptLimit } from './use-failed-attempt-limit.ts';
 import { useNoIntrospection } from './use-no-introspection.ts';
 
 export interface YogaDeps {
-  config: Pick<Config, 'env' | 'graphql' | 'jwt' | 'paymentWebhookSecret' | 'tiers' | 'telemetry'>;
+  config: Pick<Config, 'env' | 'graphql' | 'jwt' | 'paymentWebhookSecret' | 'tiers' | 'telemetry' | 'abuse'>;
   orm: MikroORM;
   logger: Logger;
   services: AppServices;
@@ -73,25 +75,19 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
   const { orm, logger, services } = deps;
   const limits = deps.config.graphql;
 
-  async function buildContext({ request }: { request: Request }): Promise<Context> {
+  async function buildContext({ request, ...serverContext }: { request: Request }): Promise<Context> {
     const em = orm.em.fork() as SqlEntityManager;
     const requestLogger = logger.child({ request_id: randomUUID() });
     let auth: Authenticated | null = null;
     const header = request.headers.get('authorization');
     if (header) {
-      const match = /^Bearer\s+(\S+)$/i.exec(header);
-      const token = match?.[1];
-      auth = !token
-        ? null
-        : looksLikeJwt(token) && deps.config.jwt
-          ? await verifyJwt(token, deps.config.jwt, services.now())
-          : await authenticateToken(em, token, services.now());
-      if (!auth) {
-        // Recorded without the credential itself; retention prunes old audit rows.
-        audit(em, { actor: 'anonymous', action: 'auth.failed', details: { kind: token && looksLikeJwt(token) ? 'jwt' : 'api_token' } });
-        await em.flush();
+      const result = await authenticateBearer(em, header, deps.config.jwt, services.now());
+      if (!result.ok) {
+        // Counted in memory, never a row per attempt: a flood of bad tokens costs the database nothing.
+        services.failedAttempts.record(clientAddress(request, serverContext, deps.config.abuse.trustProxyHops), 'auth.failed', result.reason);
         throw unauthenticated('The credential is invalid, expired or revoked.');
       }
+      auth = result.auth;
     }
     // Only a bot token may name the Telegram user it acts for; anyone else's header is ignored.
     const rawUserId = request.headers.get('x-telegram-user-id');
@@ -101,6 +97,11 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
       actingUserId = services.pseudonymize(rawUserId);
     }
     let user: Promise<IUser> | undefined;
+    let known: Promise<IUser | null> | undefined;
+    const noActingUser = () =>
+      new GraphQLError('No acting user: a bot token must name the Telegram user in X-Telegram-User-Id.', {
+        extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+      });
     return {
       services,
       em,
@@ -109,15 +110,18 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
       actingUserId,
       answers: new WeakMap(),
       user: () => {
-        if (!actingUserId) {
-          return Promise.reject(
-            new GraphQLError('No acting user: a bot token must name the Telegram user in X-Telegram-User-Id.', {
-              extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-            }),
-          );
-        }
-        user ??= ensureUser(em, actingUserId, services.now());
+        if (!actingUserId) return Promise.reject(noActingUser());
+        const tokenId = auth?.tokenId ?? null;
+        user ??= ensureUser(em, actingUserId, services.now(), {
+          createdByToken: tokenId,
+          admit: async () => (tokenId ? services.tokenCaps.admitNewUser(em, tokenId, services.limiter.tiers[0]!.id, services.now()) : { ok: true, written: () => {} }),
+        });
         return user;
+      },
+      knownUser: () => {
+        if (!actingUserId) return Promise.reject(noActingUser());
+        known ??= user ?? findUser(em, actingUserId, services.now());
+        return known;
       },
     };
   }
@@ -150,6 +154,14 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
           const echoed = error.extensions?.['originalError'] as { name?: unknown; message?: unknown } | undefined;
           if (echoed && typeof echoed === 'object') echoed.message = 'The request body could not be parsed.';
         }
+        // A credential's cap on new users, met by a write whose result has no RateLimited member.
+        const cause = isGraphQLError(error) ? error.originalError : error;
+        if (cause instanceof RateLimitedError) {
+          return new GraphQLError(cause.message, {
+            ...(isGraphQLError(error) ? { nodes: error.nodes, path: error.path } : {}),
+            extensions: { code: 'RATE_LIMITED', retryAfterSeconds: cause.retryAfterSeconds },
+          });
+        }
         // Errors raised on purpose (auth, validation, document limits) are GraphQLErrors: those pass through.
         if (isGraphQLError(error) && (!error.originalError || isGraphQLError(error.originalError))) return error;
         const original = isGraphQLError(error) ? error.originalError : error;
@@ -160,6 +172,8 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
       },
     },
     plugins: [
+      // Before anything else: a client that keeps failing is turned away before any work.
+      useFailedAttemptLimit({ failedAttempts: services.failedAttempts, trustProxyHops: deps.config.abuse.trustProxyHops }),
       // Reads no body: a POST a cross-site form could send is refused unread (GRAPHQL_FORM_POSTS).
       ...(limits.formPosts ? [] : [useJsonPostsOnly({ endpoint: '/graphql' })]),
       // First to read, so that no route (webhooks included) reads an unbounded body.
@@ -181,9 +195,11 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
         tiers: deps.config.tiers,
         logger,
         now: services.now,
+        failedAttempts: services.failedAttempts,
+        trustProxyHops: deps.config.abuse.trustProxyHops,
       }),
       useMediaRoute({ orm, store: deps.mediaStore, signer: services.signer, retentionHours: services.mediaRetentionHours, now: services.now }),
-      useExportRoute({ orm, jwt: deps.config.jwt, logger, now: services.now }),
+      useExportRoute({ orm, jwt: deps.config.jwt, logger, now: services.now, failedAttempts: services.failedAttempts, trustProxyHops: deps.config.abuse.trustProxyHops }),
       ...(limits.graphiql ? [useGraphiqlAssets()] : []),
     ],
   });

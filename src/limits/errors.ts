@@ -4,15 +4,16 @@ export class RateLimitedError extends Error {
   readonly tier: string;
   readonly retryAfterSeconds: number;
 
-  constructor(tier: string, retryAfterSeconds: number, limit: number) {
-    super(`Too many requests: the ${tier} tier allows ${limit} per minute. Try again in ${retryAfterSeconds} s.`);
+  constructor(tier: string, retryAfterSeconds: number, limit: number, message?: string) {
+    super(message ?? `Too many requests: the ${tier} tier allows ${limit} per minute. Try again in ${retryAfterSeconds} s.`);
     this.name = 'RateLimitedError';
     this.tier = tier;
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
-export type QuotaName = 'images' | 'videos' | 'text_tokens' | 'cost';
+/** `token_cost`: the credential's daily spend cap (TOKEN_DAILY_COST_USD), not the user's tier. */
+export type QuotaName = 'images' | 'videos' | 'text_tokens' | 'cost' | 'token_cost';
 
 export class QuotaExceededError extends Error {
   readonly tier: string;
@@ -20,8 +21,8 @@ export class QuotaExceededError extends Error {
   readonly limit: number;
   readonly resetsAt: Date;
 
-  constructor(tier: string, quota: QuotaName, limit: number, resetsAt: Date) {
-    super(`Daily ${quota.replace('_', ' ')} quota of the ${tier} tier reached (${limit}); it resets at ${resetsAt.toISOString()}.`);
+  constructor(tier: string, quota: QuotaName, limit: number, resetsAt: Date, message?: string) {
+    super(message ?? `Daily ${quota.replace('_', ' ')} quota of the ${tier} tier reached (${limit}); it resets at ${resetsAt.toISOString()}.`);
     this.name = 'QuotaExceededError';
     this.tier = tier;
     this.quota = quota;

@@ -9,12 +9,17 @@ export interface Tier {
   dailyCostUsd: number | null;
   /** Price of 30 days in Telegram Stars (XTR); 0 for the free tier. */
   priceStars: number;
+  /**
+   * Price of 30 days through the payment webhook, by currency code, in the processor's integer
+   * units (e.g. cents). A currency not listed is refused for this tier; `XTR` is `priceStars`.
+   */
+  prices: Readonly<Record<string, number>>;
 }
 
 export const DEFAULT_TIERS: readonly Tier[] = [
-  { id: 'free', requestsPerMinute: 5, daily: { images: 20, videos: 5, textTokens: 20_000 }, dailyCostUsd: 0.25, priceStars: 0 },
-  { id: 'plus', requestsPerMinute: 20, daily: { images: 200, videos: 50, textTokens: 200_000 }, dailyCostUsd: 2, priceStars: 250 },
-  { id: 'pro', requestsPerMinute: 60, daily: { images: 1000, videos: 200, textTokens: 1_000_000 }, dailyCostUsd: 10, priceStars: 900 },
+  { id: 'free', requestsPerMinute: 5, daily: { images: 20, videos: 5, textTokens: 20_000 }, dailyCostUsd: 0.25, priceStars: 0, prices: {} },
+  { id: 'plus', requestsPerMinute: 20, daily: { images: 200, videos: 50, textTokens: 200_000 }, dailyCostUsd: 2, priceStars: 250, prices: {} },
+  { id: 'pro', requestsPerMinute: 60, daily: { images: 1000, videos: 200, textTokens: 1_000_000 }, dailyCostUsd: 10, priceStars: 900, prices: {} },
 ];
 
 const tierSchema = z.object({
@@ -27,6 +32,7 @@ const tierSchema = z.object({
   }),
   dailyCostUsd: z.number().positive().nullable().default(null),
   priceStars: z.number().int().min(0).default(0),
+  prices: z.record(z.string().regex(/^[A-Z]{3,8}$/).refine((code) => code !== 'XTR', 'XTR is priceStars'), z.number().int().positive()).default({}),
 });
 
 /** Tiers from `TIERS_JSON` (an array of tiers); the first one is what new users get. */

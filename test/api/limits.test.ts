@@ -30,7 +30,7 @@ describe('rate limits', () => {
   test('the fifth request in a minute is RateLimited with retry-after, recorded and counted', async () => {
     clock = new Date('2026-06-01T10:00:05Z');
     const as = '9101';
-    await app.gql(`{ viewer { tier } }`, {}, { as });
+    await app.gql(`mutation { setPreferences(input: { locale: "en" }) { __typename } }`, {}, { as });
     await setTier(as, 'plus');
     for (let index = 0; index < 10; index += 1) expect((await imagine(as, `p${index}`)).data.generate.__typename).toBe('Generation');
     const refused = (await imagine(as)).data.generate;
@@ -47,7 +47,7 @@ describe('rate limits', () => {
   test('a flood of concurrent requests lets exactly the allowed number through', async () => {
     clock = new Date('2026-06-01T11:00:00Z');
     const as = '9102';
-    await app.gql(`{ viewer { tier } }`, {}, { as });
+    await app.gql(`mutation { setPreferences(input: { locale: "en" }) { __typename } }`, {}, { as });
     await setTier(as, 'plus');
     const results = await Promise.all(Array.from({ length: 30 }, (_, index) => imagine(as, `flood ${index}`)));
     const names = results.map((result) => result.data.generate.__typename);

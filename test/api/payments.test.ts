@@ -5,7 +5,7 @@ import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 const SECRET = 'w'.repeat(40);
 const TIERS = JSON.stringify([
   { id: 'free', requestsPerMinute: 100, daily: { images: 10, videos: 1, textTokens: 100 }, dailyCostUsd: null, priceStars: 0 },
-  { id: 'plus', requestsPerMinute: 100, daily: { images: 100, videos: 10, textTokens: 1000 }, dailyCostUsd: null, priceStars: 250 },
+  { id: 'plus', requestsPerMinute: 100, daily: { images: 100, videos: 10, textTokens: 1000 }, dailyCostUsd: null, priceStars: 250, prices: { USDT: 1000 } },
 ]);
 let clock = new Date('2026-07-01T12:00:00Z');
 let app: TestApp;
@@ -16,6 +16,8 @@ afterAll(async () => app?.close());
 
 const PAY = `mutation($i: TelegramPaymentInput!) { recordTelegramPayment(input: $i) { __typename ... on Payment { id tier tierExpiresAt alreadyApplied } ... on InvalidInput { field } } }`;
 const payments = async () => Number((await app.orm.em.fork().getConnection().execute('select count(*) as n from payments'))[0].n);
+/** Users are created by a write; setting a preference is the lightest one. */
+const signUp = (as: string) => app.gql(`mutation { setPreferences(input: { locale: "en" }) { __typename } }`, {}, { as });
 const viewerTier = async (as: string) => (await app.gql(`{ viewer { tier tierExpiresAt } }`, {}, { as })).data.viewer;
 
 describe('Telegram Stars', () => {
@@ -71,13 +73,21 @@ describe('signed payment webhooks', () => {
   const post = (body: string, headers: Record<string, string>, provider = 'generic') =>
     app.yoga.fetch(`http://localhost/webhooks/payments/${provider}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
   const signed = (body: string, timestamp = Math.floor(clock.getTime() / 1000)) => ({ 'x-atelier-timestamp': String(timestamp), 'x-atelier-signature': signHmacWebhook(SECRET, timestamp, body) });
-  const event = (id: string, type: string, userId: string, paymentId = 'cp_1') =>
-    JSON.stringify({ id, type, data: { paymentId, userId, tier: 'plus', periodDays: 30, amount: 1000, currency: 'USDT' } });
-  const rejections = async () => (await app.orm.em.fork().getConnection().execute(`select details from audit_log where action = 'payment.rejected'`)).length;
+  const event = (id: string, type: string, userId: string, paymentId = 'cp_1', change: Record<string, unknown> = {}) =>
+    JSON.stringify({ id, type, data: { paymentId, userId, tier: 'plus', periodDays: 30, amount: 1000, currency: 'USDT', ...change } });
+  /** Refused requests audited so far: signed refusals are a row each, unsigned ones a count per window. */
+  const rejections = async () => {
+    await app.services.failedAttempts.flush();
+    const rows = (await app.orm.em.fork().getConnection().execute(`select details from audit_log where action = 'payment.rejected'`)) as Array<{ details: unknown }>;
+    return rows.reduce((sum, row) => {
+      const details = (typeof row.details === 'string' ? JSON.parse(row.details) : row.details) as { count?: number };
+      return sum + (details.count ?? 1);
+    }, 0);
+  };
 
   test('a signed event upgrades; unsigned, tampered, stale and replayed requests are refused and audited', async () => {
     clock = new Date('2026-07-01T12:00:00Z');
-    await app.gql(`{ viewer { id } }`, {}, { as: '6101' });
+    await signUp('6101');
     const userId = app.services.pseudonymize('6101');
     const body = event('evt_1', 'payment.succeeded', userId);
     const audited = await rejections();
@@ -108,7 +118,7 @@ describe('signed payment webhooks', () => {
 
   test('a refund that overtakes its payment keeps the payment from applying', async () => {
     clock = new Date('2026-07-02T12:00:00Z');
-    await app.gql(`{ viewer { id } }`, {}, { as: '6102' });
+    await signUp('6102');
     const userId = app.services.pseudonymize('6102');
     const refund = event('evt_r1', 'payment.refunded', userId, 'cp_early');
     expect((await post(refund, signed(refund))).status).toBe(200);
@@ -122,7 +132,7 @@ describe('signed payment webhooks', () => {
     const userId = app.services.pseudonymize('6103');
     const body = event('evt_late', 'payment.succeeded', userId, 'cp_late');
     expect((await post(body, signed(body))).status).toBe(422);
-    await app.gql(`{ viewer { id } }`, {}, { as: '6103' });
+    await signUp('6103');
     expect((await post(body, signed(body))).status).toBe(200);
     expect((await viewerTier('6103')).tier).toBe('plus');
   });
@@ -130,5 +140,25 @@ describe('signed payment webhooks', () => {
   test('unknown providers and malformed bodies', async () => {
     expect((await post('{}', {}, 'nope')).status).toBe(404);
     expect((await post('not json', signed('not json'))).status).toBe(400);
+  });
+
+  test.each([
+    ['an amount below the price', { amount: 1 }, 'amount'],
+    ['a currency the tier is not sold in', { currency: 'USD' }, 'currency'],
+    ['Stars through the webhook at another amount', { currency: 'XTR', amount: 1 }, 'amount'],
+    ['a longer period than paid for', { periodDays: 365 }, 'periodDays'],
+    ['the free tier', { tier: 'free', amount: 0 }, 'tier'],
+    ['a tier that does not exist', { tier: 'gold' }, 'tier'],
+  ])('a signed event with %s is refused (422) and changes nothing', async (_name, change, field) => {
+    clock = new Date('2026-07-04T12:00:00Z');
+    const as = `62${field.length}${Object.keys(change).length}`;
+    await signUp(as);
+    const body = event(`evt_bad_${field}_${JSON.stringify(change).length}`, 'payment.succeeded', app.services.pseudonymize(as), `cp_bad_${as}`, change);
+    const before = await payments();
+    const response = await post(body, signed(body));
+    expect(response.status).toBe(422);
+    expect(await response.json()).toMatchObject({ error: 'price_mismatch', field, message: expect.any(String) });
+    expect(await payments()).toBe(before);
+    expect((await viewerTier(as)).tier).toBe('free');
   });
 });

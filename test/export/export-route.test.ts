@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { issueApiToken } from '../../src/auth/api-tokens.ts';
@@ -24,6 +25,7 @@ async function jwt(scope: string) {
   return new SignJWT({ scope })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject('exporter')
+    .setJti(randomUUID())
     .setIssuer('atelier')
     .setAudience('atelier-api')
     .setIssuedAt()
@@ -179,6 +181,7 @@ describe(`GET /export: the API's own auth (${TEST_DRIVER})`, () => {
     const wrong = await download(query, 'not-a-real-token-0123456789');
     expect(wrong.response.status).toBe(401);
     expect(JSON.parse(wrong.text).error).toMatch(/invalid, expired or revoked/);
+    await app.services.failedAttempts.flush();
     const audits = JSON.stringify(await app.orm.em.fork().getConnection().execute(`select * from audit_log where action = 'auth.failed'`));
     expect(audits).toContain('api_token');
     expect(audits).not.toContain('not-a-real-token');

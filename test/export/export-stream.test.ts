@@ -96,7 +96,7 @@ describe(`over HTTP, when things go wrong (${TEST_DRIVER})`, () => {
     const yoga = createYoga({
       schema,
       plugins: [useExportRoute({
-        orm: app.orm, jwt: undefined, logger, now: () => new Date(), pageSize: 1,
+        orm: app.orm, jwt: undefined, logger, now: () => new Date(), pageSize: 1, failedAttempts: app.services.failedAttempts, trustProxyHops: 0,
         datasets: { ...EXPORT_DATASETS, get generations() { return current.dataset; } },
       })],
     });

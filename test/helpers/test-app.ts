@@ -56,6 +56,11 @@ export async function createTestApp(options: TestAppOptions = {}) {
     LOG_LEVEL: 'debug',
     PUBLIC_URL: 'http://localhost:4000',
     TIERS_JSON: ROOMY_TIERS,
+    // Likewise the caps per credential and per client address (test/security/ sets its own).
+    TOKEN_NEW_USERS_PER_MINUTE: '0',
+    TOKEN_MAX_ACTIVE_GENERATIONS: '0',
+    TOKEN_DAILY_COST_USD: '0',
+    AUTH_FAILURE_LIMIT: '0',
     ...(TEST_DRIVER === 'postgresql' ? { DATABASE_SCHEMA: schemaName } : {}),
     ...options.env,
   });

@@ -4,7 +4,7 @@ import { exportCommand } from './export.ts';
 import { jobsListCommand, jobsRunCommand } from './jobs.ts';
 import { suggestionsCommand } from './suggestions.ts';
 import { themesCommand } from './themes.ts';
-import { tokensIssueCommand, tokensListCommand, tokensRevokeCommand } from './tokens.ts';
+import { tokensIssueCommand, tokensListCommand, tokensRevokeCommand, tokensRevokeJwtCommand } from './tokens.ts';
 import { topPromptsCommand } from './top-prompts.ts';
 import { trendsCommand } from './trends.ts';
 import { usageCommand } from './usage.ts';
@@ -14,7 +14,7 @@ export const COMMANDS: readonly Command[] = [
   topPromptsCommand, themesCommand, errorsCommand, usageCommand, suggestionsCommand, trendsCommand,
   exportCommand,
   jobsRunCommand, jobsListCommand,
-  tokensIssueCommand, tokensListCommand, tokensRevokeCommand,
+  tokensIssueCommand, tokensListCommand, tokensRevokeCommand, tokensRevokeJwtCommand,
 ];
 
 /** `jobs run …` is found by its first two words, `themes …` by its first. */

@@ -116,3 +116,20 @@ export const tokensRevokeCommand: Command = {
     return { json: token, text: `Revoked ${token.id} (${token.name}) at ${timestamp(token.revokedAt)}.\n` };
   },
 };
+
+export const tokensRevokeJwtCommand: Command = {
+  name: 'tokens revoke-jwt',
+  summary: 'revoke one JWT by its jti claim; it stops working at once (admin)',
+  usage: '<jti>',
+  details: ['the revocation is kept until a token with that jti would have expired anyway (JWT_MAX_LIFETIME_SECONDS)'],
+  options: {},
+  positionals: { min: 1, max: 1 },
+  async run(ctx) {
+    const data = await ctx.api().graphql<{ revokeJwt: Typed<{ jti: string; revokedAt: string; expiresAt: string }> }>(
+      `mutation AdminRevokeJwt($jti: String!) { revokeJwt(jti: $jti) { __typename ... on RevokedJwt { jti revokedAt expiresAt } ... on Error { message } } }`,
+      { jti: ctx.positionals[0] },
+    );
+    const revoked = unwrap(data.revokeJwt, 'RevokedJwt');
+    return { json: revoked, text: `Revoked JWT ${revoked.jti} at ${timestamp(revoked.revokedAt)} (record kept until ${timestamp(revoked.expiresAt)}).\n` };
+  },
+};

@@ -38,7 +38,7 @@ function totalLine(rows: readonly DayUsage[]): string {
 
 export const usageCommand: Command = {
   name: 'usage',
-  summary: 'requests, tokens and cost per day: of everyone, or of one user (--user)',
+  summary: 'requests, tokens and cost per day: of everyone, or of one user (--user, admin)',
   usage: '[--user ID] [--from DAY] [--to DAY]',
   details: [RANGE_HELP, '--user ID   a pseudonymous user id (64 hex characters, as the API shows it), never a Telegram id'],
   options: { ...RANGE_OPTIONS, user: { type: 'string' } },

@@ -15,6 +15,8 @@ export const Generation = defineEntity({
   indexes: [
     { properties: ['user', 'createdAt'] }, { properties: ['createdAt'] }, { properties: ['promptFingerprint', 'user', 'createdAt'] },
     { properties: ['status', 'kind', 'id'] },
+    // Per-token caps: a token's jobs in flight and its spend today.
+    { properties: ['apiTokenId', 'status'] }, { properties: ['apiTokenId', 'createdAt'] },
   ],
   properties: {
     id: p.string().length(36).primary(),
@@ -60,6 +62,8 @@ export const Generation = defineEntity({
     delivery: p.string().length(512).nullable(),
     deliveryClaimedUntil: p.datetime().nullable(),
     deliveredAt: p.datetime().nullable(),
+    /** The credential that asked for it (an API token id or `jwt:<sub>`): its caps count these rows. */
+    apiTokenId: p.string().length(64).nullable(),
   },
 });
 

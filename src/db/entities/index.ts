@@ -11,5 +11,6 @@ export { MediaAsset } from './media-asset.ts';
 export { Payment } from './payment.ts';
 export { PromptDraft } from './prompt-draft.ts';
 export { RateLimitWindow } from './rate-limit-window.ts';
+export { RevokedToken } from './revoked-token.ts';
 export { User } from './user.ts';
 export { WebhookEvent } from './webhook-event.ts';

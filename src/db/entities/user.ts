@@ -4,6 +4,8 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 export const User = defineEntity({
   name: 'User',
   tableName: 'users',
+  // A token's cap on new users per minute counts its recent rows.
+  indexes: [{ properties: ['createdByToken', 'firstSeenAt'] }],
   properties: {
     id: p.string().length(64).primary(),
     tier: p.string().length(32).default('free'),
@@ -13,6 +15,8 @@ export const User = defineEntity({
     defaultStyle: p.string().length(32).nullable(),
     firstSeenAt: p.datetime().onCreate(() => new Date()),
     lastSeenAt: p.datetime().onCreate(() => new Date()),
+    /** The credential whose write created the row (an API token id or `jwt:<sub>`); never a person. */
+    createdByToken: p.string().length(64).nullable(),
   },
 });
 

@@ -19,7 +19,9 @@ builder.mutationField('deleteMyData', (t) =>
     type: DeletionReportRef,
     description: 'Erases the acting user: generations, media files, feedback, conversation turns, usage and the user row.',
     resolve: async (_root, _args, ctx) => {
-      const user = await ctx.user();
+      // Someone never stored has nothing to erase: no row is created just to be deleted.
+      const user = await ctx.knownUser();
+      if (!user) return { generations: 0, media: 0, feedback: 0, conversationTurns: 0, usageDays: 0 };
       return deleteUserData(ctx.em, ctx.services.mediaStore, user.id, ctx.logger);
     },
   }),
@@ -30,8 +32,8 @@ builder.mutationField('resetConversation', (t) =>
     authScopes: { bot: true },
     description: 'Forgets the acting user\'s /ask conversation; returns how many turns were erased.',
     resolve: async (_root, _args, ctx) => {
-      const user = await ctx.user();
-      return ctx.em.nativeDelete(ConversationTurn, { user: user.id });
+      const user = await ctx.knownUser();
+      return user ? ctx.em.nativeDelete(ConversationTurn, { user: user.id }) : 0;
     },
   }),
 );

@@ -84,9 +84,11 @@ const TopPromptRef = builder.objectRef<TopPrompt>('TopPrompt').implement({
       nullable: true,
       description: 'One redacted prompt of the group; null once retention has cleared its texts and no rollup kept one (rollups keep one per day for groups k users sent that day).',
     }),
-    requests: t.exposeInt('requests'),
+    requests: t.exposeInt('requests', {
+      description: 'For admins, the requests of the group. For analysts, its user-days (each user counted at most once per day; the list is ranked by them), so no count reveals how often one member sent it.',
+    }),
     distinctUsers: t.exposeInt('distinctUsers', { description: 'Exact across the range (from raw rows); at least k.' }),
-    share: t.exposeFloat('share', { description: 'Of all requests in the range.' }),
+    share: t.exposeFloat('share', { description: 'Admins: of all requests in the range. Analysts: of all active user-days in the range.' }),
   }),
 });
 
@@ -192,10 +194,12 @@ const UserDayUsageRef = builder.objectRef<UserDayUsage>('UserDayUsage').implemen
 
 const PEAK_USERS = 'Distinct users on the busiest single day of the range: a lower bound of the users across the range (rollups count users per day only). The k cut applies to it, so it is conservative.';
 
+const SUGGESTION_REQUESTS = 'Admins: requests. Analysts: user-days (each user counted at most once per day), so no count reveals how often one member asked.';
+
 const DemandSuggestionRef = builder.objectRef<DemandSuggestion>('DemandSuggestion').implement({
   fields: (t) => ({
     value: t.exposeString('value'),
-    requests: t.exposeInt('requests'),
+    requests: t.exposeInt('requests', { description: SUGGESTION_REQUESTS }),
     distinctUsers: t.exposeInt('distinctUsers', { description: PEAK_USERS }),
   }),
 });
@@ -203,7 +207,7 @@ const DemandSuggestionRef = builder.objectRef<DemandSuggestion>('DemandSuggestio
 const RatingSuggestionRef = builder.objectRef<RatingSuggestion>('RatingSuggestion').implement({
   fields: (t) => ({
     style: t.exposeString('style'),
-    requests: t.exposeInt('requests'),
+    requests: t.exposeInt('requests', { description: SUGGESTION_REQUESTS }),
     ratingCount: t.exposeInt('ratingCount'),
     averageRating: t.exposeFloat('averageRating'),
     satisfaction: t.exposeFloat('satisfaction', { description: 'Share of ratings that are thumbs up.' }),
@@ -286,7 +290,9 @@ const AnalyticsFeedbackRef = builder.objectRef<Analytics>('AnalyticsFeedback').i
     byProvider: t.field({ type: [SatisfactionRef], resolve: (analytics) => analytics.satisfactionBy('provider') }),
     latest: t.field({
       type: [FeedbackTextRef],
-      description: 'The newest feedback texts of the range, newest first, at most 100.',
+      // One text is one person's words: not a k-anonymous aggregate, so analysts get none.
+      authScopes: { admin: true },
+      description: 'The newest feedback texts of the range (redacted), newest first, at most 100. Admins only: a text is one user\'s words, not an aggregate.',
       args: { limit: t.arg.int({ defaultValue: 20 }) },
       resolve: (analytics, { limit }) => analytics.latestFeedback(limitOf(limit, 20, 100)),
     }),
@@ -324,7 +330,9 @@ const AnalyticsRef = builder.objectRef<Analytics>('Analytics').implement({
     usageByDay: t.field({ type: [DayUsageRef], description: 'Every day of the range, empty days included.', resolve: (analytics) => analytics.usageByDay() }),
     usageByUser: t.field({
       type: [UserDayUsageRef],
-      description: 'Per pseudonymous user per day, heaviest first (at most 1000), for quota and abuse review; `userId` narrows to one user.',
+      // One user's rows: for admins' quota and abuse review, not for analysts' k-anonymous view.
+      authScopes: { admin: true },
+      description: 'Per pseudonymous user per day, heaviest first (at most 1000), for quota and abuse review; `userId` narrows to one user. Admins only.',
       args: {
         limit: t.arg.int({ defaultValue: 50 }),
         userId: t.arg.string(),
@@ -342,7 +350,7 @@ builder.queryField('analytics', (t) =>
   t.field({
     type: AnalyticsRef,
     authScopes: { analytics: true },
-    description: 'Analytics (analytics or admin scope): what people ask for, what fails, what is slow, what it costs, what to add next.',
+    description: 'Analytics (analytics or admin scope): what people ask for, what fails, what is slow, what it costs, what to add next. The analytics scope gets k-anonymous aggregates only (prompt groups counted in user-days, no feedback text, no per-user rows).',
     errors: { types: [InvalidInputError], union: { name: 'AnalyticsResult' } },
     args: { range: t.arg({ type: AnalyticsRange, required: true }) },
     resolve: (_root, { range }, ctx) => {
@@ -352,6 +360,8 @@ builder.queryField('analytics', (t) =>
       const availableKinds = new Set((['image', 'video', 'text'] as const).filter((kind) => providers[kind] !== undefined));
       return createAnalytics(ctx.em, {
         range: days, k: analyticsK(ctx.services), now: ctx.services.now(), availableKinds, ...dayCachesOf(ctx.services),
+        // Analysts get k-anonymous aggregates only; admins (who can read single rows anyway) exact counts.
+        counting: ctx.auth?.scopes.has('admin') ? 'exact' : 'userDays',
       });
     },
   }),

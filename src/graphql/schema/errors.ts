@@ -60,7 +60,7 @@ builder.objectType(ProviderUnavailableError, {
 builder.objectType(BusyError, {
   name: 'Busy',
   interfaces: [ErrorInterface],
-  description: 'The generation queue is full; nothing was queued and no quota was used. Try again after retryAfterSeconds.',
+  description: 'The generation queue is full, or the calling credential has its cap of jobs in flight; nothing was queued and no quota was used. Try again after retryAfterSeconds.',
   fields: (t) => ({
     kind: t.exposeString('kind'),
     retryAfterSeconds: t.int({ nullable: true, resolve: (error) => error.retryAfterSeconds }),
@@ -80,13 +80,13 @@ builder.objectType(InvalidInputError, {
 });
 
 const QuotaEnum = builder.enumType('Quota', {
-  values: { IMAGES: { value: 'images' }, VIDEOS: { value: 'videos' }, TEXT_TOKENS: { value: 'text_tokens' }, COST: { value: 'cost' } } as const,
+  values: { IMAGES: { value: 'images' }, VIDEOS: { value: 'videos' }, TEXT_TOKENS: { value: 'text_tokens' }, COST: { value: 'cost' }, TOKEN_COST: { value: 'token_cost' } } as const,
 });
 
 builder.objectType(RateLimitedError, {
   name: 'RateLimited',
   interfaces: [ErrorInterface],
-  description: 'Too many requests this minute for the user\'s tier; nothing was generated.',
+  description: 'Too many requests this minute for the user\'s tier, or too many new users for the calling credential; nothing was generated.',
   fields: (t) => ({
     tier: t.exposeString('tier'),
     // Nullable only so clients can select it beside ProviderUnavailable.retryAfterSeconds; always set here.
@@ -97,7 +97,7 @@ builder.objectType(RateLimitedError, {
 builder.objectType(QuotaExceededError, {
   name: 'QuotaExceeded',
   interfaces: [ErrorInterface],
-  description: 'A daily quota of the user\'s tier is used up; nothing was generated.',
+  description: 'A daily quota of the user\'s tier (or, for TOKEN_COST, the calling credential\'s daily spend cap) is used up; nothing was generated.',
   fields: (t) => ({
     tier: t.exposeString('tier'),
     quota: t.field({ type: QuotaEnum, resolve: (error) => error.quota }),

@@ -7,7 +7,7 @@ import { MediaAsset } from '../../db/entities/media-asset.ts';
 import { cancelGeneration } from '../../generation/cancel.ts';
 import { createDraft, takeDraft } from '../../generation/drafts.ts';
 import { BusyError, InvalidPromptError, ProviderUnavailableError } from '../../generation/errors.ts';
-import type { GenerateOutcome } from '../../generation/generate.ts';
+import type { GenerateCaller, GenerateOutcome } from '../../generation/generate.ts';
 import { contentRefused, describeFailure } from '../../generation/outcome.ts';
 import { queuePosition } from '../../generation/queue/job-store.ts';
 import { isTerminal, waitForGeneration, watchGeneration } from '../../generation/queue/watch.ts';
@@ -124,12 +124,17 @@ function failureOf(row: IGeneration): InvalidPromptError | ProviderUnavailableEr
     : new ProviderUnavailableError(errorClass, describeFailure(errorClass), row.retryAfterSeconds ?? undefined);
 }
 
+/** The credential a generation counts against (its caps). */
+export function caller(ctx: Context): GenerateCaller | undefined {
+  return ctx.auth ? { tokenId: ctx.auth.tokenId } : undefined;
+}
+
 export const GENERATE_ERRORS = [InvalidPromptError, ProviderUnavailableError, RateLimitedError, QuotaExceededError, BusyError];
 
 async function ownGeneration(ctx: Context, id: string): Promise<IGeneration | null> {
   if (!UUID_PATTERN.test(id)) return null;
-  const user = await ctx.user();
-  return ctx.em.findOne(Generation, { id, user: user.id });
+  const user = await ctx.knownUser();
+  return user ? ctx.em.findOne(Generation, { id, user: user.id }) : null;
 }
 
 builder.mutationField('generate', (t) =>
@@ -142,7 +147,7 @@ builder.mutationField('generate', (t) =>
     resolve: async (_root, { input, wait }, ctx) => {
       checkJobArgs(input.delivery, wait);
       const user = await ctx.user();
-      return answer(ctx, await ctx.services.generate(ctx.em, user, input), wait);
+      return answer(ctx, await ctx.services.generate(ctx.em, user, input, caller(ctx)), wait);
     },
   }),
 );
@@ -163,7 +168,7 @@ builder.mutationField('generateVariant', (t) =>
       const variants = await ctx.em.count(Generation, { user: user.id, promptFingerprint: original.promptFingerprint, command: 'variant' });
       const outcome = await ctx.services.generate(ctx.em, user, {
         kind: original.kind as 'image' | 'video', prompt: original.promptRedacted, style: style ?? original.style, command: 'variant', variant: variants + 1, delivery,
-      });
+      }, caller(ctx));
       return answer(ctx, outcome, wait);
     },
   }),
@@ -203,7 +208,7 @@ builder.mutationField('generateFromDraft', (t) =>
       const draft = await takeDraft(ctx.em, user.id, String(draftId), ctx.services.now());
       if (!draft) throw new NotFoundError('Prompt draft');
       const kind = draft.kind === 'video' ? 'video' : 'image';
-      const outcome = await ctx.services.generate(ctx.em, user, { kind, prompt: draft.promptRedacted, style, command: kind === 'video' ? 'video' : 'imagine', delivery });
+      const outcome = await ctx.services.generate(ctx.em, user, { kind, prompt: draft.promptRedacted, style, command: kind === 'video' ? 'video' : 'imagine', delivery }, caller(ctx));
       return answer(ctx, outcome, wait);
     },
   }),
@@ -228,8 +233,8 @@ builder.queryField('myActiveGenerations', (t) =>
     type: [GenerationRef],
     description: 'The acting user\'s queued and running jobs, oldest first.',
     resolve: async (_root, _args, ctx) => {
-      const user = await ctx.user();
-      return ctx.em.find(Generation, { user: user.id, status: { $in: ['queued', 'running'] } }, { orderBy: { id: 'asc' }, limit: 100 });
+      const user = await ctx.knownUser();
+      return user ? ctx.em.find(Generation, { user: user.id, status: { $in: ['queued', 'running'] } }, { orderBy: { id: 'asc' }, limit: 100 }) : [];
     },
   }),
 );
@@ -242,8 +247,8 @@ builder.mutationField('cancelGeneration', (t) =>
     errors: { types: [NotFoundError] },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
-      const user = await ctx.user();
-      const row = UUID_PATTERN.test(String(id)) ? await cancelGeneration(ctx.em, ctx.services, user.id, String(id)) : null;
+      const user = await ctx.knownUser();
+      const row = user && UUID_PATTERN.test(String(id)) ? await cancelGeneration(ctx.em, ctx.services, user.id, String(id)) : null;
       if (!row) throw new NotFoundError('Generation');
       return row;
     },
@@ -288,7 +293,8 @@ builder.queryField('myGenerations', (t) =>
     description: `The acting user's generations, newest first; at most ${PAGE_MAX} a page. Cursors are the edges' own.`,
     resolve: async (_root, args, ctx) => {
       checkPageArgs(args);
-      const user = await ctx.user();
+      const user = await ctx.knownUser();
+      if (!user) return resolveCursorConnection({ args, toCursor: (row: IGeneration) => row.id }, () => [] as IGeneration[]);
       return resolveCursorConnection(
         { args, toCursor: (row: IGeneration) => row.id },
         ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) => {

@@ -1,10 +1,13 @@
 import { Payment } from '../../db/entities/payment.ts';
 import { PAID_PERIOD_DAYS, type Tier } from '../../limits/tiers.ts';
+import { checkPurchase } from '../../payments/prices.ts';
 import { applyPayment, refundPayment } from '../../payments/payments.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 
 const TELEGRAM_STARS = 'telegram_stars';
+/** Which input field a failed price check points at. */
+const STARS_FIELD = { tier: 'invoicePayload', periodDays: 'invoicePayload', currency: 'currency', amount: 'totalAmount' } as const;
 
 const TierInfoRef = builder.objectRef<Tier>('TierInfo').implement({
   description: 'A price tier: its limits and its price for a paid period.',
@@ -60,10 +63,11 @@ builder.mutationField('recordTelegramPayment', (t) =>
     args: { input: t.arg({ type: TelegramPaymentInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       const match = /^tier:([a-z][a-z0-9_-]{0,31}):(\d{1,3})$/.exec(input.invoicePayload);
-      const tier = match ? ctx.services.limiter.tiers.find((candidate) => candidate.id === match[1]) : undefined;
-      if (!match || !tier || tier.priceStars <= 0 || Number(match[2]) !== PAID_PERIOD_DAYS) throw new InvalidInputError('invoicePayload', 'The invoice does not name a paid tier and period.');
+      if (!match) throw new InvalidInputError('invoicePayload', 'The invoice does not name a paid tier and period.');
       if (input.currency !== 'XTR') throw new InvalidInputError('currency', 'Telegram Stars payments are in XTR.');
-      if (input.totalAmount !== tier.priceStars) throw new InvalidInputError('totalAmount', `The ${tier.id} tier costs ${tier.priceStars} Stars.`);
+      const checked = checkPurchase({ tier: match[1]!, periodDays: Number(match[2]), amount: input.totalAmount, currency: input.currency }, ctx.services.limiter.tiers);
+      if (!checked.ok) throw new InvalidInputError(STARS_FIELD[checked.field], checked.field === 'amount' || checked.field === 'currency' ? checked.message : 'The invoice does not name a paid tier and period.');
+      const tier = checked.tier;
       if (!/^[\w.:-]{1,128}$/.test(input.chargeId)) throw new InvalidInputError('chargeId', 'Not a Telegram charge id.');
       const user = await ctx.user();
       const applied = await applyPayment(ctx.em, {
@@ -83,8 +87,8 @@ builder.mutationField('recordTelegramRefund', (t) =>
     errors: { types: [NotFoundError] },
     args: { chargeId: t.arg.string({ required: true }) },
     resolve: async (_root, { chargeId }, ctx) => {
-      const user = await ctx.user();
-      const own = await ctx.em.findOne(Payment, { provider: TELEGRAM_STARS, externalId: chargeId, user: user.id });
+      const user = await ctx.knownUser();
+      const own = user ? await ctx.em.findOne(Payment, { provider: TELEGRAM_STARS, externalId: chargeId, user: user.id }) : null;
       if (!own) throw new NotFoundError('Payment');
       const payment = (await refundPayment(ctx.em, TELEGRAM_STARS, chargeId, ctx.services.limiter.tiers[0]!.id, ctx.services.now()))!;
       return { id: payment.id, tier: payment.tier, tierExpiresAt: null, alreadyApplied: false, refunded: true };

@@ -1,5 +1,6 @@
 import { ApiToken, type IApiToken } from '../../db/entities/api-token.ts';
 import { issueApiToken, revokeApiToken, SCOPES } from '../../auth/api-tokens.ts';
+import { revokeJwt } from '../../auth/authenticate.ts';
 import { UUID_PATTERN } from '../../ids.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
@@ -66,6 +67,32 @@ builder.mutationField('revokeApiToken', (t) =>
       const tokenId = String(id);
       if (!UUID_PATTERN.test(tokenId) || !(await revokeApiToken(ctx.em, tokenId, ctx.auth?.tokenId ?? 'unknown', ctx.services.now()))) throw new NotFoundError('ApiToken');
       return ctx.em.findOneOrFail(ApiToken, { id: tokenId });
+    },
+  }),
+);
+
+const RevokedJwtRef = builder.objectRef<{ jti: string; revokedAt: Date; expiresAt: Date }>('RevokedJwt').implement({
+  description: 'A JWT refused by its jti from now on. The record is kept until any token with that jti would have expired anyway.',
+  fields: (t) => ({
+    jti: t.exposeString('jti'),
+    revokedAt: t.expose('revokedAt', { type: 'DateTime' }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime', description: 'When the record is pruned: revocation time + JWT_MAX_LIFETIME_SECONDS + 60 s of clock skew.' }),
+  }),
+});
+
+builder.mutationField('revokeJwt', (t) =>
+  t.field({
+    type: RevokedJwtRef,
+    authScopes: { admin: true },
+    description: 'Revokes one JWT by its jti claim: it stops working at once, on /graphql and /export. Revoking twice is harmless.',
+    errors: { types: [InvalidInputError] },
+    args: { jti: t.arg.string({ required: true }) },
+    resolve: async (_root, { jti }, ctx) => {
+      const maxLifetimeSeconds = ctx.services.jwtMaxLifetimeSeconds;
+      if (maxLifetimeSeconds === undefined) throw new InvalidInputError('jti', 'JWTs are not accepted here (JWT_SECRET is not set), so there is nothing to revoke.');
+      const result = await revokeJwt(ctx.em, jti, { actor: ctx.auth?.tokenId ?? 'unknown', now: ctx.services.now(), maxLifetimeSeconds });
+      if (!result.ok) throw new InvalidInputError('jti', result.message);
+      return { jti, revokedAt: result.revokedAt, expiresAt: result.expiresAt };
     },
   }),
 );

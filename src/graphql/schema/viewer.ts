@@ -7,6 +7,7 @@ import { utcDay } from '../../ids.ts';
 import { nextUtcMidnight } from '../../limits/limiter.ts';
 import { effectiveTierId, type Tier } from '../../limits/tiers.ts';
 import { STATS_DAYS, userStats, type NamedCount, type UserDay, type UserStats } from '../../users/user-stats.ts';
+import { defaultUser } from '../../users/users.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError } from './errors.ts';
 
@@ -164,8 +165,9 @@ builder.queryField('viewer', (t) =>
   t.field({
     authScopes: { bot: true },
     type: ViewerRef,
+    description: 'The acting user. Someone who has not written anything yet gets the defaults: reading never creates a user.',
     resolve: async (_root, _args, ctx) => {
-      return ctx.user();
+      return (await ctx.knownUser()) ?? defaultUser(ctx.actingUserId!, ctx.services.limiter.tiers[0]!.id, ctx.services.now());
     },
   }),
 );
