@@ -1,3 +1,4 @@
+import { createAccessPolicy } from './access/access-lists.ts';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { registerApiToken } from './auth/api-tokens.ts';
@@ -124,6 +125,7 @@ export async function createApp(deps: AppDeps) {
     mediaStore,
     limiter,
     tokenCaps,
+    access: createAccessPolicy(config.accessMode),
     analyticsK: config.analytics.k,
     mediaUrlTtlSeconds: config.media.urlTtlSeconds,
     mediaRetentionHours: config.media.retentionHours,

@@ -171,6 +171,8 @@ export interface Config {
     tokenMaxActiveGenerations: number;
     tokenDailyCostUsd: number;
   };
+  /** Who may use the bot: everyone not denied (`open`), or only the allowlist (`invite-only`); the denylist always wins. */
+  accessMode: 'open' | 'invite-only';
   /** Price tiers; the first is what new users get. */
   tiers: readonly Tier[];
   telemetry: {
@@ -352,6 +354,7 @@ const envSchema = z.object({
   TOKEN_NEW_USERS_PER_MINUTE: int(60, 0, 1_000_000),
   TOKEN_MAX_ACTIVE_GENERATIONS: int(50, 0, 1_000_000),
   TOKEN_DAILY_COST_USD: z.coerce.number().min(0).max(1_000_000).default(50),
+  ACCESS_MODE: z.enum(['open', 'invite-only']).default('open'),
   PAYMENT_WEBHOOK_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   JWT_ISSUER: z.string().min(1).default('atelier'),
@@ -641,6 +644,7 @@ export function parseConfig(env: Env): Config {
       tokenMaxActiveGenerations: e.TOKEN_MAX_ACTIVE_GENERATIONS,
       tokenDailyCostUsd: e.TOKEN_DAILY_COST_USD,
     },
+    accessMode: e.ACCESS_MODE,
     jwt: e.JWT_SECRET
       ? {
           secret: e.JWT_SECRET, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE,

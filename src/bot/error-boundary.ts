@@ -30,6 +30,12 @@ export function createErrorBoundary(logger: Logger) {
         const inner = cause.error as { name?: unknown; code?: unknown } | undefined;
         logger.warn({ ...where, error_name: inner?.name, error_code: inner?.code }, cause.message);
         return;
+      } else if (cause instanceof ApiError && cause.code === 'ACCESS_DENIED') {
+        // The operator's denylist or invite-only mode: expected, and the user should know why.
+        ctx.state.outcome = 'user_error';
+        logger.info(where, 'user not allowed by the access lists');
+        await tell(ctx, 'error-access-denied');
+        return;
       } else if (cause instanceof ApiUnavailableError) {
         logger.warn({ ...where, status: cause.status }, `GraphQL API unavailable: ${cause.message}`);
         await tell(ctx, 'error-api-unavailable');

@@ -1,3 +1,4 @@
+import type { AccessPolicy } from '../access/access-lists.ts';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Logger } from 'pino';
 import type { Authenticated } from '../auth/api-tokens.ts';
@@ -23,6 +24,8 @@ export interface AppServices {
   limiter: Limiter;
   /** Caps per credential: new users per minute, generations in flight, spend per day. */
   tokenCaps: TokenCaps;
+  /** The operator's allowlist, denylist and access mode. */
+  access: AccessPolicy;
   /** A prompt group or suggestion is shown only when at least this many distinct users sent it. */
   analyticsK: number;
   mediaUrlTtlSeconds: number;

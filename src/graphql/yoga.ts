@@ -98,10 +98,15 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
     }
     let user: Promise<IUser> | undefined;
     let known: Promise<IUser | null> | undefined;
+    let admitted: Promise<void> | undefined;
     const noActingUser = () =>
       new GraphQLError('No acting user: a bot token must name the Telegram user in X-Telegram-User-Id.', {
         extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
       });
+    // Everything done for a user passes the operator's lists first (checked once per request).
+    const admit = (userId: string) => (admitted ??= services.access.allows(em, userId).then((allowed) => {
+      if (!allowed) throw new GraphQLError('This user may not use the service.', { extensions: { code: 'ACCESS_DENIED', http: { status: 403 } } });
+    }));
     return {
       services,
       em,
@@ -112,15 +117,17 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
       user: () => {
         if (!actingUserId) return Promise.reject(noActingUser());
         const tokenId = auth?.tokenId ?? null;
-        user ??= ensureUser(em, actingUserId, services.now(), {
+        const userId = actingUserId;
+        user ??= admit(userId).then(() => ensureUser(em, userId, services.now(), {
           createdByToken: tokenId,
           admit: async () => (tokenId ? services.tokenCaps.admitNewUser(em, tokenId, services.limiter.tiers[0]!.id, services.now()) : { ok: true, written: () => {} }),
-        });
+        }));
         return user;
       },
       knownUser: () => {
         if (!actingUserId) return Promise.reject(noActingUser());
-        known ??= user ?? findUser(em, actingUserId, services.now());
+        const userId = actingUserId;
+        known ??= user ?? admit(userId).then(() => findUser(em, userId, services.now()));
         return known;
       },
     };

@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts';
+import { accessAllowCommand, accessClearCommand, accessDenyCommand, accessListCommand } from './access.ts';
 import { errorsCommand } from './errors.ts';
 import { exportCommand } from './export.ts';
 import { jobsListCommand, jobsRunCommand } from './jobs.ts';
@@ -15,6 +16,7 @@ export const COMMANDS: readonly Command[] = [
   exportCommand,
   jobsRunCommand, jobsListCommand,
   tokensIssueCommand, tokensListCommand, tokensRevokeCommand, tokensRevokeJwtCommand,
+  accessAllowCommand, accessDenyCommand, accessClearCommand, accessListCommand,
 ];
 
 /** `jobs run …` is found by its first two words, `themes …` by its first. */

@@ -176,6 +176,7 @@ error-provider-failed =
 error-not-found = I can't find that result any more.
 error-rate-limited = ⏳ Too many requests. Try again in { $retry } s.
 error-quota-exceeded = 📉 You've used today's quota. It resets at { $reset } UTC.
+error-access-denied = 🔒 This bot is not open to you. If you think that is a mistake, ask the people who run it.
 error-api-unavailable = 🛠 Atelier is unavailable right now. Please try again in a minute.
 error-unexpected = 😔 Sorry, something went wrong. If it keeps happening, quote this reference: { $ref }
 

@@ -172,6 +172,7 @@ error-provider-failed =
 error-not-found = Этот результат больше не найден.
 error-rate-limited = ⏳ Слишком много запросов. Попробуйте через { $retry } с.
 error-quota-exceeded = 📉 Дневная квота исчерпана. Она обновится в { $reset } UTC.
+error-access-denied = 🔒 Этот бот вам недоступен. Если это ошибка, обратитесь к тем, кто его запустил.
 error-api-unavailable = 🛠 Atelier сейчас недоступен. Попробуйте через минуту.
 error-unexpected = 😔 Извините, что-то пошло не так. Если это повторяется, сообщите код: { $ref }
 

@@ -14,3 +14,4 @@ export { RateLimitWindow } from './rate-limit-window.ts';
 export { RevokedToken } from './revoked-token.ts';
 export { User } from './user.ts';
 export { WebhookEvent } from './webhook-event.ts';
+export { AccessEntry } from './access-entry.ts';

@@ -13,5 +13,6 @@ import './account.ts';
 import './jobs.ts';
 import './tokens.ts';
 import './admin-users.ts';
+import './access.ts';
 import './payments.ts';
 import './analytics.ts';
