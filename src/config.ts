@@ -394,8 +394,8 @@ function parseDatabase(url: string | undefined, schema: string | undefined, data
 
 /** Credentials this deployment chooses: in production each must be unpredictable and used once. */
 const PRODUCTION_SECRETS = ['PSEUDONYM_SECRET', 'MEDIA_URL_SECRET', 'BOT_API_TOKEN', 'ADMIN_API_TOKEN', 'JWT_SECRET', 'PAYMENT_WEBHOOK_SECRET', 'BOT_WEBHOOK_SECRET', 'S3_SECRET_ACCESS_KEY', 'BACKUP_ENCRYPTION_KEY'];
-/** Issued by someone else, so their shape is not judged; they must not reuse a value above either. */
-const THIRD_PARTY_SECRETS = ['BOT_TOKEN', 'OPENAI_API_KEY'];
+/** Issued by someone else, so their shape is not judged (only a placeholder is refused); they must not reuse a value above either. */
+const THIRD_PARTY_SECRETS = ['BOT_TOKEN', 'OPENAI_API_KEY', 'POLLINATIONS_API_KEY', 'REPLICATE_API_TOKEN', 'HUGGINGFACE_API_TOKEN', 'STABILITY_API_KEY', 'FAL_KEY'];
 /** Sample values printed in README.md, .env.example and docker-compose.yml, and well-known defaults. */
 const SAMPLE_SECRETS = new Set(['change-me-to-a-long-random-token', 'atelier-dev-only', 'minioadmin']);
 const PLACEHOLDER = /change[-_ .]?me|replace[-_ .]?me|placeholder|example|dev[-_ .]?only|insecure/i;
@@ -427,6 +427,12 @@ function productionProblems(value: (name: string) => string | undefined): string
       problems.push(`${name}: is a sample or placeholder value (as printed in the README or a compose file); use a random one, e.g. from openssl rand -hex 32`);
     } else if (predictable(secret)) {
       problems.push(`${name}: is too predictable (a character or short pattern repeated, a run like abcdef, or fewer than ${MIN_DISTINCT_CHARACTERS} distinct characters); use a random one, e.g. from openssl rand -hex 32`);
+    }
+  }
+  for (const name of THIRD_PARTY_SECRETS) {
+    const secret = value(name);
+    if (secret !== undefined && (SAMPLE_SECRETS.has(secret.toLowerCase()) || PLACEHOLDER.test(secret))) {
+      problems.push(`${name}: is a sample or placeholder value; set the key the provider issued`);
     }
   }
   const firstUse = new Map<string, string>();

@@ -181,6 +181,7 @@ describe('production refuses weak credentials and open defaults', () => {
     ['a run of the alphabet', { PAYMENT_WEBHOOK_SECRET: 'abcdefghijklmnopqrstuvwxyz012345' }, 'PAYMENT_WEBHOOK_SECRET', /too predictable/],
     ['very few distinct characters', { ADMIN_API_TOKEN: 'abbaabababbbaabbbabaaabbbaababab' }, 'ADMIN_API_TOKEN', /too predictable/],
     ['ANALYTICS_K=1', { ANALYTICS_K: '1' }, 'ANALYTICS_K', /at least 5 in production/],
+    ["a provider key left as the example's placeholder", { IMAGE_PROVIDER: 'replicate', REPLICATE_API_TOKEN: 'r8_change-me' }, 'REPLICATE_API_TOKEN', /sample or placeholder/],
   ])('%s is refused, naming the variable and not the value', (_name, spoil, variable, message) => {
     const env = { ...strong, ...spoil };
     const found = problems(env);
