@@ -61,6 +61,8 @@ export type BotConfig =
       /** The API token (scope `bot`) it sends with every call. */
       apiToken: string;
       mode: { kind: 'polling' } | { kind: 'webhook'; url: string; secret: string; path: string };
+      /** Broadcast messages sent per second (Telegram allows about 30 a second to different chats). */
+      broadcastPerSecond: number;
     };
 
 export interface Config {
@@ -378,6 +380,7 @@ const envSchema = z.object({
   BOT_TOKEN: optionalString.pipe(z.string().regex(/^\d+:[\w-]{20,}$/, 'must look like 123456:ABC… (from @BotFather)').optional()),
   BOT_MODE: z.enum(['polling', 'webhook']).default('polling'),
   BOT_API_ROOT: httpUrl.default('https://api.telegram.org'),
+  BROADCAST_PER_SECOND: int(20, 1, 30),
   BOT_GRAPHQL_URL: httpUrl.optional(),
   BOT_WEBHOOK_URL: z.url({ protocol: /^https$/ }).optional(),
   BOT_WEBHOOK_SECRET: optionalString.pipe(z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 of A-Z a-z 0-9 _ -').optional()),
@@ -626,6 +629,7 @@ export function parseConfig(env: Env): Config {
             e.BOT_MODE === 'webhook'
               ? { kind: 'webhook', url: e.BOT_WEBHOOK_URL ?? '', secret: e.BOT_WEBHOOK_SECRET ?? '', path: new URL(e.BOT_WEBHOOK_URL ?? 'https://x/telegram/webhook').pathname }
               : { kind: 'polling' },
+          broadcastPerSecond: e.BROADCAST_PER_SECOND,
         }
       : { enabled: false },
     jobs: {

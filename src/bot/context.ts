@@ -1,6 +1,7 @@
 import type { I18n, I18nFlavor } from '@grammyjs/i18n';
 import { Context } from 'grammy';
 import type { Logger } from 'pino';
+import type { NewsRefSealer } from './broadcast/news-ref.ts';
 import type { Operation } from './operations.ts';
 import type { StatsChartRenderer } from './stats-chart.ts';
 import type { CommandLabel, Outcome } from './bot-metrics.ts';
@@ -25,6 +26,8 @@ export interface BotServices {
   now: () => Date;
   /** Draws the /stats chart. */
   charts: StatsChartRenderer;
+  /** Seals where a /news subscriber's broadcasts go. */
+  news: NewsRefSealer;
   /** The deployment's retention windows, so /privacy states them as configured. */
   windows: RetentionWindows;
 }

@@ -28,6 +28,9 @@ import { sequentialize } from '@grammyjs/runner';
 import { createChatRefSealer } from './delivery/chat-ref.ts';
 import { createDeliveries, type Deliveries } from './delivery/deliveries.ts';
 import { createStatsChartRenderer } from './stats-chart.ts';
+import { createNewsRefSealer } from './broadcast/news-ref.ts';
+import { createBroadcaster, type Broadcaster } from './broadcast/broadcaster.ts';
+import { newsFeature } from './features/news.ts';
 import { createStyleCatalog } from './style-catalog.ts';
 import { updateTelemetry } from './update-telemetry.ts';
 
@@ -43,7 +46,7 @@ export interface BotDeps {
   fetchMedia?: FetchMedia;
   /** Outgoing-call limits; the default follows Telegram's published flood limits. Tests loosen them. */
   throttle?: APIThrottlerOptions;
-  /** How often finished but undelivered results are looked for (default 15 s). */
+  /** How often finished but undelivered results (and waiting broadcasts) are looked for (default 15 s). */
   deliverySweepMs?: number;
   now?: () => Date;
   /** PROMPT_RETENTION_HOURS and MEDIA_RETENTION_HOURS as configured (default 24 and 24). */
@@ -51,7 +54,7 @@ export interface BotDeps {
 }
 
 /** Builds the bot: transport plugins, context, i18n, telemetry, features and the error boundary. Starts nothing. */
-export function createBot(deps: BotDeps): { bot: Bot<BotContext>; deliveries: Deliveries } {
+export function createBot(deps: BotDeps): { bot: Bot<BotContext>; deliveries: Deliveries; broadcaster: Broadcaster } {
   const logger = deps.logger.child({ component: 'bot' });
   const { i18n, has } = createI18n<BotContext>({
     logger,
@@ -76,6 +79,7 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; deliveries: De
     hasText: has,
     now: deps.now ?? (() => new Date()),
     charts: createStatsChartRenderer(),
+    news: createNewsRefSealer(deps.config.token),
     windows: deps.windows ?? { promptTextHours: 24, mediaHours: 24 },
   };
 
@@ -105,8 +109,12 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; deliveries: De
   // same for webhooks, where grammY hands middleware errors to the web framework, not to bot.catch.
   const guarded = bot.errorBoundary(onError);
   guarded.use(i18n.middleware());
-  guarded.use(startFeature, imagineFeature, resultActionsFeature, askFeature, styleFeature, languageFeature, statsFeature, tierFeature, paymentsFeature, feedbackFeature, privacyFeature);
+  guarded.use(startFeature, imagineFeature, resultActionsFeature, askFeature, styleFeature, languageFeature, statsFeature, tierFeature, paymentsFeature, feedbackFeature, newsFeature, privacyFeature);
   guarded.use(fallbackFeature);
   bot.catch(onError);
-  return { bot, deliveries: services.deliveries };
+  const broadcaster = createBroadcaster({
+    api: bot.api, client: deps.client, sealer: services.news, logger, perSecond: deps.config.broadcastPerSecond,
+    ...(deps.deliverySweepMs ? { everyMs: deps.deliverySweepMs } : {}),
+  });
+  return { bot, deliveries: services.deliveries, broadcaster };
 }

@@ -116,6 +116,13 @@ export type BotCancelMutation = { cancelGeneration:
     | { __typename: 'NotFound' }
    };
 
+export type BotClaimBroadcastsMutationVariables = Exact<{
+  limit: number;
+}>;
+
+
+export type BotClaimBroadcastsMutation = { claimBroadcastMessages: Array<{ __typename: 'BroadcastMessage', id: string, ref: string, text: string }> };
+
 export type BotClaimDeliveryMutationVariables = Exact<{
   id: string;
 }>;
@@ -129,6 +136,14 @@ export type BotClaimPendingMutationVariables = Exact<{
 
 
 export type BotClaimPendingMutation = { claimPendingDeliveries: Array<{ __typename: 'Delivery', ref: string, generation: { __typename: 'Generation', id: string, status: GenerationStatus, errorClass: ErrorClass | null, style: string, theme: string, latencyMs: number, progress: number | null, queuePosition: number | null, text: string | null, media: { __typename: 'Media', url: string | null, mimeType: string } | null } }> };
+
+export type BotCompleteBroadcastMutationVariables = Exact<{
+  id: string;
+  sent: boolean;
+}>;
+
+
+export type BotCompleteBroadcastMutation = { completeBroadcastMessage: boolean };
 
 export type BotCompleteDeliveryMutationVariables = Exact<{
   id: string;
@@ -245,6 +260,13 @@ export type BotResetConversationMutationVariables = Exact<{ [key: string]: never
 
 
 export type BotResetConversationMutation = { resetConversation: number };
+
+export type BotSetNewsMutationVariables = Exact<{
+  ref?: string | null | undefined;
+}>;
+
+
+export type BotSetNewsMutation = { setNewsSubscription: boolean };
 
 export type BotSetPreferencesMutationVariables = Exact<{
   input: PreferencesInput;

@@ -50,6 +50,12 @@ export const ANSWER_STREAM = operation<Types.BotAnswerStreamSubscription, Types.
   ... on Busy { retryAfterSeconds }
 } }`);
 
+export const SET_NEWS = operation<Types.BotSetNewsMutation, Types.BotSetNewsMutationVariables>(`mutation BotSetNews($ref: String) { setNewsSubscription(ref: $ref) }`);
+
+export const CLAIM_BROADCASTS = operation<Types.BotClaimBroadcastsMutation, Types.BotClaimBroadcastsMutationVariables>(`mutation BotClaimBroadcasts($limit: Int!) { claimBroadcastMessages(limit: $limit) { id ref text } }`);
+
+export const COMPLETE_BROADCAST = operation<Types.BotCompleteBroadcastMutation, Types.BotCompleteBroadcastMutationVariables>(`mutation BotCompleteBroadcast($id: ID!, $sent: Boolean!) { completeBroadcastMessage(id: $id, sent: $sent) }`);
+
 export const WATCH = operation<Types.BotWatchSubscription, Types.BotWatchSubscriptionVariables>(`subscription BotWatch($id: ID!) { generationUpdated(id: $id) { id status progress queuePosition } }`);
 
 export const CLAIM_DELIVERY = operation<Types.BotClaimDeliveryMutation, Types.BotClaimDeliveryMutationVariables>(`mutation BotClaimDelivery($id: ID!) { claimDelivery(id: $id) { ref generation { __typename ${GENERATION_FIELDS} } } }`);

@@ -21,7 +21,7 @@ export interface RunningBot {
  * webhook whose requests must carry Telegram's secret token (anything else gets 401 unprocessed).
  */
 export async function startBot(deps: BotDeps): Promise<RunningBot> {
-  const { bot, deliveries } = createBot(deps);
+  const { bot, deliveries, broadcaster } = createBot(deps);
   const logger = deps.logger.child({ component: 'bot' });
   await bot.init();
   const { i18n } = createI18n({ logger });
@@ -43,12 +43,13 @@ export async function startBot(deps: BotDeps): Promise<RunningBot> {
     });
     // Results that finished while the bot was away are delivered now, then looked for periodically.
     deliveries.start();
+    broadcaster.start();
     logger.info({ mode: 'polling', username: bot.botInfo.username }, 'Telegram bot started');
     return {
       bot,
       async stop() {
         if (runner.isRunning()) await runner.stop();
-        await deliveries.stop();
+        await Promise.all([deliveries.stop(), broadcaster.stop()]);
       },
     };
   }
@@ -72,6 +73,7 @@ export async function startBot(deps: BotDeps): Promise<RunningBot> {
     });
   };
   deliveries.start();
+  broadcaster.start();
   logger.info({ mode: 'webhook', path: mode.path, username: bot.botInfo.username }, 'Telegram bot started');
   return {
     bot,
@@ -79,7 +81,7 @@ export async function startBot(deps: BotDeps): Promise<RunningBot> {
     async stop() {
       // The webhook stays registered with Telegram: updates queue there until the next start.
       stopped = true;
-      await deliveries.stop();
+      await Promise.all([deliveries.stop(), broadcaster.stop()]);
     },
   };
 }

@@ -221,13 +221,14 @@ async function deleteRateLimitWindowsBatch(em: SqlEntityManager, oldestLiveMinut
 
 /**
  * Users not seen since the cutoff with nothing else stored: no generation, media, feedback,
- * payment, usage day, conversation turn or draft, on the default tier with no paid time running.
+ * payment, usage day, conversation turn or draft, on the default tier with no paid time running,
+ * and not subscribed to broadcasts (a subscription is something they asked us to keep).
  * A read or a `/privacy` makes such a row; it holds a pseudonym and settings and nothing more.
  */
 async function deleteIdleUsersBatch(em: SqlEntityManager, cutoff: Date, defaultTier: string, size: number, after: string | number | undefined): Promise<BatchOutcome> {
   const rows = await em.execute(
     `select u.id from users u
-     where u.last_seen_at < ? and u.tier = ? and u.tier_expires_at is null ${after === undefined ? '' : 'and u.id > ?'}
+     where u.last_seen_at < ? and u.tier = ? and u.tier_expires_at is null and u.news_ref is null ${after === undefined ? '' : 'and u.id > ?'}
        and not exists (select 1 from generations g where g.user_id = u.id)
        and not exists (select 1 from media_assets m where m.user_id = u.id)
        and not exists (select 1 from feedback f where f.user_id = u.id)

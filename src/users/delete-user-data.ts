@@ -1,3 +1,4 @@
+import { BroadcastMessage } from '../db/entities/broadcast-message.ts';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Logger } from 'pino';
 import { audit } from '../audit/audit.ts';
@@ -52,6 +53,7 @@ export async function deleteUserData(em: SqlEntityManager, store: MediaStore, us
       usageDays: await tx.nativeDelete(DailyUsage, { user: userId }),
     };
     await tx.nativeDelete(PromptDraft, { user: userId });
+    await tx.nativeDelete(BroadcastMessage, { user: userId });
     await tx.nativeDelete(User, { id: userId });
     // The same person comes back under the same pseudonym: their audit trail goes too.
     await tx.nativeDelete(AuditLog, { $or: [{ actor: userId }, { target: userId }] });

@@ -30,6 +30,10 @@ export interface BotWorld {
 export interface BotWorldOptions {
   app?: TestAppOptions;
   mode?: EnabledBotConfig['mode'];
+  /** Broadcast pace (messages per second); default 20. */
+  broadcastPerSecond?: number;
+  /** How often the bot looks for deliveries and broadcasts (default 15 s). */
+  sweepMs?: number;
   /** Outgoing-call limits; default: one call at a time with no pause. */
   throttle?: APIThrottlerOptions;
 }
@@ -67,6 +71,7 @@ export async function createBotWorld(options: BotWorldOptions = {}): Promise<Bot
     graphqlUrl: `http://127.0.0.1:${apiPort}/graphql`,
     apiToken: BOT_TOKEN,
     mode: options.mode ?? { kind: 'polling' },
+    broadcastPerSecond: options.broadcastPerSecond ?? 20,
   };
   const client = createGraphqlClient({ url: config.graphqlUrl, apiToken: config.apiToken, timeoutMs: 10_000 });
   const running = await startBot({
@@ -77,6 +82,7 @@ export async function createBotWorld(options: BotWorldOptions = {}): Promise<Bot
     windows: { promptTextHours: app.config.retention.promptTextHours, mediaHours: app.config.media.retentionHours },
     // Telegram's per-chat pace (1 message/s) would only make the tests slow; the throttler stays in the path.
     throttle: options.throttle ?? { out: { maxConcurrent: 1, minTime: 0 } },
+    ...(options.sweepMs ? { deliverySweepMs: options.sweepMs } : {}),
   });
   return {
     app,

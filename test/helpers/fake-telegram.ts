@@ -48,6 +48,8 @@ export interface FakeTelegramError {
 export interface FakeTelegramCall {
   /** Index of this call in `calls`. */
   seq: number;
+  /** When the request arrived (ms since the epoch): paced senders are checked against it. */
+  at: number;
   /** Method name in its documented spelling (`sendMessage`), whatever case the client used. */
   method: string;
   /** Parameters from the query string and body. Fields that arrived as strings (query,
@@ -916,7 +918,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
     const requestToken = decodeURIComponent(route[1]!);
     const rawMethod = route[2]!;
     const method = canonical.get(rawMethod.toLowerCase());
-    const call: FakeTelegramCall = { seq: calls.length, method: method ?? rawMethod, params: {}, files: {}, token: requestToken, httpMethod: request.method ?? 'GET' };
+    const call: FakeTelegramCall = { seq: calls.length, at: Date.now(), method: method ?? rawMethod, params: {}, files: {}, token: requestToken, httpMethod: request.method ?? 'GET' };
     calls.push(call);
     let status = 200;
     let payload: Json;

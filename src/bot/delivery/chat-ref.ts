@@ -26,12 +26,28 @@ export interface ChatRefSealer {
 }
 
 export function createChatRefSealer(botToken: string): ChatRefSealer {
-  const key = Buffer.from(hkdfSync('sha256', botToken, 'atelier', 'atelier bot delivery reference v1', 32));
+  const sealer = createSealer(botToken, 'atelier bot delivery reference v1');
   return {
-    seal(ref) {
+    seal: (ref) => sealer.seal([ref.chat, ref.user, ref.message, ref.locale, ref.kind]),
+    open(sealed) {
+      const [chat, user, message, locale, kind] = (sealer.open(sealed) ?? []) as [number, number, number, string, string];
+      if (![chat, user, message].every(Number.isSafeInteger) || typeof locale !== 'string' || (kind !== 'IMAGE' && kind !== 'VIDEO')) return undefined;
+      return { chat, user, message, locale, kind };
+    },
+  };
+}
+
+/**
+ * AES-256-GCM under a key derived from the bot token for one `purpose`, so a reference made for one
+ * use (a delivery, a news subscription) never opens as another.
+ */
+export function createSealer(botToken: string, purpose: string): { seal(values: unknown[]): string; open(sealed: string): unknown[] | undefined } {
+  const key = Buffer.from(hkdfSync('sha256', botToken, 'atelier', purpose, 32));
+  return {
+    seal(values) {
       const nonce = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, nonce);
-      const body = Buffer.concat([cipher.update(JSON.stringify([ref.chat, ref.user, ref.message, ref.locale, ref.kind]), 'utf8'), cipher.final()]);
+      const body = Buffer.concat([cipher.update(JSON.stringify(values), 'utf8'), cipher.final()]);
       return `${VERSION}.${Buffer.concat([nonce, cipher.getAuthTag(), body]).toString('base64url')}`;
     },
     open(sealed) {
@@ -41,10 +57,8 @@ export function createChatRefSealer(botToken: string): ChatRefSealer {
         const bytes = Buffer.from(payload, 'base64url');
         const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12));
         decipher.setAuthTag(bytes.subarray(12, 28));
-        const text = Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8');
-        const [chat, user, message, locale, kind] = JSON.parse(text) as [number, number, number, string, string];
-        if (![chat, user, message].every(Number.isSafeInteger) || (kind !== 'IMAGE' && kind !== 'VIDEO')) return undefined;
-        return { chat, user, message, locale, kind };
+        const values = JSON.parse(Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8')) as unknown;
+        return Array.isArray(values) ? values : undefined;
       } catch {
         return undefined;
       }

@@ -17,6 +17,7 @@ cmd-tier = Plans, limits and prices in Stars
 cmd-feedback = Send feedback to the team
 cmd-privacy = What is stored and for how long
 cmd-deleteme = Erase everything stored about you
+cmd-news = News from the team: /news on or /news off
 
 ## Start and help
 
@@ -31,7 +32,7 @@ help-text =
 
     Under each image: 👍 / 👎 to rate it, ⭐ to keep it (otherwise files are deleted after 24 hours), 🔁 for another variant.
 
-    ⚙️ /style default style · /language language
+    ⚙️ /style default style · /language language · 📣 /news on|off news from the team
     📊 /stats your numbers · /usage today's usage · ⭐ /tier plans
     ✉️ /feedback your message · 🔒 /privacy · 🗑 /deleteme
 start-text =
@@ -176,6 +177,9 @@ error-provider-failed =
 error-not-found = I can't find that result any more.
 error-rate-limited = ⏳ Too many requests. Try again in { $retry } s.
 error-quota-exceeded = 📉 You've used today's quota. It resets at { $reset } UTC.
+news-usage = 📣 Send /news on to get occasional news from the team here, /news off to stop.
+news-on = 📣 You'll get news from the team here. /news off stops it.
+news-off = 🔕 No more news. /news on starts it again.
 error-access-denied = 🔒 This bot is not open to you. If you think that is a mistake, ask the people who run it.
 error-api-unavailable = 🛠 Atelier is unavailable right now. Please try again in a minute.
 error-unexpected = 😔 Sorry, something went wrong. If it keeps happening, quote this reference: { $ref }

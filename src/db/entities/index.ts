@@ -15,3 +15,5 @@ export { RevokedToken } from './revoked-token.ts';
 export { User } from './user.ts';
 export { WebhookEvent } from './webhook-event.ts';
 export { AccessEntry } from './access-entry.ts';
+export { Broadcast } from './broadcast.ts';
+export { BroadcastMessage } from './broadcast-message.ts';

@@ -17,6 +17,8 @@ export const User = defineEntity({
     lastSeenAt: p.datetime().onCreate(() => new Date()),
     /** The credential whose write created the row (an API token id or `jwt:<sub>`); never a person. */
     createdByToken: p.string().length(64).nullable(),
+    /** Opted in to the operator's broadcasts: where to send them, sealed by the bot (the API cannot read it). Null: not subscribed. */
+    newsRef: p.string().length(512).nullable(),
   },
 });
 

@@ -14,5 +14,6 @@ import './jobs.ts';
 import './tokens.ts';
 import './admin-users.ts';
 import './access.ts';
+import './broadcasts.ts';
 import './payments.ts';
 import './analytics.ts';
