@@ -10,6 +10,7 @@
  * `--covering-index` then adds an index on generations (prompt_fingerprint, user_id, created_at),
  * which the exact distinct users of top prompts can read alone, and times 1. again.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +29,7 @@ import { option, reportJson } from './bench/report.ts';
 
 const DAY_MS = 86_400_000;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
-const SECRETS = { pseudonymSecret: 'b'.repeat(32), mediaUrlSecret: 'c'.repeat(32) };
+const SECRETS = { pseudonymSecret: randomBytes(32).toString('hex'), mediaUrlSecret: randomBytes(32).toString('hex') };
 
 const QUERY = /* GraphQL */ `query ($range: AnalyticsRange!) { analytics(range: $range) { __typename ... on Analytics {
   coverage { rolledUpDays liveDays }
@@ -57,7 +58,7 @@ const reuse = process.argv.indexOf('--reuse');
 const dir = reuse > 0 ? process.argv[reuse + 1]! : mkdtempSync(join(tmpdir(), 'atelier-bench-analytics-'));
 const config = parseConfig({
   NODE_ENV: 'production', DATA_DIR: dir, ADMIN_API_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'silent',
-  PSEUDONYM_SECRET: SECRETS.pseudonymSecret, MEDIA_URL_SECRET: SECRETS.mediaUrlSecret,
+  PSEUDONYM_SECRET: SECRETS.pseudonymSecret, MEDIA_URL_SECRET: SECRETS.mediaUrlSecret, BACKUP_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
 });
 const orm = await createOrm(config.database);
 const now = new Date();

@@ -4,6 +4,7 @@
  * It also times the provider alone and a `health` query in the same run, so the figures can be
  * read as ratios against baselines measured on the same machine at the same moment.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,10 +23,12 @@ const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 200;
 const warmup = 20;
 const token = 'bench-bot-token-0123456789abcdef';
 const dir = mkdtempSync(join(tmpdir(), 'atelier-bench-'));
+// Production refuses predictable secrets: random ones, as a deployment would have.
+const SECRETS = { pseudonymSecret: randomBytes(32).toString('hex'), mediaUrlSecret: randomBytes(32).toString('hex') };
 
-const config = parseConfig({ NODE_ENV: 'production', DATA_DIR: dir, BOT_API_TOKEN: token, LOG_LEVEL: 'silent', TIERS_JSON: UNLIMITED_TIERS, PSEUDONYM_SECRET: 'b'.repeat(32), MEDIA_URL_SECRET: 'c'.repeat(32) });
+const config = parseConfig({ NODE_ENV: 'production', DATA_DIR: dir, BOT_API_TOKEN: token, LOG_LEVEL: 'silent', TIERS_JSON: UNLIMITED_TIERS, PSEUDONYM_SECRET: SECRETS.pseudonymSecret, MEDIA_URL_SECRET: SECRETS.mediaUrlSecret, BACKUP_ENCRYPTION_KEY: randomBytes(32).toString('hex') });
 const orm = await createOrm(config.database);
-const { yoga } = await createApp({ config, orm, logger: createLogger({ level: 'silent' }), secrets: { pseudonymSecret: 'b'.repeat(32), mediaUrlSecret: 'c'.repeat(32) }, version: 'bench' });
+const { yoga } = await createApp({ config, orm, logger: createLogger({ level: 'silent' }), secrets: SECRETS, version: 'bench' });
 const styles = ['photo', 'anime', 'oil-painting', 'pixel-art', 'watercolor', 'cyberpunk', 'fantasy-art', 'sketch'];
 
 async function post(query: string, variables: Record<string, unknown> = {}) {

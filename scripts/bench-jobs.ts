@@ -9,6 +9,7 @@
  *      process of its own with fixed concurrency) for N seconds without any job, then the same load
  *      for exactly as long as the purge runs in a worker thread of the API's process, as in production.
  */
+import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,7 +32,7 @@ import { median, option, reportJson } from './bench/report.ts';
 
 const DAY_MS = 86_400_000;
 const TOKEN = 'bench-bot-token-0123456789abcdef';
-const SECRETS = { pseudonymSecret: 'b'.repeat(32), mediaUrlSecret: 'c'.repeat(32) };
+const SECRETS = { pseudonymSecret: randomBytes(32).toString('hex'), mediaUrlSecret: randomBytes(32).toString('hex') };
 
 type PurgeMessage = { type: 'started' } | { type: 'done'; result: JobResult; seconds: number; secondsByKind: Record<string, number> };
 
@@ -70,7 +71,7 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'atelier-bench-jobs-'));
   const config = parseConfig({
     NODE_ENV: 'production', DATA_DIR: dir, BOT_API_TOKEN: TOKEN, LOG_LEVEL: 'silent',
-    PSEUDONYM_SECRET: SECRETS.pseudonymSecret, MEDIA_URL_SECRET: SECRETS.mediaUrlSecret,
+    PSEUDONYM_SECRET: SECRETS.pseudonymSecret, MEDIA_URL_SECRET: SECRETS.mediaUrlSecret, BACKUP_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
   });
   const orm = await createOrm(config.database);
   const now = Date.now();

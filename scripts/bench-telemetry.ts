@@ -4,6 +4,7 @@
  * measured), telemetry off vs on (spans exported over OTLP/HTTP to a loopback sink, metrics,
  * trace-stamped logs), in alternating child processes of the same run; prints ops/s and the ratio.
  */
+import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,10 +29,10 @@ const concurrency = 8;
 
 async function child(mode: 'on' | 'off', otlpEndpoint: string): Promise<void> {
   const token = 'bench-bot-token-0123456789abcdef';
-  const secrets = { pseudonymSecret: 'b'.repeat(32), mediaUrlSecret: 'c'.repeat(32) };
+  const secrets = { pseudonymSecret: randomBytes(32).toString('hex'), mediaUrlSecret: randomBytes(32).toString('hex') };
   const dir = mkdtempSync(join(tmpdir(), 'atelier-bench-'));
   if (mode === 'on') startTracing({ serviceName: 'atelier-bench', serviceVersion: 'bench', environment: 'bench', exporter: await loadOtlpExporter(otlpEndpoint) });
-  const config = parseConfig({ NODE_ENV: 'production', DATA_DIR: dir, BOT_API_TOKEN: token, LOG_LEVEL: 'info', TIERS_JSON: UNLIMITED_TIERS, PSEUDONYM_SECRET: secrets.pseudonymSecret, MEDIA_URL_SECRET: secrets.mediaUrlSecret });
+  const config = parseConfig({ NODE_ENV: 'production', DATA_DIR: dir, BOT_API_TOKEN: token, LOG_LEVEL: 'info', TIERS_JSON: UNLIMITED_TIERS, PSEUDONYM_SECRET: secrets.pseudonymSecret, MEDIA_URL_SECRET: secrets.mediaUrlSecret, BACKUP_ENCRYPTION_KEY: randomBytes(32).toString('hex') });
   const orm = await createOrm(config.database);
   // A text answer with token usage: no media file, so fsync noise does not drown the figure.
   const instant: Provider = {

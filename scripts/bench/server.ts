@@ -8,6 +8,7 @@
  * each `generate` still writes one row and one fsynced media file. The parent asks for memory
  * figures over IPC (after a full GC: the process runs with --expose-gc).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -59,11 +60,12 @@ async function startBare(): Promise<{ server: Server; close: () => Promise<void>
 
 async function startAtelier(telemetry: boolean, otlpEndpoint: string | undefined): Promise<{ server: Server; close: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'atelier-bench-server-'));
-  const secrets = { pseudonymSecret: 'b'.repeat(32), mediaUrlSecret: 'c'.repeat(32) };
+  const secrets = { pseudonymSecret: randomBytes(32).toString('hex'), mediaUrlSecret: randomBytes(32).toString('hex') };
   if (telemetry) startTracing({ serviceName: 'atelier-bench', serviceVersion: 'bench', environment: 'bench', exporter: await loadOtlpExporter(otlpEndpoint) });
   const config = parseConfig({
     NODE_ENV: 'production', DATA_DIR: dir, BOT_API_TOKEN: BENCH_TOKEN, LOG_LEVEL: telemetry ? 'info' : 'silent', TIERS_JSON: UNLIMITED_TIERS,
     PSEUDONYM_SECRET: secrets.pseudonymSecret, MEDIA_URL_SECRET: secrets.mediaUrlSecret, SCHEDULER: 'false', GRAPHIQL: 'false',
+    BACKUP_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
   });
   const orm: Orm = await createOrm(config.database);
   // A real file descriptor, written synchronously as pino writes stdout in production.
