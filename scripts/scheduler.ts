@@ -1,7 +1,7 @@
 /**
  * Runs the job scheduler alone, for deployments with one scheduler beside API replicas started
  * with SCHEDULER=false. Serves /metrics on METRICS_PORT when set (job runs, retention counts).
- * Start with `node --env-file-if-exists=.env --import ./src/telemetry/instrument.ts scripts/scheduler.ts`.
+ * Start with `node --import ./src/env-file.ts --import ./src/telemetry/instrument.ts scripts/scheduler.ts`.
  */
 import { parseConfigOrExit } from '../src/config.ts';
 import { createOrm } from '../src/db/orm.ts';
