@@ -25,6 +25,15 @@ import { rollUpDay } from '../src/jobs/rollup.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 import { createRandom } from '../test/jobs/helpers/random.ts';
 import { option, reportJson } from './bench/report.ts';
+import { answerHelp, createCleanup } from '../src/cli.ts';
+
+answerHelp(`
+usage: npm run bench:analytics -- [--quick] [--reuse DIR] [--keep] [--covering-index]
+
+Analytics over 1 000 000 generations from rollups and from raw rows. The database lives in $TMPDIR
+and is removed at the end or on Ctrl-C (--keep or --reuse DIR keep it).`);
+// Temp data goes even when the run is interrupted (Ctrl-C, SIGTERM).
+const cleanup = createCleanup();
 
 const DAY_MS = 86_400_000;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
@@ -55,6 +64,7 @@ const rawRuns = option('raw-runs', 5);
 
 const reuse = process.argv.indexOf('--reuse');
 const dir = reuse > 0 ? process.argv[reuse + 1]! : mkdtempSync(join(tmpdir(), 'atelier-bench-analytics-'));
+if (reuse <= 0 && !process.argv.includes('--keep')) cleanup.removeOnExit(dir);
 const config = parseConfig({
   NODE_ENV: 'production', DATA_DIR: dir, ADMIN_API_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'silent',
   PSEUDONYM_SECRET: SECRETS.pseudonymSecret, MEDIA_URL_SECRET: SECRETS.mediaUrlSecret,

@@ -18,6 +18,15 @@ import { createLogger } from '../src/telemetry/logger.ts';
 import { shutdownTracing, startTracing } from '../src/telemetry/tracing.ts';
 import { startOtlpSink } from './bench/otlp-sink.ts';
 import { median, option } from './bench/report.ts';
+import { answerHelp, createCleanup } from '../src/cli.ts';
+
+answerHelp(`
+usage: npm run bench:telemetry -- [--requests 2000] [--rounds 5]
+
+generate throughput with telemetry off vs on (OTLP export to a loopback sink), as a ratio. Temp data
+in $TMPDIR is removed at the end, or on Ctrl-C.`);
+// Temp data goes even when the run is interrupted (Ctrl-C, SIGTERM).
+const cleanup = createCleanup();
 
 // Limits are not what is measured here: one roomy tier, so every request is generated.
 const UNLIMITED_TIERS = JSON.stringify([{ id: 'bench', requestsPerMinute: 100_000, daily: { images: 1e9, videos: 1e9, textTokens: 1e12 }, dailyCostUsd: null }]);
@@ -29,7 +38,7 @@ const concurrency = 8;
 async function child(mode: 'on' | 'off', otlpEndpoint: string): Promise<void> {
   const token = 'bench-bot-token-0123456789abcdef';
   const secrets = { pseudonymSecret: 'b'.repeat(32), mediaUrlSecret: 'c'.repeat(32) };
-  const dir = mkdtempSync(join(tmpdir(), 'atelier-bench-'));
+  const dir = cleanup.removeOnExit(mkdtempSync(join(tmpdir(), 'atelier-bench-')));
   if (mode === 'on') startTracing({ serviceName: 'atelier-bench', serviceVersion: 'bench', environment: 'bench', otlpEndpoint });
   const config = parseConfig({ NODE_ENV: 'production', DATA_DIR: dir, BOT_API_TOKEN: token, LOG_LEVEL: 'info', TIERS_JSON: UNLIMITED_TIERS, PSEUDONYM_SECRET: secrets.pseudonymSecret, MEDIA_URL_SECRET: secrets.mediaUrlSecret });
   const orm = await createOrm(config.database);

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { answerHelp } from './lib/cli.ts';
+import { answerHelp } from '../src/cli.ts';
 
 answerHelp(`
 usage: npm run compose:env -- [--out FILE] [--force]

@@ -2,7 +2,7 @@
  * The compose `create-bucket` one-shot: creates the media bucket of MEDIA_STORE=s3 and exits 0;
  * a bucket that is already there (ours) is success too, so every `docker compose up` can run it.
  */
-import { answerHelp } from './lib/cli.ts';
+import { answerHelp } from '../src/cli.ts';
 
 answerHelp(`
 usage: node scripts/create-bucket.ts

@@ -3,7 +3,7 @@
  * container's API answers `{ health { ok } }` with ok, 1 otherwise. With `--metrics`, checks the
  * scheduler's /metrics on METRICS_PORT instead.
  */
-import { answerHelp } from './lib/cli.ts';
+import { answerHelp } from '../src/cli.ts';
 
 answerHelp(`
 usage: node scripts/healthcheck.ts [--metrics]

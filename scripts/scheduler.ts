@@ -11,6 +11,13 @@ import { createLogger } from '../src/telemetry/logger.ts';
 import { createMetricsServer } from '../src/telemetry/metrics-server.ts';
 import { createMetrics } from '../src/telemetry/metrics.ts';
 import { shutdownTracing } from '../src/telemetry/tracing.ts';
+import { answerHelp } from '../src/cli.ts';
+
+answerHelp(`
+usage: npm run scheduler
+
+Runs the background jobs (retention, rollup, backup) on their schedules alone, beside API replicas
+started with SCHEDULER=false; /metrics on METRICS_PORT when set. Stops cleanly on SIGTERM/SIGINT.`);
 
 const config = parseConfigOrExit(process.env);
 

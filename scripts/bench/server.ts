@@ -22,6 +22,14 @@ import { encodePng } from '../../src/media/png.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { shutdownTracing, startTracing } from '../../src/telemetry/tracing.ts';
 import { BENCH_TOKEN } from './report.ts';
+import { answerHelp, createCleanup } from '../../src/cli.ts';
+
+answerHelp(`
+usage: node scripts/bench/server.ts <bare|atelier-on|atelier-off> [otlp endpoint]
+
+A benchmark server forked by npm run bench (it talks to its parent over IPC).`);
+// Temp data goes even when the run is interrupted (Ctrl-C, SIGTERM).
+const cleanup = createCleanup();
 
 export type ServerMode = 'bare' | 'atelier-on' | 'atelier-off';
 export type ServerMessage = { type: 'memory' } | { type: 'stop' };
@@ -58,7 +66,7 @@ async function startBare(): Promise<{ server: Server; close: () => Promise<void>
 }
 
 async function startAtelier(telemetry: boolean, otlpEndpoint: string | undefined): Promise<{ server: Server; close: () => Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'atelier-bench-server-'));
+  const dir = cleanup.removeOnExit(mkdtempSync(join(tmpdir(), 'atelier-bench-server-')));
   const secrets = { pseudonymSecret: 'b'.repeat(32), mediaUrlSecret: 'c'.repeat(32) };
   if (telemetry) startTracing({ serviceName: 'atelier-bench', serviceVersion: 'bench', environment: 'bench', otlpEndpoint });
   const config = parseConfig({

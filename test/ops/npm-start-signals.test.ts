@@ -1,9 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { NPM_PATH, ROOT, npmCommand } from '../helpers/npm.ts';
 import { freePort } from '../helpers/spawn-api.ts';
 
 /**
@@ -12,18 +13,8 @@ import { freePort } from '../helpers/spawn-api.ts';
  * in node's clean shutdown, with the port released and no process of the tree left behind.
  */
 
-const ROOT = join(import.meta.dirname, '../..');
 const TOKEN = 'npm-start-bot-token-0123456789abcdef';
-// Node 24 first on PATH, as `npm run` itself arranges, so npm's `#!/usr/bin/env node` finds it.
-const PATH = [join(ROOT, 'node_modules/.bin'), process.env['PATH'] ?? ''].join(delimiter);
-
-/** npm as the test was started with (`npm test` sets npm_execpath), else the one on PATH. */
-function npmCommand(): { command: string; args: string[] } | null {
-  const execpath = process.env['npm_execpath'];
-  if (execpath && /npm-cli\.js$/.test(execpath)) return { command: process.execPath, args: [execpath] };
-  const found = spawnSync('npm', ['--version'], { env: { ...process.env, PATH }, encoding: 'utf8' });
-  return found.status === 0 ? { command: 'npm', args: [] } : null;
-}
+const PATH = NPM_PATH;
 const npm = npmCommand();
 if (!npm) console.warn('[atelier] npm start signal tests SKIPPED: npm is not on PATH');
 
