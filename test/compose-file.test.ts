@@ -1,5 +1,7 @@
 /**
- * Static checks of the observability stack (Docker does not run here): docker-compose.yml, the
+ * Static checks of the observability stack (Docker does not run here): docker-compose.yml (against
+ * test/fixtures/compose-spec.json, the Compose Specification's schema/compose-spec.json as published by
+ * compose-spec/compose-spec at commit 00655e22, Apache-2.0, vendored because tests talk to loopback only), the
  * Prometheus, collector and Grafana provisioning files, the dashboards and the README's port table.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
