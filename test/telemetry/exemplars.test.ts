@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { prometheusTool, REQUIRE_PROMETHEUS, startPrometheus, waitFor, type RunningPrometheus } from '../helpers/prometheus.ts';
-import { spawnApi } from '../helpers/spawn-api.ts';
+import { freePort, spawnApi } from '../helpers/spawn-api.ts';
 
 /**
  * Exemplars: a provider call's latency bucket carries the trace id of the job that made it, served
@@ -16,6 +16,7 @@ const EXEMPLAR = /^gen_ai_client_operation_duration_seconds_bucket\{[^}]*\} \d+ 
 let api: Awaited<ReturnType<typeof spawnApi>>;
 let receiver: Server;
 let running: RunningPrometheus | undefined;
+let metricsPort = 0;
 
 beforeAll(async () => {
   // Tracing is on only with an OTLP endpoint: a loopback sink that accepts everything.
@@ -25,7 +26,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const otlp = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-  api = await spawnApi({ BOT_API_TOKEN: TOKEN, OTEL_EXPORTER_OTLP_ENDPOINT: otlp });
+  metricsPort = await freePort();
+  api = await spawnApi({ BOT_API_TOKEN: TOKEN, OTEL_EXPORTER_OTLP_ENDPOINT: otlp, METRICS_PORT: String(metricsPort) });
   const response = await fetch(`${api.baseUrl}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, 'x-telegram-user-id': '7' },
@@ -51,6 +53,15 @@ describe('exemplars', () => {
     expect(body).toMatch(EXEMPLAR);
     expect(body.trimEnd().endsWith('# EOF')).toBe(true);
     expect(body).toMatch(/^atelier_generations_total\{/m);
+  });
+
+  test('the separate METRICS_PORT listener negotiates the same way', async () => {
+    const open = await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { headers: { accept: 'application/openmetrics-text' } });
+    expect(open.headers.get('content-type')).toMatch(/^application\/openmetrics-text/);
+    expect(await open.text()).toMatch(EXEMPLAR);
+    const plain = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(plain.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await plain.text()).toMatch(/^atelier_generations_total\{/m);
   });
 
   test('the Prometheus text format is unchanged after OpenMetrics scrapes: counters keep _total, no exemplars', async () => {
