@@ -24,7 +24,7 @@ import { uuidv7 } from '../src/ids.ts';
 import { rollUpDay } from '../src/jobs/rollup.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 import { createRandom } from '../test/jobs/helpers/random.ts';
-import { option, reportJson } from './bench/report.ts';
+import { option, reportJson, BENCH_SECRETS } from './bench/report.ts';
 import { answerHelp, createCleanup } from '../src/cli.ts';
 
 answerHelp(`
@@ -37,7 +37,7 @@ const cleanup = createCleanup();
 
 const DAY_MS = 86_400_000;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
-const SECRETS = { pseudonymSecret: 'b'.repeat(32), mediaUrlSecret: 'c'.repeat(32) };
+const SECRETS = BENCH_SECRETS;
 
 const QUERY = /* GraphQL */ `query ($range: AnalyticsRange!) { analytics(range: $range) { __typename ... on Analytics {
   coverage { rolledUpDays liveDays }
@@ -84,7 +84,7 @@ if (reuse < 0) {
   console.log(`rolled up ${range.days.length} days (today partially, as the job would) into ${rollupRows} rollup rows in ${seconds(started)} s`);
 }
 
-const { yoga, services } = await createApp({ config, orm, logger: createLogger({ level: 'silent' }), secrets: SECRETS, version: 'bench', metrics: null });
+const { yoga, services, jobs: appJobs, stopGeneration } = await createApp({ config, orm, logger: createLogger({ level: 'silent' }), secrets: SECRETS, version: 'bench', metrics: null });
 const variables = { range: { from: range.from, to: range.to } };
 async function viaGraphql(): Promise<Record<string, unknown>> {
   const response = await yoga.fetch('http://localhost/graphql', {
@@ -156,6 +156,8 @@ if (process.argv.includes('--covering-index')) {
   printSections(await sectionTimes());
 }
 
+// The app's generation workers and job runner poll on timers: stop them, or the process never exits.
+await Promise.all([appJobs.stop(), stopGeneration(1_000)]);
 await orm.close();
 if (process.argv.includes('--keep') || reuse > 0) console.log(`kept the database in ${dir}`);
 else rmSync(dir, { recursive: true, force: true });

@@ -27,7 +27,7 @@ import { createLogger } from '../src/telemetry/logger.ts';
 import { createRandom } from '../test/jobs/helpers/random.ts';
 import { startLoadGenerator } from './bench/load-client.ts';
 import type { LoadSpec } from './bench/load.ts';
-import { median, option, reportJson } from './bench/report.ts';
+import { median, option, reportJson, BENCH_SECRETS } from './bench/report.ts';
 import { answerHelp, createCleanup } from '../src/cli.ts';
 
 answerHelp(`
@@ -40,7 +40,7 @@ const cleanup = createCleanup();
 
 const DAY_MS = 86_400_000;
 const TOKEN = 'bench-bot-token-0123456789abcdef';
-const SECRETS = { pseudonymSecret: 'b'.repeat(32), mediaUrlSecret: 'c'.repeat(32) };
+const SECRETS = BENCH_SECRETS;
 
 type PurgeMessage = { type: 'started' } | { type: 'done'; result: JobResult; seconds: number; secondsByKind: Record<string, number> };
 
@@ -104,7 +104,7 @@ async function main() {
   console.log(`rollup of ${firstDay} (${perDay} generations): ${rollupTimes.map((time) => time.toFixed(2)).join(', ')} s (first build, then rebuilds), ${rows} rollup rows`);
 
   // 3a. Load without any job.
-  const { yoga } = await createApp({ config, orm, logger: createLogger({ level: 'silent' }), secrets: SECRETS, version: 'bench', metrics: null });
+  const { yoga, jobs: appJobs, stopGeneration } = await createApp({ config, orm, logger: createLogger({ level: 'silent' }), secrets: SECRETS, version: 'bench', metrics: null });
   const server = createServer((request, response) => void yoga(request, response));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
@@ -152,6 +152,8 @@ async function main() {
     clients, withoutP99Ms: baseline.p99, afterP99Ms: after.p99, duringP99Ms: during.p99,
   });
 
+  // The app's generation workers and job runner poll on timers: stop them, or the process never exits.
+  await Promise.all([appJobs.stop(), stopGeneration(1_000)]);
   await orm.close();
   if (process.argv.includes('--keep')) console.log(`kept ${dir}`);
   else rmSync(dir, { recursive: true, force: true });

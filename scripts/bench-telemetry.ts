@@ -17,7 +17,7 @@ import type { Provider } from '../src/generation/provider.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 import { shutdownTracing, startTracing } from '../src/telemetry/tracing.ts';
 import { startOtlpSink } from './bench/otlp-sink.ts';
-import { median, option } from './bench/report.ts';
+import { median, option, BENCH_SECRETS } from './bench/report.ts';
 import { answerHelp, createCleanup } from '../src/cli.ts';
 
 answerHelp(`
@@ -37,7 +37,7 @@ const concurrency = 8;
 
 async function child(mode: 'on' | 'off', otlpEndpoint: string): Promise<void> {
   const token = 'bench-bot-token-0123456789abcdef';
-  const secrets = { pseudonymSecret: 'b'.repeat(32), mediaUrlSecret: 'c'.repeat(32) };
+  const secrets = BENCH_SECRETS;
   const dir = cleanup.removeOnExit(mkdtempSync(join(tmpdir(), 'atelier-bench-')));
   if (mode === 'on') startTracing({ serviceName: 'atelier-bench', serviceVersion: 'bench', environment: 'bench', otlpEndpoint });
   const config = parseConfig({ NODE_ENV: 'production', DATA_DIR: dir, BOT_API_TOKEN: token, LOG_LEVEL: 'info', TIERS_JSON: UNLIMITED_TIERS, PSEUDONYM_SECRET: secrets.pseudonymSecret, MEDIA_URL_SECRET: secrets.mediaUrlSecret });
@@ -49,7 +49,7 @@ async function child(mode: 'on' | 'off', otlpEndpoint: string): Promise<void> {
   };
   // Logs go to /dev/null either way: the cost of writing them is part of "on" through the mixin and serializers.
   const logger = createLogger({ level: mode === 'on' ? 'info' : 'silent', destination: { write: () => true } as never });
-  const { yoga } = await createApp({ config, orm, logger, secrets, version: 'bench', providers: { image: instant, video: instant, text: instant }, ...(mode === 'off' ? { metrics: null } : {}) });
+  const { yoga, jobs: appJobs, stopGeneration } = await createApp({ config, orm, logger, secrets, version: 'bench', providers: { image: instant, video: instant, text: instant }, ...(mode === 'off' ? { metrics: null } : {}) });
   const body = JSON.stringify({ query: 'mutation($p: String!) { generate(input: { kind: TEXT, prompt: $p }) { __typename } }', variables: { p: 'a dragon over a castle' } });
   const one = async (index: number) => {
     const response = await yoga.fetch('http://localhost/graphql', {
@@ -66,6 +66,8 @@ async function child(mode: 'on' | 'off', otlpEndpoint: string): Promise<void> {
     while (next < requests) await one(next++);
   }));
   const seconds = (performance.now() - started) / 1000;
+  // The app's generation workers and job runner poll on timers: stop them, or the process never exits.
+  await Promise.all([appJobs.stop(), stopGeneration(1_000)]);
   await shutdownTracing();
   await orm.close();
   rmSync(dir, { recursive: true, force: true });

@@ -21,7 +21,7 @@ import type { Provider } from '../../src/generation/provider.ts';
 import { encodePng } from '../../src/media/png.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { shutdownTracing, startTracing } from '../../src/telemetry/tracing.ts';
-import { BENCH_TOKEN } from './report.ts';
+import { BENCH_TOKEN, BENCH_SECRETS } from './report.ts';
 import { answerHelp, createCleanup } from '../../src/cli.ts';
 
 answerHelp(`
@@ -67,7 +67,7 @@ async function startBare(): Promise<{ server: Server; close: () => Promise<void>
 
 async function startAtelier(telemetry: boolean, otlpEndpoint: string | undefined): Promise<{ server: Server; close: () => Promise<void> }> {
   const dir = cleanup.removeOnExit(mkdtempSync(join(tmpdir(), 'atelier-bench-server-')));
-  const secrets = { pseudonymSecret: 'b'.repeat(32), mediaUrlSecret: 'c'.repeat(32) };
+  const secrets = BENCH_SECRETS;
   if (telemetry) startTracing({ serviceName: 'atelier-bench', serviceVersion: 'bench', environment: 'bench', otlpEndpoint });
   const config = parseConfig({
     NODE_ENV: 'production', DATA_DIR: dir, BOT_API_TOKEN: BENCH_TOKEN, LOG_LEVEL: telemetry ? 'info' : 'silent', TIERS_JSON: UNLIMITED_TIERS,

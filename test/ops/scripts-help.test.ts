@@ -88,4 +88,22 @@ describe('an interrupted benchmark', () => {
     expect(await exited, output).toBe(130);
     expect(ours(box.tmp), 'left in TMPDIR').toEqual([]);
   });
+  test('Ctrl-C (SIGINT) during a real bench:generate run removes its database and exits 130', async () => {
+    const box = sandbox();
+    const child = spawn(process.execPath, ['scripts/bench-generate.ts', '--runs', '1000000'], { cwd: ROOT, env: box.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += String(chunk)));
+    child.stderr.on('data', (chunk) => (output += String(chunk)));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // Running: its temp dir holds the SQLite database it measures against.
+    const deadline = Date.now() + 90_000;
+    const database = () => ours(box.tmp).flatMap((dir) => readdirSync(join(box.tmp, dir)).filter((file) => file.endsWith('.sqlite')));
+    while (database().length === 0) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the benchmark never started:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    child.kill('SIGINT');
+    expect(await exited, output).toBe(130);
+    expect(ours(box.tmp), 'left in TMPDIR').toEqual([]);
+  }, 120_000);
 });
