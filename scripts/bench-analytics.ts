@@ -10,7 +10,6 @@
  * `--covering-index` then adds an index on generations (prompt_fingerprint, user_id, created_at),
  * which the exact distinct users of top prompts can read alone, and times 1. again.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,11 +24,20 @@ import { uuidv7 } from '../src/ids.ts';
 import { rollUpDay } from '../src/jobs/rollup.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 import { createRandom } from '../test/jobs/helpers/random.ts';
-import { option, reportJson } from './bench/report.ts';
+import { option, reportJson, BENCH_SECRETS } from './bench/report.ts';
+import { answerHelp, createCleanup } from '../src/cli.ts';
+
+answerHelp(`
+usage: npm run bench:analytics -- [--quick] [--reuse DIR] [--keep] [--covering-index]
+
+Analytics over 1 000 000 generations from rollups and from raw rows. The database lives in $TMPDIR
+and is removed at the end or on Ctrl-C (--keep or --reuse DIR keep it).`);
+// Temp data goes even when the run is interrupted (Ctrl-C, SIGTERM).
+const cleanup = createCleanup();
 
 const DAY_MS = 86_400_000;
 const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
-const SECRETS = { pseudonymSecret: randomBytes(32).toString('hex'), mediaUrlSecret: randomBytes(32).toString('hex') };
+const SECRETS = BENCH_SECRETS;
 
 const QUERY = /* GraphQL */ `query ($range: AnalyticsRange!) { analytics(range: $range) { __typename ... on Analytics {
   coverage { rolledUpDays liveDays }
@@ -56,9 +64,10 @@ const rawRuns = option('raw-runs', 5);
 
 const reuse = process.argv.indexOf('--reuse');
 const dir = reuse > 0 ? process.argv[reuse + 1]! : mkdtempSync(join(tmpdir(), 'atelier-bench-analytics-'));
+if (reuse <= 0 && !process.argv.includes('--keep')) cleanup.removeOnExit(dir);
 const config = parseConfig({
-  NODE_ENV: 'production', DATA_DIR: dir, ADMIN_API_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'silent',
-  PSEUDONYM_SECRET: SECRETS.pseudonymSecret, MEDIA_URL_SECRET: SECRETS.mediaUrlSecret, BACKUP_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+  NODE_ENV: 'production', BACKUP_ENCRYPTION_KEY: BENCH_SECRETS.backupKey, DATA_DIR: dir, ADMIN_API_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'silent',
+  PSEUDONYM_SECRET: SECRETS.pseudonymSecret, MEDIA_URL_SECRET: SECRETS.mediaUrlSecret,
 });
 const orm = await createOrm(config.database);
 const now = new Date();
@@ -75,7 +84,7 @@ if (reuse < 0) {
   console.log(`rolled up ${range.days.length} days (today partially, as the job would) into ${rollupRows} rollup rows in ${seconds(started)} s`);
 }
 
-const { yoga, services } = await createApp({ config, orm, logger: createLogger({ level: 'silent' }), secrets: SECRETS, version: 'bench', metrics: null });
+const { yoga, services, jobs: appJobs, stopGeneration } = await createApp({ config, orm, logger: createLogger({ level: 'silent' }), secrets: SECRETS, version: 'bench', metrics: null });
 const variables = { range: { from: range.from, to: range.to } };
 async function viaGraphql(): Promise<Record<string, unknown>> {
   const response = await yoga.fetch('http://localhost/graphql', {
@@ -148,6 +157,8 @@ if (process.argv.includes('--covering-index')) {
   printSections(await sectionTimes());
 }
 
+// The app's generation workers and job runner poll on timers: stop them, or the process never exits.
+await Promise.all([appJobs.stop(), stopGeneration(1_000)]);
 await orm.close();
 if (process.argv.includes('--keep') || reuse > 0) console.log(`kept the database in ${dir}`);
 else rmSync(dir, { recursive: true, force: true });

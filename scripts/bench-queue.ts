@@ -17,11 +17,17 @@ import { fileURLToPath } from 'node:url';
 import { createOrm } from '../src/db/orm.ts';
 import { BENCH_TOKEN, option, parseBenchJson, reportJson } from './bench/report.ts';
 import { freePort } from '../test/helpers/spawn-api.ts';
+import { answerHelp, createCleanup } from '../src/cli.ts';
 
-if (process.argv.includes('--help')) {
-  console.log('usage: npm run bench:queue -- [--users 50] [--probes 20] [--provider-ms 2000] [--jobs 300] [--base <git rev>] [--quick] [--only bot,drain]');
-  process.exit(0);
-}
+answerHelp(`
+usage: npm run bench:queue -- [--users 50] [--probes 20] [--provider-ms 2000] [--jobs 300] [--base <git rev>] [--quick] [--only bot,drain]
+
+The bot's first reply under slow generations against --base (checked out with git worktree in
+$TMPDIR), and queue drain on PostgreSQL (ATELIER_TEST_PG_URL) with one and two replicas. The
+worktree and data dirs are removed at the end, or on Ctrl-C.`);
+// Temp data goes even when the run is interrupted (Ctrl-C, SIGTERM).
+const cleanup = createCleanup();
+
 const quick = process.argv.includes('--quick');
 const users = option('users', quick ? 10 : 50);
 const probes = option('probes', quick ? 5 : 20);
@@ -49,6 +55,8 @@ async function botReply(): Promise<void> {
   const baseTree = join(tmpdir(), `atelier-bench-base-${base}`);
   if (!existsSync(baseTree)) {
     execFileSync('git', ['worktree', 'add', '--detach', baseTree, base], { cwd: root, stdio: 'ignore' });
+    // A worktree this run made goes with it, interrupted or not (git's record of it too).
+    cleanup.onExit(() => execFileSync('git', ['worktree', 'remove', '--force', baseTree], { cwd: root, stdio: 'ignore' }));
     // Same dependencies (the base needs a subset of ours), so the comparison is of our code alone.
     symlinkSync(join(root, 'node_modules'), join(baseTree, 'node_modules'));
   }
@@ -64,7 +72,7 @@ async function startApi(env: Record<string, string>) {
   const port = await freePort();
   const child = spawn(process.execPath, ['src/main.ts'], {
     cwd: root,
-    env: { PATH: process.env['PATH'] ?? '', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: join(tmpdir(), `atelier-bench-${port}`), LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env['PATH'] ?? '', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: cleanup.removeOnExit(join(tmpdir(), `atelier-bench-${port}`)), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let tries = 0; ; tries++) {

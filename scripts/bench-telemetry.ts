@@ -4,7 +4,6 @@
  * measured), telemetry off vs on (spans exported over OTLP/HTTP to a loopback sink, metrics,
  * trace-stamped logs), in alternating child processes of the same run; prints ops/s and the ratio.
  */
-import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +17,16 @@ import type { Provider } from '../src/generation/provider.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 import { loadOtlpExporter, shutdownTracing, startTracing } from '../src/telemetry/tracing.ts';
 import { startOtlpSink } from './bench/otlp-sink.ts';
-import { median, option } from './bench/report.ts';
+import { median, option, BENCH_SECRETS } from './bench/report.ts';
+import { answerHelp, createCleanup } from '../src/cli.ts';
+
+answerHelp(`
+usage: npm run bench:telemetry -- [--requests 2000] [--rounds 5]
+
+generate throughput with telemetry off vs on (OTLP export to a loopback sink), as a ratio. Temp data
+in $TMPDIR is removed at the end, or on Ctrl-C.`);
+// Temp data goes even when the run is interrupted (Ctrl-C, SIGTERM).
+const cleanup = createCleanup();
 
 // Limits are not what is measured here: one roomy tier, so every request is generated.
 const UNLIMITED_TIERS = JSON.stringify([{ id: 'bench', requestsPerMinute: 100_000, daily: { images: 1e9, videos: 1e9, textTokens: 1e12 }, dailyCostUsd: null }]);
@@ -29,10 +37,10 @@ const concurrency = 8;
 
 async function child(mode: 'on' | 'off', otlpEndpoint: string): Promise<void> {
   const token = 'bench-bot-token-0123456789abcdef';
-  const secrets = { pseudonymSecret: randomBytes(32).toString('hex'), mediaUrlSecret: randomBytes(32).toString('hex') };
-  const dir = mkdtempSync(join(tmpdir(), 'atelier-bench-'));
+  const secrets = BENCH_SECRETS;
+  const dir = cleanup.removeOnExit(mkdtempSync(join(tmpdir(), 'atelier-bench-')));
   if (mode === 'on') startTracing({ serviceName: 'atelier-bench', serviceVersion: 'bench', environment: 'bench', exporter: await loadOtlpExporter(otlpEndpoint) });
-  const config = parseConfig({ NODE_ENV: 'production', DATA_DIR: dir, BOT_API_TOKEN: token, LOG_LEVEL: 'info', TIERS_JSON: UNLIMITED_TIERS, PSEUDONYM_SECRET: secrets.pseudonymSecret, MEDIA_URL_SECRET: secrets.mediaUrlSecret, BACKUP_ENCRYPTION_KEY: randomBytes(32).toString('hex') });
+  const config = parseConfig({ NODE_ENV: 'production', BACKUP_ENCRYPTION_KEY: BENCH_SECRETS.backupKey, DATA_DIR: dir, BOT_API_TOKEN: token, LOG_LEVEL: 'info', TIERS_JSON: UNLIMITED_TIERS, PSEUDONYM_SECRET: secrets.pseudonymSecret, MEDIA_URL_SECRET: secrets.mediaUrlSecret });
   const orm = await createOrm(config.database);
   // A text answer with token usage: no media file, so fsync noise does not drown the figure.
   const instant: Provider = {
@@ -41,7 +49,7 @@ async function child(mode: 'on' | 'off', otlpEndpoint: string): Promise<void> {
   };
   // Logs go to /dev/null either way: the cost of writing them is part of "on" through the mixin and serializers.
   const logger = createLogger({ level: mode === 'on' ? 'info' : 'silent', destination: { write: () => true } as never });
-  const { yoga } = await createApp({ config, orm, logger, secrets, version: 'bench', providers: { image: instant, video: instant, text: instant }, ...(mode === 'off' ? { metrics: null } : {}) });
+  const { yoga, jobs: appJobs, stopGeneration } = await createApp({ config, orm, logger, secrets, version: 'bench', providers: { image: instant, video: instant, text: instant }, ...(mode === 'off' ? { metrics: null } : {}) });
   const body = JSON.stringify({ query: 'mutation($p: String!) { generate(input: { kind: TEXT, prompt: $p }) { __typename } }', variables: { p: 'a dragon over a castle' } });
   const one = async (index: number) => {
     const response = await yoga.fetch('http://localhost/graphql', {
@@ -58,6 +66,8 @@ async function child(mode: 'on' | 'off', otlpEndpoint: string): Promise<void> {
     while (next < requests) await one(next++);
   }));
   const seconds = (performance.now() - started) / 1000;
+  // The app's generation workers and job runner poll on timers: stop them, or the process never exits.
+  await Promise.all([appJobs.stop(), stopGeneration(1_000)]);
   await shutdownTracing();
   await orm.close();
   rmSync(dir, { recursive: true, force: true });

@@ -25,6 +25,13 @@ import { nextMessage, startLoadGenerator } from './bench/load-client.ts';
 import { startOtlpSink } from './bench/otlp-sink.ts';
 import type { MemoryFigures, ServerMode } from './bench/server.ts';
 import { BENCH_TOKEN, median, option, parseBenchJson } from './bench/report.ts';
+import { answerHelp } from '../src/cli.ts';
+
+answerHelp(`
+usage: npm run bench -- [--quick] [--only throughput,memory,analytics,jobs,queue] [--rounds 5] [--seconds 10] [--connections 8] [--memory-requests 1000000]
+
+The whole benchmark (about 40 minutes; --quick about 3) in one process tree on loopback, printed as
+one table with its targets. Temp data goes to $TMPDIR and is removed at the end, or on Ctrl-C.`);
 
 const quick = process.argv.includes('--quick');
 const onlyIndex = process.argv.indexOf('--only');

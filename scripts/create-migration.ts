@@ -8,12 +8,20 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOrm } from '../src/db/orm.ts';
+import { answerHelp, createCleanup } from '../src/cli.ts';
+
+answerHelp(`
+usage: npm run migration:create -- <name>
+
+Writes a migration for SQLite and one for PostgreSQL from the entity changes (needs PostgreSQL at
+ATELIER_TEST_PG_URL, default postgres://postgres@127.0.0.1:5432/test).`);
 
 const name = process.argv[2];
 const pgUrl = process.env['DATABASE_URL_PG'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const scratchDatabase = `atelier_migration_${Date.now()}`;
 
-const sqlite = await createOrm({ driver: 'sqlite', path: join(mkdtempSync(join(tmpdir(), 'atelier-')), 'scratch.sqlite') });
+const scratch = createCleanup().removeOnExit(mkdtempSync(join(tmpdir(), 'atelier-')));
+const sqlite = await createOrm({ driver: 'sqlite', path: join(scratch, 'scratch.sqlite') });
 const sqliteResult = await sqlite.migrator.create(undefined, false, false, name);
 console.log('sqlite:', sqliteResult.fileName || '(no changes)');
 await sqlite.close();

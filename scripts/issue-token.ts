@@ -5,6 +5,13 @@
 import { issueApiToken, SCOPES, type Scope } from '../src/auth/api-tokens.ts';
 import { parseConfig } from '../src/config.ts';
 import { createOrm } from '../src/db/orm.ts';
+import { answerHelp } from '../src/cli.ts';
+
+answerHelp(`
+usage: npm run token:issue -- <name> <bot|admin>
+
+Creates an API token in the configured database (DATABASE_URL / DATA_DIR) and prints it once; only
+its hash is stored.`);
 
 const [name = 'cli', scope = 'bot'] = process.argv.slice(2);
 if (!(SCOPES as readonly string[]).includes(scope)) {

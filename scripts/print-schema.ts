@@ -4,6 +4,13 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { printedSchema } from '../src/graphql/schema.ts';
+import { answerHelp } from '../src/cli.ts';
+
+answerHelp(`
+usage: npm run schema -- [--check]
+
+Writes schema/schema.graphql from the Pothos schema; --check only compares and exits 1 when the
+committed file is out of date.`);
 
 const target = new URL('../schema/schema.graphql', import.meta.url);
 const printed = printedSchema();

@@ -7,6 +7,13 @@
  */
 import { parseConfigOrExit } from '../src/config.ts';
 import { restoreBackup } from '../src/jobs/backup.ts';
+import { answerHelp } from '../src/cli.ts';
+
+answerHelp(`
+usage: npm run backup:restore -- <backup.sqlite.gz> [target.sqlite] [--force]
+
+Restores a backup written by the backup job into the configured SQLite database (or target); an
+existing file is replaced only with --force, after the restored copy passed integrity_check.`);
 
 const args = process.argv.slice(2);
 const force = args.includes('--force');

@@ -1,7 +1,7 @@
 /**
  * Runs the job scheduler alone, for deployments with one scheduler beside API replicas started
  * with SCHEDULER=false. Serves /metrics on METRICS_PORT when set (job runs, retention counts).
- * Start with `node --env-file-if-exists=.env --import ./src/telemetry/instrument.ts scripts/scheduler.ts`.
+ * Start with `node --import ./src/env-file.ts --import ./src/telemetry/instrument.ts scripts/scheduler.ts`.
  */
 import { parseConfigOrExit } from '../src/config.ts';
 import { createOrm } from '../src/db/orm.ts';
@@ -11,6 +11,13 @@ import { createLogger } from '../src/telemetry/logger.ts';
 import { createMetricsServer } from '../src/telemetry/metrics-server.ts';
 import { createMetrics } from '../src/telemetry/metrics.ts';
 import { shutdownTracing } from '../src/telemetry/tracing.ts';
+import { answerHelp } from '../src/cli.ts';
+
+answerHelp(`
+usage: npm run scheduler
+
+Runs the background jobs (retention, rollup, backup) on their schedules alone, beside API replicas
+started with SCHEDULER=false; /metrics on METRICS_PORT when set. Stops cleanly on SIGTERM/SIGINT.`);
 
 const config = parseConfigOrExit(process.env);
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type RequestListener } from 'node:http';
 import { createApp } from './app.ts';
 import type { RunningBot } from './bot/start-bot.ts';
+import { answerHelp } from './cli.ts';
 import { parseConfigOrExit } from './config.ts';
 import { createOrm } from './db/orm.ts';
 import { createScheduler } from './jobs/scheduler.ts';
@@ -11,6 +12,14 @@ import { createShutdown } from './shutdown.ts';
 import { createLogger } from './telemetry/logger.ts';
 import { createMetricsServer } from './telemetry/metrics-server.ts';
 import { shutdownTracing } from './telemetry/tracing.ts';
+
+answerHelp(`
+usage: npm start
+
+Starts the Atelier API (GraphQL, GraphiQL outside production, media, /metrics), its generation
+workers, the job scheduler (SCHEDULER) and, with BOT_TOKEN, the Telegram bot. Every setting is an
+environment variable (README, "Settings"); ./.env is read when present. SIGTERM or SIGINT drains
+and exits 0 within 20 s.`);
 
 // The composition root: the only module that reads the environment or the clock of the process.
 const config = parseConfigOrExit(process.env);

@@ -17,11 +17,17 @@ export interface ShutdownDeps {
   graceMs: number;
   /** A hard bound on the whole sequence: past it the process exits non-zero, whatever still hangs. */
   forceExitMs: number;
+  /**
+   * A repeat of the first signal within this window is the same signal arriving twice, not an
+   * operator insisting: Ctrl-C on `npm start` reaches node from the terminal and again from npm,
+   * which forwards SIGINT and SIGTERM to its script. Default 500 ms.
+   */
+  echoMs?: number;
   exit: (code: number) => void;
 }
 
 export interface Shutdown {
-  /** Starts the sequence on the first signal; a second signal forces a non-zero exit at once. */
+  /** Starts the sequence on the first signal; a second signal (not an echo of the first) forces a non-zero exit at once. */
   (signal: string): Promise<void>;
   /** Wraps the server's handler: once shutdown has begun, new requests are answered 503. */
   guard(handler: RequestListener): RequestListener;
@@ -36,6 +42,8 @@ export interface Shutdown {
 export function createShutdown(deps: ShutdownDeps): Shutdown {
   const { server, logger } = deps;
   let started = false;
+  /** The first signal, while a repeat of it counts as its echo. */
+  let echo: string | undefined;
   let closing = false;
   let exited = false;
 
@@ -107,12 +115,18 @@ export function createShutdown(deps: ShutdownDeps): Shutdown {
   }
 
   const shutdown = (async (signal: string) => {
+    if (started && signal === echo) {
+      logger.debug({ signal }, 'repeated signal within the echo window; ignored');
+      return;
+    }
     if (started) {
       logger.warn({ signal }, 'second signal during shutdown; forcing exit');
       exitWith(1);
       return;
     }
     started = true;
+    echo = signal;
+    setTimeout(() => (echo = undefined), deps.echoMs ?? 500).unref();
     try {
       await sequence(signal);
     } catch (error) {

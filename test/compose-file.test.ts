@@ -1,20 +1,44 @@
 /**
- * Static checks of the observability stack (Docker does not run here): docker-compose.yml, the
+ * Static checks of the observability stack (Docker does not run here): docker-compose.yml (against
+ * test/fixtures/compose-spec.json, the Compose Specification's schema/compose-spec.json as published by
+ * compose-spec/compose-spec at commit 00655e22, Apache-2.0, vendored because tests talk to loopback only), the
  * Prometheus, collector and Grafana provisioning files, the dashboards and the README's port table.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
+import { z } from 'zod';
 import { DASHBOARD_DIR, REPO_ROOT, allPanels, loadDashboards } from './helpers/prometheus.ts';
 
 type Volume = string | { type?: string; source?: string; target?: string };
-type Port = string | number | { published?: string | number; target?: number };
-interface Service { image?: string; build?: unknown; profiles?: string[]; ports?: Port[]; volumes?: Volume[]; environment?: Record<string, string> }
-
+type Port = string | number | { published?: string | number; target?: number; host_ip?: string };
+interface Healthcheck { test?: string | string[]; disable?: boolean; interval?: string }
+interface Service {
+  image?: string; build?: string | { context?: string; dockerfile?: string }; profiles?: string[]; ports?: Port[]; volumes?: Volume[];
+  environment?: Record<string, string>; env_file?: Array<string | { path: string; required?: boolean }>; init?: boolean;
+  stop_grace_period?: string; healthcheck?: Healthcheck; depends_on?: Record<string, { condition: string }> | string[];
+  deploy?: { replicas?: number }; command?: string | string[]; restart?: string;
+}
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
-const compose = parse(read('docker-compose.yml')) as { services: Record<string, Service>; volumes?: Record<string, unknown> };
+// Compose resolves YAML merge keys (`<<: *api`), as YAML 1.1 did.
+const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service>; volumes?: Record<string, unknown> };
 const services = Object.entries(compose.services);
+const composeSchema = z.fromJSONSchema(JSON.parse(read('test/fixtures/compose-spec.json')), { defaultTarget: 'draft-7' });
+const apiServices = ['api', 'api-scale', 'create-bucket', 'scheduler'];
+/** src/main.ts's forceExitMs: the longest a clean shutdown may take before the process gives up. */
+const SHUTDOWN_DEADLINE_SECONDS = 20;
+
+/** Seconds of a Compose duration such as `30s`, `1m30s` or `2m`. */
+function durationSeconds(value: string): number {
+  let seconds = 0;
+  for (const [, amount = '0', unit] of value.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us)/g)) {
+    seconds += Number(amount) * ({ h: 3600, m: 60, s: 1, ms: 0.001, us: 0.000001 } as Record<string, number>)[unit ?? 's']!;
+  }
+  return seconds;
+}
+
+const text = (command: string | string[] | undefined) => (Array.isArray(command) ? command.join(' ') : command ?? '');
 
 /** The tag of an image reference (`registry:5000/name:tag@digest`), or null. */
 function imageTag(image: string): string | null {
@@ -57,14 +81,103 @@ function readmePortTable(): Array<{ name: string; port: number }> {
 }
 
 describe('docker-compose.yml', () => {
-  test('has the API, the observability services, and PostgreSQL and MinIO under the scale profile', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['api', 'grafana', 'jaeger', 'minio', 'otel-collector', 'postgres', 'prometheus']);
-    for (const name of ['postgres', 'minio']) expect(compose.services[name]?.profiles, name).toEqual(['scale']);
-    for (const name of ['api', 'prometheus', 'grafana', 'otel-collector', 'jaeger']) expect(compose.services[name]?.profiles, name).toBeUndefined();
+  test('is valid under the Compose Specification\'s JSON schema (vendored in test/fixtures/compose-spec.json)', () => {
+    const result = composeSchema.safeParse(compose);
+    expect(result.success ? [] : result.error.issues.slice(0, 5)).toEqual([]);
   });
 
-  test('every service image is pinned to an explicit version, never latest', () => {
+  test('the schema check can fail: a misspelt key, a bad depends_on condition and a duplicate port are refused', () => {
+    const misspelt = structuredClone(compose) as any;
+    misspelt.services.api.helthcheck = misspelt.services.api.healthcheck;
+    expect(composeSchema.safeParse(misspelt).success).toBe(false);
+    const condition = structuredClone(compose) as any;
+    condition.services.grafana.depends_on = { prometheus: { condition: 'service_up' } };
+    expect(composeSchema.safeParse(condition).success).toBe(false);
+    const ports = structuredClone(compose) as any;
+    ports.services.api.ports = ['127.0.0.1:4000:4000', '127.0.0.1:4000:4000'];
+    expect(composeSchema.safeParse(ports).success).toBe(false);
+  });
+
+  test('has the API and observability by default, and PostgreSQL, SeaweedFS, the bucket one-shot, replicas and a scheduler under scale', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['api', 'api-scale', 'create-bucket', 'grafana', 'jaeger', 'otel-collector', 'postgres', 'prometheus', 'scheduler', 'seaweedfs']);
+    for (const name of ['postgres', 'seaweedfs', 'create-bucket', 'api-scale', 'scheduler']) expect(compose.services[name]?.profiles, name).toEqual(['scale']);
+    for (const name of ['api', 'prometheus', 'grafana', 'otel-collector', 'jaeger']) expect(compose.services[name]?.profiles, name).toBeUndefined();
+    // MinIO's images left Docker Hub (September 2026) and its community edition is archived.
+    expect(services.map(([, service]) => service.image ?? '').filter((image) => /minio/i.test(image))).toEqual([]);
+  });
+
+  test('the API services are built from ./Dockerfile, run an init, and get longer to stop than the 20 s shutdown deadline', () => {
+    for (const name of apiServices) {
+      const service = compose.services[name]!;
+      expect(service.build, name).toMatchObject({ context: '.', dockerfile: 'Dockerfile' });
+      expect(service.init, name).toBe(true);
+      expect(durationSeconds(service.stop_grace_period ?? '10s'), `${name} stop_grace_period`).toBeGreaterThan(SHUTDOWN_DEADLINE_SECONDS);
+    }
+    expect(compose.services['postgres']?.stop_grace_period).toBeDefined();
+  });
+
+  test('every long-running service a service waits for has a healthcheck, and waits use service_healthy (or completion for the one-shot)', () => {
     for (const [name, service] of services) {
+      const dependsOn = service.depends_on ?? {};
+      expect(Array.isArray(dependsOn), `${name}: depends_on names a condition`).toBe(false);
+      for (const [dependency, { condition }] of Object.entries(dependsOn as Record<string, { condition: string }>)) {
+        const target = compose.services[dependency];
+        if (dependency === 'create-bucket') {
+          expect(condition, `${name} -> ${dependency}`).toBe('service_completed_successfully');
+          continue;
+        }
+        expect(condition, `${name} -> ${dependency}`).toBe('service_healthy');
+        expect(target?.healthcheck?.test, `${dependency} has a healthcheck`).toBeDefined();
+      }
+    }
+    for (const name of ['api', 'api-scale', 'scheduler', 'postgres', 'seaweedfs', 'prometheus', 'grafana']) {
+      expect(compose.services[name]?.healthcheck?.test, `${name} healthcheck`).toBeDefined();
+    }
+    // The API's probe is the image's own: `{ health { ok } }` over loopback.
+    expect(compose.services['api']?.healthcheck?.test).toEqual(['CMD', 'node', 'scripts/healthcheck.ts']);
+  });
+
+  test('every published port listens on 127.0.0.1 only', () => {
+    for (const [name, service] of services) {
+      for (const port of service.ports ?? []) {
+        const hostIp = typeof port === 'object' ? port.host_ip : String(port).split(':').length === 3 ? String(port).split(':')[0] : undefined;
+        expect(hostIp, `${name}: ${JSON.stringify(port)}`).toBe('127.0.0.1');
+      }
+    }
+  });
+
+  test('secrets come from compose.env, which git ignores; no password is written in the compose file', () => {
+    for (const name of [...apiServices, 'postgres', 'seaweedfs', 'grafana']) {
+      expect(compose.services[name]?.env_file, name).toEqual([{ path: './compose.env', required: true }]);
+    }
+    expect(read('.gitignore').split('\n')).toContain('compose.env');
+    for (const [name, service] of services) {
+      for (const [key, value] of Object.entries(service.environment ?? {})) {
+        // Only an empty value (which switches a setting off) may stand beside a secret's name.
+        if (/PASSWORD|SECRET|TOKEN|ACCESS_KEY/.test(key)) expect(value, `${name}: ${key}`).toBe('');
+        expect(String(value), `${name}: ${key}`).not.toMatch(/:\/\/[^@\s/]*:[^@\s/]*@/);
+      }
+    }
+  });
+
+  test('the scale profile runs two API replicas on PostgreSQL with media in the S3 bucket the one-shot creates', () => {
+    const scale = compose.services['api-scale']!;
+    expect(scale.deploy?.replicas).toBe(2);
+    expect(scale.environment).toMatchObject({ MEDIA_STORE: 's3', S3_BUCKET: 'atelier-media', DATABASE_URL: expect.stringMatching(/^postgres:\/\/atelier@postgres:5432\/atelier$/), SCHEDULER: 'false' });
+    expect(scale.environment?.['S3_ENDPOINT']).toMatch(/^http:\/\/s3\.localhost:8333$/);
+    expect(Object.keys(scale.depends_on ?? {}).sort()).toEqual(['create-bucket', 'postgres']);
+    const bucket = compose.services['create-bucket']!;
+    expect(bucket.command).toEqual(['node', 'scripts/create-bucket.ts']);
+    expect(bucket.restart).toBe('no');
+    // The one-shot sees the same store as the replicas it creates the bucket for.
+    for (const [key, value] of Object.entries(bucket.environment ?? {})) expect(scale.environment?.[key], key).toBe(value);
+    expect(compose.services['scheduler']?.environment).toMatchObject({ DATABASE_URL: scale.environment?.['DATABASE_URL'], MEDIA_STORE: 's3' });
+    expect(text(compose.services['seaweedfs']?.command)).toMatch(/^mini /);
+  });
+
+  test('every third-party image is pinned to an explicit version, never latest', () => {
+    for (const [name, service] of services) {
+      if (service.build) continue;
       expect(service.image, `${name} has an image`).toBeTypeOf('string');
       const tag = imageTag(service.image ?? '');
       expect(tag, `${name}: ${service.image} has a tag`).not.toBeNull();
@@ -91,9 +204,11 @@ describe('docker-compose.yml', () => {
   });
 
   test('the API listens on all interfaces and sends spans to the collector', () => {
-    const api = compose.services['api'];
-    expect(api?.environment?.['HOST']).toBe('0.0.0.0');
-    expect(api?.environment?.['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe('http://otel-collector:4318');
+    for (const name of ['api', 'api-scale']) {
+      const api = compose.services[name];
+      expect(api?.environment?.['HOST'], name).toBe('0.0.0.0');
+      expect(api?.environment?.['OTEL_EXPORTER_OTLP_ENDPOINT'], name).toBe('http://otel-collector:4318');
+    }
   });
 
   test("the published host ports are exactly the README's port table", () => {
@@ -109,11 +224,18 @@ describe('docker-compose.yml', () => {
 });
 
 describe('Prometheus, collector and Grafana provisioning files', () => {
-  test('grafana/prometheus.yml scrapes the API service on /metrics', () => {
+  test('grafana/prometheus.yml scrapes every API process and the scheduler on /metrics, and loads the rules', () => {
     const config = parse(read('grafana/prometheus.yml'));
-    const job = config.scrape_configs.find((entry: { static_configs?: Array<{ targets: string[] }> }) => entry.static_configs?.some((s) => s.targets.includes('api:4000')));
+    const job = config.scrape_configs.find((entry: { job_name: string }) => entry.job_name === 'atelier-api');
     expect(job?.metrics_path).toBe('/metrics');
     expect(job?.scrape_interval).toBe('15s');
+    const names = job.dns_sd_configs.flatMap((entry: { names: string[]; port: number }) => entry.names.map((name) => `${name}:${entry.port}`));
+    expect(names.sort()).toEqual(['api-scale:4000', 'api:4000', 'scheduler:9464']);
+    expect(compose.services['scheduler']?.environment?.['METRICS_PORT']).toBe('9464');
+    expect(config.rule_files).toEqual(['/etc/prometheus/rules/atelier.rules.yml']);
+    expect(compose.services['prometheus']?.volumes).toContain('./grafana/rules:/etc/prometheus/rules:ro');
+    expect(existsSync(join(REPO_ROOT, 'grafana/rules/atelier.rules.yml'))).toBe(true);
+    expect(text(compose.services['prometheus']?.command)).toContain('--enable-feature=exemplar-storage');
   });
 
   test('the collector receives OTLP on 4317 and 4318 and exports traces to Jaeger', () => {
@@ -130,8 +252,11 @@ describe('Prometheus, collector and Grafana provisioning files', () => {
     const files = dirs.flatMap((dir) => readdirSync(join(REPO_ROOT, dir)).filter((f) => /\.ya?ml$/.test(f)).map((f) => `${dir}/${f}`));
     expect(files.length).toBeGreaterThanOrEqual(2);
     for (const file of files) expect(parse(read(file))?.apiVersion, file).toBe(1);
-    const datasource = parse(read('grafana/provisioning/datasources/prometheus.yml')).datasources[0];
+    const [datasource, jaeger] = parse(read('grafana/provisioning/datasources/prometheus.yml')).datasources;
     expect(datasource).toMatchObject({ uid: 'prometheus', type: 'prometheus', url: 'http://prometheus:9090' });
+    // Exemplars' trace ids open the trace in the Jaeger datasource.
+    expect(jaeger).toMatchObject({ uid: 'jaeger', type: 'jaeger', url: 'http://jaeger:16686' });
+    expect(datasource.jsonData.exemplarTraceIdDestinations).toEqual([{ name: 'trace_id', datasourceUid: 'jaeger' }]);
     const provider = parse(read('grafana/provisioning/dashboards/dashboards.yml')).providers[0];
     expect(provider).toMatchObject({ type: 'file', folder: 'Atelier', options: { path: '/var/lib/grafana/dashboards' } });
     expect(compose.services['grafana']?.volumes).toContain('./grafana/dashboards:/var/lib/grafana/dashboards:ro');
@@ -160,6 +285,11 @@ describe('dashboards', () => {
       }
     }
     expect(DASHBOARD_DIR).toBe(join(REPO_ROOT, 'grafana', 'dashboards'));
+  });
+
+  test('every dashboard is at the schema version of the pinned Grafana (12.4: 42), so Grafana migrates nothing on load', () => {
+    expect(compose.services['grafana']?.image).toBe('grafana/grafana:12.4.3');
+    for (const { file, dashboard } of loadDashboards()) expect((dashboard as { schemaVersion?: number }).schemaVersion, file).toBe(42);
   });
 
   test('the overview is titled "Atelier overview"', () => {

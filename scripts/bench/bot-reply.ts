@@ -10,6 +10,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { encodePng } from '../../src/media/png.ts';
 import { reportJson } from './report.ts';
+import { answerHelp } from '../../src/cli.ts';
+
+answerHelp(`
+usage: node scripts/bench/bot-reply.ts <tree> <users> <probes> <providerMs> [--json]
+
+One side of npm run bench:queue (run by it): the bot's first reply while users wait for slow images.`);
 
 const [tree, usersArg, probesArg, providerMsArg] = process.argv.slice(2);
 const users = Number(usersArg ?? 50);

@@ -5,6 +5,12 @@
  * autocannon's per-response event, which has sub-millisecond precision (its summary has 1 ms).
  */
 import autocannon from 'autocannon';
+import { answerHelp } from '../../src/cli.ts';
+
+answerHelp(`
+usage: node scripts/bench/load.ts
+
+The load generator forked by npm run bench (it waits for run messages over IPC).`);
 
 export interface RequestTemplate {
   body: string;

@@ -1,4 +1,16 @@
 /** Small pieces the benchmark scripts share: options, medians, and the JSON line a child script reports with. */
+import { createHash } from 'node:crypto';
+
+/**
+ * The benchmark's secrets: the same every run (a reused database keeps its pseudonyms), and not a
+ * repeated character, which production refuses as predictable.
+ */
+export const BENCH_SECRETS = {
+  pseudonymSecret: createHash('sha256').update('atelier bench pseudonym secret').digest('hex'),
+  mediaUrlSecret: createHash('sha256').update('atelier bench media url secret').digest('hex'),
+  /** Production with SQLite refuses to start without a backup key. */
+  backupKey: createHash('sha256').update('atelier bench backup key').digest('hex'),
+};
 
 /** The bot token the benchmark servers accept. */
 export const BENCH_TOKEN = 'bench-bot-token-0123456789abcdef';

@@ -8,7 +8,6 @@
  * each `generate` still writes one row and one fsynced media file. The parent asks for memory
  * figures over IPC (after a full GC: the process runs with --expose-gc).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -22,7 +21,15 @@ import type { Provider } from '../../src/generation/provider.ts';
 import { encodePng } from '../../src/media/png.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { loadOtlpExporter, shutdownTracing, startTracing } from '../../src/telemetry/tracing.ts';
-import { BENCH_TOKEN } from './report.ts';
+import { BENCH_TOKEN, BENCH_SECRETS } from './report.ts';
+import { answerHelp, createCleanup } from '../../src/cli.ts';
+
+answerHelp(`
+usage: node scripts/bench/server.ts <bare|atelier-on|atelier-off> [otlp endpoint]
+
+A benchmark server forked by npm run bench (it talks to its parent over IPC).`);
+// Temp data goes even when the run is interrupted (Ctrl-C, SIGTERM).
+const cleanup = createCleanup();
 
 export type ServerMode = 'bare' | 'atelier-on' | 'atelier-off';
 export type ServerMessage = { type: 'memory' } | { type: 'stop' };
@@ -59,13 +66,12 @@ async function startBare(): Promise<{ server: Server; close: () => Promise<void>
 }
 
 async function startAtelier(telemetry: boolean, otlpEndpoint: string | undefined): Promise<{ server: Server; close: () => Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'atelier-bench-server-'));
-  const secrets = { pseudonymSecret: randomBytes(32).toString('hex'), mediaUrlSecret: randomBytes(32).toString('hex') };
+  const dir = cleanup.removeOnExit(mkdtempSync(join(tmpdir(), 'atelier-bench-server-')));
+  const secrets = BENCH_SECRETS;
   if (telemetry) startTracing({ serviceName: 'atelier-bench', serviceVersion: 'bench', environment: 'bench', exporter: await loadOtlpExporter(otlpEndpoint) });
   const config = parseConfig({
-    NODE_ENV: 'production', DATA_DIR: dir, BOT_API_TOKEN: BENCH_TOKEN, LOG_LEVEL: telemetry ? 'info' : 'silent', TIERS_JSON: UNLIMITED_TIERS,
+    NODE_ENV: 'production', BACKUP_ENCRYPTION_KEY: BENCH_SECRETS.backupKey, DATA_DIR: dir, BOT_API_TOKEN: BENCH_TOKEN, LOG_LEVEL: telemetry ? 'info' : 'silent', TIERS_JSON: UNLIMITED_TIERS,
     PSEUDONYM_SECRET: secrets.pseudonymSecret, MEDIA_URL_SECRET: secrets.mediaUrlSecret, SCHEDULER: 'false', GRAPHIQL: 'false',
-    BACKUP_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
   });
   const orm: Orm = await createOrm(config.database);
   // A real file descriptor, written synchronously as pino writes stdout in production.

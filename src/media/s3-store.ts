@@ -21,14 +21,7 @@ export function createS3MediaStore(options: S3StoreOptions): MediaStore {
   const Bucket = options.bucket;
   let sdk: Promise<{ client: S3Client; s3: typeof import('@aws-sdk/client-s3'); presigner: typeof import('@aws-sdk/s3-request-presigner') }> | undefined;
   const load = () => (sdk ??= (async () => {
-    const [s3, presigner] = await Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/s3-request-presigner')]);
-    const client = new s3.S3Client({
-      region: options.region,
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      forcePathStyle: options.forcePathStyle,
-      credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
-      maxAttempts: 3,
-    });
+    const [s3, presigner, client] = await Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/s3-request-presigner'), createS3Client(options)]);
     return { client, s3, presigner };
   })());
   return {
@@ -67,4 +60,16 @@ export function createS3MediaStore(options: S3StoreOptions): MediaStore {
       return presigner.getSignedUrl(client, new s3.GetObjectCommand({ Bucket, Key: key, ResponseContentType: mimeType }), { expiresIn: expiresInSeconds });
     },
   };
+}
+
+/** A client for the configured bucket's server (the SDK is imported here, on first use). */
+export async function createS3Client(options: S3StoreOptions): Promise<S3Client> {
+  const { S3Client: Client } = await import('@aws-sdk/client-s3');
+  return new Client({
+    region: options.region,
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    forcePathStyle: options.forcePathStyle,
+    credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
+    maxAttempts: 3,
+  });
 }

@@ -4,6 +4,7 @@ import { PROVIDER_IDS } from '../generation/provider-ids.ts';
 import { ERROR_CLASSES } from '../generation/provider.ts';
 import { STYLES } from '../generation/styles.ts';
 import { THEMES } from '../generation/themes.ts';
+import { traceExemplar } from './open-metrics.ts';
 
 /** Bucket boundaries from the OpenTelemetry GenAI semantic conventions. */
 export const GEN_AI_DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
@@ -56,13 +57,17 @@ export function createMetrics(options: { registry?: Registry; knownModels?: Iter
   }
   const models = new Set(options.knownModels ?? []);
 
+  // With exemplars (the trace of an observation, served in OpenMetrics: open-metrics.ts). prom-client
+  // refuses exemplars on a Prometheus-format registry at construction only, so it is registered after.
   const operationDuration = new Histogram({
     name: 'gen_ai_client_operation_duration_seconds',
     help: 'GenAI operation duration (OpenTelemetry GenAI semantic conventions).',
     labelNames: ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model', 'error_type'],
     buckets: GEN_AI_DURATION_BUCKETS,
-    registers: [registry],
+    enableExemplars: true,
+    registers: [],
   });
+  registry.registerMetric(operationDuration);
   const tokenUsage = new Histogram({
     name: 'gen_ai_client_token_usage',
     help: 'Tokens used per GenAI operation (OpenTelemetry GenAI semantic conventions).',
@@ -197,7 +202,11 @@ export function createMetrics(options: { registry?: Registry; knownModels?: Iter
       generations.inc({ kind, style: bounded(observation.style, STYLE_IDS), theme: bounded(observation.theme, THEME_IDS), status: bounded(observation.status, STATUSES) });
       if (provider === 'none' || observation.durationSeconds === undefined) return;
       const common = { gen_ai_operation_name: observation.operation, gen_ai_provider_name: provider, gen_ai_request_model: bounded(observation.model, models) };
-      operationDuration.observe({ ...common, error_type: observation.errorType ? bounded(observation.errorType, ERROR_TYPES) : '' }, observation.durationSeconds);
+      operationDuration.observe({
+        labels: { ...common, error_type: observation.errorType ? bounded(observation.errorType, ERROR_TYPES) : '' },
+        value: observation.durationSeconds,
+        exemplarLabels: traceExemplar(),
+      });
       if (observation.inputTokens != null) tokenUsage.observe({ ...common, gen_ai_token_type: 'input' }, observation.inputTokens);
       if (observation.outputTokens != null) tokenUsage.observe({ ...common, gen_ai_token_type: 'output' }, observation.outputTokens);
       if (observation.status === 'succeeded') {

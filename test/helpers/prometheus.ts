@@ -73,7 +73,7 @@ export interface RunningPrometheus {
 }
 
 /** Starts the real `prometheus` binary scraping `target` (host:port) every second. */
-export async function startPrometheus(bin: string, target: string): Promise<RunningPrometheus> {
+export async function startPrometheus(bin: string, target: string, options: { flags?: string[] } = {}): Promise<RunningPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'atelier-prometheus-'));
   const config = join(dir, 'prometheus.yml');
   writeFileSync(config, [
@@ -95,6 +95,7 @@ export async function startPrometheus(bin: string, target: string): Promise<Runn
     `--storage.tsdb.path=${join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,
     '--log.level=warn',
+    ...(options.flags ?? []),
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk) => (output += String(chunk)));

@@ -123,15 +123,42 @@ test('a request that overruns the grace period has its connection cut, and the e
 });
 
 test('a second signal forces a non-zero exit without waiting for the drain', async () => {
-  const w = await world();
+  const w = await world({ echoMs: 50 });
   const { Agent } = await import('node:http');
   void get(w.port, new Agent()).catch(() => undefined);
   await until(() => w.arrived() === 1);
   void w.shutdown('SIGTERM');
+  await new Promise((resolve) => setTimeout(resolve, 100));
   await w.shutdown('SIGTERM');
   expect(await w.exited).toBe(1);
   // The request is still held: the database was never closed under it.
   expect(w.steps).not.toContain('database');
+  expect(w.logs().map((line) => line.msg)).toContain('second signal during shutdown; forcing exit');
+  w.release();
+});
+
+test('the same signal again at once is its echo (Ctrl-C under npm), not a second signal: the drain goes on', async () => {
+  const w = await world();
+  const { Agent } = await import('node:http');
+  const held = get(w.port, new Agent()).then(() => 'answered', (error: NodeJS.ErrnoException) => error.code);
+  await until(() => w.arrived() === 1);
+  void w.shutdown('SIGINT');
+  await w.shutdown('SIGINT');
+  w.release();
+  expect(await held).toBe('answered');
+  expect(await w.exited).toBe(0);
+  expect(w.steps).toEqual(['jobs', 'database', 'tracing', 'exit 0']);
+  expect(w.logs().map((line) => line.msg)).not.toContain('second signal during shutdown; forcing exit');
+});
+
+test('a different signal right after the first is a second signal', async () => {
+  const w = await world();
+  const { Agent } = await import('node:http');
+  void get(w.port, new Agent()).catch(() => undefined);
+  await until(() => w.arrived() === 1);
+  void w.shutdown('SIGINT');
+  await w.shutdown('SIGTERM');
+  expect(await w.exited).toBe(1);
   expect(w.logs().map((line) => line.msg)).toContain('second signal during shutdown; forcing exit');
   w.release();
 });

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+
+/**
+ * Static checks of the Dockerfile (Docker does not run here, so the image is never built in this
+ * suite): what matters for signals, privileges and health is in the file itself.
+ */
+const ROOT = join(import.meta.dirname, '../..');
+const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+
+interface Instruction { keyword: string; args: string }
+/** Instructions with line continuations joined and comments dropped. */
+function instructions(text: string): Instruction[] {
+  return text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => {
+      const [keyword = '', ...rest] = line.split(/\s+/);
+      return { keyword: keyword.toUpperCase(), args: rest.join(' ') };
+    });
+}
+const all = instructions(dockerfile);
+const stages = all.filter((i) => i.keyword === 'FROM');
+const finalStage = all.slice(all.lastIndexOf(stages[stages.length - 1]!));
+const lastOf = (keyword: string) => finalStage.filter((i) => i.keyword === keyword).at(-1);
+const execForm = (args: string) => JSON.parse(args) as string[];
+
+describe('Dockerfile', () => {
+  test('is multi-stage on the Node version the project pins, with production dependencies only', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    const image = /ARG NODE_IMAGE=(\S+)/.exec(dockerfile)?.[1] ?? '';
+    expect(image).toBe(`node:${pkg.devDependencies['node']}-bookworm-slim`);
+    for (const stage of stages) expect(stage.args).toMatch(/^\$\{NODE_IMAGE\} AS \w+$/);
+    const install = all.find((i) => i.keyword === 'RUN' && i.args.includes('npm ci'));
+    expect(install?.args).toMatch(/npm ci --omit=dev/);
+    // The runtime stage takes node_modules from the build stage; no compiler comes along.
+    expect(finalStage.some((i) => i.keyword === 'COPY' && /--from=deps \/app\/node_modules/.test(i.args))).toBe(true);
+    expect(finalStage.filter((i) => i.keyword === 'RUN').map((i) => i.args).join(' ')).not.toMatch(/g\+\+|make|npm (ci|install)/);
+  });
+
+  test('runs as a non-root user under an init, and starts node directly in exec form', () => {
+    const user = lastOf('USER')?.args ?? 'root';
+    expect(user).not.toMatch(/^(root|0)(:|$)/);
+    expect(execForm(lastOf('ENTRYPOINT')?.args ?? '[]')).toEqual(['/usr/bin/tini', '-s', '--']);
+    const cmd = execForm(lastOf('CMD')?.args ?? '[]');
+    expect(cmd[0]).toBe('node');
+    expect(cmd).toEqual(['node', '--import', './src/telemetry/instrument.ts', 'src/main.ts']);
+    expect(cmd.join(' ')).not.toMatch(/npm|sh -c/);
+  });
+
+  test('has a HEALTHCHECK asking { health } through scripts/healthcheck.ts', () => {
+    const healthcheck = lastOf('HEALTHCHECK')?.args ?? '';
+    expect(healthcheck).toMatch(/CMD \["node", "scripts\/healthcheck.ts"\]/);
+    expect(readFileSync(join(ROOT, 'scripts/healthcheck.ts'), 'utf8')).toContain('{ health { ok } }');
+  });
+
+  test('.dockerignore keeps node_modules, data, secrets and git out of the build context', () => {
+    const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n').map((line) => line.trim());
+    for (const entry of ['node_modules', 'data', '.env', '*.env', '.git']) expect(ignored, entry).toContain(entry);
+  });
+});
