@@ -66,3 +66,28 @@ export function longRunningProvider(
     },
   };
 }
+
+/**
+ * One provider over a long-running API that has a model (and so a backend) per kind: each kind is
+ * run through its own submit -> poll -> fetch loop; a kind with no model is `invalid_input`.
+ */
+export function longRunningPerKind(
+  name: string,
+  models: Partial<Record<MediaKind, string>>,
+  backendFor: (kind: MediaKind, model: string) => LongRunningBackend,
+  polling: PollingOptions,
+): Provider {
+  const kinds = new Set(Object.keys(models) as MediaKind[]);
+  const runners = new Map<MediaKind, Provider>();
+  for (const kind of kinds) runners.set(kind, longRunningProvider({ name, kinds, models }, backendFor(kind, models[kind]!), polling));
+  return {
+    name,
+    kinds,
+    models,
+    generate(request) {
+      const runner = runners.get(request.kind);
+      if (!runner) return Promise.reject(new ProviderError('invalid_input', `${name} is not configured for ${request.kind} generation`));
+      return runner.generate(request);
+    },
+  };
+}

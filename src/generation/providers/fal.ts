@@ -7,7 +7,7 @@
  * Auth is `Authorization: Key <FAL_KEY>`. Base default `https://queue.fal.run`.
  */
 import { z } from 'zod';
-import { longRunningProvider, type LongRunningBackend, type PollingOptions, type PollState } from '../long-running.ts';
+import { longRunningPerKind, type LongRunningBackend, type PollingOptions, type PollState } from '../long-running.ts';
 import { ProviderError } from '../provider.ts';
 import type { MediaKind, Provider, ProviderRequest, ProviderResult } from '../provider.ts';
 import { parseResponse, requestJson } from './http-client.ts';
@@ -54,9 +54,6 @@ export function createFalProvider(options: FalOptions): Provider {
   const apiHost = new URL(baseUrl).host;
   const trustedApi = [apiHost];
   const headers: Record<string, string> = options.apiKey ? { authorization: `Key ${options.apiKey}` } : {};
-  const kinds = new Set<MediaKind>();
-  if (options.imageModel) kinds.add('image');
-  if (options.videoModel) kinds.add('video');
   const models: Partial<Record<MediaKind, string>> = {
     ...(options.imageModel ? { image: options.imageModel } : {}),
     ...(options.videoModel ? { video: options.videoModel } : {}),
@@ -132,19 +129,7 @@ export function createFalProvider(options: FalOptions): Provider {
     };
   }
 
-  const runners = new Map<MediaKind, Provider>();
-  for (const kind of kinds) runners.set(kind, longRunningProvider({ name: FAL, kinds, models }, backendFor(kind, models[kind]!), options.polling));
-
-  return {
-    name: FAL,
-    kinds,
-    models,
-    generate(request) {
-      const runner = runners.get(request.kind);
-      if (!runner) return Promise.reject(new ProviderError('invalid_input', `${FAL} is not configured for ${request.kind} generation`));
-      return runner.generate(request);
-    },
-  };
+  return longRunningPerKind(FAL, models, backendFor, options.polling);
 }
 
 function classifyError(httpStatus: number, body: string): ProviderError | undefined {

@@ -7,7 +7,7 @@
  * with its own configured model. Only `{ prompt }` (already redacted) is sent as input.
  */
 import { z } from 'zod';
-import { longRunningProvider, type LongRunningBackend, type PollingOptions, type PollState } from '../long-running.ts';
+import { longRunningPerKind, type LongRunningBackend, type PollingOptions, type PollState } from '../long-running.ts';
 import { ProviderError } from '../provider.ts';
 import type { MediaKind, Provider, ProviderRequest, ProviderResult } from '../provider.ts';
 import { parseResponse, requestJson } from './http-client.ts';
@@ -46,9 +46,6 @@ export function createReplicateProvider(options: ReplicateOptions): Provider {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const apiHost = new URL(baseUrl).host;
   const headers: Record<string, string> = options.apiToken ? { authorization: `Bearer ${options.apiToken}` } : {};
-  const kinds = new Set<MediaKind>();
-  if (options.imageModel) kinds.add('image');
-  if (options.videoModel) kinds.add('video');
   const models: Partial<Record<MediaKind, string>> = {
     ...(options.imageModel ? { image: options.imageModel } : {}),
     ...(options.videoModel ? { video: options.videoModel } : {}),
@@ -107,22 +104,7 @@ export function createReplicateProvider(options: ReplicateOptions): Provider {
     };
   }
 
-  const runners = new Map<MediaKind, Provider>();
-  for (const kind of kinds) {
-    const model = models[kind]!;
-    runners.set(kind, longRunningProvider({ name: REPLICATE, kinds, models }, backendFor(kind, model), options.polling));
-  }
-
-  return {
-    name: REPLICATE,
-    kinds,
-    models,
-    generate(request) {
-      const runner = runners.get(request.kind);
-      if (!runner) return Promise.reject(new ProviderError('invalid_input', `${REPLICATE} is not configured for ${request.kind} generation`));
-      return runner.generate(request);
-    },
-  };
+  return longRunningPerKind(REPLICATE, models, backendFor, options.polling);
 }
 
 function classifyError(status: number, body: string): ProviderError | undefined {
