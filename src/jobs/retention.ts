@@ -7,13 +7,14 @@ import { MediaAsset } from '../db/entities/media-asset.ts';
 import { RateLimitWindow } from '../db/entities/rate-limit-window.ts';
 import { User } from '../db/entities/user.ts';
 import type { MediaStore } from '../media/media-store.ts';
+import { pruneRevokedJwts } from '../auth/authenticate.ts';
 import { createRetentionPolicy } from '../retention/policy.ts';
 import type { JobContext, JobHandler, JobResult } from './job.ts';
 import { clearRollupExamples } from './rollup.ts';
 
 /** The `what` values reported through `ctx.progress` (and so the `what` label of `atelier_retention_deleted_total`). */
 export const RETENTION_KINDS = [
-  'media', 'orphan_media', 'prompt_text', 'rollup_examples', 'prompt_drafts', 'conversation_turns', 'rate_limit_windows', 'idle_users', 'audit',
+  'media', 'orphan_media', 'prompt_text', 'rollup_examples', 'prompt_drafts', 'conversation_turns', 'rate_limit_windows', 'idle_users', 'audit', 'revoked_jwts',
 ] as const;
 export type RetentionKind = (typeof RETENTION_KINDS)[number];
 
@@ -78,6 +79,11 @@ export const retention: JobHandler = async (ctx) => {
     conversation_turns: (after) => deleteTurnsBatch(ctx.em, now, size, after),
     rate_limit_windows: (after) => deleteRateLimitWindowsBatch(ctx.em, policy.oldestLiveRateLimitMinute(now), size, after),
     idle_users: (after) => deleteIdleUsersBatch(ctx.em, policy.idleUserCutoff(now), ctx.config.tiers[0]!.id, size, after),
+    // One statement removes every revocation past the longest token lifetime: a single pass.
+    revoked_jwts: async () => {
+      const handled = await pruneRevokedJwts(ctx.em, now);
+      return { handled, selected: Math.min(handled, size - 1), lastId: undefined };
+    },
     audit: (after) => deleteAuditBatch(ctx.em, new Date(now.getTime() - ctx.config.jobs.auditRetentionDays * 24 * HOUR_MS), size, after),
   };
 

@@ -120,3 +120,22 @@ describe('orphaned media files', () => {
     expect(run.progress.filter((call) => call.what === 'orphan_media').reduce((sum, call) => sum + call.rows, 0)).toBe(3);
   });
 });
+
+describe('revoked JWTs', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await createTestApp();
+  });
+  afterAll(async () => app?.close());
+
+  test('retention drops revocations past any token they could refuse, and keeps live ones', async () => {
+    const insert = 'insert into revoked_tokens (jti, revoked_at, expires_at) values (?, ?, ?)';
+    const connection = app.orm.em.fork().getConnection();
+    await connection.execute(insert, ['ancient', new Date('2020-01-01T00:00:00Z'), new Date('2020-01-01T01:01:00Z')]);
+    await connection.execute(insert, ['live', new Date('2026-03-01T09:00:00Z'), new Date('2026-03-01T11:00:00Z')]);
+    const { result } = await runRetention(app, new Date('2026-03-01T10:00:00Z'));
+    expect(result.details).toMatchObject({ revoked_jwts: 1 });
+    const left = (await connection.execute('select jti from revoked_tokens')) as Array<{ jti: string }>;
+    expect(left.map((row) => row.jti)).toEqual(['live']);
+  });
+});
