@@ -49,8 +49,8 @@ export interface BotDeps {
   /** How often finished but undelivered results (and waiting broadcasts) are looked for (default 15 s). */
   deliverySweepMs?: number;
   now?: () => Date;
-  /** PROMPT_RETENTION_HOURS and MEDIA_RETENTION_HOURS as configured (default 24 and 24). */
-  windows?: RetentionWindows;
+  /** PROMPT_RETENTION_HOURS and MEDIA_RETENTION_HOURS as configured: /privacy states them. */
+  windows: RetentionWindows;
 }
 
 /** Builds the bot: transport plugins, context, i18n, telemetry, features and the error boundary. Starts nothing. */
@@ -80,7 +80,7 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; deliveries: De
     now: deps.now ?? (() => new Date()),
     charts: createStatsChartRenderer(),
     news: createNewsRefSealer(deps.config.token),
-    windows: deps.windows ?? { promptTextHours: 24, mediaHours: 24 },
+    windows: deps.windows,
   };
 
   const bot = new Bot<BotContext>(deps.config.token, {

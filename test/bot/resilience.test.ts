@@ -72,7 +72,7 @@ describe('unexpected errors', () => {
   };
 
   async function handle(user: FakeUser, message: string) {
-    const { bot } = createBot({ config: { enabled: true, token: world.telegram.token, apiRoot: world.telegram.apiRoot, graphqlUrl: 'http://127.0.0.1:9/graphql', apiToken: 'x'.repeat(24), mode: { kind: 'polling' }, broadcastPerSecond: 20 }, client, logger });
+    const { bot } = createBot({ config: { enabled: true, token: world.telegram.token, apiRoot: world.telegram.apiRoot, graphqlUrl: 'http://127.0.0.1:9/graphql', apiToken: 'x'.repeat(24), mode: { kind: 'polling' }, broadcastPerSecond: 20 }, client, logger, windows: { promptTextHours: 24, mediaHours: 24 } });
     bot.botInfo = world.telegram.botInfo;
     // Polling is not the point here, and the world's bot already polls this fake: the update is
     // handed to this bot directly, never queued where the other one would take it.
