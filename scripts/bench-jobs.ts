@@ -79,7 +79,7 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'atelier-bench-jobs-'));
   if (!process.argv.includes('--keep')) cleanup.removeOnExit(dir);
   const config = parseConfig({
-    NODE_ENV: 'production', BACKUP_ENCRYPTION_KEY: BENCH_SECRETS.backupKey, DATA_DIR: dir, BOT_API_TOKEN: TOKEN, LOG_LEVEL: 'silent',
+    NODE_ENV: 'production', TOKEN_NEW_USERS_PER_MINUTE: '0', TOKEN_MAX_ACTIVE_GENERATIONS: '0', TOKEN_DAILY_COST_USD: '0', BACKUP_ENCRYPTION_KEY: BENCH_SECRETS.backupKey, DATA_DIR: dir, BOT_API_TOKEN: TOKEN, LOG_LEVEL: 'silent',
     PSEUDONYM_SECRET: SECRETS.pseudonymSecret, MEDIA_URL_SECRET: SECRETS.mediaUrlSecret,
   });
   const orm = await createOrm(config.database);

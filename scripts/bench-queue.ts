@@ -91,7 +91,7 @@ async function drain(replicas: number): Promise<number> {
   const admin = await createOrm({ driver: 'postgresql', url: pgUrl }, { migrate: false });
   await admin.em.getConnection().execute(`create schema "${schema}"`);
   const common = {
-    DATABASE_URL: pgUrl, DATABASE_SCHEMA: schema, BOT_API_TOKEN: BENCH_TOKEN, SCHEDULER: 'false', IMAGE_CONCURRENCY: '4', GENERATION_QUEUE_MAX: '100000',
+    DATABASE_URL: pgUrl, DATABASE_SCHEMA: schema, BOT_API_TOKEN: BENCH_TOKEN, SCHEDULER: 'false', IMAGE_CONCURRENCY: '4', GENERATION_QUEUE_MAX: '100000', TOKEN_MAX_ACTIVE_GENERATIONS: '0', TOKEN_DAILY_COST_USD: '0', TOKEN_NEW_USERS_PER_MINUTE: '0',
     TIERS_JSON: JSON.stringify([{ id: 'free', requestsPerMinute: 100_000, daily: { images: 100_000, videos: 100_000, textTokens: 100_000 }, dailyCostUsd: null, priceStars: 0 }]),
   };
   try {
