@@ -141,6 +141,7 @@ privacy-text =
        *[other] after { $mediaHours } hours
     } unless you press ⭐ Keep.
     • While an image or video is being made, the chat to send it to is kept encrypted with a key only the bot holds, and erased once it is delivered.
+    • If you subscribe with /news on, where to send the news is kept encrypted the same way until /news off.
     • A one-off text answer is never stored. In an /ask conversation your questions and the answers are kept redacted (like prompts) for at most { $promptHours } { $promptHours ->
         [one] hour
        *[other] hours
