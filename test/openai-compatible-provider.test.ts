@@ -6,6 +6,7 @@ import { ProviderError } from '../src/generation/provider.ts';
 import type { ProviderRequest } from '../src/generation/provider.ts';
 import { createOpenAiCompatibleProvider } from '../src/generation/providers/openai-compatible.ts';
 import type { HttpRetryOptions } from '../src/generation/providers/http-client.ts';
+import { fakePng } from './helpers/wire-server.ts';
 
 interface Recorded {
   method: string;
@@ -43,18 +44,6 @@ async function serve(...replies: Reply[]): Promise<{ baseUrl: string; requests: 
   return { baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, requests };
 }
 
-/** Signature plus an IHDR chunk: all the sniffer reads. */
-function fakePng(width: number, height: number): Buffer {
-  const png = Buffer.alloc(33);
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(png, 0);
-  png.writeUInt32BE(13, 8);
-  png.write('IHDR', 12, 'latin1');
-  png.writeUInt32BE(width, 16);
-  png.writeUInt32BE(height, 20);
-  png.writeUInt8(8, 24);
-  png.writeUInt8(6, 25);
-  return png;
-}
 
 const API_KEY = 'sk-test-secret-key';
 const PNG = fakePng(1024, 1024);

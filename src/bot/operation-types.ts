@@ -30,24 +30,6 @@ export type ErrorClass =
   | 'QUOTA_EXCEEDED'
   | 'RATE_LIMITED';
 
-export type GenerateInput = {
-  /** The entry point that asked, for analytics: imagine, video, ask, variant or api. */
-  command?: string | null | undefined;
-  /** Text only: a follow-up in the user's conversation (turns are kept 24 h; resetConversation starts afresh). */
-  conversation?: boolean | null | undefined;
-  /** Opaque to the API (at most 512 characters): where the bot delivers the result; see claimDelivery. */
-  delivery?: string | null | undefined;
-  kind: GenerationKind;
-  prompt: string;
-  /** A catalog style id; defaults to the user's default style, then `photo`. */
-  style?: string | null | undefined;
-};
-
-export type GenerationKind =
-  | 'IMAGE'
-  | 'TEXT'
-  | 'VIDEO';
-
 export type GenerationStatus =
   /** Cancelled by its owner; the quota was given back. */
   | 'CANCELLED'
@@ -167,20 +149,6 @@ export type BotDeleteMyDataMutationVariables = Exact<{ [key: string]: never; }>;
 
 
 export type BotDeleteMyDataMutation = { deleteMyData: { __typename: 'DeletionReport', generations: number, media: number, feedback: number, conversationTurns: number, usageDays: number } };
-
-export type BotGenerateMutationVariables = Exact<{
-  input: GenerateInput;
-}>;
-
-
-export type BotGenerateMutation = { generate:
-    | { __typename: 'Busy', message: string, retryAfterSeconds: number | null }
-    | { __typename: 'Generation', id: string, status: GenerationStatus, errorClass: ErrorClass | null, style: string, theme: string, latencyMs: number, progress: number | null, queuePosition: number | null, text: string | null, media: { __typename: 'Media', url: string | null, mimeType: string } | null }
-    | { __typename: 'InvalidPrompt', message: string, reason: InvalidPromptReason, maxLength: number | null }
-    | { __typename: 'ProviderUnavailable', message: string, cause: ErrorClass, retryAfterSeconds: number | null }
-    | { __typename: 'QuotaExceeded', message: string, resetsAt: string }
-    | { __typename: 'RateLimited', message: string, retryAfterSeconds: number | null }
-   };
 
 export type BotGenerateFromDraftMutationVariables = Exact<{
   draftId: string;

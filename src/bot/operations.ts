@@ -16,10 +16,9 @@ export function operation<Result, Variables>(document: string): Operation<Result
 
 const GENERATION_FIELDS = 'id status errorClass style theme latencyMs progress queuePosition text media { url mimeType }';
 
-const RESULT_FIELDS = `
-  __typename
+/** The typed errors a generation can end with, as every result union of the bot asks for them. */
+const ERROR_FIELDS = `
   ... on Error { message }
-  ... on Generation { ${GENERATION_FIELDS} }
   ... on InvalidPrompt { reason maxLength }
   ... on ProviderUnavailable { cause retryAfterSeconds }
   ... on RateLimited { retryAfterSeconds }
@@ -27,7 +26,11 @@ const RESULT_FIELDS = `
   ... on Busy { retryAfterSeconds }
 `;
 
-export const GENERATE = operation<Types.BotGenerateMutation, Types.BotGenerateMutationVariables>(`mutation BotGenerate($input: GenerateInput!) { generate(input: $input) { ${RESULT_FIELDS} } }`);
+const RESULT_FIELDS = `
+  __typename
+  ... on Generation { ${GENERATION_FIELDS} }
+  ${ERROR_FIELDS}
+`;
 
 export const GENERATE_VARIANT = operation<Types.BotGenerateVariantMutation, Types.BotGenerateVariantMutationVariables>(`mutation BotGenerateVariant($id: ID!, $delivery: String) { generateVariant(generationId: $id, delivery: $delivery) { ${RESULT_FIELDS} ... on NotFound { resource } } }`);
 
@@ -42,12 +45,7 @@ export const GENERATE_FROM_DRAFT = operation<Types.BotGenerateFromDraftMutation,
 export const ANSWER_STREAM = operation<Types.BotAnswerStreamSubscription, Types.BotAnswerStreamSubscriptionVariables>(`subscription BotAnswerStream($input: AnswerInput!) { answerStream(input: $input) {
   __typename
   ... on AnswerChunk { text generation { id } }
-  ... on Error { message }
-  ... on InvalidPrompt { reason maxLength }
-  ... on ProviderUnavailable { cause retryAfterSeconds }
-  ... on RateLimited { retryAfterSeconds }
-  ... on QuotaExceeded { resetsAt }
-  ... on Busy { retryAfterSeconds }
+  ${ERROR_FIELDS}
 } }`);
 
 export const SET_NEWS = operation<Types.BotSetNewsMutation, Types.BotSetNewsMutationVariables>(`mutation BotSetNews($ref: String) { setNewsSubscription(ref: $ref) }`);
