@@ -350,3 +350,44 @@ describe('fake Telegram Bot API with a real grammY bot', () => {
     await running;
   });
 });
+
+describe('inline mode', () => {
+  const article = (id: string, keyboard = true) => ({
+    type: 'article' as const, id, title: `Draw ${id}`, input_message_content: { message_text: `drawing ${id}` },
+    ...(keyboard ? { reply_markup: new InlineKeyboard().url('Open', 'https://t.me/atelier_test_bot') } : {}),
+  });
+
+  it('takes one answer per query, with unique result ids', async () => {
+    const api = newBot().api;
+    const first = fake.sendInlineQuery(alice, 'a cat').inline_query!.id;
+    await expect(api.answerInlineQuery(first, [article('a'), article('a')])).rejects.toMatchObject({ error_code: 400, description: 'Bad Request: RESULT_ID_DUPLICATE' });
+    await api.answerInlineQuery(first, [article('a'), article('b')], { cache_time: 0 });
+    await expect(api.answerInlineQuery(first, [article('c')])).rejects.toThrow(/query is too old/);
+    expect((fake.inlineAnswer(first)!['results'] as unknown[]).length).toBe(2);
+  });
+
+  it('gives a chosen result an inline_message_id only when it has a keyboard, and edits it by that id', async () => {
+    const api = newBot().api;
+    const query = fake.sendInlineQuery(alice, 'a cat').inline_query!.id;
+    await api.answerInlineQuery(query, [article('with'), article('bare', false)]);
+    expect(fake.chooseInlineResult(alice, query, 'bare').chosen_inline_result!.inline_message_id).toBeUndefined();
+    const id = fake.chooseInlineResult(alice, query, 'with').chosen_inline_result!.inline_message_id!;
+    expect(fake.inlineMessage(id)).toMatchObject({ text: 'drawing with' });
+    expect(await api.editMessageTextInline(id, 'done')).toBe(true);
+    await expect(api.editMessageTextInline('nope', 'done')).rejects.toMatchObject({ error_code: 400, description: 'Bad Request: MESSAGE_ID_INVALID' });
+    expect(() => fake.chooseInlineResult(alice, query, 'never-offered')).toThrow(/offered no result/);
+  });
+
+  it('shows only a file Telegram already has in an inline message: no uploads', async () => {
+    const api = newBot().api;
+    fake.sendText(alice, '/start');
+    const query = fake.sendInlineQuery(alice, 'a cat').inline_query!.id;
+    await api.answerInlineQuery(query, [article('with')]);
+    const id = fake.chooseInlineResult(alice, query, 'with').chosen_inline_result!.inline_message_id!;
+    await expect(api.editMessageMediaInline(id, { type: 'photo', media: new InputFile(png(8, 8), 'a.png') })).rejects.toMatchObject({ error_code: 400 });
+    const sent = await api.sendPhoto(alice.id, new InputFile(png(8, 8), 'a.png'));
+    expect(await api.editMessageMediaInline(id, { type: 'photo', media: sent.photo.at(-1)!.file_id, caption: 'here' })).toBe(true);
+    expect(fake.inlineMessage(id)).toMatchObject({ caption: 'here', photo: [{ file_id: sent.photo.at(-1)!.file_id }] });
+    expect(fake.inlineMessage(id)!['text']).toBeUndefined();
+  });
+});

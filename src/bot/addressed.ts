@@ -3,11 +3,12 @@ import type { Context } from 'grammy';
 /**
  * One rule for when a message is meant for the bot. In a private chat every message is. In a group
  * only its commands (`/cmd` or `/cmd@itsname`), messages that mention the bot by its
- * @username, and replies to one of the bot's own messages are: the bot must not answer, nor ask the
+ * @username, and replies to one of the bot's own messages are (inline queries are always typed to the
+ * bot by name): the bot must not answer, nor ask the
  * API about, every member who talks to someone else.
  */
 export function isAddressed(ctx: Context): boolean {
-  if (ctx.callbackQuery !== undefined || ctx.preCheckoutQuery !== undefined || ctx.chat?.type === 'private') return true;
+  if (ctx.callbackQuery !== undefined || ctx.preCheckoutQuery !== undefined || ctx.inlineQuery !== undefined || ctx.chosenInlineResult !== undefined || ctx.chat?.type === 'private') return true;
   const message = ctx.message;
   if (!message) return false;
   return isOurCommand(ctx, message.text) || mentionsBot(ctx) || message.reply_to_message?.from?.id === ctx.me.id;

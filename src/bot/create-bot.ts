@@ -31,6 +31,7 @@ import { createStatsChartRenderer } from './stats-chart.ts';
 import { createNewsRefSealer } from './broadcast/news-ref.ts';
 import { createBroadcaster, type Broadcaster } from './broadcast/broadcaster.ts';
 import { newsFeature } from './features/news.ts';
+import { inlineFeature } from './features/inline.ts';
 import { createStyleCatalog } from './style-catalog.ts';
 import { updateTelemetry } from './update-telemetry.ts';
 
@@ -97,6 +98,7 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; deliveries: De
     speakerFor: (locale) => ({ t: (key, variables) => i18n.t(locale, key, variables), services: { hasText: has } }),
     fetchMedia,
     logger,
+    botUsername: () => bot.botInfo.username,
     ...(deps.deliverySweepMs ? { sweepEveryMs: deps.deliverySweepMs } : {}),
   });
 
@@ -109,7 +111,7 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; deliveries: De
   // same for webhooks, where grammY hands middleware errors to the web framework, not to bot.catch.
   const guarded = bot.errorBoundary(onError);
   guarded.use(i18n.middleware());
-  guarded.use(startFeature, imagineFeature, resultActionsFeature, askFeature, styleFeature, languageFeature, statsFeature, tierFeature, paymentsFeature, feedbackFeature, newsFeature, privacyFeature);
+  guarded.use(startFeature, imagineFeature, resultActionsFeature, askFeature, styleFeature, languageFeature, statsFeature, tierFeature, paymentsFeature, feedbackFeature, newsFeature, inlineFeature, privacyFeature);
   guarded.use(fallbackFeature);
   bot.catch(onError);
   const broadcaster = createBroadcaster({

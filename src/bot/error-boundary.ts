@@ -56,5 +56,8 @@ async function tell(ctx: BotContext, key: string, variables: Record<string, stri
     ? ctx.t(key, variables)
     : ctx.services.i18n.t(supportedLocale(ctx.from?.language_code) ?? DEFAULT_LOCALE, key, variables);
   if (ctx.callbackQuery && !ctx.state.callbackAnswered) await ctx.answerCallbackQuery().catch(() => undefined);
-  if (ctx.chat) await ctx.reply(text);
+  // An inline pick has no chat to reply in: its own message says it instead.
+  const inline = ctx.chosenInlineResult?.inline_message_id;
+  if (inline !== undefined) await ctx.api.editMessageTextInline(inline, text);
+  else if (ctx.chat) await ctx.reply(text);
 }

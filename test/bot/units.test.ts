@@ -83,6 +83,13 @@ describe('chat references', () => {
     expect(createChatRefSealer('7000000001:AnotherTokenAtelierTestBot_987654').open(sealed)).toBeUndefined();
   });
 
+  test('an inline message id rides along, and a reference without one opens as before', () => {
+    const sealer = createChatRefSealer('7000000001:AAFakeTokenAtelierTestBot_0123456789');
+    const inline = { ...ref, kind: 'IMAGE' as const, message: 0, inline: 'BAAAAJ8xAAB_inline-message-id' };
+    expect(sealer.open(sealer.seal(inline))).toEqual(inline);
+    expect(sealer.open(sealer.seal(ref))).not.toHaveProperty('inline');
+  });
+
   test('a tampered or foreign value opens to nothing', () => {
     const sealer = createChatRefSealer('7000000001:AAFakeTokenAtelierTestBot_0123456789');
     const sealed = sealer.seal(ref);

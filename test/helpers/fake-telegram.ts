@@ -267,6 +267,10 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
   const commands = new Map<string, BotCommand[]>();
   const menuButtons = new Map<string, unknown>();
   const profile = new Map<string, string>();
+  // Inline mode: the queries users typed (with the bot's one answer) and the messages sent from a chosen result.
+  const inlineQueries = new Map<string, { from: User; query: string; answer: Json | undefined }>();
+  const inlineMessages = new Map<string, Json>();
+  let inlineCounter = 0;
   let fileCounter = 0;
   let callbackCounter = 0;
 
@@ -496,6 +500,21 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
     return out;
   }
 
+  /** Edits a message sent via the bot from an inline result: Telegram answers `true`, not a Message. */
+  function editInline(p: Json, changes: Json, markup: Json | undefined): true {
+    const id = p['inline_message_id'];
+    const message = typeof id === 'string' ? inlineMessages.get(id) : undefined;
+    if (!message) bad('MESSAGE_ID_INVALID');
+    const next: Json = { ...message, ...changes };
+    for (const [key, value] of Object.entries(changes)) if (value === undefined) delete next[key];
+    if (markup) next['reply_markup'] = markup;
+    else delete next['reply_markup'];
+    const comparable = (m: Json) => JSON.stringify([m['text'], m['caption'], m['photo'], m['animation'], m['video'], m['reply_markup']]);
+    if (comparable(next) === comparable(message)) bad(NOT_MODIFIED);
+    inlineMessages.set(id as string, next);
+    return true;
+  }
+
   function editTarget(p: Json): Json | undefined {
     if (p['inline_message_id'] !== undefined) return undefined;
     const chat = resolveChat(p['chat_id']);
@@ -721,6 +740,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
       if (text.trim() === '') bad('message text is empty');
       if (text.length > 4096) bad('MESSAGE_TOO_LONG');
       const markup = replyMarkup(p['reply_markup']);
+      if (p['inline_message_id'] !== undefined) return editInline(p, { text, entities, caption: undefined, photo: undefined, animation: undefined, video: undefined }, markup);
       const message = editTarget(p);
       if (!message) return true;
       if (message['text'] === undefined) bad('there is no text in the message to edit');
@@ -739,6 +759,51 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
       const message = editTarget(p);
       if (!message) return true;
       return commitEdit(message, {}, markup);
+    },
+    editMessageMedia: (p) => {
+      const media = p['media'] as Json | undefined;
+      const type = media?.['type'];
+      if (type !== 'photo' && type !== 'video' && type !== 'animation' && type !== 'document') bad('wrong type of the web page content');
+      const markup = replyMarkup(p['reply_markup']);
+      const fields = caption(media as Json);
+      if (p['inline_message_id'] === undefined) bad('this fake edits the media of inline messages only');
+      // "When an inline message is edited, a new file can't be uploaded; use a previously uploaded
+      // file via its file_id or specify a URL" (Bot API, editMessageMedia).
+      if (typeof media?.['media'] === 'string' && (media['media'] as string).startsWith('attach://')) bad("can't upload a new file to an inline message");
+      const resolved = resolveInput('media', media?.['media'], {}, type);
+      const content: Json = { text: undefined, ...fields, photo: undefined, animation: undefined, video: undefined };
+      if (type === 'photo') content['photo'] = photoSizes(resolved);
+      else content[type] = fileObject(resolved, type !== 'document');
+      return editInline(p, content, markup);
+    },
+    answerInlineQuery: (p) => {
+      const id = p['inline_query_id'];
+      const state = typeof id === 'string' ? inlineQueries.get(id) : undefined;
+      if (!state || state.answer) bad(QUERY_INVALID);
+      const results = p['results'];
+      if (!Array.isArray(results)) bad("can't parse inline query results JSON object");
+      if (results.length > 50) bad('RESULTS_TOO_MUCH');
+      const seen = new Set<string>();
+      for (const result of results as Json[]) {
+        const resultId = result['id'];
+        if (typeof resultId !== 'string' || resultId === '' || Buffer.byteLength(resultId) > 64) bad('RESULT_ID_INVALID');
+        if (seen.has(resultId)) bad('RESULT_ID_DUPLICATE');
+        seen.add(resultId);
+        // Articles are all this fake knows; the bot offers nothing else.
+        if (result['type'] !== 'article') bad(`unsupported inline query result type "${String(result['type'])}"`);
+        if (typeof result['title'] !== 'string' || result['title'] === '') bad('RESULT_TITLE_EMPTY');
+        const text = result['input_message_content']?.['message_text'];
+        if (typeof text !== 'string' || text.trim() === '') bad('MESSAGE_EMPTY');
+        if (text.length > 4096) bad('MESSAGE_TOO_LONG');
+        replyMarkup(result['reply_markup']);
+      }
+      const button = p['button'] as Json | undefined;
+      if (button !== undefined) {
+        if (typeof button['text'] !== 'string' || button['text'] === '') bad('BUTTON_TEXT_INVALID');
+        if (button['web_app'] === undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(String(button['start_parameter'] ?? ''))) bad('START_PARAM_INVALID');
+      }
+      state.answer = { results, button, cache_time: p['cache_time'], is_personal: p['is_personal'] };
+      return true;
     },
     deleteMessage: (p) => {
       const chat = resolveChat(p['chat_id']);
@@ -1028,6 +1093,44 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
           data,
         },
       });
+    },
+
+    /** A user types `@bot <query>` in any chat: enqueues an `inline_query`. Returns the Update; the
+     * query id is `update.inline_query.id`. */
+    sendInlineQuery(from: FakeUser, query: string, extra: { chat_type?: 'sender' | 'private' | 'group' | 'supergroup' | 'channel' } = {}): Update {
+      const user = toUser(from);
+      const id = `${BigInt(user.id) * 1000n + BigInt(++inlineCounter)}`;
+      inlineQueries.set(id, { from: user, query, answer: undefined });
+      return enqueueUpdate({ inline_query: { id, from: user, query, offset: '', chat_type: extra.chat_type ?? 'sender' } });
+    },
+
+    /** The bot's answer to an inline query (results, button, ...), or undefined while it has none. */
+    inlineAnswer(queryId: string): Json | undefined {
+      const answer = inlineQueries.get(queryId)?.answer;
+      return answer ? structuredClone(answer) : undefined;
+    },
+
+    /** The user taps one of the bot's results: Telegram sends its message to the chat and, with
+     * inline feedback on, enqueues a `chosen_inline_result`. The message gets an
+     * `inline_message_id` only when it carries an inline keyboard, as in the real API. Throws if
+     * the bot offered no such result. Returns the Update. */
+    chooseInlineResult(from: FakeUser, queryId: string, resultId: string): Update {
+      const state = inlineQueries.get(queryId);
+      const result = ((state?.answer?.['results'] ?? []) as Json[]).find((item) => item['id'] === resultId);
+      if (!state || !result) throw new Error(`chooseInlineResult: the bot offered no result ${JSON.stringify(resultId)} for query ${queryId}`);
+      const chosen: Json = { result_id: resultId, from: toUser(from), query: state.query };
+      if (result['reply_markup']) {
+        const inlineMessageId = Buffer.from(`inline-${++inlineCounter}-${queryId}`).toString('base64url');
+        inlineMessages.set(inlineMessageId, { text: result['input_message_content']['message_text'], reply_markup: result['reply_markup'] });
+        chosen['inline_message_id'] = inlineMessageId;
+      }
+      return enqueueUpdate({ chosen_inline_result: chosen as NonNullable<Update['chosen_inline_result']> });
+    },
+
+    /** What a message sent from an inline result shows now (after the bot's edits). */
+    inlineMessage(inlineMessageId: string): Json | undefined {
+      const message = inlineMessages.get(inlineMessageId);
+      return message ? structuredClone(message) : undefined;
     },
 
     /** The user confirms an invoice in their app: enqueues a `pre_checkout_query` the bot must

@@ -7,7 +7,7 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:cr
  * the same chat never seals to the same text twice).
  */
 export interface ChatRef {
-  /** Chat to deliver to. */
+  /** Chat to deliver to (for an inline message: the user's private chat with the bot, which uploads the file). */
   chat: number;
   /** Telegram user who asked: the API call that follows the job acts for them. */
   user: number;
@@ -15,6 +15,8 @@ export interface ChatRef {
   message: number;
   locale: string;
   kind: 'IMAGE' | 'VIDEO';
+  /** Set when the job came from inline mode: the message to edit is this inline message, not `message`. */
+  inline?: string;
 }
 
 const VERSION = 'v1';
@@ -28,11 +30,12 @@ export interface ChatRefSealer {
 export function createChatRefSealer(botToken: string): ChatRefSealer {
   const sealer = createSealer(botToken, 'atelier bot delivery reference v1');
   return {
-    seal: (ref) => sealer.seal([ref.chat, ref.user, ref.message, ref.locale, ref.kind]),
+    seal: (ref) => sealer.seal([ref.chat, ref.user, ref.message, ref.locale, ref.kind, ...(ref.inline === undefined ? [] : [ref.inline])]),
     open(sealed) {
-      const [chat, user, message, locale, kind] = (sealer.open(sealed) ?? []) as [number, number, number, string, string];
+      const [chat, user, message, locale, kind, inline] = (sealer.open(sealed) ?? []) as [number, number, number, string, string, unknown];
       if (![chat, user, message].every(Number.isSafeInteger) || typeof locale !== 'string' || (kind !== 'IMAGE' && kind !== 'VIDEO')) return undefined;
-      return { chat, user, message, locale, kind };
+      if (inline !== undefined && typeof inline !== 'string') return undefined;
+      return { chat, user, message, locale, kind, ...(inline === undefined ? {} : { inline }) };
     },
   };
 }

@@ -26,6 +26,8 @@ export interface DeliveriesDeps {
   sweepEveryMs?: number;
   /** Progress edits of one message are at least this far apart (Telegram limits edits). */
   editEveryMs?: number;
+  /** The bot's @username (known once it has started): an inline result points users to it. */
+  botUsername: () => string;
 }
 
 export interface Deliveries {
@@ -77,7 +79,10 @@ export function createDeliveries(deps: DeliveriesDeps): Deliveries {
       shown = text;
       shownStatus = update.status;
       editedAt = Date.now();
-      await deps.api.editMessageText(ref.chat, ref.message, text, { reply_markup: cancelKeyboard(speaker, id) }).catch((error: unknown) => deps.logger.debug(describe(error), 'progress edit failed'));
+      const edit = ref.inline === undefined
+        ? deps.api.editMessageText(ref.chat, ref.message, text, { reply_markup: cancelKeyboard(speaker, id) })
+        : deps.api.editMessageTextInline(ref.inline, text);
+      await edit.catch((error: unknown) => deps.logger.debug(describe(error), 'progress edit failed'));
     });
   }
 
@@ -102,7 +107,9 @@ export function createDeliveries(deps: DeliveriesDeps): Deliveries {
 
   async function send(generation: GenerationFields, ref: ChatRef): Promise<void> {
     const speaker = deps.speakerFor(ref.locale);
-    const replaceProgress = (text: string) => deps.api.editMessageText(ref.chat, ref.message, text).catch(() => deps.api.sendMessage(ref.chat, text));
+    const replaceProgress = (text: string) => ref.inline !== undefined
+      ? deps.api.editMessageTextInline(ref.inline, text)
+      : deps.api.editMessageText(ref.chat, ref.message, text).catch(() => deps.api.sendMessage(ref.chat, text));
     if (generation.status === 'CANCELLED') return void (await replaceProgress(speaker.t('cancelled')));
     if (generation.status !== 'SUCCEEDED') return void (await replaceProgress(problemText(speaker, failureOf(generation), ref.kind)));
     if (!generation.media?.url) return void (await replaceProgress(speaker.t('media-gone')));
@@ -117,6 +124,7 @@ export function createDeliveries(deps: DeliveriesDeps): Deliveries {
     const caption = speaker.t('caption-result', { style: styleName(speaker, generation.style), theme: themeName(speaker, generation.theme), seconds: generation.latencyMs / 1000 });
     const options = { caption, reply_markup: resultKeyboard(speaker, generation.id) };
     const mimeType = generation.media.mimeType;
+    if (ref.inline !== undefined) return sendInline(ref.inline, bytes, mimeType, ref, speaker, options);
     if (mimeType === 'video/mp4') {
       // A real video (an AI provider's MP4): Telegram's player, playable while it downloads.
       await deps.api.sendVideo(ref.chat, new InputFile(bytes, 'atelier.mp4'), { ...options, supports_streaming: true });
@@ -131,6 +139,27 @@ export function createDeliveries(deps: DeliveriesDeps): Deliveries {
     }
     // The result takes the progress message's place.
     await deps.api.deleteMessage(ref.chat, ref.message).catch(() => undefined);
+  }
+
+  /**
+   * An inline message cannot take an uploaded file, only one Telegram already has (Bot API,
+   * editMessageMedia). So the image goes first to the user's private chat with the bot, where it
+   * keeps its rating and variant buttons, and the inline message then shows the same file. A user
+   * who never started the bot has no such chat: the inline message says how to get one.
+   */
+  async function sendInline(inline: string, bytes: Uint8Array, mimeType: string, ref: ChatRef, speaker: Speaker, options: { caption: string; reply_markup: ReturnType<typeof resultKeyboard> }): Promise<void> {
+    const photo = !mimeType.startsWith('video/') && mimeType !== 'image/gif';
+    let fileId: string;
+    try {
+      fileId = photo
+        ? (await deps.api.sendPhoto(ref.chat, new InputFile(bytes, `atelier.${PHOTO_EXTENSIONS[mimeType] ?? 'png'}`), options)).photo.at(-1)!.file_id
+        : (await deps.api.sendAnimation(ref.chat, new InputFile(bytes, mimeType === 'image/gif' ? 'atelier.gif' : 'atelier.mp4'), options)).animation.file_id;
+    } catch (error) {
+      if (!(error instanceof GrammyError && (error.error_code === 400 || error.error_code === 403))) throw error;
+      await deps.api.editMessageTextInline(inline, speaker.t('inline-start-first', { bot: `@${deps.botUsername()}` }));
+      return;
+    }
+    await deps.api.editMessageMediaInline(inline, { type: photo ? 'photo' : 'animation', media: fileId, caption: options.caption });
   }
 
   async function complete(id: string): Promise<void> {

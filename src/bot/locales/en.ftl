@@ -246,3 +246,12 @@ payment-refused = 😔 This payment couldn't be applied, so it was refunded: { $
 payment-unavailable = 😔 Atelier couldn't record your payment right now, so it was refunded: { $stars } ⭐ are back on your balance. Please try again in a few minutes.
 refund-done = ↩️ Your payment of { $stars } ⭐ was refunded. Your plan is now { $tier }.
 refund-noted = ↩️ Your payment of { $stars } ⭐ was refunded.
+
+## Inline mode (@bot a prompt, in any chat)
+
+inline-hint = Type what to draw after the bot's name
+inline-draw-default = 🎨 Draw it in my default style
+inline-draw-style = 🎨 Draw it as { $style }
+inline-drawing = 🎨 Drawing: { $prompt }
+inline-open-bot = Open Atelier
+inline-start-first = 🖼 Your picture is ready, but I can only show it here once you have started a chat with me: open { $bot }, press Start, and try again.
