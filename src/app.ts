@@ -1,3 +1,4 @@
+import { createChatSettings } from './chats/chat-settings.ts';
 import { createAccessPolicy } from './access/access-lists.ts';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
@@ -126,6 +127,7 @@ export async function createApp(deps: AppDeps) {
     limiter,
     tokenCaps,
     access: createAccessPolicy(config.accessMode),
+    chats: createChatSettings(),
     analyticsK: config.analytics.k,
     mediaUrlTtlSeconds: config.media.urlTtlSeconds,
     mediaRetentionHours: config.media.retentionHours,

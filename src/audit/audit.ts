@@ -3,7 +3,7 @@ import { AuditLog } from '../db/entities/audit-log.ts';
 
 export type AuditAction = 'token.registered' | 'token.issued' | 'media.kept' | 'media.unkept' | 'preferences.changed' | 'user.erased'
   | 'auth.failed' | 'token.revoked' | 'tier.changed' | 'job.run' | 'payment.applied' | 'payment.refunded' | 'payment.rejected'
-  | 'data.exported' | 'access.changed' | 'broadcast.created';
+  | 'data.exported' | 'access.changed' | 'broadcast.created' | 'chat.settings.changed';
 
 /**
  * Records who did what. Actors are token ids or pseudonymous user ids; details hold ids and

@@ -6,6 +6,7 @@ import type { Operation } from './operations.ts';
 import type { StatsChartRenderer } from './stats-chart.ts';
 import type { CommandLabel, Outcome } from './bot-metrics.ts';
 import type { GraphqlClient } from './graphql-client.ts';
+import type { ChatDefaultsCache } from './chat-defaults.ts';
 import type { LocaleCache } from './locale-cache.ts';
 import type { FetchMedia } from './media-download.ts';
 import type { Deliveries } from './delivery/deliveries.ts';
@@ -18,6 +19,8 @@ export interface BotServices {
   /** Follows queued jobs and brings their results to the chat, now or after a restart. */
   deliveries: Deliveries;
   locales: LocaleCache;
+  /** Group chats' defaults and admins. */
+  chats: ChatDefaultsCache;
   styles: StyleCatalog;
   fetchMedia: FetchMedia;
   i18n: I18n<BotContext>;

@@ -31,6 +31,8 @@ import { createStatsChartRenderer } from './stats-chart.ts';
 import { createNewsRefSealer } from './broadcast/news-ref.ts';
 import { createBroadcaster, type Broadcaster } from './broadcast/broadcaster.ts';
 import { newsFeature } from './features/news.ts';
+import { chatAccessGate, chatSettingsFeature } from './features/chat-settings.ts';
+import { createChatDefaultsCache } from './chat-defaults.ts';
 import { inlineFeature } from './features/inline.ts';
 import { createStyleCatalog } from './style-catalog.ts';
 import { updateTelemetry } from './update-telemetry.ts';
@@ -64,6 +66,11 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; deliveries: De
       const telegramLocale = supportedLocale(ctx.from?.language_code);
       // Only people who talk to the bot are looked up: not every member of a group it sits in.
       if (!ctx.from || !isAddressed(ctx)) return telegramLocale;
+      // In a group, the language its admins chose wins: everyone there reads the reply.
+      if (ctx.chat && ctx.chat.type !== 'private') {
+        const chatLocale = supportedLocale((await ctx.services.chats.get(ctx.chat.id, ctx.from.id))?.locale ?? undefined);
+        if (chatLocale) return chatLocale;
+      }
       return (await ctx.services.locales.stored(ctx.from.id)) ?? telegramLocale;
     },
   });
@@ -74,6 +81,7 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; deliveries: De
     // Set below, once the bot (and so its Api) exists.
     deliveries: undefined as unknown as BotServices['deliveries'],
     locales: createLocaleCache({ client: deps.client }),
+    chats: createChatDefaultsCache({ client: deps.client }),
     styles: createStyleCatalog(deps.client),
     fetchMedia,
     i18n,
@@ -111,7 +119,8 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; deliveries: De
   // same for webhooks, where grammY hands middleware errors to the web framework, not to bot.catch.
   const guarded = bot.errorBoundary(onError);
   guarded.use(i18n.middleware());
-  guarded.use(startFeature, imagineFeature, resultActionsFeature, askFeature, styleFeature, languageFeature, statsFeature, tierFeature, paymentsFeature, feedbackFeature, newsFeature, inlineFeature, privacyFeature);
+  guarded.use(chatAccessGate);
+  guarded.use(startFeature, imagineFeature, resultActionsFeature, askFeature, styleFeature, languageFeature, statsFeature, tierFeature, paymentsFeature, feedbackFeature, newsFeature, inlineFeature, chatSettingsFeature, privacyFeature);
   guarded.use(fallbackFeature);
   bot.catch(onError);
   const broadcaster = createBroadcaster({

@@ -1,6 +1,7 @@
 import type { GraphqlClient } from './graphql-client.ts';
 import { supportedLocale, type Locale } from './i18n.ts';
 import { VIEWER_LOCALE } from './operations.ts';
+import { createTtlMap } from './ttl-map.ts';
 
 /**
  * The language a user chose with /language is stored by the API (`viewer.locale`). Asking for it
@@ -17,19 +18,14 @@ export function createLocaleCache(options: { client: GraphqlClient; ttlMs?: numb
   const ttlMs = options.ttlMs ?? 10 * 60_000;
   const maxEntries = options.maxEntries ?? 10_000;
   const now = options.now ?? Date.now;
-  const entries = new Map<number, { locale: Locale | null; expiresAt: number }>();
-
-  function set(telegramUserId: number, locale: Locale | null) {
-    entries.delete(telegramUserId);
-    if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
-    entries.set(telegramUserId, { locale, expiresAt: now() + ttlMs });
-  }
+  const entries = createTtlMap<number, Locale | null>(ttlMs, maxEntries, now);
+  const set = (telegramUserId: number, locale: Locale | null) => entries.set(telegramUserId, locale);
 
   return {
     set,
     async stored(telegramUserId) {
       const hit = entries.get(telegramUserId);
-      if (hit && hit.expiresAt > now()) return hit.locale;
+      if (hit !== undefined) return hit;
       try {
         const data = await options.client.request(VIEWER_LOCALE, {}, {
           telegramUserId,

@@ -12,6 +12,20 @@ export type AnswerInput = {
   prompt: string;
 };
 
+/** Fields left out stay as they are; null clears one back to each user's own preference. */
+export type ChatSettingsInput = {
+  /** A catalog style id. */
+  defaultStyle?: string | null | undefined;
+  /** One of en, ru, fa. */
+  locale?: string | null | undefined;
+  whoMayUse?: ChatWhoMayUse | null | undefined;
+};
+
+/** Who in a group may ask the bot for anything. */
+export type ChatWhoMayUse =
+  | 'ADMINS'
+  | 'EVERYONE';
+
 export type DraftKind =
   | 'IMAGE'
   | 'VIDEO';
@@ -96,6 +110,16 @@ export type BotCancelMutationVariables = Exact<{
 export type BotCancelMutation = { cancelGeneration:
     | { __typename: 'Generation', id: string, status: GenerationStatus }
     | { __typename: 'NotFound' }
+   };
+
+export type BotChatSettingsQueryVariables = Exact<{
+  chat: string;
+}>;
+
+
+export type BotChatSettingsQuery = { chatSettings:
+    | { __typename: 'ChatSettings', defaultStyle: string | null, locale: string | null, whoMayUse: ChatWhoMayUse }
+    | { __typename: 'InvalidInput', message: string }
    };
 
 export type BotClaimBroadcastsMutationVariables = Exact<{
@@ -228,6 +252,17 @@ export type BotResetConversationMutationVariables = Exact<{ [key: string]: never
 
 
 export type BotResetConversationMutation = { resetConversation: number };
+
+export type BotSetChatSettingsMutationVariables = Exact<{
+  chat: string;
+  input: ChatSettingsInput;
+}>;
+
+
+export type BotSetChatSettingsMutation = { setChatSettings:
+    | { __typename: 'ChatSettings', defaultStyle: string | null, locale: string | null, whoMayUse: ChatWhoMayUse }
+    | { __typename: 'InvalidInput', message: string }
+   };
 
 export type BotSetNewsMutationVariables = Exact<{
   ref?: string | null | undefined;

@@ -76,6 +76,12 @@ export const VIEWER_LOCALE = operation<Types.BotViewerLocaleQuery, Types.BotView
 
 export const SET_PREFERENCES = operation<Types.BotSetPreferencesMutation, Types.BotSetPreferencesMutationVariables>(`mutation BotSetPreferences($input: PreferencesInput!) { setPreferences(input: $input) { __typename } }`);
 
+const CHAT_SETTINGS_FIELDS = `__typename ... on ChatSettings { defaultStyle locale whoMayUse } ... on Error { message }`;
+
+export const CHAT_SETTINGS = operation<Types.BotChatSettingsQuery, Types.BotChatSettingsQueryVariables>(`query BotChatSettings($chat: String!) { chatSettings(telegramChatId: $chat) { ${CHAT_SETTINGS_FIELDS} } }`);
+
+export const SET_CHAT_SETTINGS = operation<Types.BotSetChatSettingsMutation, Types.BotSetChatSettingsMutationVariables>(`mutation BotSetChatSettings($chat: String!, $input: ChatSettingsInput!) { setChatSettings(telegramChatId: $chat, input: $input) { ${CHAT_SETTINGS_FIELDS} } }`);
+
 export const RESET_CONVERSATION = operation<Types.BotResetConversationMutation, Types.BotResetConversationMutationVariables>(`mutation BotResetConversation { resetConversation }`);
 
 export const SUBMIT_FEEDBACK = operation<Types.BotFeedbackMutation, Types.BotFeedbackMutationVariables>(`mutation BotFeedback($text: String!) { submitFeedback(text: $text) { __typename ... on Error { message } } }`);

@@ -6,11 +6,11 @@ import { Migrator } from '@mikro-orm/migrations';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { DatabaseConfig } from '../config.ts';
 import { createDbSpanLogger } from '../telemetry/db-spans.ts';
-import { AccessEntry, ApiToken, AuditLog, Broadcast, BroadcastMessage, ConversationTurn, DailyRollup, DailyUsage, Feedback, Generation, JobLease, JobRun, MediaAsset, Payment, PromptDraft, RateLimitWindow, RevokedToken, User, WebhookEvent } from './entities/index.ts';
+import { AccessEntry, ApiToken, AuditLog, Broadcast, BroadcastMessage, ChatSetting, ConversationTurn, DailyRollup, DailyUsage, Feedback, Generation, JobLease, JobRun, MediaAsset, Payment, PromptDraft, RateLimitWindow, RevokedToken, User, WebhookEvent } from './entities/index.ts';
 
 export type Orm = MikroORM & { em: SqlEntityManager };
 
-export const ENTITIES = [User, Generation, MediaAsset, Feedback, DailyUsage, ApiToken, AuditLog, ConversationTurn, JobRun, JobLease, DailyRollup, RateLimitWindow, Payment, WebhookEvent, PromptDraft, RevokedToken, AccessEntry, Broadcast, BroadcastMessage];
+export const ENTITIES = [User, Generation, MediaAsset, Feedback, DailyUsage, ApiToken, AuditLog, ConversationTurn, JobRun, JobLease, DailyRollup, RateLimitWindow, Payment, WebhookEvent, PromptDraft, RevokedToken, AccessEntry, Broadcast, BroadcastMessage, ChatSetting];
 
 const migrationsRoot = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
 

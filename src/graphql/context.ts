@@ -1,4 +1,5 @@
 import type { AccessPolicy } from '../access/access-lists.ts';
+import type { ChatSettingsService } from '../chats/chat-settings.ts';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Logger } from 'pino';
 import type { Authenticated } from '../auth/api-tokens.ts';
@@ -26,6 +27,8 @@ export interface AppServices {
   tokenCaps: TokenCaps;
   /** The operator's allowlist, denylist and access mode. */
   access: AccessPolicy;
+  /** Group chats' defaults, set by their admins. */
+  chats: ChatSettingsService;
   /** A prompt group or suggestion is shown only when at least this many distinct users sent it. */
   analyticsK: number;
   mediaUrlTtlSeconds: number;

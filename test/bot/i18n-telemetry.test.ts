@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { MENU_COMMANDS } from '../../src/bot/commands.ts';
+import { MENU_COMMANDS, GROUP_ADMIN_COMMANDS } from '../../src/bot/commands.ts';
 import { LOCALES, messageIds } from '../../src/bot/i18n.ts';
 import { startTracing } from '../../src/telemetry/tracing.ts';
 import type { FakeTelegramCall, FakeUser } from '../helpers/fake-telegram.ts';
@@ -55,7 +55,12 @@ describe('texts', () => {
 describe('languages', () => {
   test('setMyCommands registered the menu for the default language, ru and fa', () => {
     const calls = world.telegram.callsTo('setMyCommands');
-    expect(calls.map((call) => call.params['language_code'] ?? 'default').sort()).toEqual(['default', 'fa', 'ru']);
+    const everyone = calls.filter((call) => call.params['scope'] === undefined);
+    expect(everyone.map((call) => call.params['language_code'] ?? 'default').sort()).toEqual(['default', 'fa', 'ru']);
+    // Group admins get the same menu plus their own commands, in each language.
+    const admins = calls.filter((call) => (call.params['scope'] as { type?: string } | undefined)?.type === 'all_chat_administrators');
+    expect(admins.map((call) => call.params['language_code'] ?? 'default').sort()).toEqual(['default', 'fa', 'ru']);
+    expect(world.telegram.getCommands({ scope: { type: 'all_chat_administrators' } }).map((command) => command.command)).toEqual([...MENU_COMMANDS, ...GROUP_ADMIN_COMMANDS]);
     const english = world.telegram.getCommands();
     expect(english.map((command) => command.command)).toEqual([...MENU_COMMANDS]);
     expect(english.find((command) => command.command === 'imagine')?.description).toBe('Draw an image from a prompt');

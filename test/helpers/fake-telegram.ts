@@ -270,6 +270,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
   // Inline mode: the queries users typed (with the bot's one answer) and the messages sent from a chosen result.
   const inlineQueries = new Map<string, { from: User; query: string; answer: Json | undefined }>();
   const inlineMessages = new Map<string, Json>();
+  // Group membership as tests set it (`setMemberStatus`); anyone else seen in a group is a plain member.
+  const memberStatus = new Map<string, 'creator' | 'administrator' | 'member' | 'left'>();
   let inlineCounter = 0;
   let fileCounter = 0;
   let callbackCounter = 0;
@@ -776,6 +778,16 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
       else content[type] = fileObject(resolved, type !== 'document');
       return editInline(p, content, markup);
     },
+    getChatMember: (p) => {
+      const chat = resolveChat(p['chat_id']);
+      const user = users.get(Number(p['user_id']));
+      if (!user) bad('PARTICIPANT_ID_INVALID');
+      const status = memberStatus.get(`${chat.id}:${user.id}`) ?? (chat.type === 'private' && chat.id !== user.id ? 'left' : 'member');
+      if (status === 'administrator') {
+        return { status, user, can_be_edited: false, is_anonymous: false, can_manage_chat: true, can_delete_messages: true, can_manage_video_chats: false, can_restrict_members: true, can_promote_members: false, can_change_info: true, can_invite_users: true, can_post_stories: false, can_edit_stories: false, can_delete_stories: false };
+      }
+      return status === 'creator' ? { status, user, is_anonymous: false } : { status, user };
+    },
     answerInlineQuery: (p) => {
       const id = p['inline_query_id'];
       const state = typeof id === 'string' ? inlineQueries.get(id) : undefined;
@@ -1180,6 +1192,12 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
 
     /** Enqueues any Update (the update_id is assigned). */
     enqueueUpdate,
+
+    /** Makes `user` the group's creator, an administrator, a plain member or someone who left (for getChatMember). */
+    setMemberStatus(chatId: number, from: FakeUser, status: 'creator' | 'administrator' | 'member' | 'left') {
+      toUser(from);
+      memberStatus.set(`${chatId}:${from.id}`, status);
+    },
 
     /** Makes a chat known so the bot may write to it. */
     addChat(chat: Chat) {

@@ -45,7 +45,9 @@ imagineFeature.callbackQuery(/^g:([iv])([\w-]{22}):([a-z0-9-]{1,32}|\*)$/, async
   const [, kindLetter, draftId, pick] = ctx.match;
   const kind: DraftKind = kindLetter === 'v' ? 'VIDEO' : 'IMAGE';
   if (kind === 'VIDEO') ctx.state.command = 'video';
-  const style = pick === DEFAULT_STYLE ? undefined : pick;
+  // "My default" in a group whose admins chose a style is that style; otherwise the user's own (the API knows it).
+  const chatStyle = ctx.chat && ctx.chat.type !== 'private' ? (await ctx.services.chats.get(ctx.chat.id, ctx.from.id))?.defaultStyle : undefined;
+  const style = pick === DEFAULT_STYLE ? (chatStyle ?? undefined) : pick;
   await startJob(ctx, kind, {
     // The keyboard message becomes the progress message; the draft itself can be used only once.
     progressMessageId: ctx.callbackQuery.message?.message_id,

@@ -18,6 +18,7 @@ cmd-feedback = Send feedback to the team
 cmd-privacy = What is stored and for how long
 cmd-deleteme = Erase everything stored about you
 cmd-news = News from the team: /news on or /news off
+cmd-chatsettings = Settings for this group (admins)
 
 ## Start and help
 
@@ -255,3 +256,24 @@ inline-draw-style = 🎨 Draw it as { $style }
 inline-drawing = 🎨 Drawing: { $prompt }
 inline-open-bot = Open Atelier
 inline-start-first = 🖼 Your picture is ready, but I can only show it here once you have started a chat with me: open { $bot }, press Start, and try again.
+
+## Group settings (/chatsettings, chat admins only)
+
+chat-settings-text =
+    ⚙️ My settings in this chat
+    🎨 Style for "my default": { $style }
+    🌐 Language: { $language }
+    👥 Who may use me: { $who }
+chat-settings-each = each member's own
+chat-who-everyone = everyone
+chat-who-admins = admins only
+button-chat-each = 👤 Each member's own
+button-chat-everyone = 👥 Everyone
+button-chat-admins = 🛡 Admins only
+button-chat-style = 🎨 Style…
+button-back = ⬅️ Back
+chat-settings-saved = ✅ Saved
+chat-settings-invalid = That choice is no longer available. Send /chatsettings again.
+chat-settings-admins-only = Only this chat's admins can change my settings here.
+chat-settings-groups-only = /chatsettings is for groups: add me to a group and send it there as an admin. Your own settings are /style and /language.
+chat-admins-only = In this chat only admins may use me.

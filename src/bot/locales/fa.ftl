@@ -20,6 +20,7 @@ cmd-feedback = فرستادن بازخورد برای تیم
 cmd-privacy = چه چیزی و تا کی نگه داشته می‌شود
 cmd-deleteme = پاک کردن همهٔ داده‌های شما
 cmd-news = اخبار تیم: { "/news on" } یا { "/news off" }
+cmd-chatsettings = تنظیمات این گروه (مدیران)
 
 ## شروع و راهنما
 
@@ -247,3 +248,24 @@ inline-draw-style = 🎨 با سبک { $style } بکش
 inline-drawing = 🎨 در حال کشیدن: { $prompt }
 inline-open-bot = باز کردن Atelier
 inline-start-first = 🖼 تصویر آماده است، اما فقط وقتی می‌توانم آن را اینجا نشان دهم که گفتگویی با من شروع کرده باشید: { $bot } را باز کنید، «شروع» را بزنید و دوباره امتحان کنید.
+
+## تنظیمات گروه ({ "/chatsettings" }، فقط مدیران گفتگو)
+
+chat-settings-text =
+    ⚙️ تنظیمات من در این گفتگو
+    🎨 سبک «پیش‌فرض»: { $style }
+    🌐 زبان: { $language }
+    👥 چه کسانی می‌توانند از من استفاده کنند: { $who }
+chat-settings-each = انتخاب خود هر عضو
+chat-who-everyone = همه
+chat-who-admins = فقط مدیران
+button-chat-each = 👤 انتخاب خود هر عضو
+button-chat-everyone = 👥 همه
+button-chat-admins = 🛡 فقط مدیران
+button-chat-style = 🎨 سبک…
+button-back = ⬅️ بازگشت
+chat-settings-saved = ✅ ذخیره شد
+chat-settings-invalid = این گزینه دیگر در دسترس نیست. دوباره { "/chatsettings" } را بفرستید.
+chat-settings-admins-only = فقط مدیران این گفتگو می‌توانند تنظیمات من را اینجا تغییر دهند.
+chat-settings-groups-only = { "/chatsettings" } برای گروه‌هاست: مرا به یک گروه اضافه کنید و آن را به‌عنوان مدیر آنجا بفرستید. تنظیمات خودتان { "/style" } و { "/language" } است.
+chat-admins-only = در این گفتگو فقط مدیران می‌توانند از من استفاده کنند.

@@ -18,6 +18,7 @@ cmd-feedback = Отправить отзыв команде
 cmd-privacy = Что хранится и как долго
 cmd-deleteme = Стереть всё, что о вас хранится
 cmd-news = Новости от команды: /news on или /news off
+cmd-chatsettings = Настройки этой группы (для админов)
 
 ## Старт и помощь
 
@@ -251,3 +252,24 @@ inline-draw-style = 🎨 Нарисовать в стиле «{ $style }»
 inline-drawing = 🎨 Рисую: { $prompt }
 inline-open-bot = Открыть Atelier
 inline-start-first = 🖼 Картинка готова, но показать её здесь я смогу, только когда вы начнёте чат со мной: откройте { $bot }, нажмите «Старт» и попробуйте снова.
+
+## Настройки группы (/chatsettings, только админы чата)
+
+chat-settings-text =
+    ⚙️ Мои настройки в этом чате
+    🎨 Стиль «по умолчанию»: { $style }
+    🌐 Язык: { $language }
+    👥 Кто может мной пользоваться: { $who }
+chat-settings-each = свой у каждого участника
+chat-who-everyone = все
+chat-who-admins = только админы
+button-chat-each = 👤 Свой у каждого
+button-chat-everyone = 👥 Все
+button-chat-admins = 🛡 Только админы
+button-chat-style = 🎨 Стиль…
+button-back = ⬅️ Назад
+chat-settings-saved = ✅ Сохранено
+chat-settings-invalid = Этот вариант больше недоступен. Отправьте /chatsettings ещё раз.
+chat-settings-admins-only = Менять мои настройки в этом чате могут только его админы.
+chat-settings-groups-only = /chatsettings — для групп: добавьте меня в группу и отправьте команду там как админ. Ваши личные настройки — /style и /language.
+chat-admins-only = В этом чате мной могут пользоваться только админы.

@@ -17,3 +17,4 @@ export { WebhookEvent } from './webhook-event.ts';
 export { AccessEntry } from './access-entry.ts';
 export { Broadcast } from './broadcast.ts';
 export { BroadcastMessage } from './broadcast-message.ts';
+export { ChatSetting } from './chat-setting.ts';

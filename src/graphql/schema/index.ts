@@ -14,6 +14,7 @@ import './jobs.ts';
 import './tokens.ts';
 import './admin-users.ts';
 import './access.ts';
+import './chat-settings.ts';
 import './broadcasts.ts';
 import './payments.ts';
 import './analytics.ts';
