@@ -1,4 +1,6 @@
 import { createAccessPolicy } from './access/access-lists.ts';
+import { createAccessService } from './access/access-service.ts';
+import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { registerApiToken } from './auth/api-tokens.ts';
@@ -8,11 +10,12 @@ import type { Orm } from './db/orm.ts';
 import { createCostTable } from './generation/cost.ts';
 import { createGenerateService, type ProviderSet } from './generation/generate.ts';
 import { createProviders } from './generation/provider-registry.ts';
-import type { AppServices } from './graphql/context.ts';
+import type { AppServices, RequestServices } from './graphql/context.ts';
 import { createYogaApp } from './graphql/yoga.ts';
 import { createJobRunner, type JobRunner } from './jobs/job-runner.ts';
 import { createLimiter } from './limits/limiter.ts';
 import { createTokenCaps } from './limits/token-caps.ts';
+import { createUsageView } from './limits/usage-view.ts';
 import { createMediaStore } from './media/create-media-store.ts';
 import type { MediaStore } from './media/media-store.ts';
 import { createMediaUrlSigner } from './media/signed-url.ts';
@@ -26,6 +29,7 @@ import { createSlots } from './generation/queue/slots.ts';
 import { createWorkerPool } from './generation/queue/worker-pool.ts';
 import { deriveKey, type Secrets } from './privacy/secrets.ts';
 import { createRetentionPolicy } from './retention/policy.ts';
+import { createUsersService } from './users/users-service.ts';
 
 export interface AppDeps {
   config: Config;
@@ -139,7 +143,17 @@ export async function createApp(deps: AppDeps) {
     events,
     failedAttempts,
     jwtMaxLifetimeSeconds: config.jwt?.maxLifetimeSeconds,
+    forRequest: (em, requestLogger) => requestServices(em, requestLogger),
   };
+
+  /** Each request's domain services: cheap objects over its forked entity manager and its memos. */
+  function requestServices(em: SqlEntityManager, requestLogger: Logger): RequestServices {
+    return {
+      access: createAccessService({ em, policy: services.access, now }),
+      users: createUsersService({ em, mediaStore, logger: requestLogger, now }),
+      usage: createUsageView({ em, limiter, now }),
+    };
+  }
 
   const em = orm.em.fork();
   if (config.botApiToken) await registerApiToken(em, 'bot (from BOT_API_TOKEN)', ['bot'], config.botApiToken);

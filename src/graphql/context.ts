@@ -1,4 +1,5 @@
 import type { AccessPolicy } from '../access/access-lists.ts';
+import type { AccessService } from '../access/access-service.ts';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Logger } from 'pino';
 import type { Authenticated } from '../auth/api-tokens.ts';
@@ -10,9 +11,11 @@ import type { GenerationEvents } from '../generation/queue/events.ts';
 import type { JobsService } from '../jobs/job-runner.ts';
 import type { Limiter } from '../limits/limiter.ts';
 import type { TokenCaps } from '../limits/token-caps.ts';
+import type { UsageView } from '../limits/usage-view.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import type { MediaUrlSigner } from '../media/signed-url.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
+import type { UsersService } from '../users/users-service.ts';
 
 /** Long-lived collaborators, built once by the composition root and shared by every request. */
 export interface AppServices {
@@ -47,10 +50,24 @@ export interface AppServices {
   failedAttempts: FailedAttempts;
   /** How long a JWT revocation must be kept (JWT_MAX_LIFETIME_SECONDS); absent without JWT_SECRET. */
   jwtMaxLifetimeSeconds: number | undefined;
+  /** The domain services bound to one request's unit of work (built by the composition root). */
+  forRequest: (em: SqlEntityManager, logger: Logger) => RequestServices;
+}
+
+/**
+ * What resolvers call: one service per domain, over the request's own entity manager (so identity
+ * maps never leak between requests) and holding the request's memos. Resolvers never see the ORM.
+ */
+export interface RequestServices {
+  access: AccessService;
+  users: UsersService;
+  usage: UsageView;
 }
 
 export interface Context {
   services: AppServices;
+  /** Domain services over this request's entity manager, forked per request. */
+  domain: RequestServices;
   /** Forked per request so identity maps never leak between requests. */
   em: SqlEntityManager;
   logger: Logger;

@@ -109,6 +109,7 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
     }));
     return {
       services,
+      domain: services.forRequest(em, requestLogger),
       em,
       logger: requestLogger,
       auth,
