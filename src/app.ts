@@ -6,19 +6,25 @@ import type { Config } from './config.ts';
 import { registerApiToken } from './auth/api-tokens.ts';
 import { audit } from './audit/audit.ts';
 import { createFailedAttempts } from './auth/failed-attempts.ts';
+import { createTokenService } from './auth/token-service.ts';
+import { createBroadcastService } from './broadcasts/broadcast-service.ts';
+import { createDatabaseCheck } from './db/health.ts';
 import type { Orm } from './db/orm.ts';
 import { createCostTable } from './generation/cost.ts';
+import { createDeliveryService } from './generation/delivery-service.ts';
 import { createGenerateService, type ProviderSet } from './generation/generate.ts';
 import { createProviders } from './generation/provider-registry.ts';
 import type { AppServices, RequestServices } from './graphql/context.ts';
 import { createYogaApp } from './graphql/yoga.ts';
 import { createJobRunner, type JobRunner } from './jobs/job-runner.ts';
+import { createJobService } from './jobs/job-service.ts';
 import { createLimiter } from './limits/limiter.ts';
 import { createTokenCaps } from './limits/token-caps.ts';
 import { createUsageView } from './limits/usage-view.ts';
 import { createMediaStore } from './media/create-media-store.ts';
 import type { MediaStore } from './media/media-store.ts';
 import { createMediaUrlSigner } from './media/signed-url.ts';
+import { createStarsService } from './payments/telegram-stars.ts';
 import { createPseudonymizer } from './privacy/pseudonym.ts';
 import { createMetrics, type Metrics } from './telemetry/metrics.ts';
 import { membersOf } from './generation/fallback.ts';
@@ -29,6 +35,7 @@ import { createSlots } from './generation/queue/slots.ts';
 import { createWorkerPool } from './generation/queue/worker-pool.ts';
 import { deriveKey, type Secrets } from './privacy/secrets.ts';
 import { createRetentionPolicy } from './retention/policy.ts';
+import { createFeedbackService } from './users/feedback-service.ts';
 import { createUsersService } from './users/users-service.ts';
 
 export interface AppDeps {
@@ -152,6 +159,13 @@ export async function createApp(deps: AppDeps) {
       access: createAccessService({ em, policy: services.access, now }),
       users: createUsersService({ em, mediaStore, logger: requestLogger, now }),
       usage: createUsageView({ em, limiter, now }),
+      broadcasts: createBroadcastService({ em, now }),
+      deliveries: createDeliveryService({ em, now }),
+      feedback: createFeedbackService({ em, metrics, now }),
+      jobs: createJobService({ em, jobs }),
+      stars: createStarsService({ em, defaultTier: limiter.tiers[0]!.id, now }),
+      tokens: createTokenService({ em, jwtMaxLifetimeSeconds: config.jwt?.maxLifetimeSeconds, now }),
+      databaseAnswers: createDatabaseCheck({ em, logger: requestLogger }),
     };
   }
 

@@ -4,17 +4,23 @@ import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Logger } from 'pino';
 import type { Authenticated } from '../auth/api-tokens.ts';
 import type { FailedAttempts } from '../auth/failed-attempts.ts';
+import type { TokenService } from '../auth/token-service.ts';
+import type { BroadcastService } from '../broadcasts/broadcast-service.ts';
 import type { IGeneration } from '../db/entities/generation.ts';
 import type { IUser } from '../db/entities/user.ts';
+import type { DeliveryService } from '../generation/delivery-service.ts';
 import type { GenerateService, ProviderSet } from '../generation/generate.ts';
 import type { GenerationEvents } from '../generation/queue/events.ts';
 import type { JobsService } from '../jobs/job-runner.ts';
+import type { JobService } from '../jobs/job-service.ts';
 import type { Limiter } from '../limits/limiter.ts';
 import type { TokenCaps } from '../limits/token-caps.ts';
 import type { UsageView } from '../limits/usage-view.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import type { MediaUrlSigner } from '../media/signed-url.ts';
+import type { StarsService } from '../payments/telegram-stars.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
+import type { FeedbackService } from '../users/feedback-service.ts';
 import type { UsersService } from '../users/users-service.ts';
 
 /** Long-lived collaborators, built once by the composition root and shared by every request. */
@@ -62,6 +68,14 @@ export interface RequestServices {
   access: AccessService;
   users: UsersService;
   usage: UsageView;
+  broadcasts: BroadcastService;
+  deliveries: DeliveryService;
+  feedback: FeedbackService;
+  jobs: JobService;
+  stars: StarsService;
+  tokens: TokenService;
+  /** Whether the database answers a query now (health). */
+  databaseAnswers: () => Promise<boolean>;
 }
 
 export interface Context {
