@@ -1,5 +1,6 @@
 import { createAccessPolicy } from './access/access-lists.ts';
 import { createAccessService } from './access/access-service.ts';
+import { createAnalyticsCaches, createAnalyticsService } from './analytics/analytics-service.ts';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
@@ -113,6 +114,7 @@ export async function createApp(deps: AppDeps) {
     },
   });
   failedAttempts.start();
+  const analyticsCaches = createAnalyticsCaches();
   const services: AppServices = {
     version: deps.version,
     providers,
@@ -137,7 +139,6 @@ export async function createApp(deps: AppDeps) {
     limiter,
     tokenCaps,
     access: createAccessPolicy(config.accessMode),
-    analyticsK: config.analytics.k,
     mediaUrlTtlSeconds: config.media.urlTtlSeconds,
     mediaRetentionHours: config.media.retentionHours,
     feedbackMaxLength: config.limits.feedbackMaxLength,
@@ -157,6 +158,7 @@ export async function createApp(deps: AppDeps) {
   function requestServices(em: SqlEntityManager, requestLogger: Logger): RequestServices {
     return {
       access: createAccessService({ em, policy: services.access, now }),
+      analytics: createAnalyticsService({ em, k: config.analytics.k, providers, caches: analyticsCaches, now }),
       users: createUsersService({ em, mediaStore, logger: requestLogger, now }),
       usage: createUsageView({ em, limiter, now }),
       broadcasts: createBroadcastService({ em, now }),

@@ -1,5 +1,6 @@
 import type { AccessPolicy } from '../access/access-lists.ts';
 import type { AccessService } from '../access/access-service.ts';
+import type { AnalyticsService } from '../analytics/analytics-service.ts';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Logger } from 'pino';
 import type { Authenticated } from '../auth/api-tokens.ts';
@@ -35,8 +36,6 @@ export interface AppServices {
   tokenCaps: TokenCaps;
   /** The operator's allowlist, denylist and access mode. */
   access: AccessPolicy;
-  /** A prompt group or suggestion is shown only when at least this many distinct users sent it. */
-  analyticsK: number;
   mediaUrlTtlSeconds: number;
   mediaRetentionHours: number;
   feedbackMaxLength: number;
@@ -66,6 +65,7 @@ export interface AppServices {
  */
 export interface RequestServices {
   access: AccessService;
+  analytics: AnalyticsService;
   users: UsersService;
   usage: UsageView;
   broadcasts: BroadcastService;
