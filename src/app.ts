@@ -14,6 +14,7 @@ import type { Orm } from './db/orm.ts';
 import { createCostTable } from './generation/cost.ts';
 import { createDeliveryService } from './generation/delivery-service.ts';
 import { createGenerateService, type ProviderSet } from './generation/generate.ts';
+import { createGenerationService } from './generation/generation-service.ts';
 import { createProviders } from './generation/provider-registry.ts';
 import type { AppServices, RequestServices } from './graphql/context.ts';
 import { createYogaApp } from './graphql/yoga.ts';
@@ -163,6 +164,10 @@ export async function createApp(deps: AppDeps) {
       usage: createUsageView({ em, limiter, now }),
       broadcasts: createBroadcastService({ em, now }),
       deliveries: createDeliveryService({ em, now }),
+      generations: createGenerationService({
+        em, generate: services.generate, limiter, events, metrics, now,
+        promptMaxLength: config.limits.promptMaxLength, promptTextWindowMs: retention.promptTextMs, mediaRetentionHours: config.media.retentionHours,
+      }),
       feedback: createFeedbackService({ em, metrics, now }),
       jobs: createJobService({ em, jobs }),
       stars: createStarsService({ em, defaultTier: limiter.tiers[0]!.id, now }),

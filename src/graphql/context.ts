@@ -11,6 +11,7 @@ import type { IGeneration } from '../db/entities/generation.ts';
 import type { IUser } from '../db/entities/user.ts';
 import type { DeliveryService } from '../generation/delivery-service.ts';
 import type { GenerateService, ProviderSet } from '../generation/generate.ts';
+import type { GenerationService } from '../generation/generation-service.ts';
 import type { GenerationEvents } from '../generation/queue/events.ts';
 import type { JobsService } from '../jobs/job-runner.ts';
 import type { JobService } from '../jobs/job-service.ts';
@@ -70,6 +71,7 @@ export interface RequestServices {
   usage: UsageView;
   broadcasts: BroadcastService;
   deliveries: DeliveryService;
+  generations: GenerationService;
   feedback: FeedbackService;
   jobs: JobService;
   stars: StarsService;
@@ -80,10 +82,11 @@ export interface RequestServices {
 
 export interface Context {
   services: AppServices;
-  /** Domain services over this request's entity manager, forked per request. */
+  /**
+   * Domain services over this request's own entity manager (forked per request, so identity maps
+   * never leak between requests). The only way a resolver reaches the database.
+   */
   domain: RequestServices;
-  /** Forked per request so identity maps never leak between requests. */
-  em: SqlEntityManager;
   logger: Logger;
   auth: Authenticated | null;
   /** Pseudonymous id of the Telegram user a `bot` token acts for, if any. */

@@ -110,7 +110,6 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
     return {
       services,
       domain: services.forRequest(em, requestLogger),
-      em,
       logger: requestLogger,
       auth,
       actingUserId,
