@@ -115,26 +115,27 @@ export async function createApp(deps: AppDeps) {
     },
   });
   failedAttempts.start();
+  const generate = createGenerateService({
+    providers,
+    costs,
+    queueMax: generation.queueMax,
+    events,
+    // Text waits in the request; a short line behind the running calls, then Busy.
+    textSlots: createSlots(generation.concurrency.text, generation.concurrency.text * 4),
+    promptMaxLength: config.limits.promptMaxLength,
+    fingerprintKey: deriveKey(deps.secrets.pseudonymSecret, 'prompt-fingerprint/v1'),
+    limiter,
+    conversationTurnExpiresAt: retention.conversationTurnExpiresAt,
+    tokenCaps,
+    metrics,
+    logger,
+    now,
+  });
+  // Per app, not per module: tests build many apps, and each keeps its own rollup-day caches.
   const analyticsCaches = createAnalyticsCaches();
   const services: AppServices = {
     version: deps.version,
     providers,
-    generate: createGenerateService({
-      providers,
-      costs,
-      queueMax: generation.queueMax,
-      events,
-      // Text waits in the request; a short line behind the running calls, then Busy.
-      textSlots: createSlots(generation.concurrency.text, generation.concurrency.text * 4),
-      promptMaxLength: config.limits.promptMaxLength,
-      fingerprintKey: deriveKey(deps.secrets.pseudonymSecret, 'prompt-fingerprint/v1'),
-      limiter,
-      conversationTurnExpiresAt: retention.conversationTurnExpiresAt,
-      tokenCaps,
-      metrics,
-      logger,
-      now,
-    }),
     signer: createMediaUrlSigner(deps.secrets.mediaUrlSecret, config.publicUrl),
     mediaStore,
     limiter,
@@ -143,15 +144,10 @@ export async function createApp(deps: AppDeps) {
     mediaUrlTtlSeconds: config.media.urlTtlSeconds,
     mediaRetentionHours: config.media.retentionHours,
     feedbackMaxLength: config.limits.feedbackMaxLength,
-    promptMaxLength: config.limits.promptMaxLength,
-    promptTextWindowMs: retention.promptTextMs,
     pseudonymize: createPseudonymizer(deps.secrets.pseudonymSecret),
     metrics,
     now,
-    jobs,
-    events,
     failedAttempts,
-    jwtMaxLifetimeSeconds: config.jwt?.maxLifetimeSeconds,
     forRequest: (em, requestLogger) => requestServices(em, requestLogger),
   };
 
@@ -165,7 +161,7 @@ export async function createApp(deps: AppDeps) {
       broadcasts: createBroadcastService({ em, now }),
       deliveries: createDeliveryService({ em, now }),
       generations: createGenerationService({
-        em, generate: services.generate, limiter, events, metrics, now,
+        em, generate, limiter, events, metrics, now,
         promptMaxLength: config.limits.promptMaxLength, promptTextWindowMs: retention.promptTextMs, mediaRetentionHours: config.media.retentionHours,
       }),
       feedback: createFeedbackService({ em, metrics, now }),

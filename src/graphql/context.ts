@@ -10,10 +10,8 @@ import type { BroadcastService } from '../broadcasts/broadcast-service.ts';
 import type { IGeneration } from '../db/entities/generation.ts';
 import type { IUser } from '../db/entities/user.ts';
 import type { DeliveryService } from '../generation/delivery-service.ts';
-import type { GenerateService, ProviderSet } from '../generation/generate.ts';
+import type { ProviderSet } from '../generation/generate.ts';
 import type { GenerationService } from '../generation/generation-service.ts';
-import type { GenerationEvents } from '../generation/queue/events.ts';
-import type { JobsService } from '../jobs/job-runner.ts';
 import type { JobService } from '../jobs/job-service.ts';
 import type { Limiter } from '../limits/limiter.ts';
 import type { TokenCaps } from '../limits/token-caps.ts';
@@ -28,7 +26,6 @@ import type { UsersService } from '../users/users-service.ts';
 /** Long-lived collaborators, built once by the composition root and shared by every request. */
 export interface AppServices {
   version: string;
-  generate: GenerateService;
   providers: ProviderSet;
   signer: MediaUrlSigner;
   mediaStore: MediaStore;
@@ -40,22 +37,13 @@ export interface AppServices {
   mediaUrlTtlSeconds: number;
   mediaRetentionHours: number;
   feedbackMaxLength: number;
-  promptMaxLength: number;
-  /** How long prompt text is kept: prompt drafts never outlive it. */
-  promptTextWindowMs: number;
   /** HMAC of a Telegram user id: the only identity the API keeps. */
   pseudonymize: (telegramUserId: string) => string;
   /** Absent when telemetry is off. */
   metrics: Metrics | undefined;
   now: () => Date;
-  /** Runs a background job now (the runJob mutation); absent when the process has no job runner. */
-  jobs?: JobsService | undefined;
-  /** Generation job updates: `wait`, subscriptions and workers listen to them. */
-  events: GenerationEvents;
   /** Refused credentials and webhook requests: counted in memory, audited per window, limited per client. */
   failedAttempts: FailedAttempts;
-  /** How long a JWT revocation must be kept (JWT_MAX_LIFETIME_SECONDS); absent without JWT_SECRET. */
-  jwtMaxLifetimeSeconds: number | undefined;
   /** The domain services bound to one request's unit of work (built by the composition root). */
   forRequest: (em: SqlEntityManager, logger: Logger) => RequestServices;
 }
