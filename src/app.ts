@@ -1,22 +1,33 @@
 import { createChatSettings } from './chats/chat-settings.ts';
 import { createAccessPolicy } from './access/access-lists.ts';
+import { createAccessService } from './access/access-service.ts';
+import { createAnalyticsCaches, createAnalyticsService } from './analytics/analytics-service.ts';
+import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { registerApiToken } from './auth/api-tokens.ts';
 import { audit } from './audit/audit.ts';
 import { createFailedAttempts } from './auth/failed-attempts.ts';
+import { createTokenService } from './auth/token-service.ts';
+import { createBroadcastService } from './broadcasts/broadcast-service.ts';
+import { createDatabaseCheck } from './db/health.ts';
 import type { Orm } from './db/orm.ts';
 import { createCostTable } from './generation/cost.ts';
+import { createDeliveryService } from './generation/delivery-service.ts';
 import { createGenerateService, type ProviderSet } from './generation/generate.ts';
+import { createGenerationService } from './generation/generation-service.ts';
 import { createProviders } from './generation/provider-registry.ts';
-import type { AppServices } from './graphql/context.ts';
+import type { AppServices, RequestServices } from './graphql/context.ts';
 import { createYogaApp } from './graphql/yoga.ts';
 import { createJobRunner, type JobRunner } from './jobs/job-runner.ts';
+import { createJobService } from './jobs/job-service.ts';
 import { createLimiter } from './limits/limiter.ts';
 import { createTokenCaps } from './limits/token-caps.ts';
+import { createUsageView } from './limits/usage-view.ts';
 import { createMediaStore } from './media/create-media-store.ts';
 import type { MediaStore } from './media/media-store.ts';
 import { createMediaUrlSigner } from './media/signed-url.ts';
+import { createStarsService } from './payments/telegram-stars.ts';
 import { createPseudonymizer } from './privacy/pseudonym.ts';
 import { createMetrics, type Metrics } from './telemetry/metrics.ts';
 import { membersOf } from './generation/fallback.ts';
@@ -27,6 +38,8 @@ import { createSlots } from './generation/queue/slots.ts';
 import { createWorkerPool } from './generation/queue/worker-pool.ts';
 import { deriveKey, type Secrets } from './privacy/secrets.ts';
 import { createRetentionPolicy } from './retention/policy.ts';
+import { createFeedbackService } from './users/feedback-service.ts';
+import { createUsersService } from './users/users-service.ts';
 
 export interface AppDeps {
   config: Config;
@@ -103,45 +116,63 @@ export async function createApp(deps: AppDeps) {
     },
   });
   failedAttempts.start();
+  const generate = createGenerateService({
+    providers,
+    costs,
+    queueMax: generation.queueMax,
+    events,
+    // Text waits in the request; a short line behind the running calls, then Busy.
+    textSlots: createSlots(generation.concurrency.text, generation.concurrency.text * 4),
+    promptMaxLength: config.limits.promptMaxLength,
+    fingerprintKey: deriveKey(deps.secrets.pseudonymSecret, 'prompt-fingerprint/v1'),
+    limiter,
+    conversationTurnExpiresAt: retention.conversationTurnExpiresAt,
+    tokenCaps,
+    metrics,
+    logger,
+    now,
+  });
+  // Per app, not per module: tests build many apps, and each keeps its own rollup-day caches.
+  const analyticsCaches = createAnalyticsCaches();
   const services: AppServices = {
     version: deps.version,
     providers,
-    generate: createGenerateService({
-      providers,
-      costs,
-      queueMax: generation.queueMax,
-      events,
-      // Text waits in the request; a short line behind the running calls, then Busy.
-      textSlots: createSlots(generation.concurrency.text, generation.concurrency.text * 4),
-      promptMaxLength: config.limits.promptMaxLength,
-      fingerprintKey: deriveKey(deps.secrets.pseudonymSecret, 'prompt-fingerprint/v1'),
-      limiter,
-      conversationTurnExpiresAt: retention.conversationTurnExpiresAt,
-      tokenCaps,
-      metrics,
-      logger,
-      now,
-    }),
     signer: createMediaUrlSigner(deps.secrets.mediaUrlSecret, config.publicUrl),
     mediaStore,
     limiter,
     tokenCaps,
     access: createAccessPolicy(config.accessMode),
-    chats: createChatSettings(),
-    analyticsK: config.analytics.k,
     mediaUrlTtlSeconds: config.media.urlTtlSeconds,
     mediaRetentionHours: config.media.retentionHours,
     feedbackMaxLength: config.limits.feedbackMaxLength,
-    promptMaxLength: config.limits.promptMaxLength,
-    promptTextWindowMs: retention.promptTextMs,
     pseudonymize: createPseudonymizer(deps.secrets.pseudonymSecret),
     metrics,
     now,
-    jobs,
-    events,
     failedAttempts,
-    jwtMaxLifetimeSeconds: config.jwt?.maxLifetimeSeconds,
+    forRequest: (em, requestLogger) => requestServices(em, requestLogger),
   };
+
+  /** Each request's domain services: cheap objects over its forked entity manager and its memos. */
+  function requestServices(em: SqlEntityManager, requestLogger: Logger): RequestServices {
+    return {
+      access: createAccessService({ em, policy: services.access, now }),
+      analytics: createAnalyticsService({ em, k: config.analytics.k, providers, caches: analyticsCaches, now }),
+      users: createUsersService({ em, mediaStore, logger: requestLogger, now }),
+      usage: createUsageView({ em, limiter, now }),
+      broadcasts: createBroadcastService({ em, now }),
+      deliveries: createDeliveryService({ em, now }),
+      generations: createGenerationService({
+        em, generate, limiter, events, metrics, now,
+        promptMaxLength: config.limits.promptMaxLength, promptTextWindowMs: retention.promptTextMs, mediaRetentionHours: config.media.retentionHours,
+      }),
+      feedback: createFeedbackService({ em, metrics, now }),
+      jobs: createJobService({ em, jobs }),
+      stars: createStarsService({ em, defaultTier: limiter.tiers[0]!.id, now }),
+      chats: createChatSettings({ em, now }),
+      tokens: createTokenService({ em, jwtMaxLifetimeSeconds: config.jwt?.maxLifetimeSeconds, now }),
+      databaseAnswers: createDatabaseCheck({ em, logger: requestLogger }),
+    };
+  }
 
   const em = orm.em.fork();
   if (config.botApiToken) await registerApiToken(em, 'bot (from BOT_API_TOKEN)', ['bot'], config.botApiToken);

@@ -19,27 +19,33 @@ export type ChatSettingsPatch = { [K in keyof ChatSettings]?: ChatSettings[K] | 
 
 export const DEFAULT_CHAT_SETTINGS: ChatSettings = { defaultStyle: null, locale: null, whoMayUse: 'everyone' };
 
+export interface ChatSettingsDeps {
+  em: SqlEntityManager;
+  now: () => Date;
+}
+
 /**
  * A group's defaults, set by its admins through the bot (which checks with Telegram who is an
  * admin; the API cannot). Keyed by a pseudonym of the chat: the caller pseudonymizes first.
  */
-export function createChatSettings() {
-  async function get(em: SqlEntityManager, chatId: string): Promise<ChatSettings> {
+export function createChatSettings(deps: ChatSettingsDeps) {
+  const { em } = deps;
+  async function get(chatId: string): Promise<ChatSettings> {
     const row = await em.findOne(ChatSetting, { chatId });
     return row ? { defaultStyle: row.defaultStyle ?? null, locale: row.locale ?? null, whoMayUse: row.whoMayUse as WhoMayUse } : { ...DEFAULT_CHAT_SETTINGS };
   }
   return {
     get,
     /** `actor` is the admin's pseudonym (audited with the chat's). */
-    async set(em: SqlEntityManager, chatId: string, patch: ChatSettingsPatch, actor: string, now: Date): Promise<ChatSettings> {
-      const current = await get(em, chatId);
+    async set(chatId: string, patch: ChatSettingsPatch, actor: string): Promise<ChatSettings> {
+      const current = await get(chatId);
       const next: ChatSettings = {
         defaultStyle: patch.defaultStyle === undefined ? current.defaultStyle : patch.defaultStyle,
         locale: patch.locale === undefined ? current.locale : patch.locale,
         whoMayUse: patch.whoMayUse ?? current.whoMayUse,
       };
       // An upsert: two admins' first taps at once must not collide on the primary key.
-      await em.upsert(ChatSetting, { chatId, ...next, updatedAt: now });
+      await em.upsert(ChatSetting, { chatId, ...next, updatedAt: deps.now() });
       audit(em, { actor, action: 'chat.settings.changed', target: chatId, details: { ...next } });
       await em.flush();
       return next;

@@ -109,7 +109,7 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
     }));
     return {
       services,
-      em,
+      domain: services.forRequest(em, requestLogger),
       logger: requestLogger,
       auth,
       actingUserId,

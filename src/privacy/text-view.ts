@@ -45,6 +45,11 @@ function asciiDigit(char: string): string {
   return String((code - start) % 10);
 }
 
+/**
+ * The one module-level cache in src/, on purpose: a memo of `viewChar`, a pure function of one
+ * character, so what it holds never changes an answer (only how fast it comes) and no app or test
+ * can see another's use of it. Bounded: cleared when full, so hostile text cannot grow it.
+ */
 const MAX_CACHE = 4096;
 const viewChars = new Map<string, string>();
 

@@ -1,5 +1,5 @@
 import { ACCESS_LISTS, type AccessList } from '../../access/access-lists.ts';
-import { audit } from '../../audit/audit.ts';
+import type { AccessEntryView } from '../../access/access-service.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError } from './errors.ts';
 
@@ -8,13 +8,7 @@ const AccessListEnum = builder.enumType('AccessList', {
   values: Object.fromEntries(ACCESS_LISTS.map((list) => [list.toUpperCase(), { value: list }])) as Record<Uppercase<AccessList>, { value: AccessList }>,
 });
 
-interface AccessEntryShape {
-  userId: string;
-  list: AccessList;
-  createdAt: Date;
-}
-
-const AccessEntryRef = builder.objectRef<AccessEntryShape>('AccessEntry').implement({
+const AccessEntryRef = builder.objectRef<AccessEntryView>('AccessEntry').implement({
   description: 'A user on the operator\'s allowlist or denylist, by pseudonymous id.',
   fields: (t) => ({
     userId: t.exposeID('userId'),
@@ -31,7 +25,7 @@ builder.queryField('accessEntries', (t) =>
     description: 'The allowlist and denylist, newest first (`list` picks one). Whether the bot is invite-only is the ACCESS_MODE setting.',
     authScopes: { admin: true },
     args: { list: t.arg({ type: AccessListEnum }), first: t.arg.int({ defaultValue: 100 }) },
-    resolve: (_root, { list, first }, ctx) => ctx.services.access.entries(ctx.em, list ?? undefined, Math.min(Math.max(first ?? 100, 1), 1000)),
+    resolve: (_root, { list, first }, ctx) => ctx.domain.access.entries(list ?? undefined, Math.min(Math.max(first ?? 100, 1), 1000)),
   }),
 );
 
@@ -45,12 +39,7 @@ builder.mutationField('setUserAccess', (t) =>
     args: { telegramUserId: t.arg.string({ required: true }), list: t.arg({ type: AccessListEnum }) },
     resolve: async (_root, { telegramUserId, list }, ctx) => {
       if (!TELEGRAM_ID.test(telegramUserId)) throw new InvalidInputError('telegramUserId', 'A Telegram user id is a positive integer.');
-      const userId = ctx.services.pseudonymize(telegramUserId);
-      const now = ctx.services.now();
-      await ctx.services.access.set(ctx.em, userId, list ?? null, now);
-      audit(ctx.em, { actor: ctx.auth?.tokenId ?? 'unknown', action: 'access.changed', target: userId, details: { list: list ?? 'none' } });
-      await ctx.em.flush();
-      return list ? { userId, list, createdAt: now } : null;
+      return ctx.domain.access.set(ctx.services.pseudonymize(telegramUserId), list ?? null, ctx.auth?.tokenId ?? 'unknown');
     },
   }),
 );

@@ -1,5 +1,4 @@
-import { ConversationTurn } from '../../db/entities/conversation-turn.ts';
-import { deleteUserData, type DeletionReport } from '../../users/delete-user-data.ts';
+import type { DeletionReport } from '../../users/delete-user-data.ts';
 import { builder } from '../builder.ts';
 
 const DeletionReportRef = builder.objectRef<DeletionReport>('DeletionReport').implement({
@@ -22,7 +21,7 @@ builder.mutationField('deleteMyData', (t) =>
       // Someone never stored has nothing to erase: no row is created just to be deleted.
       const user = await ctx.knownUser();
       if (!user) return { generations: 0, media: 0, feedback: 0, conversationTurns: 0, usageDays: 0 };
-      return deleteUserData(ctx.em, ctx.services.mediaStore, user.id, ctx.logger);
+      return ctx.domain.users.deleteData(user.id);
     },
   }),
 );
@@ -33,7 +32,7 @@ builder.mutationField('resetConversation', (t) =>
     description: 'Forgets the acting user\'s /ask conversation; returns how many turns were erased.',
     resolve: async (_root, _args, ctx) => {
       const user = await ctx.knownUser();
-      return user ? ctx.em.nativeDelete(ConversationTurn, { user: user.id }) : 0;
+      return user ? ctx.domain.users.resetConversation(user.id) : 0;
     },
   }),
 );

@@ -1,5 +1,3 @@
-import { audit } from '../../audit/audit.ts';
-import { User } from '../../db/entities/user.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 
@@ -18,14 +16,9 @@ builder.mutationField('setUserTier', (t) =>
       if (!ctx.services.limiter.tiers.some((candidate) => candidate.id === tier)) {
         throw new InvalidInputError('tier', `Unknown tier; use one of ${ctx.services.limiter.tiers.map((candidate) => candidate.id).join(', ')}.`);
       }
-      const user = await ctx.em.findOne(User, { id: String(userId) });
-      if (!user) throw new NotFoundError('User');
-      audit(ctx.em, { actor: ctx.auth?.tokenId ?? 'unknown', action: 'tier.changed', target: user.id, details: { from: user.tier, to: tier } });
-      user.tier = tier;
-      // An admin's change has no end date; a paid period's expiry must not undo it.
-      user.tierExpiresAt = null;
-      await ctx.em.flush();
-      return { userId: user.id, tier };
+      const changed = await ctx.domain.users.setTier(String(userId), tier, ctx.auth?.tokenId ?? 'unknown');
+      if (!changed) throw new NotFoundError('User');
+      return changed;
     },
   }),
 );

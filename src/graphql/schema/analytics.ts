@@ -1,7 +1,5 @@
-import { createAnalytics, type Analytics } from '../../analytics/analytics.ts';
+import type { Analytics } from '../../analytics/analytics.ts';
 import type { Breakdown, ErrorsReport, FailureGroup, LatencyGroup, ValueCount } from '../../analytics/breakdowns.ts';
-import { createDayRowsCache, type DayRowsCache } from '../../analytics/day-rows.ts';
-import { createDayTopsCache, type DayTopsCache } from '../../analytics/day-tops.ts';
 import { toDayRange } from '../../analytics/days.ts';
 import type { FeedbackText, SatisfactionGroup } from '../../analytics/feedback.ts';
 import type { DemandSuggestion, RatingSuggestion, Suggestions } from '../../analytics/suggestions.ts';
@@ -11,24 +9,7 @@ import type { Latency } from '../../analytics/totals.ts';
 import type { Trend, TrendsReport, Week } from '../../analytics/trends.ts';
 import type { DayUsage, UserDayUsage } from '../../analytics/usage.ts';
 import { builder } from '../builder.ts';
-import type { AppServices } from '../context.ts';
 import { InvalidInputError } from './errors.ts';
-
-function analyticsK(services: AppServices): number {
-  return services.analyticsK;
-}
-
-/**
- * Per app (tests build many): what complete days' rollups say, reused across requests. Both are
- * versioned by the day's rollup, so a re-rolled day is read again; today is never cached.
- */
-const dayCaches = new WeakMap<AppServices, { dayTopsCache: DayTopsCache; dayRowsCache: DayRowsCache }>();
-
-function dayCachesOf(services: AppServices): { dayTopsCache: DayTopsCache; dayRowsCache: DayRowsCache } {
-  let caches = dayCaches.get(services);
-  if (!caches) dayCaches.set(services, (caches = { dayTopsCache: createDayTopsCache(), dayRowsCache: createDayRowsCache() }));
-  return caches;
-}
 
 function limitOf(value: number | null | undefined, fallback: number, max: number): number {
   return Math.min(Math.max(value ?? fallback, 0), max);
@@ -356,13 +337,8 @@ builder.queryField('analytics', (t) =>
     resolve: (_root, { range }, ctx) => {
       const days = toDayRange(range.from, range.to);
       if ('message' in days) throw new InvalidInputError(`range.${days.field}`, days.message);
-      const { providers } = ctx.services;
-      const availableKinds = new Set((['image', 'video', 'text'] as const).filter((kind) => providers[kind] !== undefined));
-      return createAnalytics(ctx.em, {
-        range: days, k: analyticsK(ctx.services), now: ctx.services.now(), availableKinds, ...dayCachesOf(ctx.services),
-        // Analysts get k-anonymous aggregates only; admins (who can read single rows anyway) exact counts.
-        counting: ctx.auth?.scopes.has('admin') ? 'exact' : 'userDays',
-      });
+      // Analysts get k-anonymous aggregates only; admins (who can read single rows anyway) exact counts.
+      return ctx.domain.analytics.open(days, ctx.auth?.scopes.has('admin') ? 'exact' : 'userDays');
     },
   }),
 );

@@ -1,5 +1,5 @@
 import type { IGeneration } from '../../db/entities/generation.ts';
-import { streamAnswer, type AnswerStep } from '../../generation/answer-stream.ts';
+import type { AnswerStep } from '../../generation/answer-stream.ts';
 import { builder } from '../builder.ts';
 import { caller, GENERATE_ERRORS, GenerationRef } from './generation.ts';
 
@@ -31,7 +31,7 @@ builder.subscriptionField('answerStream', (t) =>
     description: 'Answers a text question like `generate(kind: TEXT)`, streamed: the answer so far as the provider writes it (at most four chunks a second), then the whole answer with its Generation. A failure is the typed error generate returns. Providers that do not stream give one chunk.',
     errors: { types: GENERATE_ERRORS, union: { name: 'AnswerStreamResult' } },
     args: { input: t.arg({ type: AnswerInput, required: true }) },
-    subscribe: async (_root, { input }, ctx) => streamAnswer(ctx.services.generate, ctx.em, await ctx.user(), input, caller(ctx)),
+    subscribe: async (_root, { input }, ctx) => ctx.domain.generations.streamAnswer(await ctx.user(), input, caller(ctx)),
     resolve: (step: AnswerStep, _args, ctx) => {
       if (!step.outcome) return { text: step.text, generation: null };
       if (!step.outcome.ok) throw step.outcome.error;

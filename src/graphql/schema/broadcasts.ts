@@ -1,9 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { audit } from '../../audit/audit.ts';
-import {
-  BROADCAST_MAX_LENGTH, broadcastReports, claimBroadcastMessages, completeBroadcastMessage, createBroadcast, setNewsRef,
-  type BroadcastReport, type ClaimedMessage,
-} from '../../broadcasts/broadcasts.ts';
+import { BROADCAST_MAX_LENGTH, type BroadcastReport, type ClaimedMessage } from '../../broadcasts/broadcasts.ts';
 import { UUID_PATTERN } from '../../ids.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError } from './errors.ts';
@@ -18,7 +14,7 @@ builder.mutationField('setNewsSubscription', (t) =>
     resolve: async (_root, { ref }, ctx) => {
       if (ref != null && (ref.length === 0 || ref.length > 512)) throw bad('"ref" is 1 to 512 characters.');
       const user = await ctx.user();
-      await setNewsRef(ctx.em, user.id, ref ?? null);
+      await ctx.domain.broadcasts.setNewsRef(user.id, ref ?? null);
       return ref != null;
     },
   }),
@@ -46,11 +42,7 @@ builder.mutationField('createBroadcast', (t) =>
     args: { text: t.arg.string({ required: true }) },
     resolve: async (_root, { text }, ctx) => {
       if (text.trim() === '' || text.length > BROADCAST_MAX_LENGTH) throw new InvalidInputError('text', `A broadcast is 1 to ${BROADCAST_MAX_LENGTH} characters.`);
-      const actor = ctx.auth?.tokenId ?? 'unknown';
-      const broadcast = await createBroadcast(ctx.em, text, actor, ctx.services.now());
-      audit(ctx.em, { actor, action: 'broadcast.created', target: broadcast.id, details: { recipients: broadcast.recipients } });
-      await ctx.em.flush();
-      return { id: broadcast.id, createdAt: broadcast.createdAt, recipients: broadcast.recipients, sent: 0, failed: 0, skipped: 0, pending: broadcast.recipients };
+      return ctx.domain.broadcasts.create(text, ctx.auth?.tokenId ?? 'unknown');
     },
   }),
 );
@@ -61,7 +53,7 @@ builder.queryField('broadcasts', (t) =>
     description: 'The latest broadcasts, newest first, with their progress.',
     authScopes: { admin: true },
     args: { first: t.arg.int({ defaultValue: 20 }) },
-    resolve: (_root, { first }, ctx) => broadcastReports(ctx.em, Math.min(Math.max(first ?? 20, 1), 100)),
+    resolve: (_root, { first }, ctx) => ctx.domain.broadcasts.reports(Math.min(Math.max(first ?? 20, 1), 100)),
   }),
 );
 
@@ -78,7 +70,7 @@ builder.mutationField('claimBroadcastMessages', (t) =>
     args: { limit: t.arg.int({ required: true }) },
     resolve: (_root, { limit }, ctx) => {
       if (limit < 1 || limit > 100) throw bad('"limit" is 1 to 100.');
-      return claimBroadcastMessages(ctx.em, limit, ctx.services.now());
+      return ctx.domain.broadcasts.claim(limit);
     },
   }),
 );
@@ -90,7 +82,7 @@ builder.mutationField('completeBroadcastMessage', (t) =>
     args: { id: t.arg.id({ required: true }), sent: t.arg.boolean({ required: true }) },
     resolve: (_root, { id, sent }, ctx) => {
       if (!UUID_PATTERN.test(String(id))) throw bad('"id" is not a broadcast message id.');
-      return completeBroadcastMessage(ctx.em, String(id), sent, ctx.services.now());
+      return ctx.domain.broadcasts.complete(String(id), sent);
     },
   }),
 );

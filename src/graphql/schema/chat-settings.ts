@@ -42,7 +42,7 @@ builder.queryField('chatSettings', (t) =>
     authScopes: { bot: true },
     errors: { types: [InvalidInputError] },
     args: { telegramChatId: t.arg.string({ required: true }) },
-    resolve: (_root, { telegramChatId }, ctx) => ctx.services.chats.get(ctx.em, ctx.services.pseudonymize(groupChat(telegramChatId))),
+    resolve: (_root, { telegramChatId }, ctx) => ctx.domain.chats.get(ctx.services.pseudonymize(groupChat(telegramChatId))),
   }),
 );
 
@@ -58,7 +58,7 @@ builder.mutationField('setChatSettings', (t) =>
       if (input.locale != null && !(LOCALES as readonly string[]).includes(input.locale)) throw new InvalidInputError('locale', `Unsupported locale; use one of ${LOCALES.join(', ')}.`);
       if (input.defaultStyle != null && !findStyle(input.defaultStyle)) throw new InvalidInputError('defaultStyle', 'Unknown style; query `styles` for the catalog.');
       if (input.whoMayUse === null) throw new InvalidInputError('whoMayUse', 'whoMayUse cannot be cleared; set EVERYONE or ADMINS.');
-      return ctx.services.chats.set(ctx.em, chatId, { defaultStyle: input.defaultStyle, locale: input.locale, whoMayUse: input.whoMayUse }, ctx.actingUserId ?? ctx.auth?.tokenId ?? 'unknown', ctx.services.now());
+      return ctx.domain.chats.set(chatId, { defaultStyle: input.defaultStyle, locale: input.locale, whoMayUse: input.whoMayUse }, ctx.actingUserId ?? ctx.auth?.tokenId ?? 'unknown');
     },
   }),
 );

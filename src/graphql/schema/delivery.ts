@@ -1,6 +1,5 @@
 import { GraphQLError } from 'graphql';
 import type { IGeneration } from '../../db/entities/generation.ts';
-import { claimDelivery, claimPendingDeliveries, completeDelivery } from '../../generation/delivery.ts';
 import { UUID_PATTERN } from '../../ids.ts';
 import { builder } from '../builder.ts';
 import { GenerationRef } from './generation.ts';
@@ -29,7 +28,7 @@ builder.mutationField('claimDelivery', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
       if (!UUID_PATTERN.test(String(id))) throw badId();
-      return claimDelivery(ctx.em, String(id), ctx.services.now());
+      return ctx.domain.deliveries.claim(String(id));
     },
   }),
 );
@@ -43,7 +42,7 @@ builder.mutationField('claimPendingDeliveries', (t) =>
     resolve: async (_root, { limit }, ctx) => {
       const size = limit ?? 20;
       if (size < 1 || size > 50) throw new GraphQLError('"limit" must be between 1 and 50.', { extensions: { code: 'BAD_USER_INPUT' } });
-      return claimPendingDeliveries(ctx.em, size, ctx.services.now());
+      return ctx.domain.deliveries.claimPending(size);
     },
   }),
 );
@@ -55,7 +54,7 @@ builder.mutationField('completeDelivery', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
       if (!UUID_PATTERN.test(String(id))) throw badId();
-      return completeDelivery(ctx.em, String(id), ctx.services.now());
+      return ctx.domain.deliveries.complete(String(id));
     },
   }),
 );

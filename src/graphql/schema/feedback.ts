@@ -1,9 +1,6 @@
-import { Feedback, type IFeedback } from '../../db/entities/feedback.ts';
-import { Generation } from '../../db/entities/generation.ts';
+import type { IFeedback } from '../../db/entities/feedback.ts';
 import { checkPrompt } from '../../generation/prompt-input.ts';
 import { InvalidPromptError } from '../../generation/errors.ts';
-import { UUID_PATTERN, uuidv7 } from '../../ids.ts';
-import { redactPrompt } from '../../privacy/redact.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 
@@ -30,16 +27,8 @@ builder.mutationField('submitFeedback', (t) =>
         if (error instanceof InvalidPromptError) throw new InvalidInputError('text', error.message.replace('prompt', 'feedback'));
         throw error;
       }
-      const user = await ctx.user();
-      let generation = null;
-      if (generationId != null) {
-        const id = String(generationId);
-        generation = UUID_PATTERN.test(id) ? await ctx.em.findOne(Generation, { id, user: user.id }) : null;
-        if (!generation) throw new NotFoundError('Generation');
-      }
-      const row = ctx.em.create(Feedback, { id: uuidv7(), user, generation, textRedacted: redactPrompt(checked).text, createdAt: ctx.services.now() });
-      await ctx.em.persist(row).flush();
-      ctx.services.metrics?.observeFeedback('text');
+      const row = await ctx.domain.feedback.submit(await ctx.user(), checked, generationId == null ? null : String(generationId));
+      if (!row) throw new NotFoundError('Generation');
       return row;
     },
   }),

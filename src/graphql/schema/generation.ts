@@ -1,16 +1,9 @@
-import { wrap } from '@mikro-orm/core';
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
-import { audit } from '../../audit/audit.ts';
-import { Generation, type IGeneration } from '../../db/entities/generation.ts';
-import { MediaAsset } from '../../db/entities/media-asset.ts';
-import { cancelGeneration } from '../../generation/cancel.ts';
-import { createDraft, takeDraft } from '../../generation/drafts.ts';
+import type { IGeneration } from '../../db/entities/generation.ts';
 import { BusyError, InvalidPromptError, ProviderUnavailableError } from '../../generation/errors.ts';
 import type { GenerateCaller, GenerateOutcome } from '../../generation/generate.ts';
 import { contentRefused, describeFailure } from '../../generation/outcome.ts';
-import { queuePosition } from '../../generation/queue/job-store.ts';
-import { isTerminal, waitForGeneration, watchGeneration } from '../../generation/queue/watch.ts';
 import type { ErrorClass } from '../../generation/provider.ts';
 import { UUID_PATTERN } from '../../ids.ts';
 import { QuotaExceededError, RateLimitedError } from '../../limits/errors.ts';
@@ -59,7 +52,7 @@ export const GenerationRef = builder.objectRef<IGeneration>('Generation').implem
     queuePosition: t.int({
       nullable: true,
       description: 'While queued: 1 means next to start. Null once a worker has it.',
-      resolve: async (row, _args, ctx) => (await queuePosition(ctx.em, row)) ?? null,
+      resolve: (row, _args, ctx) => ctx.domain.generations.queuePosition(row),
     }),
     startedAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => row.startedAt ?? null }),
     finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => row.finishedAt ?? null }),
@@ -73,8 +66,7 @@ export const GenerationRef = builder.objectRef<IGeneration>('Generation').implem
     media: t.field({
       type: MediaRef,
       nullable: true,
-      // `generate` hands back the asset it just wrote: no second query for it.
-      resolve: async (row, _args, ctx) => (!row.media ? null : wrap(row.media).isInitialized() ? row.media : ctx.em.findOne(MediaAsset, { id: row.media.id })),
+      resolve: (row, _args, ctx) => ctx.domain.generations.media(row),
     }),
   }),
 });
@@ -109,9 +101,7 @@ function checkJobArgs(delivery: string | null | undefined, wait: number | null |
 async function answer(ctx: Context, outcome: GenerateOutcome, wait: number | null | undefined): Promise<IGeneration> {
   if (!outcome.ok) throw outcome.error;
   if (outcome.text !== undefined) ctx.answers.set(outcome.generation, outcome.text);
-  let row = outcome.generation;
-  const seconds = wait ?? 0;
-  if (seconds > 0 && !isTerminal(row.status)) row = await waitForGeneration(() => ctx.em.fork(), ctx.services.events, row, seconds * 1000);
+  const row = await ctx.domain.generations.settled(outcome.generation, (wait ?? 0) * 1000);
   if (row.status === 'failed' || row.status === 'rejected') throw failureOf(row);
   return row;
 }
@@ -134,7 +124,7 @@ export const GENERATE_ERRORS = [InvalidPromptError, ProviderUnavailableError, Ra
 async function ownGeneration(ctx: Context, id: string): Promise<IGeneration | null> {
   if (!UUID_PATTERN.test(id)) return null;
   const user = await ctx.knownUser();
-  return user ? ctx.em.findOne(Generation, { id, user: user.id }) : null;
+  return user ? ctx.domain.generations.own(user.id, id) : null;
 }
 
 builder.mutationField('generate', (t) =>
@@ -147,7 +137,7 @@ builder.mutationField('generate', (t) =>
     resolve: async (_root, { input, wait }, ctx) => {
       checkJobArgs(input.delivery, wait);
       const user = await ctx.user();
-      return answer(ctx, await ctx.services.generate(ctx.em, user, input, caller(ctx)), wait);
+      return answer(ctx, await ctx.domain.generations.generate(user, input, caller(ctx)), wait);
     },
   }),
 );
@@ -162,13 +152,8 @@ builder.mutationField('generateVariant', (t) =>
     resolve: async (_root, { generationId, style, delivery, wait }, ctx) => {
       checkJobArgs(delivery, wait);
       const original = await ownGeneration(ctx, String(generationId));
-      // The prompt text expires after the retention window; fingerprints cannot be turned back into prompts.
-      if (!original || original.kind === 'text' || !original.promptRedacted) throw new NotFoundError('Generation prompt');
-      const user = await ctx.user();
-      const variants = await ctx.em.count(Generation, { user: user.id, promptFingerprint: original.promptFingerprint, command: 'variant' });
-      const outcome = await ctx.services.generate(ctx.em, user, {
-        kind: original.kind as 'image' | 'video', prompt: original.promptRedacted, style: style ?? original.style, command: 'variant', variant: variants + 1, delivery,
-      }, caller(ctx));
+      const outcome = original ? await ctx.domain.generations.variant(await ctx.user(), original, { style, delivery }, caller(ctx)) : null;
+      if (!outcome) throw new NotFoundError('Generation prompt');
       return answer(ctx, outcome, wait);
     },
   }),
@@ -190,7 +175,7 @@ builder.mutationField('createPromptDraft', (t) =>
     args: { kind: t.arg({ type: DraftKind, required: true }), prompt: t.arg.string({ required: true }) },
     resolve: async (_root, { kind, prompt }, ctx) => {
       const user = await ctx.user();
-      return createDraft(ctx.em, user.id, kind, prompt, { promptMaxLength: ctx.services.promptMaxLength, textWindowMs: ctx.services.promptTextWindowMs, now: ctx.services.now() });
+      return ctx.domain.generations.createDraft(user.id, kind, prompt);
     },
   }),
 );
@@ -204,11 +189,8 @@ builder.mutationField('generateFromDraft', (t) =>
     args: { draftId: t.arg.id({ required: true }), style: t.arg.string(), delivery: t.arg.string(), wait: t.arg.int({ description: WAIT_DESCRIPTION }) },
     resolve: async (_root, { draftId, style, delivery, wait }, ctx) => {
       checkJobArgs(delivery, wait);
-      const user = await ctx.user();
-      const draft = await takeDraft(ctx.em, user.id, String(draftId), ctx.services.now());
-      if (!draft) throw new NotFoundError('Prompt draft');
-      const kind = draft.kind === 'video' ? 'video' : 'image';
-      const outcome = await ctx.services.generate(ctx.em, user, { kind, prompt: draft.promptRedacted, style, command: kind === 'video' ? 'video' : 'imagine', delivery }, caller(ctx));
+      const outcome = await ctx.domain.generations.fromDraft(await ctx.user(), String(draftId), { style, delivery }, caller(ctx));
+      if (!outcome) throw new NotFoundError('Prompt draft');
       return answer(ctx, outcome, wait);
     },
   }),
@@ -234,7 +216,7 @@ builder.queryField('myActiveGenerations', (t) =>
     description: 'The acting user\'s queued and running jobs, oldest first.',
     resolve: async (_root, _args, ctx) => {
       const user = await ctx.knownUser();
-      return user ? ctx.em.find(Generation, { user: user.id, status: { $in: ['queued', 'running'] } }, { orderBy: { id: 'asc' }, limit: 100 }) : [];
+      return user ? ctx.domain.generations.active(user.id) : [];
     },
   }),
 );
@@ -248,7 +230,7 @@ builder.mutationField('cancelGeneration', (t) =>
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
       const user = await ctx.knownUser();
-      const row = user && UUID_PATTERN.test(String(id)) ? await cancelGeneration(ctx.em, ctx.services, user.id, String(id)) : null;
+      const row = user ? await ctx.domain.generations.cancel(user.id, String(id)) : null;
       if (!row) throw new NotFoundError('Generation');
       return row;
     },
@@ -264,8 +246,7 @@ builder.subscriptionField('generationUpdated', (t) =>
     subscribe: async (_root, { id }, ctx) => {
       const first = await ownGeneration(ctx, String(id));
       if (!first) throw new GraphQLError('Generation not found.', { extensions: { code: 'NOT_FOUND' } });
-      const describe = async (row: IGeneration) => `${row.status}|${row.progress ?? ''}|${(await queuePosition(ctx.em.fork(), row)) ?? ''}`;
-      return watchGeneration(() => ctx.em.fork(), ctx.services.events, first, describe);
+      return ctx.domain.generations.watch(first);
     },
     resolve: (row) => row,
   }),
@@ -297,15 +278,7 @@ builder.queryField('myGenerations', (t) =>
       if (!user) return resolveCursorConnection({ args, toCursor: (row: IGeneration) => row.id }, () => [] as IGeneration[]);
       return resolveCursorConnection(
         { args, toCursor: (row: IGeneration) => row.id },
-        ({ before, after, limit, inverted }: ResolveCursorConnectionArgs) => {
-          // Ids are UUIDv7, so id order is creation order.
-          const id = { ...(before ? { $gt: before } : {}), ...(after ? { $lt: after } : {}) };
-          return ctx.em.find(
-            Generation,
-            { user: user.id, ...(before || after ? { id } : {}) },
-            { orderBy: { id: inverted ? 'asc' : 'desc' }, limit: Math.min(limit, 101), populate: ['media'] },
-          );
-        },
+        (page: ResolveCursorConnectionArgs) => ctx.domain.generations.page(user.id, page),
       );
     },
   }),
@@ -320,10 +293,7 @@ builder.mutationField('rateGeneration', (t) =>
     resolve: async (_root, { id, rating }, ctx) => {
       const row = await ownGeneration(ctx, String(id));
       if (!row) throw new NotFoundError('Generation');
-      row.rating = rating;
-      await ctx.em.flush();
-      ctx.services.metrics?.observeFeedback(rating === 1 ? 'rating_up' : 'rating_down');
-      return row;
+      return ctx.domain.generations.rate(row, rating);
     },
   }),
 );
@@ -337,12 +307,8 @@ builder.mutationField('keepMedia', (t) =>
     args: { generationId: t.arg.id({ required: true }), keep: t.arg.boolean({ defaultValue: true }) },
     resolve: async (_root, { generationId, keep }, ctx) => {
       const row = await ownGeneration(ctx, String(generationId));
-      const asset = row?.media ? await ctx.em.findOne(MediaAsset, { id: row.media.id }) : null;
-      if (!asset || asset.deletedAt) throw new NotFoundError('Media');
-      asset.keep = keep ?? true;
-      asset.expiresAt = asset.keep ? null : new Date(asset.createdAt.getTime() + ctx.services.mediaRetentionHours * 3_600_000);
-      audit(ctx.em, { actor: asset.user.id, action: asset.keep ? 'media.kept' : 'media.unkept', target: asset.id });
-      await ctx.em.flush();
+      const asset = row ? await ctx.domain.generations.keepMedia(row, keep ?? true) : null;
+      if (!asset) throw new NotFoundError('Media');
       return asset;
     },
   }),

@@ -30,13 +30,7 @@ builder.queryField('health', (t) =>
   t.field({
     type: HealthRef,
     resolve: async (_root, _args, ctx) => {
-      let database = true;
-      try {
-        await ctx.em.getConnection().execute('select 1');
-      } catch (error) {
-        ctx.logger.error({ err: error }, 'health check: database unreachable');
-        database = false;
-      }
+      const database = await ctx.domain.databaseAnswers();
       const { image, video, text } = ctx.services.providers;
       return {
         ok: database,

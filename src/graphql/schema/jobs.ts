@@ -1,11 +1,8 @@
 import { GraphQLError } from 'graphql';
-import { JobRun, type IJobRun } from '../../db/entities/job-run.ts';
+import type { IJobRun } from '../../db/entities/job-run.ts';
 import { JOB_NAMES, type JobName } from '../../jobs/job.ts';
-import type { JobsService } from '../../jobs/job-runner.ts';
 import type { JobStatus } from '../../jobs/job-metrics.ts';
-import { audit } from '../../audit/audit.ts';
 import { builder } from '../builder.ts';
-import type { Context } from '../context.ts';
 import { ErrorInterface } from './errors.ts';
 
 export class JobBusyError extends Error {
@@ -58,13 +55,6 @@ builder.objectType(JobBusyError, {
   fields: (t) => ({ job: t.field({ type: JobNameEnum, resolve: (error) => error.job }) }),
 });
 
-/** The runner is wired in by the composition root; a process built without one cannot run jobs. */
-function jobsOf(ctx: Context): JobsService {
-  const jobs = ctx.services.jobs;
-  if (!jobs) throw new GraphQLError('This instance does not run jobs.', { extensions: { code: 'UNAVAILABLE' } });
-  return jobs;
-}
-
 builder.mutationField('runJob', (t) =>
   t.field({
     type: JobRunRef,
@@ -73,11 +63,11 @@ builder.mutationField('runJob', (t) =>
     errors: { types: [JobBusyError], union: { name: 'JobRunResult' } },
     args: { name: t.arg({ type: JobNameEnum, required: true }) },
     resolve: async (_root, { name }, ctx) => {
-      audit(ctx.em, { actor: ctx.auth?.tokenId ?? 'unknown', action: 'job.run', target: name });
-      await ctx.em.flush();
-      const outcome = await jobsOf(ctx).run(name, 'manual');
-      if ('skipped' in outcome) throw new JobBusyError(name, outcome.skipped);
-      return ctx.em.findOneOrFail(JobRun, { id: outcome.runId });
+      const outcome = await ctx.domain.jobs.run(name, ctx.auth?.tokenId ?? 'unknown');
+      if (outcome.ok) return outcome.run;
+      // The runner is wired in by the composition root; a process built without one cannot run jobs.
+      if (outcome.reason === 'unavailable') throw new GraphQLError('This instance does not run jobs.', { extensions: { code: 'UNAVAILABLE' } });
+      throw new JobBusyError(name, outcome.reason);
     },
   }),
 );
@@ -89,9 +79,7 @@ builder.queryField('jobRuns', (t) =>
     description: 'Admin: the latest runs, newest first (of one job, or of all), at most 100.',
     args: { job: t.arg({ type: JobNameEnum }), last: t.arg.int({ defaultValue: 20 }) },
     resolve: async (_root, { job, last }, ctx) => {
-      const limit = Math.min(Math.max(last ?? 20, 0), 100);
-      if (limit === 0) return [];
-      return ctx.em.find(JobRun, { job: job ?? { $in: [...JOB_NAMES] } }, { orderBy: { startedAt: 'desc', id: 'desc' }, limit });
+      return ctx.domain.jobs.runs(job, Math.min(Math.max(last ?? 20, 0), 100));
     },
   }),
 );

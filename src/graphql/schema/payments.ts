@@ -1,11 +1,9 @@
-import { Payment } from '../../db/entities/payment.ts';
 import { PAID_PERIOD_DAYS, type Tier } from '../../limits/tiers.ts';
 import { checkPurchase } from '../../payments/prices.ts';
-import { applyPayment, refundPayment } from '../../payments/payments.ts';
+import type { PaymentView } from '../../payments/telegram-stars.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 
-const TELEGRAM_STARS = 'telegram_stars';
 /** Which input field a failed price check points at. */
 const STARS_FIELD = { tier: 'invoicePayload', periodDays: 'invoicePayload', currency: 'currency', amount: 'totalAmount' } as const;
 
@@ -26,14 +24,6 @@ const TierInfoRef = builder.objectRef<Tier>('TierInfo').implement({
 builder.queryField('tiers', (t) =>
   t.field({ type: [TierInfoRef], description: 'The price tiers, cheapest first.', resolve: (_root, _args, ctx) => [...ctx.services.limiter.tiers] }),
 );
-
-interface PaymentView {
-  id: string;
-  tier: string;
-  tierExpiresAt: Date | null;
-  alreadyApplied: boolean;
-  refunded: boolean;
-}
 
 const PaymentRef = builder.objectRef<PaymentView>('Payment').implement({
   fields: (t) => ({
@@ -67,14 +57,9 @@ builder.mutationField('recordTelegramPayment', (t) =>
       if (input.currency !== 'XTR') throw new InvalidInputError('currency', 'Telegram Stars payments are in XTR.');
       const checked = checkPurchase({ tier: match[1]!, periodDays: Number(match[2]), amount: input.totalAmount, currency: input.currency }, ctx.services.limiter.tiers);
       if (!checked.ok) throw new InvalidInputError(STARS_FIELD[checked.field], checked.field === 'amount' || checked.field === 'currency' ? checked.message : 'The invoice does not name a paid tier and period.');
-      const tier = checked.tier;
       if (!/^[\w.:-]{1,128}$/.test(input.chargeId)) throw new InvalidInputError('chargeId', 'Not a Telegram charge id.');
       const user = await ctx.user();
-      const applied = await applyPayment(ctx.em, {
-        provider: TELEGRAM_STARS, externalId: input.chargeId, userId: user.id, tier, periodDays: PAID_PERIOD_DAYS,
-        amount: input.totalAmount, currency: input.currency, now: ctx.services.now(),
-      });
-      return { id: applied.payment.id, tier: applied.payment.tier, tierExpiresAt: applied.tierExpiresAt, alreadyApplied: applied.alreadyApplied, refunded: applied.payment.status === 'refunded' };
+      return ctx.domain.stars.record(user.id, { chargeId: input.chargeId, tier: checked.tier, amount: input.totalAmount, currency: input.currency });
     },
   }),
 );
@@ -88,10 +73,9 @@ builder.mutationField('recordTelegramRefund', (t) =>
     args: { chargeId: t.arg.string({ required: true }) },
     resolve: async (_root, { chargeId }, ctx) => {
       const user = await ctx.knownUser();
-      const own = user ? await ctx.em.findOne(Payment, { provider: TELEGRAM_STARS, externalId: chargeId, user: user.id }) : null;
-      if (!own) throw new NotFoundError('Payment');
-      const payment = (await refundPayment(ctx.em, TELEGRAM_STARS, chargeId, ctx.services.limiter.tiers[0]!.id, ctx.services.now()))!;
-      return { id: payment.id, tier: payment.tier, tierExpiresAt: null, alreadyApplied: false, refunded: true };
+      const refunded = user ? await ctx.domain.stars.refund(user.id, chargeId) : null;
+      if (!refunded) throw new NotFoundError('Payment');
+      return refunded;
     },
   }),
 );

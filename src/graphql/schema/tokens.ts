@@ -1,7 +1,5 @@
-import { ApiToken, type IApiToken } from '../../db/entities/api-token.ts';
-import { issueApiToken, revokeApiToken, SCOPES } from '../../auth/api-tokens.ts';
-import { revokeJwt } from '../../auth/authenticate.ts';
-import { UUID_PATTERN } from '../../ids.ts';
+import type { IApiToken } from '../../db/entities/api-token.ts';
+import { SCOPES } from '../../auth/api-tokens.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 
@@ -33,7 +31,7 @@ builder.queryField('apiTokens', (t) =>
   t.field({
     type: [ApiTokenRef],
     authScopes: { admin: true },
-    resolve: (_root, _args, ctx) => ctx.em.find(ApiToken, {}, { orderBy: { createdAt: 'desc' } }),
+    resolve: (_root, _args, ctx) => ctx.domain.tokens.list(),
   }),
 );
 
@@ -51,8 +49,7 @@ builder.mutationField('issueApiToken', (t) =>
       if (!/^[\w .:-]{1,64}$/.test(name)) throw new InvalidInputError('name', 'Use 1-64 letters, digits, spaces, dots, colons or dashes.');
       if (scopes.length === 0) throw new InvalidInputError('scopes', 'Give the token at least one scope.');
       if (expiresAt && expiresAt <= ctx.services.now()) throw new InvalidInputError('expiresAt', 'The expiry must be in the future.');
-      const { id, token } = await issueApiToken(ctx.em, name, [...new Set(scopes)], { expiresAt: expiresAt ?? null, actor: ctx.auth?.tokenId ?? 'unknown' });
-      return { token, row: await ctx.em.findOneOrFail(ApiToken, { id }) };
+      return ctx.domain.tokens.issue(name, scopes, expiresAt ?? null, ctx.auth?.tokenId ?? 'unknown');
     },
   }),
 );
@@ -64,9 +61,9 @@ builder.mutationField('revokeApiToken', (t) =>
     errors: { types: [NotFoundError] },
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => {
-      const tokenId = String(id);
-      if (!UUID_PATTERN.test(tokenId) || !(await revokeApiToken(ctx.em, tokenId, ctx.auth?.tokenId ?? 'unknown', ctx.services.now()))) throw new NotFoundError('ApiToken');
-      return ctx.em.findOneOrFail(ApiToken, { id: tokenId });
+      const row = await ctx.domain.tokens.revoke(String(id), ctx.auth?.tokenId ?? 'unknown');
+      if (!row) throw new NotFoundError('ApiToken');
+      return row;
     },
   }),
 );
@@ -88,9 +85,8 @@ builder.mutationField('revokeJwt', (t) =>
     errors: { types: [InvalidInputError] },
     args: { jti: t.arg.string({ required: true }) },
     resolve: async (_root, { jti }, ctx) => {
-      const maxLifetimeSeconds = ctx.services.jwtMaxLifetimeSeconds;
-      if (maxLifetimeSeconds === undefined) throw new InvalidInputError('jti', 'JWTs are not accepted here (JWT_SECRET is not set), so there is nothing to revoke.');
-      const result = await revokeJwt(ctx.em, jti, { actor: ctx.auth?.tokenId ?? 'unknown', now: ctx.services.now(), maxLifetimeSeconds });
+      const result = await ctx.domain.tokens.revokeJwt(jti, ctx.auth?.tokenId ?? 'unknown');
+      if (!result) throw new InvalidInputError('jti', 'JWTs are not accepted here (JWT_SECRET is not set), so there is nothing to revoke.');
       if (!result.ok) throw new InvalidInputError('jti', result.message);
       return { jti, revokedAt: result.revokedAt, expiresAt: result.expiresAt };
     },

@@ -1,28 +1,13 @@
-import { audit } from '../../audit/audit.ts';
-import { DailyUsage, type IDailyUsage } from '../../db/entities/daily-usage.ts';
-import type { Context } from '../context.ts';
 import type { IUser } from '../../db/entities/user.ts';
 import { findStyle } from '../../generation/styles.ts';
-import { utcDay } from '../../ids.ts';
-import { nextUtcMidnight } from '../../limits/limiter.ts';
-import { effectiveTierId, type Tier } from '../../limits/tiers.ts';
-import { STATS_DAYS, userStats, type NamedCount, type UserDay, type UserStats } from '../../users/user-stats.ts';
+import { effectiveTierId } from '../../limits/tiers.ts';
+import type { LimitsView, UsageToday } from '../../limits/usage-view.ts';
+import { STATS_DAYS, type NamedCount, type UserDay, type UserStats } from '../../users/user-stats.ts';
 import { defaultUser } from '../../users/users.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError } from './errors.ts';
 
 export const LOCALES = ['en', 'ru', 'fa'] as const;
-
-interface UsageToday {
-  day: string;
-  requests: number;
-  images: number;
-  videos: number;
-  texts: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-}
 
 const UsageRef = builder.objectRef<UsageToday>('Usage').implement({
   description: 'Counters for one UTC day.',
@@ -72,12 +57,6 @@ const UserStatsRef = builder.objectRef<UserStats>('UserStats').implement({
   }),
 });
 
-interface Limits {
-  tier: Tier;
-  usage: { images: number; videos: number; textTokens: number; costUsd: number };
-  resetsAt: Date;
-}
-
 const QuotaUsageRef = builder.objectRef<{ quota: string; limit: number | null; used: number }>('QuotaUsage').implement({
   fields: (t) => ({
     quota: t.exposeString('quota', { description: 'images, videos, text_tokens or cost_usd.' }),
@@ -86,7 +65,7 @@ const QuotaUsageRef = builder.objectRef<{ quota: string; limit: number | null; u
   }),
 });
 
-const LimitsRef = builder.objectRef<Limits>('Limits').implement({
+const LimitsRef = builder.objectRef<LimitsView>('Limits').implement({
   description: 'The acting user\'s tier, its limits, today\'s use of them and when they reset.',
   fields: (t) => ({
     tier: t.string({ resolve: (limits) => limits.tier.id }),
@@ -104,17 +83,6 @@ const LimitsRef = builder.objectRef<Limits>('Limits').implement({
   }),
 });
 
-/** Today's counters, read once per request however many viewer fields ask for them. */
-const todayUsageByRequest = new WeakMap<Context, Promise<IDailyUsage | null>>();
-function todayUsage(ctx: Context, userId: string): Promise<IDailyUsage | null> {
-  let usage = todayUsageByRequest.get(ctx);
-  if (!usage) {
-    usage = ctx.em.findOne(DailyUsage, { user: userId, day: utcDay(ctx.services.now()) });
-    todayUsageByRequest.set(ctx, usage);
-  }
-  return usage;
-}
-
 const ViewerRef = builder.objectRef<IUser>('Viewer').implement({
   description: 'The acting user, known only by a pseudonymous id.',
   fields: (t) => ({
@@ -126,38 +94,11 @@ const ViewerRef = builder.objectRef<IUser>('Viewer').implement({
     firstSeenAt: t.expose('firstSeenAt', { type: 'DateTime' }),
     generationsToday: t.int({
       description: 'Requests admitted today (UTC), failures included; rejected input and rate-limited requests are not counted.',
-      resolve: async (user, _args, ctx) => (await todayUsage(ctx, user.id))?.requests ?? 0,
+      resolve: (user, _args, ctx) => ctx.domain.usage.requestsToday(user.id),
     }),
-    limits: t.field({
-      type: LimitsRef,
-      resolve: async (user, _args, ctx) => {
-        const now = ctx.services.now();
-        const row = await todayUsage(ctx, user.id);
-        return {
-          tier: ctx.services.limiter.tierOf(effectiveTierId(user, ctx.services.limiter.tiers, now)),
-          usage: { images: row?.images ?? 0, videos: row?.videos ?? 0, textTokens: (row?.inputTokens ?? 0) + (row?.outputTokens ?? 0), costUsd: row?.costUsd ?? 0 },
-          resetsAt: nextUtcMidnight(now),
-        };
-      },
-    }),
-    stats: t.field({ type: UserStatsRef, resolve: (user, _args, ctx) => userStats(ctx.em, user.id, ctx.services.now()) }),
-    usageToday: t.field({
-      type: UsageRef,
-      resolve: async (user, _args, ctx) => {
-        const day = utcDay(ctx.services.now());
-        const row = await todayUsage(ctx, user.id);
-        return {
-          day,
-          requests: row?.requests ?? 0,
-          images: row?.images ?? 0,
-          videos: row?.videos ?? 0,
-          texts: row?.texts ?? 0,
-          inputTokens: row?.inputTokens ?? 0,
-          outputTokens: row?.outputTokens ?? 0,
-          costUsd: row?.costUsd ?? 0,
-        };
-      },
-    }),
+    limits: t.field({ type: LimitsRef, resolve: (user, _args, ctx) => ctx.domain.usage.limits(user) }),
+    stats: t.field({ type: UserStatsRef, resolve: (user, _args, ctx) => ctx.domain.users.stats(user.id) }),
+    usageToday: t.field({ type: UsageRef, resolve: (user, _args, ctx) => ctx.domain.usage.today(user.id) }),
   }),
 });
 
@@ -192,12 +133,7 @@ builder.mutationField('setPreferences', (t) =>
       if (input.defaultStyle != null && !findStyle(input.defaultStyle)) {
         throw new InvalidInputError('defaultStyle', 'Unknown style; query `styles` for the catalog.');
       }
-      const user = await ctx.user();
-      if (input.locale != null) user.locale = input.locale;
-      if (input.defaultStyle != null) user.defaultStyle = input.defaultStyle;
-      audit(ctx.em, { actor: user.id, action: 'preferences.changed', details: { locale: input.locale ?? undefined, defaultStyle: input.defaultStyle ?? undefined } });
-      await ctx.em.flush();
-      return user;
+      return ctx.domain.users.setPreferences(await ctx.user(), input);
     },
   }),
 );
