@@ -3,7 +3,7 @@
  * (`--reuse <dir>` times a database kept by an earlier `--keep` run, seeded the same day):
  * on a fresh SQLite database, seeds N generations spread over D days (the last one is today, up
  * to now), rolls every day up as the job would, then times
- *   1. the `analytics` query over the whole range, every field selected, through yoga.fetch: the
+ *   1. the `analytics` query over the whole range, every field selected, through http.fetch: the
  *      first one (nothing cached) and then N runs;
  *   2. the same figures computed from raw rows only (the same code with the rollups ignored),
  * and prints the p95 of each and their ratio, after checking that both give the same figures.
@@ -84,10 +84,10 @@ if (reuse < 0) {
   console.log(`rolled up ${range.days.length} days (today partially, as the job would) into ${rollupRows} rollup rows in ${seconds(started)} s`);
 }
 
-const { yoga, services, jobs: appJobs, stopGeneration } = await createApp({ config, orm, logger: createLogger({ level: 'silent' }), secrets: SECRETS, version: 'bench', metrics: null });
+const { http, services, jobs: appJobs, stopGeneration } = await createApp({ config, orm, logger: createLogger({ level: 'silent' }), secrets: SECRETS, version: 'bench', metrics: null });
 const variables = { range: { from: range.from, to: range.to } };
 async function viaGraphql(): Promise<Record<string, unknown>> {
-  const response = await yoga.fetch('http://localhost/graphql', {
+  const response = await http.fetch('http://localhost/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
     body: JSON.stringify({ query: QUERY, variables }),
@@ -141,7 +141,7 @@ console.log('path'.padEnd(48), 'runs'.padStart(5), 'p50 ms'.padStart(10), 'p95 m
 const line = (name: string, count: number, stats: { p50: number; p95: number; max: number }) =>
   console.log(name.padEnd(48), String(count).padStart(5), stats.p50.toFixed(1).padStart(10), stats.p95.toFixed(1).padStart(10), stats.max.toFixed(1).padStart(10));
 line('rollups + today, first query (nothing cached)', 1, { p50: cold, p95: cold, max: cold });
-line('rollups + today (GraphQL via yoga.fetch)', runs, api);
+line('rollups + today (GraphQL via http.fetch)', runs, api);
 line('raw rows only (same code, rollups ignored)', rawRuns, raw);
 console.log(`p95 ratio (raw / rollups): ${(raw.p95 / api.p95).toFixed(1)}x`);
 reportJson({ generations: total, days: range.days.length, runs, rollupP50Ms: api.p50, rollupP95Ms: api.p95, rawP95Ms: raw.p95, coldMs: cold, same: same ? 1 : 0 });
@@ -152,7 +152,7 @@ if (process.argv.includes('--covering-index')) {
   console.log('');
   console.log(`with an index on generations (prompt_fingerprint, user_id, created_at), built in ${seconds(started)} s:`);
   const indexed = await time(runs, viaGraphql);
-  line('rollups + today (GraphQL via yoga.fetch)', runs, indexed);
+  line('rollups + today (GraphQL via http.fetch)', runs, indexed);
   console.log(`p95 ratio (raw / rollups): ${(raw.p95 / indexed.p95).toFixed(1)}x`);
   printSections(await sectionTimes());
 }

@@ -37,11 +37,11 @@ const dir = cleanup.removeOnExit(mkdtempSync(join(tmpdir(), 'atelier-bench-')));
 const secrets = { pseudonymSecret: randomBytes(32).toString('hex'), mediaUrlSecret: randomBytes(32).toString('hex') };
 const config = parseConfig({ NODE_ENV: 'production', TOKEN_NEW_USERS_PER_MINUTE: '0', TOKEN_MAX_ACTIVE_GENERATIONS: '0', TOKEN_DAILY_COST_USD: '0', BACKUP_ENCRYPTION_KEY: randomBytes(32).toString('hex'), DATA_DIR: dir, BOT_API_TOKEN: token, LOG_LEVEL: 'silent', TIERS_JSON: UNLIMITED_TIERS, PSEUDONYM_SECRET: secrets.pseudonymSecret, MEDIA_URL_SECRET: secrets.mediaUrlSecret });
 const orm = await createOrm(config.database);
-const { yoga, jobs: appJobs, stopGeneration } = await createApp({ config, orm, logger: createLogger({ level: 'silent' }), secrets, version: 'bench' });
+const { http, jobs: appJobs, stopGeneration } = await createApp({ config, orm, logger: createLogger({ level: 'silent' }), secrets, version: 'bench' });
 const styles = ['photo', 'anime', 'oil-painting', 'pixel-art', 'watercolor', 'cyberpunk', 'fantasy-art', 'sketch'];
 
 async function post(query: string, variables: Record<string, unknown> = {}) {
-  const response = await yoga.fetch('http://localhost/graphql', {
+  const response = await http.fetch('http://localhost/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-telegram-user-id': '123456' },
     body: JSON.stringify({ query, variables }),

@@ -104,8 +104,8 @@ async function main() {
   console.log(`rollup of ${firstDay} (${perDay} generations): ${rollupTimes.map((time) => time.toFixed(2)).join(', ')} s (first build, then rebuilds), ${rows} rollup rows`);
 
   // 3a. Load without any job.
-  const { yoga, jobs: appJobs, stopGeneration } = await createApp({ config, orm, logger: createLogger({ level: 'silent' }), secrets: SECRETS, version: 'bench', metrics: null });
-  const server = createServer((request, response) => void yoga(request, response));
+  const { http, jobs: appJobs, stopGeneration } = await createApp({ config, orm, logger: createLogger({ level: 'silent' }), secrets: SECRETS, version: 'bench', metrics: null });
+  const server = createServer((request, response) => void http(request, response));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const load = startLoadGenerator();

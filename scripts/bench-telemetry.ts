@@ -49,10 +49,10 @@ async function child(mode: 'on' | 'off', otlpEndpoint: string): Promise<void> {
   };
   // Logs go to /dev/null either way: the cost of writing them is part of "on" through the mixin and serializers.
   const logger = createLogger({ level: mode === 'on' ? 'info' : 'silent', destination: { write: () => true } as never });
-  const { yoga, jobs: appJobs, stopGeneration } = await createApp({ config, orm, logger, secrets, version: 'bench', providers: { image: instant, video: instant, text: instant }, ...(mode === 'off' ? { metrics: null } : {}) });
+  const { http, jobs: appJobs, stopGeneration } = await createApp({ config, orm, logger, secrets, version: 'bench', providers: { image: instant, video: instant, text: instant }, ...(mode === 'off' ? { metrics: null } : {}) });
   const body = JSON.stringify({ query: 'mutation($p: String!) { generate(input: { kind: TEXT, prompt: $p }) { __typename } }', variables: { p: 'a dragon over a castle' } });
   const one = async (index: number) => {
-    const response = await yoga.fetch('http://localhost/graphql', {
+    const response = await http.fetch('http://localhost/graphql', {
       method: 'POST', body: body.replace('castle', `castle ${index}`),
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-telegram-user-id': String(1000 + (index % 50)) },
     });

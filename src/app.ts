@@ -19,6 +19,8 @@ import { createGenerationService } from './generation/generation-service.ts';
 import { createProviders } from './generation/provider-registry.ts';
 import type { AppServices, RequestServices } from './graphql/context.ts';
 import { createYogaApp } from './graphql/yoga.ts';
+import { createHttpApp } from './http/http-app.ts';
+import type { TelegramWebhook } from './http/telegram-webhook.ts';
 import { createJobRunner, type JobRunner } from './jobs/job-runner.ts';
 import { createJobService } from './jobs/job-service.ts';
 import { createLimiter } from './limits/limiter.ts';
@@ -56,6 +58,8 @@ export interface AppDeps {
   /** Null switches metrics and GraphQL spans off (benchmarks compare both); default: a fresh registry. */
   metrics?: Metrics | null;
   now?: () => Date;
+  /** The bot's webhook, routed on the API's port (main.ts attaches it once the bot has started). */
+  telegramWebhook?: TelegramWebhook;
 }
 
 /** Builds the API from its dependencies; tests call this with their own database and providers. */
@@ -178,10 +182,11 @@ export async function createApp(deps: AppDeps) {
   if (config.botApiToken) await registerApiToken(em, 'bot (from BOT_API_TOKEN)', ['bot'], config.botApiToken);
   if (config.adminApiToken) await registerApiToken(em, 'admin (from ADMIN_API_TOKEN)', ['admin'], config.adminApiToken);
 
-  const yoga = createYogaApp({ config, orm, logger, services, mediaStore });
+  const yoga = createYogaApp({ config, orm, logger, services });
+  const http = createHttpApp({ config, orm, logger, services, mediaStore, yoga, telegramWebhook: deps.telegramWebhook });
   if (generation.workers) workers.start();
   return {
-    yoga, services, mediaStore, metrics, jobs, workers, events,
+    http, services, mediaStore, metrics, jobs, workers, events,
     /** Stops the workers (running jobs get `graceMs`, then go back to the queue) and the event feed. */
     async stopGeneration(graceMs: number) {
       await workers.stop(graceMs);

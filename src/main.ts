@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type RequestListener } from 'node:http';
+import { createServer } from 'node:http';
 import { createApp } from './app.ts';
-import type { RunningBot } from './bot/start-bot.ts';
+import { createBotHost } from './bot/bot-host.ts';
 import { answerHelp } from './cli.ts';
 import { parseConfigOrExit } from './config.ts';
 import { createOrm } from './db/orm.ts';
+import { createTelegramWebhook } from './http/telegram-webhook.ts';
 import { createScheduler } from './jobs/scheduler.ts';
 import { resolveSecrets } from './privacy/secrets.ts';
-import { limitRequestBody } from './http/limit-request-body.ts';
 import { createShutdown } from './shutdown.ts';
 import { createLogger } from './telemetry/logger.ts';
 import { createMetricsServer } from './telemetry/metrics-server.ts';
@@ -28,23 +28,17 @@ const logger = createLogger({ level: config.logLevel, pretty: config.telemetry.l
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 const secrets = resolveSecrets({ pseudonymSecret: config.pseudonymSecret, mediaUrlSecret: config.mediaUrlSecret }, config.dataDir);
 const orm = await createOrm(config.database);
-const { yoga, metrics, jobs, stopGeneration } = await createApp({ config, orm, logger, secrets, version });
+// Telegram's webhook shares the API's port, behind the same body cap as every other route.
+const telegramWebhook = createTelegramWebhook({
+  path: config.bot.enabled && config.bot.mode.kind === 'webhook' ? config.bot.mode.path : undefined,
+  maxBodyBytes: config.graphql.maxBodyBytes,
+});
+const { http, metrics, jobs, stopGeneration } = await createApp({ config, orm, logger, secrets, version, telegramWebhook });
 // Every replica can run jobs on demand (runJob); only those with SCHEDULER=true run them on schedule.
 const scheduler = config.jobs.scheduler ? createScheduler({ runner: jobs }) : undefined;
 await scheduler?.start();
+const bot = createBotHost({ config, logger, metrics: metrics?.registry, webhook: telegramWebhook });
 
-let bot: RunningBot | undefined;
-/** The bot's webhook handler behind the same body cap as every other route; set once the bot has started. */
-let webhook: RequestListener | undefined;
-const webhookPath = config.bot.enabled && config.bot.mode.kind === 'webhook' ? config.bot.mode.path : undefined;
-const handler: RequestListener = (request, response) => {
-  // Telegram's webhook shares the API's port; the bot itself checks the secret token.
-  if (webhookPath && webhook && request.method === 'POST' && request.url?.split('?')[0] === webhookPath) {
-    webhook(request, response);
-    return;
-  }
-  void yoga(request, response);
-};
 const server = createServer();
 const metricsServer = config.telemetry.metricsPort !== undefined && metrics ? createMetricsServer(metrics.registry) : undefined;
 metricsServer?.listen(config.telemetry.metricsPort, config.host, () => {
@@ -66,7 +60,7 @@ const shutdown = createShutdown({
   forceExitMs: 20_000,
   exit: (code) => process.exit(code),
 });
-server.on('request', shutdown.guard(handler));
+server.on('request', shutdown.guard(http));
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
@@ -74,22 +68,4 @@ logger.info({ url: `http://${config.host}:${config.port}/graphql`, database: con
 if (!config.botApiToken) logger.info('no BOT_API_TOKEN set: anonymous callers can read health and styles; see README to issue a token');
 
 // The bot starts once the API listens: it is a GraphQL client of it, over loopback.
-// grammY, its plugins and the Fluent bundles cost about 29 MiB: loaded only when a bot is configured.
-if (config.bot.enabled) {
-  const [{ createGraphqlClient }, { startBot }] = await Promise.all([import('./bot/graphql-client.ts'), import('./bot/start-bot.ts')]);
-  const http = config.providers.http;
-  // A text answer may go down a whole fallback chain, each provider within its own deadline.
-  const textChain = Math.max(1, config.providers.text.length);
-  const client = createGraphqlClient({ url: config.bot.graphqlUrl, apiToken: config.bot.apiToken, timeoutMs: http.deadlineMs * textChain + 30_000 });
-  try {
-    bot = await startBot({
-      config: config.bot, client, logger, metrics: metrics?.registry,
-      windows: { promptTextHours: config.retention.promptTextHours, mediaHours: config.media.retentionHours },
-    });
-    if (bot.webhookHandler) webhook = limitRequestBody(bot.webhookHandler, config.graphql.maxBodyBytes);
-    logger.info({ mode: config.bot.mode.kind }, 'Telegram bot started');
-  } catch (error) {
-    // A rejected token must not take the API down with it.
-    logger.error({ err: error }, 'Telegram bot could not start; the API keeps running');
-  }
-}
+await bot.start();

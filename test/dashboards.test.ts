@@ -21,7 +21,7 @@ let exposed = new Set<string>();
 
 beforeAll(async () => {
   app = await createTestApp();
-  const listening = createServer(app.yoga);
+  const listening = createServer(app.http);
   server = listening;
   await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
   const { port } = listening.address() as AddressInfo;

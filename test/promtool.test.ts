@@ -18,7 +18,7 @@ let exposition = '';
 beforeAll(async () => {
   app = await createTestApp();
   await driveTraffic(app);
-  const response = await app.yoga.fetch('http://localhost/metrics');
+  const response = await app.http.fetch('http://localhost/metrics');
   expect(response.status).toBe(200);
   exposition = await response.text();
 });

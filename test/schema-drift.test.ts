@@ -9,7 +9,7 @@ test('schema/schema.graphql matches the Pothos schema (run `npm run schema` to u
   expect(output).toContain('up to date');
 });
 
-test('src/bot/operation-types.ts matches the schema and the bot\'s documents (run `npm run client-types` to update it)', () => {
+test('src/bot/ and src/admin/operation-types.ts match the schema and their clients\' documents (run `npm run client-types` to update them)', () => {
   const root = fileURLToPath(new URL('..', import.meta.url));
   const output = execFileSync(process.execPath, ['scripts/generate-client-types.ts', '--check'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   expect(output).toContain('up to date');

@@ -77,13 +77,13 @@ async function startAtelier(telemetry: boolean, otlpEndpoint: string | undefined
   // A real file descriptor, written synchronously as pino writes stdout in production.
   const logger = createLogger({ level: config.logLevel, destination: pino.destination({ dest: '/dev/null', sync: true }) });
   const fixed = createFixedImageProvider();
-  const { yoga, jobs } = await createApp({
+  const { http, jobs } = await createApp({
     config, orm, logger, secrets, version: 'bench',
     providers: { image: fixed, video: fixed, text: undefined },
     ...(telemetry ? {} : { metrics: null }),
   });
   return {
-    server: createServer((request, response) => void yoga(request, response)),
+    server: createServer((request, response) => http(request, response)),
     async close() {
       await jobs.stop();
       await orm.close();

@@ -1,9 +1,10 @@
+import type { Operation } from '../operation.ts';
 import { authError, apiError, unreachableError } from './errors.ts';
 
 export interface ApiClient {
   baseUrl: string;
   /** Runs one operation; GraphQL errors and HTTP failures become CliErrors with the right exit code. */
-  graphql<T>(query: string, variables?: Record<string, unknown>, options?: { timeoutMs?: number }): Promise<T>;
+  graphql<Result, Variables>(operation: Operation<Result, Variables>, variables?: Variables, options?: { timeoutMs?: number }): Promise<Result>;
   /** GET of a non-GraphQL route (the export); auth and HTTP failures are mapped the same way. */
   download(path: string, options?: { signal?: AbortSignal }): Promise<Response>;
 }
@@ -61,12 +62,12 @@ export function createApiClient(options: { baseUrl: string; token: string }): Ap
 
   return {
     baseUrl,
-    async graphql<T>(query: string, variables: Record<string, unknown> = {}, callOptions: { timeoutMs?: number } = {}): Promise<T> {
+    async graphql<Result, Variables>(query: Operation<Result, Variables>, variables?: Variables, callOptions: { timeoutMs?: number } = {}): Promise<Result> {
       const timeoutMs = callOptions.timeoutMs ?? DEFAULT_TIMEOUT_MS;
       const response = await request('/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
-        body: JSON.stringify({ query, variables }),
+        body: JSON.stringify({ query, variables: variables ?? {} }),
       }, timeoutMs);
       if (response.status === 401 || response.status === 403) throw await refusal(response);
       let body: GraphqlBody;
@@ -82,7 +83,7 @@ export function createApiClient(options: { baseUrl: string; token: string }): Ap
       if (denied) throw authError(denied.message, TOKEN_HINT);
       if (errors.length > 0) throw apiError(errors.map((error) => error.message).join('\n'));
       if (body.data == null) throw apiError(`The API answered HTTP ${response.status} with no data.`);
-      return body.data as T;
+      return body.data as Result;
     },
     async download(path: string, callOptions: { signal?: AbortSignal } = {}): Promise<Response> {
       // No overall timeout: a large export may take minutes; the connection itself fails fast.

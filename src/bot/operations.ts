@@ -5,14 +5,10 @@
  * Operation names make each call recognizable in the API's spans (`mutation BotGenerate`) without
  * carrying any variables.
  */
+import { operation } from '../operation.ts';
 import type * as Types from './operation-types.ts';
 
-/** A document string that knows its result and variables types (they exist only for the type checker). */
-export type Operation<Result, Variables> = string & { readonly __result?: Result; readonly __variables?: Variables };
-
-export function operation<Result, Variables>(document: string): Operation<Result, Variables> {
-  return document;
-}
+export { operation, type Operation } from '../operation.ts';
 
 const GENERATION_FIELDS = 'id status errorClass style theme latencyMs progress queuePosition text media { url mimeType }';
 

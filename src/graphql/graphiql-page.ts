@@ -19,7 +19,7 @@ function escapeHtml(text: string): string {
 }
 
 /**
- * Yoga's GraphiQL page with every asset served by this API (see use-graphiql-assets.ts) instead
+ * Yoga's GraphiQL page with every asset served by this API (see src/http/graphiql-assets.ts) instead
  * of a CDN. Same bootstrap as yoga's: Monaco's workers by label, then `renderYogaGraphiQL`.
  */
 export function renderGraphiqlPage(options: GraphiQLOptions): string {

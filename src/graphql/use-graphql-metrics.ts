@@ -1,7 +1,6 @@
 import { createCounter, createHistogram, usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import type { Plugin } from 'graphql-yoga';
 import type { Registry } from 'prom-client';
-import { OPENMETRICS_CONTENT_TYPE, openMetricsText, wantsOpenMetrics } from '../telemetry/open-metrics.ts';
 
 const OPERATION_TYPES = new Set(['query', 'mutation', 'subscription']);
 const operationType = (params: { operationType?: string | undefined }) =>
@@ -11,33 +10,13 @@ const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 /**
  * yoga's Prometheus plugin, with metric and label names that pass `promtool check metrics`
  * (snake_case labels, `_total` counters, `_seconds` units) and only bounded labels: operation
- * names, field paths and URLs are chosen by clients, so they never become labels. With
- * `endpoint: false` the metrics are still recorded but not served on this (the API's) port.
+ * names, field paths and URLs are chosen by clients, so they never become labels. Recorded
+ * here, served by the router's `/metrics` (src/http/metrics.ts) or METRICS_PORT.
  */
-export function useGraphqlMetrics(registry: Registry, options: { endpoint: boolean } = { endpoint: true }): Plugin {
-  return {
-    onPluginInit({ addPlugin }) {
-      // A scraper that asks for OpenMetrics gets it (with exemplars); everyone else yoga's plugin's text.
-      if (options.endpoint) addPlugin(useOpenMetricsEndpoint(registry));
-      addPlugin(prometheusPlugin(registry, options));
-    },
-  };
-}
-
-function useOpenMetricsEndpoint(registry: Registry): Plugin {
-  return {
-    onRequest({ request, url, fetchAPI, endResponse }) {
-      if (request.method !== 'GET' || url.pathname !== '/metrics' || !wantsOpenMetrics(request.headers.get('accept'))) return;
-      return openMetricsText(registry).then((body) => endResponse(new fetchAPI.Response(body, { status: 200, headers: { 'content-type': OPENMETRICS_CONTENT_TYPE } })));
-    },
-  };
-}
-
-function prometheusPlugin(registry: Registry, options: { endpoint: boolean }): Plugin {
+export function useGraphqlMetrics(registry: Registry): Plugin {
   return usePrometheus({
     registry,
-    // Off when METRICS_PORT serves the scrape instead (see METRICS_ON_API_PORT).
-    endpoint: options.endpoint ? '/metrics' : false,
+    endpoint: false,
     skipIntrospection: true,
     metrics: {
       graphql_envelop_request: createCounter({

@@ -10,7 +10,6 @@ import { authenticateBearer } from '../auth/authenticate.ts';
 import { clientAddress } from '../http/client-address.ts';
 import type { Config } from '../config.ts';
 import type { IUser } from '../db/entities/user.ts';
-import type { MediaStore } from '../media/media-store.ts';
 import { safeText } from '../telemetry/logger.ts';
 import { RateLimitedError } from '../limits/errors.ts';
 import { ensureUser, findUser } from '../users/users.ts';
@@ -18,26 +17,16 @@ import type { AppServices, Context } from './context.ts';
 import { EXAMPLE_QUERY, exampleTabs } from './example-query.ts';
 import { renderGraphiqlPage } from './graphiql-page.ts';
 import { schema } from './schema.ts';
-import { useBodyLimit } from './use-body-limit.ts';
 import { useGraphqlMetrics } from './use-graphql-metrics.ts';
 import { useHiddenSuggestions } from './use-hidden-suggestions.ts';
-import { useExportRoute } from './use-export-route.ts';
-import { useGraphiqlAssets } from './use-graphiql-assets.ts';
-import { useMediaRoute } from './use-media-route.ts';
-import { usePaymentWebhooks } from './use-payment-webhooks.ts';
-import { createHmacWebhookProvider } from '../payments/hmac-webhook.ts';
 import { activeTraceId, useOperationSpan } from './use-operation-span.ts';
-import { corsFor } from './cors.ts';
-import { useJsonPostsOnly } from './use-json-posts-only.ts';
-import { useFailedAttemptLimit } from './use-failed-attempt-limit.ts';
 import { useNoIntrospection } from './use-no-introspection.ts';
 
 export interface YogaDeps {
-  config: Pick<Config, 'env' | 'graphql' | 'jwt' | 'paymentWebhookSecret' | 'tiers' | 'telemetry' | 'abuse'>;
+  config: Pick<Config, 'env' | 'graphql' | 'jwt' | 'abuse'>;
   orm: MikroORM;
   logger: Logger;
   services: AppServices;
-  mediaStore: MediaStore;
 }
 
 const TELEGRAM_ID = /^[1-9]\d{0,19}$/;
@@ -67,7 +56,7 @@ function telemetryPlugins(deps: YogaDeps): Plugin[] {
   if (!deps.services.metrics) return [];
   return [
     useOperationSpan(),
-    useGraphqlMetrics(deps.services.metrics.registry, { endpoint: deps.config.telemetry.metricsOnApiPort }),
+    useGraphqlMetrics(deps.services.metrics.registry),
   ];
 }
 
@@ -137,8 +126,8 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
     schema,
     context: buildContext as never,
     graphqlEndpoint: '/graphql',
-    // No origin is answered unless CORS_ORIGINS lists it; never with credentials.
-    cors: corsFor(limits.corsOrigins),
+    // CORS, body limits and the rest of the HTTP edge are the router's (src/http/http-app.ts).
+    cors: false,
     landingPage: false,
     // Off by default: the bot sends one operation per request; the limits below apply per operation.
     batching: limits.maxBatch > 0 ? { limit: limits.maxBatch } : false,
@@ -179,12 +168,6 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
       },
     },
     plugins: [
-      // Before anything else: a client that keeps failing is turned away before any work.
-      useFailedAttemptLimit({ failedAttempts: services.failedAttempts, trustProxyHops: deps.config.abuse.trustProxyHops }),
-      // Reads no body: a POST a cross-site form could send is refused unread (GRAPHQL_FORM_POSTS).
-      ...(limits.formPosts ? [] : [useJsonPostsOnly({ endpoint: '/graphql' })]),
-      // First to read, so that no route (webhooks included) reads an unbounded body.
-      useBodyLimit({ maxBytes: limits.maxBodyBytes }),
       ...telemetryPlugins(deps),
       EnvelopArmorPlugin({
         maxDepth: { n: limits.maxDepth },
@@ -196,18 +179,6 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
       }),
       ...(deps.config.env === 'production' ? [useHiddenSuggestions()] : []),
       ...(limits.introspection ? [] : [useNoIntrospection()]),
-      usePaymentWebhooks({
-        orm,
-        providers: deps.config.paymentWebhookSecret ? [createHmacWebhookProvider({ name: 'generic', secret: deps.config.paymentWebhookSecret })] : [],
-        tiers: deps.config.tiers,
-        logger,
-        now: services.now,
-        failedAttempts: services.failedAttempts,
-        trustProxyHops: deps.config.abuse.trustProxyHops,
-      }),
-      useMediaRoute({ orm, store: deps.mediaStore, signer: services.signer, retentionHours: services.mediaRetentionHours, now: services.now }),
-      useExportRoute({ orm, jwt: deps.config.jwt, logger, now: services.now, failedAttempts: services.failedAttempts, trustProxyHops: deps.config.abuse.trustProxyHops }),
-      ...(limits.graphiql ? [useGraphiqlAssets()] : []),
     ],
   });
 }

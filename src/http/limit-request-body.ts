@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { Readable } from 'node:stream';
 
 /**
- * GRAPHQL_MAX_BODY_BYTES for a plain Node handler that is routed beside yoga (and so misses its
+ * GRAPHQL_MAX_BODY_BYTES for a plain Node handler that is routed beside the router (and so misses its
  * useBodyLimit), such as the Telegram webhook. A declared Content-Length past the cap gets 413
  * unread; a declared length within it passes the request through untouched (Node's parser never
  * delivers more body than the declared length). A body of undeclared length (chunked) is read up

@@ -52,7 +52,7 @@ beforeAll(async () => {
     { day: utcDay(daysAgo(NOW, 1)), user: USERS[0]!, requests: 7, images: 5, texts: 2, inputTokens: 100, outputTokens: 200, costUsd: 0.25 },
     { day: utcDay(daysAgo(NOW, 2)), user: USERS[0]!, requests: 3, images: 3, costUsd: 0.5 },
   ]);
-  server = createServer(app.yoga);
+  server = createServer(app.http);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   env = { ATELIER_API_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, ATELIER_ADMIN_TOKEN: ADMIN_TOKEN };
   outDir = mkdtempSync(join(tmpdir(), 'atelier-cli-'));
@@ -202,7 +202,7 @@ describe(`export (${TEST_DRIVER})`, () => {
     expect(run.stderr).toMatch(new RegExp(`^Exported 48 generations rows \\([\\d.]+ KB, atelier-export-v1, \\d{4}-\\d{2}-\\d{2} to ${TODAY}\\) to ${out} in [\\d.]+ s\\n$`));
     expect(run.stderr).not.toContain('\r');
     const written = readFileSync(out, 'utf8');
-    const served = await (await app.yoga.fetch(`http://localhost/export?dataset=generations&format=csv&from=${utcDay(daysAgo(NOW, 6))}&to=${TODAY}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
+    const served = await (await app.http.fetch(`http://localhost/export?dataset=generations&format=csv&from=${utcDay(daysAgo(NOW, 6))}&to=${TODAY}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
     expect(written).toBe(served);
     expect(parseCsv(written)).toHaveLength(49);
     expect(written).not.toContain(SHARED_PROMPT);

@@ -29,7 +29,7 @@ const SUBSCRIBE = `subscription A($input: AnswerInput!) { answerStream(input: $i
 } }`;
 
 async function stream(prompt: string, as: string): Promise<any[]> {
-  const response = await app.yoga.fetch('http://localhost/graphql', {
+  const response = await app.http.fetch('http://localhost/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${BOT_TOKEN}`, 'x-telegram-user-id': as },
     body: JSON.stringify({ query: SUBSCRIBE, variables: { input: { prompt, command: 'ask' } } }),

@@ -26,7 +26,7 @@ describe('generate with the procedural provider', () => {
       provider: 'procedural', costUsd: 0, costUnknown: false,
     });
     expect(generation.media).toMatchObject({ mimeType: 'image/png', keep: false, deleted: false });
-    const media = await fetchMedia(app.yoga, generation.media.url);
+    const media = await fetchMedia(app.http, generation.media.url);
     expect(media.status).toBe(200);
     expect(media.type).toBe('image/png');
     expect(isPng(media.bytes)).toBe(true);
@@ -48,15 +48,15 @@ describe('generate with the procedural provider', () => {
     const again = (await app.gql(GENERATE, { input: { kind: 'IMAGE', prompt, style: 'watercolor' } })).data.generate;
     expect(a.media.sha256).not.toBe(b.media.sha256);
     expect(again.media.sha256).toBe(a.media.sha256);
-    const bytesA = await fetchMedia(app.yoga, a.media.url);
-    const bytesB = await fetchMedia(app.yoga, b.media.url);
+    const bytesA = await fetchMedia(app.http, a.media.url);
+    const bytesB = await fetchMedia(app.http, b.media.url);
     expect(Buffer.compare(Buffer.from(bytesA.bytes), Buffer.from(bytesB.bytes))).not.toBe(0);
   });
 
   test('video returns a looping GIF animation', async () => {
     const { data } = await app.gql(GENERATE, { input: { kind: 'VIDEO', prompt: 'waves rolling on a beach', style: 'anime' } });
     expect(data.generate.media.mimeType).toBe('image/gif');
-    const media = await fetchMedia(app.yoga, data.generate.media.url);
+    const media = await fetchMedia(app.http, data.generate.media.url);
     expect(Buffer.from(media.bytes.subarray(0, 6)).toString('latin1')).toBe('GIF89a');
     expect(data.generate.theme).toBe('nature');
   });

@@ -31,7 +31,7 @@ async function readEvents(response: Response): Promise<{ events: any[]; complete
 }
 
 function subscribe(id: string, as: string) {
-  return app.yoga.fetch('http://localhost/graphql', {
+  return app.http.fetch('http://localhost/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${BOT_TOKEN}`, 'x-telegram-user-id': as },
     body: JSON.stringify({ query: SUBSCRIBE, variables: { id } }),

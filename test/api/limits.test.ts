@@ -38,7 +38,7 @@ describe('rate limits', () => {
     const rows = await statuses(as);
     expect(rows.filter((row) => row === 'succeeded:')).toHaveLength(10);
     expect(rows.filter((row) => row === 'rate_limited:rate_limited')).toHaveLength(1);
-    const metrics = await (await app.yoga.fetch('http://localhost/metrics')).text();
+    const metrics = await (await app.http.fetch('http://localhost/metrics')).text();
     expect(metrics).toMatch(/^atelier_rate_limited_total\{tier="plus"\} 1$/m);
     clock = new Date('2026-06-01T10:01:00Z');
     expect((await imagine(as)).data.generate.__typename).toBe('Generation');

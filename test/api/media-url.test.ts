@@ -16,16 +16,16 @@ describe('signed media URLs', () => {
     const { data } = await app.gql(GENERATE, { input: { kind: 'IMAGE', prompt: 'a paper boat', style: 'line-art' } });
     const { url, urlExpiresAt } = data.generate.media;
     expect(new Date(urlExpiresAt).toISOString()).toBe('2026-05-01T12:10:00.000Z');
-    expect((await fetchMedia(app.yoga, url)).status).toBe(200);
+    expect((await fetchMedia(app.http, url)).status).toBe(200);
 
     const tampered = new URL(url);
     tampered.searchParams.set('expires', String(Number(tampered.searchParams.get('expires')) + 3600));
-    expect((await fetchMedia(app.yoga, tampered.href)).status).toBe(403);
+    expect((await fetchMedia(app.http, tampered.href)).status).toBe(403);
     const otherId = url.replace(/\/media\/[0-9a-f-]{36}/, '/media/00000000-0000-7000-8000-000000000000');
-    expect((await fetchMedia(app.yoga, otherId)).status).toBe(403);
+    expect((await fetchMedia(app.http, otherId)).status).toBe(403);
 
     clock = new Date('2026-05-01T12:10:01Z');
-    expect((await fetchMedia(app.yoga, url)).status).toBe(403);
+    expect((await fetchMedia(app.http, url)).status).toBe(403);
   });
 
   test('past its retention window a file is gone unless kept', async () => {
@@ -39,17 +39,17 @@ describe('signed media URLs', () => {
     expect((await fresh(a.id)).data.generation.media).toEqual({ url: null, deleted: true });
     const kept = (await fresh(b.id)).data.generation.media;
     expect(kept.deleted).toBe(false);
-    expect((await fetchMedia(app.yoga, kept.url)).status).toBe(200);
+    expect((await fetchMedia(app.http, kept.url)).status).toBe(200);
     // Even a validly signed link cannot fetch an expired file.
     const longLived = app.services.signer.url(a.media.id, Math.floor(clock.getTime() / 1000) + 3600);
-    expect((await fetchMedia(app.yoga, longLived)).status).toBe(410);
+    expect((await fetchMedia(app.http, longLived)).status).toBe(410);
   });
 
   test('a deleted file answers 410 Gone and its URL field is null', async () => {
     clock = new Date('2026-05-01T12:00:00Z');
     const { data } = await app.gql(GENERATE, { input: { kind: 'IMAGE', prompt: 'a snowman', style: 'photo' } });
     await app.orm.em.fork().nativeUpdate(MediaAsset, { id: data.generate.media.id }, { deletedAt: new Date() });
-    expect((await fetchMedia(app.yoga, data.generate.media.url)).status).toBe(410);
+    expect((await fetchMedia(app.http, data.generate.media.url)).status).toBe(410);
     const again = await app.gql(`query($id: ID!) { generation(id: $id) { media { url deleted } } }`, { id: data.generate.id });
     expect(again.data.generation.media).toEqual({ url: null, deleted: true });
   });

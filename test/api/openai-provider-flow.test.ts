@@ -31,7 +31,7 @@ describe('generate through an OpenAI-compatible provider configured by env', () 
     const { data } = await app.gql(GENERATE, { input: { kind: 'IMAGE', prompt: 'a cat portrait for bob@example.org', style: 'anime' } });
     expect(data.generate).toMatchObject({ __typename: 'Generation', provider: 'openai', model: 'gpt-image-1', inputTokens: 12, outputTokens: 4160, costUnknown: false });
     expect(data.generate.costUsd).toBeCloseTo((12 * 5 + 4160 * 40) / 1e6, 6);
-    expect(isPng((await fetchMedia(app.yoga, data.generate.media.url)).bytes)).toBe(true);
+    expect(isPng((await fetchMedia(app.http, data.generate.media.url)).bytes)).toBe(true);
     const sent = openai.requests[0]!;
     expect(sent.headers.authorization).toBe('Bearer sk-test-key-000');
     expect(sent.body.prompt).toContain('[email]');

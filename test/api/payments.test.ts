@@ -71,7 +71,7 @@ describe('Telegram Stars', () => {
 
 describe('signed payment webhooks', () => {
   const post = (body: string, headers: Record<string, string>, provider = 'generic') =>
-    app.yoga.fetch(`http://localhost/webhooks/payments/${provider}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+    app.http.fetch(`http://localhost/webhooks/payments/${provider}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
   const signed = (body: string, timestamp = Math.floor(clock.getTime() / 1000)) => ({ 'x-atelier-timestamp': String(timestamp), 'x-atelier-signature': signHmacWebhook(SECRET, timestamp, body) });
   const event = (id: string, type: string, userId: string, paymentId = 'cp_1', change: Record<string, unknown> = {}) =>
     JSON.stringify({ id, type, data: { paymentId, userId, tier: 'plus', periodDays: 30, amount: 1000, currency: 'USDT', ...change } });

@@ -48,7 +48,7 @@ function listen(server: Server, port: number): Promise<number> {
 export async function createBotWorld(options: BotWorldOptions = {}): Promise<BotWorld> {
   // The port comes first: the API signs media links with PUBLIC_URL, and the bot downloads them.
   let app: TestApp | undefined;
-  const handler = (req: IncomingMessage, res: ServerResponse) => void app!.yoga(req, res);
+  const handler = (req: IncomingMessage, res: ServerResponse) => void app!.http(req, res);
   let server = createServer(handler);
   const apiPort = await listen(server, 0);
   app = await createTestApp({ ...options.app, env: { PUBLIC_URL: `http://127.0.0.1:${apiPort}`, ...options.app?.env } });

@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-const get = (path: string, headers: Record<string, string> = {}, method = 'GET') => app.yoga.fetch(`http://localhost${path}`, { method, headers });
+const get = (path: string, headers: Record<string, string> = {}, method = 'GET') => app.http.fetch(`http://localhost${path}`, { method, headers });
 
 describe('the GraphiQL page', () => {
   test('is served to browsers at /graphql and names no other host', async () => {
@@ -60,7 +60,7 @@ describe('the GraphiQL page', () => {
       expect(answer.data.analytics.__typename).toBe('Analytics');
     }
     // The whole document is validated before the chosen operation runs: this checks Imagine too.
-    const response = await app.yoga.fetch('http://localhost/graphql', {
+    const response = await app.http.fetch('http://localhost/graphql', {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: tabs[0]!.query, operationName: 'Overview' }),
     });
     const overview = (await response.json()) as { data?: { health: { ok: boolean } }; errors?: unknown };

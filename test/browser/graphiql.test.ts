@@ -39,7 +39,7 @@ describe.skipIf(!available && !REQUIRE_BROWSER)('GraphiQL in a real browser', ()
     const now = Date.now();
     await seedGenerations(app, USERS.map((user, index) =>
       seedGeneration({ createdAt: new Date(now - (index + 1) * 1000), user, promptFingerprint: 'l'.repeat(32), promptRedacted: PROMPT })));
-    server = createServer(app.yoga);
+    server = createServer(app.http);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     browser = await chromium.launch({

@@ -17,7 +17,7 @@ let analyticsToken: string;
 
 async function download(query: string, token: string | null = ADMIN_TOKEN, init: RequestInit = {}) {
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
-  const response = await app.yoga.fetch(`http://localhost/export?${query}`, { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) } });
+  const response = await app.http.fetch(`http://localhost/export?${query}`, { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) } });
   return { response, text: await response.text() };
 }
 

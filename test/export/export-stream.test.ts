@@ -1,12 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Dataset } from '../../src/export/dataset.ts';
 import { EXPORT_DATASETS } from '../../src/export/datasets/index.ts';
 import { createExportStream } from '../../src/export/export-stream.ts';
-import { schema } from '../../src/graphql/schema.ts';
-import { useExportRoute } from '../../src/graphql/use-export-route.ts';
+import { createExportRoute } from '../../src/http/export.ts';
+import { createRouter } from '../../src/http/router.ts';
 import { createLogger } from '../../src/telemetry/logger.ts';
 import { ADMIN_TOKEN, createTestApp, TEST_DRIVER, type TestApp } from '../helpers/test-app.ts';
 import { seedGeneration } from '../jobs/helpers/generations.ts';
@@ -93,14 +92,15 @@ describe(`over HTTP, when things go wrong (${TEST_DRIVER})`, () => {
 
   beforeAll(async () => {
     const logger = createLogger({ level: 'silent' });
-    const yoga = createYoga({
-      schema,
-      plugins: [useExportRoute({
+    const router = createRouter({
+      logger,
+      plugins: [],
+      routes: [createExportRoute({
         orm: app.orm, jwt: undefined, logger, now: () => new Date(), pageSize: 1, failedAttempts: app.services.failedAttempts, trustProxyHops: 0,
         datasets: { ...EXPORT_DATASETS, get generations() { return current.dataset; } },
       })],
     });
-    server = createServer(yoga);
+    server = createServer(router);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });

@@ -43,7 +43,7 @@ beforeAll(async () => {
   // PostgreSQL would plan each page as a scan of the rest of the range.
   if (TEST_DRIVER === 'postgresql') await app.orm.em.fork().getConnection().execute('analyze generations');
   expected = rows.map((row) => `${row.createdAt.toISOString()} ${row.id}`).sort();
-  server = createServer(app.yoga);
+  server = createServer(app.http);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }, 120_000);
@@ -68,7 +68,7 @@ describe(`a large export (${ROWS} rows, ${TEST_DRIVER})`, () => {
   }, 120_000);
 
   test('the handler pages: a page is read only when the previous one was taken (a row added mid-way shows up)', async () => {
-    const response = await app.yoga.fetch(`http://localhost/export?${QUERY}&format=json`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const response = await app.http.fetch(`http://localhost/export?${QUERY}&format=json`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     const late = seedGeneration({ createdAt: new Date('2026-04-30T23:00:00.000Z'), user: USERS[0]!, latencyMs: -1 });
     const { text, chunks } = await readChunks(response.body!, async (index, soFar) => {
       if (index !== 0) return;

@@ -17,9 +17,9 @@ export const GENERATE = /* GraphQL */ `
   }
 `;
 
-export async function fetchMedia(yoga: TestApp['yoga'], url: string) {
+export async function fetchMedia(http: TestApp['http'], url: string) {
   const { pathname, search } = new URL(url);
-  const response = await yoga.fetch(`http://localhost${pathname}${search}`);
+  const response = await http.fetch(`http://localhost${pathname}${search}`);
   return { status: response.status, type: response.headers.get('content-type'), bytes: new Uint8Array(await response.arrayBuffer()) };
 }
 

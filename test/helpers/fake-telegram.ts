@@ -12,12 +12,13 @@
  * - Chats must be known before the bot can write to them: a user becomes known by `sendText`,
  *   `sendUserPhoto` or `pressButton`, any chat by `addChat`. Otherwise `400 chat not found`
  *   (a missing `chat_id` is `400 chat_id is empty`). `blockBot(userId)` makes sends `403`.
- * - `parse_mode` HTML, MarkdownV2 and Markdown are parsed: the returned Message has the plain text
- *   and `entities`, and malformed markup fails with `400 can't parse entities: ...` (for example
- *   an unescaped `.` in MarkdownV2, or an unknown tag in HTML).
+ * - `parse_mode` HTML (the one mode the bot uses) is parsed: the returned Message has the plain
+ *   text and `entities`, and malformed markup fails with `400 can't parse entities: ...` (an
+ *   unknown tag, say). Markdown modes are not faked: a call with one fails the test loudly.
  * - Photos must be decodable images (PNG, JPEG, GIF, WebP, BMP) else `400 IMAGE_PROCESS_FAILED`.
- *   Files are stored and served back byte for byte (the real server re-encodes photos; the fake
- *   does not), every PhotoSize of one upload points at the same bytes.
+ *   Files are stored byte for byte and can be re-sent by file_id (the real server re-encodes
+ *   photos; the fake does not), every PhotoSize of one upload points at the same bytes.
+ * - Only the methods the bot calls (and grammY calls for it) are implemented; any other is `404`.
  * - URL inputs are not downloaded: they are stored as empty files with guessed dimensions.
  * - `getUpdates` holds a long poll for at most `maxPollSeconds` (default 1 s) instead of
  *   `timeout` seconds, and answers at once when updates are pending.
@@ -29,7 +30,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BotCommand, BotCommandScope, Chat, Message, MessageEntity, Update, User, UserFromGetMe, WebhookInfo } from 'grammy/types';
+import type { BotCommand, BotCommandScope, Chat, Message, MessageEntity, Update, User, UserFromGetMe } from 'grammy/types';
 
 export interface FakeUploadedFile {
   /** File name from the multipart part (grammY: the InputFile's filename). */
@@ -263,10 +264,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
   const preCheckoutQueries = new Map<string, { answer: FakePreCheckoutAnswer | undefined }>();
   const starCharges = new Map<string, StarCharge>();
   const storedFiles = new Map<string, StoredFile>();
-  const filesByPath = new Map<string, StoredFile>();
   const commands = new Map<string, BotCommand[]>();
-  const menuButtons = new Map<string, unknown>();
-  const profile = new Map<string, string>();
   // Inline mode: the queries users typed (with the bot's one answer) and the messages sent from a chosen result.
   const inlineQueries = new Map<string, { from: User; query: string; answer: Json | undefined }>();
   const inlineMessages = new Map<string, Json>();
@@ -343,7 +341,6 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
     };
     if (fileName !== undefined) file.file_name = fileName;
     storedFiles.set(file.file_id, file);
-    filesByPath.set(file.file_path, file);
     return file;
   }
 
@@ -651,8 +648,6 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
 
   const handlers: Record<string, Handler> = {
     getMe: () => me,
-    logOut: () => true,
-    close: () => true,
     getUpdates: (p, _files, onClose) => getUpdates(p, onClose),
     setWebhook: (p) => {
       const url = typeof p['url'] === 'string' ? p['url'].trim() : '';
@@ -691,13 +686,6 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
       webhook = null;
       return new Described(true, had ? 'Webhook was deleted' : 'Webhook is already deleted');
     },
-    getWebhookInfo: () => {
-      const info: WebhookInfo = { url: webhook?.url ?? '', has_custom_certificate: false, pending_update_count: queue.length };
-      if (webhook?.max_connections !== undefined) info.max_connections = webhook.max_connections;
-      if (webhook?.ip_address !== undefined) info.ip_address = webhook.ip_address;
-      if (webhook?.allowed_updates !== undefined) info.allowed_updates = webhook.allowed_updates as WebhookInfo['allowed_updates'];
-      return info;
-    },
     sendMessage: (p) => {
       const { text, entities } = formatted(p, 'text', 'entities');
       if (text.trim() === '') bad('message text is empty');
@@ -712,26 +700,6 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
     sendAnimation: sendMedia('animation'),
     sendVideo: sendMedia('video'),
     sendDocument: sendMedia('document'),
-    sendMediaGroup: (p, files) => {
-      const chat = resolveChat(p['chat_id']);
-      const media = p['media'];
-      if (!Array.isArray(media) || media.length < 2 || media.length > 10) bad('wrong number of media in the media group: must be between 2 and 10');
-      const groupId = String(BigInt(Date.now()) * 1000n + BigInt(++callbackCounter));
-      const kinds = (media as Json[]).map((item) => item['type']);
-      const documents = kinds.filter((type) => type === 'document').length;
-      if (documents > 0 && documents !== kinds.length) bad("document can't be mixed with other media types");
-      return (media as Json[]).map((item) => {
-        const type = item['type'];
-        if (type !== 'photo' && type !== 'video' && type !== 'document') bad(`unsupported media type "${String(type)}" in the media group`);
-        const resolved = resolveInput(type, item['media'], files, type, attachId(item['media']));
-        const fields = caption(item);
-        fields['media_group_id'] = groupId;
-        if (type === 'photo') fields['photo'] = photoSizes(resolved);
-        else if (type === 'video') fields['video'] = fileObject(resolved, true);
-        else fields['document'] = fileObject(resolved, false);
-        return sendMessageObject(chat, { ...p, reply_markup: undefined }, fields);
-      });
-    },
     sendChatAction: (p) => {
       resolveChat(p['chat_id']);
       if (typeof p['action'] !== 'string' || !CHAT_ACTIONS.has(p['action'])) bad('wrong parameter action in request');
@@ -747,14 +715,6 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
       if (!message) return true;
       if (message['text'] === undefined) bad('there is no text in the message to edit');
       return commitEdit(message, { text, entities }, markup);
-    },
-    editMessageCaption: (p) => {
-      const fields = caption(p);
-      const markup = replyMarkup(p['reply_markup']);
-      const message = editTarget(p);
-      if (!message) return true;
-      if (message['text'] !== undefined) bad('there is no caption in the message to edit');
-      return commitEdit(message, { caption: fields['caption'], caption_entities: fields['caption_entities'] }, markup);
     },
     editMessageReplyMarkup: (p) => {
       const markup = replyMarkup(p['reply_markup']);
@@ -867,44 +827,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
       else commands.set(commandKey(p), stored);
       return true;
     },
-    getMyCommands: (p) => commands.get(commandKey(p)) ?? [],
-    deleteMyCommands: (p) => {
-      commands.delete(commandKey(p));
-      return true;
-    },
-    setChatMenuButton: (p) => {
-      const key = p['chat_id'] === undefined ? 'default' : String(resolveChat(p['chat_id']).id);
-      if (p['menu_button'] === undefined) menuButtons.delete(key);
-      else menuButtons.set(key, p['menu_button']);
-      return true;
-    },
-    getChatMenuButton: (p) => {
-      const key = p['chat_id'] === undefined ? 'default' : String(resolveChat(p['chat_id']).id);
-      return menuButtons.get(key) ?? menuButtons.get('default') ?? { type: 'commands' };
-    },
-    setMyName: (p) => setProfile('name', p, 64),
-    getMyName: (p) => ({ name: profile.get(`name|${String(p['language_code'] ?? '')}`) ?? me.first_name }),
-    setMyDescription: (p) => setProfile('description', p, 512),
-    getMyDescription: (p) => ({ description: profile.get(`description|${String(p['language_code'] ?? '')}`) ?? '' }),
-    setMyShortDescription: (p) => setProfile('short_description', p, 120),
-    getMyShortDescription: (p) => ({ short_description: profile.get(`short_description|${String(p['language_code'] ?? '')}`) ?? '' }),
-    getFile: (p) => {
-      const file = typeof p['file_id'] === 'string' ? storedFiles.get(p['file_id']) : undefined;
-      if (!file) bad('invalid file_id');
-      if (file.bytes.length > 20 * 1024 * 1024) bad('file is too big');
-      return { file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.bytes.length, file_path: file.file_path };
-    },
   };
   const canonical = new Map(Object.keys(handlers).map((name) => [name.toLowerCase(), name]));
 
-  function setProfile(field: string, p: Json, max: number) {
-    const value = p[field];
-    if (value !== undefined && (typeof value !== 'string' || value.length > max)) bad(`${field} is too long`);
-    const key = `${field}|${String(p['language_code'] ?? '')}`;
-    if (value === undefined || value === '') profile.delete(key);
-    else profile.set(key, value);
-    return true;
-  }
 
   // ---------------------------------------------------------------- call log and waiters
 
@@ -981,15 +906,6 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const body = await readBody(request);
-    const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
-    if (file) {
-      if (file[1] !== token) return send(response, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
-      const stored = filesByPath.get(decodeURIComponent(file[2]!));
-      if (!stored) return send(response, 404, { ok: false, error_code: 404, description: 'Not Found' });
-      response.writeHead(200, { 'content-type': stored.mime_type, 'content-length': String(stored.bytes.length) });
-      response.end(stored.bytes);
-      return;
-    }
     const route = /^\/bot([^/]*)\/([^/]*)$/.exec(url.pathname);
     if (!route) return send(response, 404, { ok: false, error_code: 404, description: 'Not Found' });
     const requestToken = decodeURIComponent(route[1]!);
@@ -1069,7 +985,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
       return enqueueUpdate({ message: message as NonNullable<Update['message']> });
     },
 
-    /** A user sends a photo (stored, so the bot can getFile and download it). */
+    /** A user sends a photo (scripts/playground.ts uploads one; the bot ignores photos). */
     sendUserPhoto(from: FakeUser, bytes: Uint8Array, extra: { caption?: string; chat?: Chat } = {}): Update {
       const info = sniff(bytes, 'photo.jpg');
       validatePhoto(info);
@@ -1207,10 +1123,6 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
     /** The user blocks the bot: sends to their chat fail with 403. */
     blockBot(userId: number) {
       blocked.add(userId);
-    },
-
-    unblockBot(userId: number) {
-      blocked.delete(userId);
     },
 
     /** Current version of a message (after edits), or undefined when deleted/unknown. */
@@ -1571,12 +1483,9 @@ export function parseFormatted(source: string, parseMode: unknown): { text: stri
   switch (String(parseMode).toLowerCase()) {
     case 'html':
       return parseHtml(source);
-    case 'markdownv2':
-      return parseMarkdownV2(source);
-    case 'markdown':
-      return parseMarkdown(source);
     default:
-      bad('unsupported parse_mode');
+      // The bot formats with HTML only (src/bot/answer-format.ts); Markdown modes are not faked.
+      throw new Error(`fake Telegram implements parse_mode HTML only, got ${String(parseMode)}`);
   }
 }
 
@@ -1662,217 +1571,4 @@ function parseHtml(source: string): { text: string; entities: MessageEntity[] } 
 
 function decodeHtmlAttr(value: string): string {
   return value.replace(/&(lt|gt|amp|quot);/g, (_, name: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"' })[name] ?? '');
-}
-
-const MARKDOWN_V2_RESERVED = new Set('_*[]()~`>#+-=|{}.!'.split(''));
-const MARKDOWN_V2_NAMES: Record<string, string> = {
-  bold: 'Bold', italic: 'Italic', underline: 'Underline', strikethrough: 'Strikethrough',
-  spoiler: 'Spoiler', text_link: 'TextUrl', custom_emoji: 'CustomEmoji',
-};
-
-/** MarkdownV2 as specified in https://core.telegram.org/bots/api#markdownv2-style. */
-function parseMarkdownV2(source: string): { text: string; entities: MessageEntity[] } {
-  let text = '';
-  const entities: MessageEntity[] = [];
-  const stack: { type: string; offset: number; at: number }[] = [];
-  let quote: { offset: number; expandable: boolean } | null = null;
-  const closeQuote = (expandable: boolean) => {
-    if (!quote) return;
-    entities.push({ type: expandable ? 'expandable_blockquote' : 'blockquote', offset: quote.offset, length: text.length - quote.offset } as MessageEntity);
-    quote = null;
-  };
-  /** Reads until an unescaped `terminator`, unescaping `\x`. Returns the content and the index after the terminator. */
-  const readUntil = (from: number, terminator: string, what: string, at: number): [string, number] => {
-    let content = '';
-    let j = from;
-    while (j < source.length) {
-      if (source[j] === '\\' && j + 1 < source.length && source.charCodeAt(j + 1) > 0 && source.charCodeAt(j + 1) <= 126) {
-        content += source[j + 1];
-        j += 2;
-      } else if (source.startsWith(terminator, j)) {
-        return [content, j + terminator.length];
-      } else {
-        content += source[j];
-        j++;
-      }
-    }
-    entitiesError(`Can't find end of ${what} entity at byte offset ${at}`);
-  };
-  let i = 0;
-  while (i < source.length) {
-    const c = source[i]!;
-    const lineStart = i === 0 || source[i - 1] === '\n';
-    if (c === '\r') {
-      i++;
-      continue;
-    }
-    if (c === '\\' && i + 1 < source.length && source.charCodeAt(i + 1) > 0 && source.charCodeAt(i + 1) <= 126) {
-      text += source[i + 1];
-      i += 2;
-      continue;
-    }
-    if (lineStart && stack.length === 0) {
-      if (c === '>') {
-        if (!quote) quote = { offset: text.length, expandable: false };
-        i++;
-        continue;
-      }
-      if (source.startsWith('**>', i) && !quote) {
-        quote = { offset: text.length, expandable: true };
-        i += 3;
-        continue;
-      }
-    }
-    if (c === '\n' && quote && source[i + 1] !== '>') {
-      closeQuote(false);
-    }
-    if (quote?.expandable && source.startsWith('||', i) && (i + 2 === source.length || source[i + 2] === '\n') && stack.at(-1)?.type !== 'spoiler') {
-      closeQuote(true);
-      i += 2;
-      continue;
-    }
-    const at = byteOffset(source, i);
-    if (c === '`') {
-      const offset = text.length;
-      if (source.startsWith('```', i)) {
-        let from = i + 3;
-        let language = '';
-        const newline = source.indexOf('\n', from);
-        if (newline >= 0 && /^[^\s`\\]*$/.test(source.slice(from, newline))) {
-          language = source.slice(from, newline);
-          from = newline + 1;
-        }
-        const [content, next] = readUntil(from, '```', 'Pre', at);
-        text += content;
-        entities.push((language ? { type: 'pre', offset, length: content.length, language } : { type: 'pre', offset, length: content.length }) as MessageEntity);
-        i = next;
-      } else {
-        const [content, next] = readUntil(i + 1, '`', 'Code', at);
-        text += content;
-        entities.push({ type: 'code', offset, length: content.length } as MessageEntity);
-        i = next;
-      }
-      continue;
-    }
-    const top = stack.at(-1);
-    if (top) {
-      let marker = 0;
-      if (top.type === 'bold' && c === '*') marker = 1;
-      else if (top.type === 'italic' && c === '_' && source[i + 1] !== '_') marker = 1;
-      else if (top.type === 'underline' && source.startsWith('__', i)) marker = 2;
-      else if (top.type === 'strikethrough' && c === '~') marker = 1;
-      else if (top.type === 'spoiler' && source.startsWith('||', i)) marker = 2;
-      else if ((top.type === 'text_link' || top.type === 'custom_emoji') && c === ']') marker = 1;
-      if (marker > 0) {
-        stack.pop();
-        i += marker;
-        const length = text.length - top.offset;
-        if (top.type === 'text_link' || top.type === 'custom_emoji') {
-          let url = '';
-          if (source[i] === '(') {
-            [url, i] = readUntil(i + 1, ')', MARKDOWN_V2_NAMES[top.type]!, top.at);
-          }
-          if (top.type === 'custom_emoji') {
-            const id = /^tg:\/\/emoji\?id=(\d+)$/.exec(url)?.[1];
-            if (!id) entitiesError(`Custom emoji entity must contain a tg://emoji URL at byte offset ${top.at}`);
-            entities.push({ type: 'custom_emoji', offset: top.offset, length, custom_emoji_id: id } as MessageEntity);
-          } else if (url) {
-            const mention = /^tg:\/\/user\?id=(\d+)$/.exec(url);
-            entities.push(mention ? ({ type: 'text_mention', offset: top.offset, length, user: { id: Number(mention[1]), is_bot: false, first_name: '' } } as MessageEntity) : ({ type: 'text_link', offset: top.offset, length, url } as MessageEntity));
-          }
-        } else {
-          entities.push({ type: top.type, offset: top.offset, length } as MessageEntity);
-        }
-        continue;
-      }
-    }
-    let opened: string | undefined;
-    let width = 1;
-    if (c === '*') opened = 'bold';
-    else if (c === '_' && source[i + 1] === '_') {
-      opened = 'underline';
-      width = 2;
-    } else if (c === '_') opened = 'italic';
-    else if (c === '~') opened = 'strikethrough';
-    else if (c === '|' && source[i + 1] === '|') {
-      opened = 'spoiler';
-      width = 2;
-    } else if (c === '[') opened = 'text_link';
-    else if (c === '!' && source[i + 1] === '[') {
-      opened = 'custom_emoji';
-      width = 2;
-    }
-    if (opened) {
-      stack.push({ type: opened, offset: text.length, at });
-      i += width;
-      continue;
-    }
-    if (MARKDOWN_V2_RESERVED.has(c)) entitiesError(`Character '${c}' is reserved and must be escaped with the preceding '\\'`);
-    text += c;
-    i++;
-  }
-  const open = stack.at(-1);
-  if (open) entitiesError(`Can't find end of ${MARKDOWN_V2_NAMES[open.type]} entity at byte offset ${open.at}`);
-  closeQuote(false);
-  return { text, entities: finishEntities(entities) };
-}
-
-/** Legacy Markdown: *bold*, _italic_, `code`, ```pre```, [text](url); no nesting. */
-function parseMarkdown(source: string): { text: string; entities: MessageEntity[] } {
-  let text = '';
-  const entities: MessageEntity[] = [];
-  let i = 0;
-  const unclosed = (at: number): never => entitiesError(`Can't find end of the entity starting at byte offset ${byteOffset(source, at)}`);
-  while (i < source.length) {
-    const c = source[i]!;
-    if (c === '\\' && '_*`['.includes(source[i + 1] ?? ' ')) {
-      text += source[i + 1];
-      i += 2;
-      continue;
-    }
-    const offset = text.length;
-    if (c === '*' || c === '_') {
-      const end = source.indexOf(c, i + 1);
-      if (end < 0) unclosed(i);
-      text += source.slice(i + 1, end);
-      entities.push({ type: c === '*' ? 'bold' : 'italic', offset, length: end - i - 1 } as MessageEntity);
-      i = end + 1;
-    } else if (source.startsWith('```', i)) {
-      const end = source.indexOf('```', i + 3);
-      if (end < 0) unclosed(i);
-      let content = source.slice(i + 3, end);
-      let language = '';
-      const newline = content.indexOf('\n');
-      if (newline >= 0 && /^[^\s]+$/.test(content.slice(0, newline))) {
-        language = content.slice(0, newline);
-        content = content.slice(newline + 1);
-      }
-      text += content;
-      entities.push((language ? { type: 'pre', offset, length: content.length, language } : { type: 'pre', offset, length: content.length }) as MessageEntity);
-      i = end + 3;
-    } else if (c === '`') {
-      const end = source.indexOf('`', i + 1);
-      if (end < 0) unclosed(i);
-      text += source.slice(i + 1, end);
-      entities.push({ type: 'code', offset, length: end - i - 1 } as MessageEntity);
-      i = end + 1;
-    } else if (c === '[') {
-      const close = source.indexOf(']', i + 1);
-      if (close < 0) unclosed(i);
-      const label = source.slice(i + 1, close);
-      text += label;
-      if (source[close + 1] === '(') {
-        const end = source.indexOf(')', close + 2);
-        if (end < 0) unclosed(i);
-        entities.push({ type: 'text_link', offset, length: label.length, url: source.slice(close + 2, end) } as MessageEntity);
-        i = end + 1;
-      } else {
-        i = close + 1;
-      }
-    } else {
-      text += c;
-      i++;
-    }
-  }
-  return { text, entities: finishEntities(entities) };
 }

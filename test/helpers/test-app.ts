@@ -90,7 +90,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     if (token) headers['authorization'] = `Bearer ${token}`;
     const as = gqlOptions.as === undefined ? '1000001' : gqlOptions.as;
     if (as) headers['x-telegram-user-id'] = as;
-    const response = await app.yoga.fetch('http://localhost/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    const response = await app.http.fetch('http://localhost/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
     const body = (await response.json()) as { data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
     return { status: response.status, ...body };
   }

@@ -87,6 +87,6 @@ describe('the API with MEDIA_STORE=s3', () => {
     expect(await app.mediaStore.get(row.storage_key)).not.toBeNull();
     // The API's own /media route still serves (for clients that hold a signed API link).
     const own = app.services.signer.url(data.generate.media.id, Math.floor(Date.now() / 1000) + 60);
-    expect((await fetchMedia(app.yoga, own)).status).toBe(200);
+    expect((await fetchMedia(app.http, own)).status).toBe(200);
   });
 });

@@ -28,7 +28,7 @@ let exposed = new Set<string>();
 beforeAll(async () => {
   app = await createTestApp();
   await driveTraffic(app);
-  exposed = exposedMetricNames(await (await app.yoga.fetch('http://localhost/metrics')).text());
+  exposed = exposedMetricNames(await (await app.http.fetch('http://localhost/metrics')).text());
 });
 afterAll(async () => {
   await app?.close();

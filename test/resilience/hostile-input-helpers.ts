@@ -17,9 +17,9 @@ export async function countRows(app: TestApp): Promise<Record<string, number>> {
   return counts;
 }
 
-/** The same yoga behind node:http, as src/main.ts serves it, on a loopback port of its own. */
+/** The same HTTP app behind node:http, as src/main.ts serves it, on a loopback port of its own. */
 export async function listen(app: TestApp): Promise<{ server: Server; port: number; close: () => Promise<void> }> {
-  const server = createServer((request, response) => void app.yoga(request, response));
+  const server = createServer((request, response) => void app.http(request, response));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

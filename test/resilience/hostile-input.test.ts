@@ -43,7 +43,7 @@ let app: TestApp;
 let http: Awaited<ReturnType<typeof listen>>;
 
 async function fetchIn(init: RequestInit & { headers?: Record<string, string> }, path = '/graphql'): Promise<Outcome> {
-  const response = await app.yoga.fetch(`http://localhost${path}`, init);
+  const response = await app.http.fetch(`http://localhost${path}`, init);
   const text = await response.text();
   let body: unknown = text;
   try {
@@ -358,7 +358,7 @@ describe('batching is off unless configured', () => {
 
   test('any JSON array body is refused with a clear error', async () => {
     for (const body of [[], [{ query: '{ health { ok } }' }]]) {
-      const response = await plain.yoga.fetch('http://localhost/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await plain.http.fetch('http://localhost/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       expect(response.status).toBe(400);
       expect(await response.json()).toEqual({ errors: [{ message: 'Batching is not supported.', extensions: { code: 'BAD_REQUEST' } }] });
     }

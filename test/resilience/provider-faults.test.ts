@@ -163,7 +163,7 @@ describe('circuit breaker', () => {
   const imageRequests = () => fake.requests.filter((request) => request.path === IMAGE_PATH).length;
 
   async function metricsText(): Promise<string> {
-    return (await app.yoga.fetch('http://localhost/metrics')).text();
+    return (await app.http.fetch('http://localhost/metrics')).text();
   }
 
   async function tripImageBreaker() {

@@ -12,7 +12,7 @@ import { BOT_TOKEN, createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 /** A request as the node server hands it over: with the socket's peer address in the server context. */
 function fetchFrom(app: TestApp, url: string, init: RequestInit, address?: string): Promise<Response> {
-  const fetch = app.yoga.fetch as unknown as (url: string, init: RequestInit, serverContext?: unknown) => Promise<Response>;
+  const fetch = app.http.fetch as unknown as (url: string, init: RequestInit, serverContext?: unknown) => Promise<Response>;
   return address ? fetch(url, init, { req: { socket: { remoteAddress: address } } }) : fetch(url, init);
 }
 const auditRows = async (app: TestApp, action: string) => {
@@ -109,7 +109,7 @@ describe('the per-address limit on failed attempts', () => {
 
   test('over a real socket the peer address is the key', async () => {
     clock = new Date('2026-09-01T12:00:00Z');
-    const server = createServer(app.yoga);
+    const server = createServer(app.http);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;

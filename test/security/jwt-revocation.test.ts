@@ -37,7 +37,7 @@ test('a JWT issued before JWT_NOT_BEFORE is refused on /graphql and /export; one
   expect((await app.gql(`{ apiTokens { id } }`, {}, { token: before, as: null })).status).toBe(401);
   const accepted = await app.gql(`{ apiTokens { id } }`, {}, { token: after, as: null });
   expect(accepted.errors).toBeUndefined();
-  const exportWith = (token: string) => app.yoga.fetch('http://localhost/export?dataset=rollups&format=json', { headers: { authorization: `Bearer ${token}` } });
+  const exportWith = (token: string) => app.http.fetch('http://localhost/export?dataset=rollups&format=json', { headers: { authorization: `Bearer ${token}` } });
   expect((await exportWith(before)).status).toBe(401);
   expect((await exportWith(after)).status).toBe(200);
 });
@@ -69,7 +69,7 @@ test('revokeJwt refuses that one JWT at once on /graphql and /export; another JW
   expect(kept).toBe((3600 + 60) * 1000);
 
   expect((await app.gql(`{ apiTokens { id } }`, {}, { token: victim, as: null })).status).toBe(401);
-  const exportWith = (token: string) => app.yoga.fetch('http://localhost/export?dataset=rollups&format=json', { headers: { authorization: `Bearer ${token}` } });
+  const exportWith = (token: string) => app.http.fetch('http://localhost/export?dataset=rollups&format=json', { headers: { authorization: `Bearer ${token}` } });
   expect((await exportWith(victim)).status).toBe(401);
   expect((await exportWith(sibling)).status).toBe(200);
   // Revoking again is harmless; the audit names the jti, never the token.

@@ -39,7 +39,7 @@ afterAll(async () => {
   await opened?.close();
 });
 
-const call = (app: TestApp, path: string, init: RequestInit = {}) => app.yoga.fetch(`http://localhost${path}`, init);
+const call = (app: TestApp, path: string, init: RequestInit = {}) => app.http.fetch(`http://localhost${path}`, init);
 const tokensNamed = async (app: TestApp, name: string) =>
   Number((await app.orm.em.fork().getConnection().execute('select count(*) as n from api_tokens where name = ?', [name]))[0].n);
 

@@ -1,5 +1,5 @@
 /**
- * The Telegram webhook is routed beside yoga (src/main.ts), so yoga's body cap never sees it.
+ * The Telegram webhook is routed before the fetch-style routes (src/http/telegram-webhook.ts), so the router's body cap never sees it.
  * limitRequestBody puts GRAPHQL_MAX_BODY_BYTES in front of grammY's own handler.
  */
 import { createServer, request, type RequestListener, type Server } from 'node:http';

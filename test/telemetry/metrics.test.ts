@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 async function scrape(): Promise<string> {
-  const response = await app.yoga.fetch('http://localhost/metrics');
+  const response = await app.http.fetch('http://localhost/metrics');
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toContain('text/plain');
   return response.text();

@@ -1,18 +1,7 @@
 import type { Command } from '../command.ts';
 import { apiError, usageError } from '../errors.ts';
 import { table, timestamp } from '../format.ts';
-
-interface AccessEntry {
-  userId: string;
-  list: 'ALLOW' | 'DENY';
-  createdAt: string;
-}
-
-type SetResult = { setUserAccess: ({ __typename: 'AccessEntry' } & AccessEntry) | { __typename: string; message: string } | null };
-
-const SET_ACCESS = `mutation AdminSetAccess($telegramUserId: String!, $list: AccessList) {
-  setUserAccess(telegramUserId: $telegramUserId, list: $list) { __typename ... on AccessEntry { userId list createdAt } ... on Error { message } }
-}`;
+import { ACCESS_ENTRIES, SET_ACCESS } from '../operations.ts';
 
 function telegramId(value: string): string {
   if (!/^[1-9]\d{0,19}$/.test(value)) throw usageError(`A Telegram user id is a positive integer (got "${value}").`);
@@ -29,11 +18,11 @@ function setCommand(verb: 'allow' | 'deny' | 'clear', summary: string): Command 
     options: {},
     positionals: { min: 1, max: 1 },
     async run(ctx) {
-      const list = verb === 'clear' ? null : verb.toUpperCase();
-      const data = await ctx.api().graphql<SetResult>(SET_ACCESS, { telegramUserId: telegramId(ctx.positionals[0]!), list });
+      const list = verb === 'clear' ? null : verb === 'allow' ? 'ALLOW' : 'DENY';
+      const data = await ctx.api().graphql(SET_ACCESS, { telegramUserId: telegramId(ctx.positionals[0]!), list });
       const result = data.setUserAccess;
       if (result === null) return { json: null, text: 'Removed from the allowlist and the denylist.\n' };
-      if (result.__typename !== 'AccessEntry' || !('userId' in result)) throw apiError('message' in result ? result.message : `Unexpected ${result.__typename}.`);
+      if (result.__typename !== 'AccessEntry') throw apiError(result.message);
       return { json: result, text: `${result.list === 'ALLOW' ? 'Allowed' : 'Denied'}: user ${result.userId}.\n` };
     },
   };
@@ -53,7 +42,7 @@ export const accessListCommand: Command = {
   async run(ctx) {
     const limit = Number(ctx.values['limit'] ?? 100);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw usageError('--limit must be an integer from 1 to 1000.');
-    const data = await ctx.api().graphql<{ accessEntries: AccessEntry[] }>(`query AdminAccess($first: Int) { accessEntries(first: $first) { userId list createdAt } }`, { first: limit });
+    const data = await ctx.api().graphql(ACCESS_ENTRIES, { first: limit });
     const text = table(data.accessEntries, [
       { header: 'list', value: (entry) => entry.list.toLowerCase() },
       { header: 'since', value: (entry) => timestamp(entry.createdAt) },

@@ -1,27 +1,23 @@
+import type { Operation } from '../../operation.ts';
 import { apiError } from '../errors.ts';
 import type { ApiClient } from '../api-client.ts';
+import type { AnalyticsRange } from '../operation-types.ts';
 import type { CliRange } from '../range.ts';
 
-interface AnalyticsAnswer<T> {
-  analytics: ({ __typename: 'Analytics' } & T) | { __typename: string; message: string };
-}
+/** The `... on Analytics` member of an analytics document's result: the report itself. */
+export type AnalyticsReport<Result extends { analytics: { __typename: string } }> = Extract<Result['analytics'], { __typename: 'Analytics' }>;
 
 /**
- * Runs `analytics(range)` with the given selection inside `... on Analytics`, and turns the
- * typed error result (InvalidInput: a range too long, say) into an API error.
+ * Runs one analytics document (src/admin/operations.ts) over the range, and turns the typed error
+ * result (InvalidInput: a range too long, say) into an API error.
  */
-export async function queryAnalytics<T>(api: ApiClient, range: CliRange, selection: string, variables: Record<string, unknown> = {}, variableDefinitions = ''): Promise<T & { from: string; to: string }> {
-  const query = `query AdminAnalytics($range: AnalyticsRange!${variableDefinitions}) {
-  analytics(range: $range) {
-    __typename
-    ... on Analytics { from to ${selection} }
-    ... on Error { message }
-  }
-}`;
-  const data = await api.graphql<AnalyticsAnswer<T & { from: string; to: string }>>(query, { range: { from: range.from, to: range.to }, ...variables });
+export async function queryAnalytics<Result extends { analytics: { __typename: string } }, Variables extends { range: AnalyticsRange }>(
+  api: ApiClient, document: Operation<Result, Variables>, range: CliRange, variables: Omit<Variables, 'range'>,
+): Promise<AnalyticsReport<Result>> {
+  const data = await api.graphql(document, { ...variables, range: { from: range.from, to: range.to } } as Variables);
   const answer = data.analytics;
-  if (answer.__typename !== 'Analytics' || !('from' in answer)) throw apiError('message' in answer ? answer.message : `Unexpected ${answer.__typename}.`);
-  return answer;
+  if (answer.__typename !== 'Analytics') throw apiError('message' in answer && typeof answer.message === 'string' ? answer.message : `Unexpected ${answer.__typename}.`);
+  return answer as AnalyticsReport<Result>;
 }
 
 export function rangeLine(answer: { from: string; to: string }): string {

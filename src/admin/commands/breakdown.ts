@@ -1,17 +1,9 @@
 import { int, percent, signed, table, type TableColumn } from '../format.ts';
+import type { AdminThemesQuery } from '../operation-types.ts';
+import type { AnalyticsReport } from './analytics-query.ts';
 
-/** A row of `topThemes`, `topStyles` and `features`: the API's UsageBreakdown. */
-export interface Breakdown {
-  value: string;
-  requests: number;
-  share: number;
-  failures: number;
-  successRatio: number;
-  ratingCount: number;
-  averageRating: number | null;
-}
-
-export const BREAKDOWN_FIELDS = 'value requests share failures successRatio ratingCount averageRating';
+/** A row of `topThemes` and `topStyles`: the API's UsageBreakdown. */
+type Breakdown = AnalyticsReport<AdminThemesQuery>['topThemes'][number];
 
 export function breakdownTable(rows: readonly Breakdown[], label: string): string {
   const columns: TableColumn<Breakdown>[] = [

@@ -1,30 +1,13 @@
 import type { Command } from '../command.ts';
 import { int, percent, table } from '../format.ts';
 import { parseRange, RANGE_HELP, RANGE_OPTIONS } from '../range.ts';
-import { queryAnalytics, rangeLine } from './analytics-query.ts';
+import type { AdminErrorsQuery } from '../operation-types.ts';
+import { ERRORS } from '../operations.ts';
+import { queryAnalytics, rangeLine, type AnalyticsReport } from './analytics-query.ts';
 
-interface Count {
-  value: string;
-  count: number;
-  share: number;
-}
-
-interface FailureGroup {
-  value: string;
-  requests: number;
-  failures: number;
-  failureRatio: number;
-}
-
-interface ErrorsReport {
-  requests: number;
-  failures: number;
-  failureRatio: number | null;
-  byStatus: Count[];
-  byClass: Count[];
-  byProvider: FailureGroup[];
-  byTheme: FailureGroup[];
-}
+type ErrorsReport = AnalyticsReport<AdminErrorsQuery>['errors'];
+type Count = ErrorsReport['byStatus'][number];
+type FailureGroup = ErrorsReport['byProvider'][number];
 
 const countTable = (rows: readonly Count[], label: string) => table(rows, [
   { header: label, value: (row) => row.value },
@@ -48,11 +31,7 @@ export const errorsCommand: Command = {
   positionals: { min: 0, max: 0 },
   async run(ctx) {
     const range = parseRange(ctx.values, ctx.now);
-    const answer = await queryAnalytics<{ errors: ErrorsReport }>(ctx.api(), range, `errors {
-      requests failures failureRatio
-      byStatus { value count share } byClass { value count share }
-      byProvider { value requests failures failureRatio } byTheme { value requests failures failureRatio }
-    }`);
+    const answer = await queryAnalytics(ctx.api(), ERRORS, range, {});
     const report = answer.errors;
     const text = [
       `Errors, ${rangeLine(answer)}: ${int(report.failures)} failed of ${int(report.requests)} requests (${percent(report.failureRatio)})`,

@@ -2,20 +2,11 @@ import { JOB_NAMES } from '../../jobs/job.ts';
 import type { Command } from '../command.ts';
 import { apiError } from '../errors.ts';
 import { int, table, timestamp } from '../format.ts';
+import type { AdminJobRunsQuery, JobName } from '../operation-types.ts';
+import { JOB_RUNS, RUN_JOB } from '../operations.ts';
 import { choice, intOption, stringOption } from '../options.ts';
 
-interface JobRun {
-  id: string;
-  job: string;
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
-  trigger: string;
-  startedAt: string;
-  finishedAt: string | null;
-  rowsAffected: number;
-  errorClass: string | null;
-}
-
-const RUN_FIELDS = 'id job status trigger startedAt finishedAt rowsAffected errorClass';
+type JobRun = AdminJobRunsQuery['jobRuns'][number];
 /** A job runs in a worker until it ends; a rollup catching up on months can take a while. */
 const RUN_TIMEOUT_MS = 60 * 60_000;
 
@@ -36,7 +27,7 @@ const runsTable = (runs: readonly JobRun[]) => table(runs, [
   { header: 'id', value: (run) => run.id },
 ], '(no runs)');
 
-const jobName = (value: string) => choice(value, 'the job', JOB_NAMES).toUpperCase();
+const jobName = (value: string) => choice(value, 'the job', JOB_NAMES).toUpperCase() as JobName;
 
 export const jobsRunCommand: Command = {
   name: 'jobs run',
@@ -47,12 +38,9 @@ export const jobsRunCommand: Command = {
   positionals: { min: 1, max: 1 },
   async run(ctx) {
     const name = jobName(ctx.positionals[0]!);
-    const data = await ctx.api().graphql<{ runJob: ({ __typename: 'JobRun' } & JobRun) | { __typename: 'JobBusy'; message: string } }>(
-      `mutation AdminRunJob($name: JobName!) { runJob(name: $name) { __typename ... on JobRun { ${RUN_FIELDS} } ... on Error { message } } }`,
-      { name }, { timeoutMs: RUN_TIMEOUT_MS },
-    );
+    const data = await ctx.api().graphql(RUN_JOB, { name }, { timeoutMs: RUN_TIMEOUT_MS });
     const result = data.runJob;
-    if (!('status' in result)) throw apiError(result.message);
+    if (result.__typename !== 'JobRun') throw apiError(result.message);
     if (result.status !== 'SUCCEEDED') {
       throw apiError(`The ${result.job.toLowerCase()} job ended ${result.status.toLowerCase()}${result.errorClass ? ` (${result.errorClass})` : ''} after ${int(result.rowsAffected)} rows; run ${result.id}.`);
     }
@@ -70,10 +58,7 @@ export const jobsListCommand: Command = {
   async run(ctx) {
     const job = stringOption(ctx.values, 'job');
     const last = intOption(ctx.values, 'last', 20, 1, 100);
-    const data = await ctx.api().graphql<{ jobRuns: JobRun[] }>(
-      `query AdminJobRuns($job: JobName, $last: Int) { jobRuns(job: $job, last: $last) { ${RUN_FIELDS} } }`,
-      { job: job === undefined ? null : jobName(job), last },
-    );
+    const data = await ctx.api().graphql(JOB_RUNS, { job: job === undefined ? null : jobName(job), last });
     return { json: data.jobRuns, text: runsTable(data.jobRuns) };
   },
 };

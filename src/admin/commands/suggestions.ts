@@ -1,28 +1,11 @@
 import type { Command } from '../command.ts';
 import { int, percent, signed, table } from '../format.ts';
 import { parseRange, RANGE_HELP, RANGE_OPTIONS } from '../range.ts';
-import { queryAnalytics, rangeLine } from './analytics-query.ts';
+import type { AdminSuggestionsQuery } from '../operation-types.ts';
+import { SUGGESTIONS } from '../operations.ts';
+import { queryAnalytics, rangeLine, type AnalyticsReport } from './analytics-query.ts';
 
-interface Demand {
-  value: string;
-  requests: number;
-  distinctUsers: number;
-}
-
-interface PoorRating {
-  style: string;
-  requests: number;
-  ratingCount: number;
-  averageRating: number;
-  satisfaction: number;
-  distinctUsers: number;
-}
-
-interface Suggestions {
-  missingStyles: Demand[];
-  unavailableKinds: Demand[];
-  poorlyRatedStyles: PoorRating[];
-}
+type Demand = AnalyticsReport<AdminSuggestionsQuery>['suggestions']['missingStyles'][number];
 
 const demandTable = (rows: readonly Demand[], label: string) => table(rows, [
   { header: label, value: (row) => row.value },
@@ -39,10 +22,7 @@ export const suggestionsCommand: Command = {
   positionals: { min: 0, max: 0 },
   async run(ctx) {
     const range = parseRange(ctx.values, ctx.now);
-    const answer = await queryAnalytics<{ suggestions: Suggestions }>(ctx.api(), range, `suggestions {
-      missingStyles { value requests distinctUsers } unavailableKinds { value requests distinctUsers }
-      poorlyRatedStyles { style requests ratingCount averageRating satisfaction distinctUsers }
-    }`);
+    const answer = await queryAnalytics(ctx.api(), SUGGESTIONS, range, {});
     const { missingStyles, unavailableKinds, poorlyRatedStyles } = answer.suggestions;
     const text = [
       `Suggestions, ${rangeLine(answer)}`,

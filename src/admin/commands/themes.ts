@@ -2,7 +2,8 @@ import type { Command } from '../command.ts';
 import { intOption } from '../options.ts';
 import { parseRange, RANGE_HELP, RANGE_OPTIONS } from '../range.ts';
 import { queryAnalytics, rangeLine } from './analytics-query.ts';
-import { BREAKDOWN_FIELDS, breakdownTable, type Breakdown } from './breakdown.ts';
+import { THEMES } from '../operations.ts';
+import { breakdownTable } from './breakdown.ts';
 
 export const themesCommand: Command = {
   name: 'themes',
@@ -14,9 +15,7 @@ export const themesCommand: Command = {
   async run(ctx) {
     const range = parseRange(ctx.values, ctx.now);
     const limit = intOption(ctx.values, 'limit', 10, 1, 100);
-    const answer = await queryAnalytics<{ topThemes: Breakdown[]; topStyles: Breakdown[] }>(
-      ctx.api(), range, `topThemes(limit: $limit) { ${BREAKDOWN_FIELDS} } topStyles(limit: $limit) { ${BREAKDOWN_FIELDS} }`, { limit }, ', $limit: Int',
-    );
+    const answer = await queryAnalytics(ctx.api(), THEMES, range, { limit });
     const text = `Themes and styles, ${rangeLine(answer)}\n\nThemes:\n${breakdownTable(answer.topThemes, 'theme')}\nStyles:\n${breakdownTable(answer.topStyles, 'style')}`;
     return { json: { from: answer.from, to: answer.to, themes: answer.topThemes, styles: answer.topStyles }, text };
   },

@@ -1,40 +1,31 @@
 import type { Command } from '../command.ts';
 import { apiError, usageError } from '../errors.ts';
 import { table, timestamp } from '../format.ts';
+import type { AdminTokensQuery } from '../operation-types.ts';
+import { API_TOKENS, ISSUE_TOKEN, REVOKE_JWT, REVOKE_TOKEN } from '../operations.ts';
 import { choice, stringOption } from '../options.ts';
 
-interface ApiToken {
-  id: string;
-  name: string;
-  scopes: string[];
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
-}
-
-type Typed<T> = ({ __typename: string } & T) | { __typename: string; message: string };
+type ApiToken = AdminTokensQuery['apiTokens'][number];
 
 /** The CLI speaks the scope names of the README; the schema's enum spells them in capitals. */
 const SCOPES = { bot: 'BOT', 'analytics:read': 'ANALYTICS_READ', admin: 'ADMIN' } as const;
 type CliScope = keyof typeof SCOPES;
 const CLI_SCOPE = Object.fromEntries(Object.entries(SCOPES).map(([cli, api]) => [api, cli])) as Record<string, CliScope>;
 
-const TOKEN_FIELDS = 'id name scopes createdAt lastUsedAt expiresAt revokedAt';
-
 function readable(token: ApiToken) {
   return { ...token, scopes: token.scopes.map((scope) => CLI_SCOPE[scope] ?? scope.toLowerCase()) };
 }
 
-function state(token: ApiToken, now: Date): string {
+function state(token: Pick<ApiToken, 'revokedAt' | 'expiresAt'>, now: Date): string {
   if (token.revokedAt) return 'revoked';
   if (token.expiresAt && Date.parse(token.expiresAt) <= now.getTime()) return 'expired';
   return 'active';
 }
 
-function unwrap<T>(result: Typed<T>, typename: string): T {
-  if (result.__typename !== typename) throw apiError('message' in result ? result.message : `Unexpected ${result.__typename}.`);
-  return result as T;
+/** The expected member of a result union, or the typed error's message as an API error. */
+function unwrap<T extends { __typename: string }, Name extends T['__typename']>(result: T, typename: Name): Extract<T, { __typename: Name }> {
+  if (result.__typename !== typename) throw apiError('message' in result && typeof result.message === 'string' ? result.message : `Unexpected ${result.__typename}.`);
+  return result as Extract<T, { __typename: Name }>;
 }
 
 export const tokensIssueCommand: Command = {
@@ -56,12 +47,7 @@ export const tokensIssueCommand: Command = {
       if (!/^\d{4}-\d{2}-\d{2}/.test(expires) || Number.isNaN(at)) throw usageError(`--expires must be an ISO-8601 date or timestamp (got "${expires}").`);
       expiresAt = new Date(at).toISOString();
     }
-    const data = await ctx.api().graphql<{ issueApiToken: Typed<{ token: string; apiToken: ApiToken }> }>(
-      `mutation AdminIssueToken($name: String!, $scopes: [TokenScope!]!, $expiresAt: DateTime) {
-        issueApiToken(name: $name, scopes: $scopes, expiresAt: $expiresAt) { __typename ... on IssuedToken { token apiToken { ${TOKEN_FIELDS} } } ... on Error { message } }
-      }`,
-      { name, scopes, expiresAt },
-    );
+    const data = await ctx.api().graphql(ISSUE_TOKEN, { name, scopes, expiresAt });
     const issued = unwrap(data.issueApiToken, 'IssuedToken');
     const token = readable(issued.apiToken);
     const text = [
@@ -85,7 +71,7 @@ export const tokensListCommand: Command = {
   options: {},
   positionals: { min: 0, max: 0 },
   async run(ctx) {
-    const data = await ctx.api().graphql<{ apiTokens: ApiToken[] }>(`query AdminTokens { apiTokens { ${TOKEN_FIELDS} } }`);
+    const data = await ctx.api().graphql(API_TOKENS, {});
     const tokens = data.apiTokens.map(readable);
     const text = table(tokens, [
       { header: 'id', value: (token) => token.id },
@@ -108,10 +94,7 @@ export const tokensRevokeCommand: Command = {
   options: {},
   positionals: { min: 1, max: 1 },
   async run(ctx) {
-    const data = await ctx.api().graphql<{ revokeApiToken: Typed<ApiToken> }>(
-      `mutation AdminRevokeToken($id: ID!) { revokeApiToken(id: $id) { __typename ... on ApiToken { ${TOKEN_FIELDS} } ... on Error { message } } }`,
-      { id: ctx.positionals[0] },
-    );
+    const data = await ctx.api().graphql(REVOKE_TOKEN, { id: ctx.positionals[0]! });
     const token = readable(unwrap(data.revokeApiToken, 'ApiToken'));
     return { json: token, text: `Revoked ${token.id} (${token.name}) at ${timestamp(token.revokedAt)}.\n` };
   },
@@ -125,10 +108,7 @@ export const tokensRevokeJwtCommand: Command = {
   options: {},
   positionals: { min: 1, max: 1 },
   async run(ctx) {
-    const data = await ctx.api().graphql<{ revokeJwt: Typed<{ jti: string; revokedAt: string; expiresAt: string }> }>(
-      `mutation AdminRevokeJwt($jti: String!) { revokeJwt(jti: $jti) { __typename ... on RevokedJwt { jti revokedAt expiresAt } ... on Error { message } } }`,
-      { jti: ctx.positionals[0] },
-    );
+    const data = await ctx.api().graphql(REVOKE_JWT, { jti: ctx.positionals[0]! });
     const revoked = unwrap(data.revokeJwt, 'RevokedJwt');
     return { json: revoked, text: `Revoked JWT ${revoked.jti} at ${timestamp(revoked.revokedAt)} (record kept until ${timestamp(revoked.expiresAt)}).\n` };
   },

@@ -2,14 +2,8 @@ import type { Command } from '../command.ts';
 import { int, percent, table, truncate } from '../format.ts';
 import { intOption } from '../options.ts';
 import { parseRange, RANGE_HELP, RANGE_OPTIONS } from '../range.ts';
+import { TOP_PROMPTS } from '../operations.ts';
 import { queryAnalytics, rangeLine } from './analytics-query.ts';
-
-interface TopPrompt {
-  example: string | null;
-  requests: number;
-  distinctUsers: number;
-  share: number;
-}
 
 export const topPromptsCommand: Command = {
   name: 'top-prompts',
@@ -21,9 +15,7 @@ export const topPromptsCommand: Command = {
   async run(ctx) {
     const range = parseRange(ctx.values, ctx.now);
     const limit = intOption(ctx.values, 'limit', 10, 1, 100);
-    const answer = await queryAnalytics<{ k: number; topPrompts: TopPrompt[] }>(
-      ctx.api(), range, 'k topPrompts(limit: $limit) { example requests distinctUsers share }', { limit }, ', $limit: Int',
-    );
+    const answer = await queryAnalytics(ctx.api(), TOP_PROMPTS, range, { limit });
     const rows = answer.topPrompts.map((prompt, index) => ({ rank: index + 1, ...prompt }));
     const text = `Top prompts, ${rangeLine(answer)}; groups of fewer than ${answer.k} users are never shown\n\n` + table(rows, [
       { header: '#', value: (row) => String(row.rank), align: 'right' },

@@ -1,29 +1,11 @@
 import type { Command } from '../command.ts';
 import { int, percent, signed, table } from '../format.ts';
 import { parseRange, RANGE_HELP, RANGE_OPTIONS } from '../range.ts';
-import { queryAnalytics } from './analytics-query.ts';
+import type { AdminTrendsQuery } from '../operation-types.ts';
+import { TRENDS } from '../operations.ts';
+import { queryAnalytics, type AnalyticsReport } from './analytics-query.ts';
 
-interface Trend {
-  value: string;
-  thisWeek: number;
-  previousWeek: number;
-  change: number;
-  thisWeekShare: number | null;
-  previousWeekShare: number | null;
-  z: number | null;
-  direction: 'RISING' | 'FALLING' | 'STEADY';
-}
-
-interface Trends {
-  thisWeek: { from: string; to: string };
-  previousWeek: { from: string; to: string };
-  thisWeekRequests: number;
-  previousWeekRequests: number;
-  themes: Trend[];
-  styles: Trend[];
-}
-
-const TREND_FIELDS = 'value thisWeek previousWeek change thisWeekShare previousWeekShare z direction';
+type Trend = AnalyticsReport<AdminTrendsQuery>['trends']['themes'][number];
 
 const trendTable = (rows: readonly Trend[], label: string, all: boolean) => table(rows, [
   { header: label, value: (row) => row.value },
@@ -46,10 +28,7 @@ export const trendsCommand: Command = {
   async run(ctx) {
     const range = parseRange(ctx.values, ctx.now);
     const all = ctx.values['all'] === true;
-    const answer = await queryAnalytics<{ trends: Trends }>(ctx.api(), range, `trends {
-      thisWeek { from to } previousWeek { from to } thisWeekRequests previousWeekRequests
-      themes(includeSteady: $all) { ${TREND_FIELDS} } styles(includeSteady: $all) { ${TREND_FIELDS} }
-    }`, { all }, ', $all: Boolean');
+    const answer = await queryAnalytics(ctx.api(), TRENDS, range, { all });
     const report = answer.trends;
     const text = [
       `Trends: ${report.thisWeek.from} to ${report.thisWeek.to} (${int(report.thisWeekRequests)} requests) against ${report.previousWeek.from} to ${report.previousWeek.to} (${int(report.previousWeekRequests)})`,

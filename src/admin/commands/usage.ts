@@ -3,22 +3,12 @@ import { usageError } from '../errors.ts';
 import { int, table, usd } from '../format.ts';
 import { stringOption } from '../options.ts';
 import { parseRange, RANGE_HELP, RANGE_OPTIONS } from '../range.ts';
-import { queryAnalytics, rangeLine } from './analytics-query.ts';
+import type { AdminUsageQuery } from '../operation-types.ts';
+import { USAGE, USER_USAGE } from '../operations.ts';
+import { queryAnalytics, rangeLine, type AnalyticsReport } from './analytics-query.ts';
 
-interface DayUsage {
-  day: string;
-  requests: number;
-  failures: number;
-  tokens: number;
-  costUsd: number;
-  costUnknown: number;
-}
-
-interface UserDayUsage extends DayUsage {
-  images: number;
-  videos: number;
-  texts: number;
-}
+/** What the totals need: a day of everyone's usage and a day of one user's both have it. */
+type DayUsage = Pick<AnalyticsReport<AdminUsageQuery>['usageByDay'][number], 'requests' | 'tokens' | 'costUsd' | 'costUnknown'>;
 
 /** The API's pseudonymous user id: HMAC-SHA256 in hex. A Telegram id is refused before it leaves. */
 const USER_ID = /^[0-9a-f]{64}$/;
@@ -48,7 +38,7 @@ export const usageCommand: Command = {
     const user = stringOption(ctx.values, 'user');
     if (user !== undefined && !USER_ID.test(user)) throw usageError('--user takes the pseudonymous user id: 64 lowercase hex characters (the API never knows Telegram ids).');
     if (user === undefined) {
-      const answer = await queryAnalytics<{ usageByDay: DayUsage[] }>(ctx.api(), range, 'usageByDay { day requests failures tokens costUsd costUnknown }');
+      const answer = await queryAnalytics(ctx.api(), USAGE, range, {});
       const text = `Usage per day, ${rangeLine(answer)}\n\n` + table(answer.usageByDay, [
         { header: 'day', value: (row) => row.day },
         { header: 'requests', value: (row) => int(row.requests), align: 'right' },
@@ -59,9 +49,7 @@ export const usageCommand: Command = {
       ]) + '\n' + totalLine(answer.usageByDay);
       return { json: { from: answer.from, to: answer.to, days: answer.usageByDay, total: totals(answer.usageByDay) }, text };
     }
-    const answer = await queryAnalytics<{ usageByUser: UserDayUsage[] }>(
-      ctx.api(), range, 'usageByUser(userId: $user, limit: 1000) { day requests images videos texts failures tokens costUsd costUnknown }', { user }, ', $user: String',
-    );
+    const answer = await queryAnalytics(ctx.api(), USER_USAGE, range, { user });
     const days = [...answer.usageByUser].sort((a, b) => a.day.localeCompare(b.day));
     const text = `Usage of user ${user}, ${rangeLine(answer)}\n\n` + table(days, [
       { header: 'day', value: (row) => row.day },

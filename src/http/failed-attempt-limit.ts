@@ -1,6 +1,7 @@
-import type { Plugin } from 'graphql-yoga';
+import type { ServerAdapterPlugin } from '@whatwg-node/server';
+import type { NodeServerContext } from './router.ts';
 import type { FailedAttempts } from '../auth/failed-attempts.ts';
-import { clientAddress } from '../http/client-address.ts';
+import { clientAddress } from './client-address.ts';
 
 /** Routes where a credential or a signature is checked: a client that keeps failing there is held back. */
 const GUARDED = /^\/(graphql|export|webhooks\/payments\/[\w-]+)$/;
@@ -9,7 +10,7 @@ const GUARDED = /^\/(graphql|export|webhooks\/payments\/[\w-]+)$/;
  * In front of everything else: a client address past AUTH_FAILURE_LIMIT failed attempts in the
  * current window gets 429 with Retry-After, before any body is read or any credential looked up.
  */
-export function useFailedAttemptLimit(options: { failedAttempts: FailedAttempts; trustProxyHops: number }): Plugin {
+export function useFailedAttemptLimit(options: { failedAttempts: FailedAttempts; trustProxyHops: number }): ServerAdapterPlugin<NodeServerContext> {
   return {
     onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       if (!GUARDED.test(url.pathname)) return;

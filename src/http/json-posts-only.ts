@@ -1,4 +1,5 @@
-import type { Plugin } from 'graphql-yoga';
+import type { ServerAdapterPlugin } from '@whatwg-node/server';
+import type { NodeServerContext } from './router.ts';
 
 /** What the API's own clients send (the bot, the admin CLI, GraphiQL): none of it can cross sites without a CORS preflight. */
 const ACCEPTED = new Set(['application/json', 'application/graphql+json', 'application/graphql']);
@@ -9,7 +10,7 @@ const ACCEPTED = new Set(['application/json', 'application/graphql+json', 'appli
  * yoga would run the mutation in them. Anything but a JSON (or application/graphql) body gets
  * 415 before it is read. GET never runs a mutation (yoga refuses that itself).
  */
-export function useJsonPostsOnly({ endpoint }: { endpoint: string }): Plugin {
+export function useJsonPostsOnly({ endpoint }: { endpoint: string }): ServerAdapterPlugin<NodeServerContext> {
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
       if (request.method !== 'POST' || url.pathname !== endpoint) return;

@@ -1,13 +1,11 @@
-import type { YogaServerOptions } from 'graphql-yoga';
-
-type CorsOption = NonNullable<YogaServerOptions<Record<string, never>, Record<string, never>>['cors']>;
+import type { CORSPluginOptions } from '@whatwg-node/server';
 
 /**
- * yoga's CORS setting from CORS_ORIGINS. Yoga's default answers every origin, with credentials;
- * here no origin is answered unless listed (`*` lists them all), and never with credentials: the
+ * The CORS setting of every route (GraphQL, media, export...) from CORS_ORIGINS. Yoga's default
+ * answers every origin, with credentials; here no origin is answered unless listed (`*` lists them all), and never with credentials: the
  * API takes bearer tokens, not cookies. An origin that is not listed gets no CORS header at all.
  */
-export function corsFor(origins: readonly string[]): CorsOption {
+export function corsFor(origins: readonly string[]): CORSPluginOptions<unknown> {
   if (origins.length === 0) return false;
   const any = origins.includes('*');
   return (request: Request) => {

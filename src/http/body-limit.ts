@@ -1,4 +1,5 @@
-import type { Plugin } from 'graphql-yoga';
+import type { ServerAdapterPlugin } from '@whatwg-node/server';
+import type { NodeServerContext } from './router.ts';
 
 export interface BodyLimitOptions {
   maxBytes: number;
@@ -19,7 +20,7 @@ function refuse(fetchAPI: { Response: typeof Response }, status: number, message
  * (413 from Content-Length alone when declared, else as soon as the stream passes the cap) and
  * refuses text bodies that are not UTF-8, which would otherwise be decoded with U+FFFD and run.
  */
-export function useBodyLimit({ maxBytes }: BodyLimitOptions): Plugin {
+export function useBodyLimit({ maxBytes }: BodyLimitOptions): ServerAdapterPlugin<NodeServerContext> {
   const tooLarge = `Request body larger than ${maxBytes} bytes.`;
   return {
     async onRequest({ request, setRequest, endResponse, fetchAPI }) {

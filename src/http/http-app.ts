@@ -1,0 +1,84 @@
+import type { RequestListener } from 'node:http';
+import type { MikroORM } from '@mikro-orm/core';
+import { useCORS, type ServerAdapterPlugin } from '@whatwg-node/server';
+import type { YogaServerInstance } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { AppServices, Context } from '../graphql/context.ts';
+import type { MediaStore } from '../media/media-store.ts';
+import { createHmacWebhookProvider } from '../payments/hmac-webhook.ts';
+import { useBodyLimit } from './body-limit.ts';
+import { corsFor } from './cors.ts';
+import { createExportRoute } from './export.ts';
+import { useFailedAttemptLimit } from './failed-attempt-limit.ts';
+import { createGraphiqlAssetsRoute } from './graphiql-assets.ts';
+import { createHealthRoute } from './health.ts';
+import { useJsonPostsOnly } from './json-posts-only.ts';
+import { createMediaRoute } from './media.ts';
+import { createMetricsRoute } from './metrics.ts';
+import { createPaymentWebhooksRoute } from './payment-webhooks.ts';
+import { createRouter, route, type NodeServerContext, type Route } from './router.ts';
+import type { TelegramWebhook } from './telegram-webhook.ts';
+
+export interface HttpAppDeps {
+  config: Pick<Config, 'graphql' | 'jwt' | 'paymentWebhookSecret' | 'tiers' | 'telemetry' | 'abuse'>;
+  orm: MikroORM;
+  logger: Logger;
+  services: AppServices;
+  mediaStore: MediaStore;
+  yoga: YogaServerInstance<Record<string, never>, Context>;
+  /** Webhook mode of the bot; main.ts attaches grammY's handler once the bot has started. */
+  telegramWebhook?: TelegramWebhook | undefined;
+}
+
+/** The whole HTTP surface: a node:http request listener, with `fetch` for tests (as yoga has). */
+export type HttpApp = RequestListener & { fetch: (input: string | URL | Request, init?: RequestInit, serverContext?: NodeServerContext) => Promise<Response> };
+
+/**
+ * Every URL the API answers on its port: yoga at `/graphql` (GraphiQL's page included) beside
+ * signed media, exports, payment and Telegram webhooks, GraphiQL's assets, `/metrics` and `/health`.
+ */
+export function createHttpApp(deps: HttpAppDeps): HttpApp {
+  const { config, orm, logger, services } = deps;
+  const limits = config.graphql;
+  const trustProxyHops = config.abuse.trustProxyHops;
+  const routes: Route[] = [
+    route('graphql', (pathname) => pathname === '/graphql' || pathname === '/graphql/', (request, _url, serverContext) => deps.yoga.handleRequest(request, serverContext as never)),
+    createMediaRoute({ orm, store: deps.mediaStore, signer: services.signer, retentionHours: services.mediaRetentionHours, now: services.now }),
+    createExportRoute({ orm, jwt: config.jwt, logger, now: services.now, failedAttempts: services.failedAttempts, trustProxyHops }),
+    createPaymentWebhooksRoute({
+      orm,
+      providers: config.paymentWebhookSecret ? [createHmacWebhookProvider({ name: 'generic', secret: config.paymentWebhookSecret })] : [],
+      tiers: config.tiers,
+      logger,
+      now: services.now,
+      failedAttempts: services.failedAttempts,
+      trustProxyHops,
+    }),
+    ...(limits.graphiql ? [createGraphiqlAssetsRoute()] : []),
+    // Off when METRICS_PORT serves the scrape instead (see METRICS_ON_API_PORT).
+    ...(services.metrics && config.telemetry.metricsOnApiPort ? [createMetricsRoute(services.metrics.registry)] : []),
+    createHealthRoute(),
+  ];
+  const cors = corsFor(limits.corsOrigins);
+  const plugins: ServerAdapterPlugin<NodeServerContext>[] = [
+    // No origin is answered unless CORS_ORIGINS lists it; never with credentials.
+    ...(cors === false ? [] : [useCORS<NodeServerContext>(cors)]),
+    // Before any work: a client that keeps failing is turned away.
+    useFailedAttemptLimit({ failedAttempts: services.failedAttempts, trustProxyHops }),
+    // Reads no body: a POST a cross-site form could send is refused unread (GRAPHQL_FORM_POSTS).
+    ...(limits.formPosts ? [] : [useJsonPostsOnly({ endpoint: '/graphql' })]),
+    // First to read, so that no route (webhooks included) reads an unbounded body.
+    useBodyLimit({ maxBytes: limits.maxBodyBytes }),
+  ];
+  const router = createRouter({ routes, plugins, logger });
+  const telegram = deps.telegramWebhook;
+  const listener: RequestListener = (request, response) => {
+    if (telegram?.handles(request)) {
+      telegram.handle(request, response);
+      return;
+    }
+    void router(request, response);
+  };
+  return Object.assign(listener, { fetch: router.fetch as HttpApp['fetch'] });
+}
