@@ -8,6 +8,7 @@ import type { Orm } from './db/orm.ts';
 import { createCostTable } from './generation/cost.ts';
 import { createGenerateService, type ProviderSet } from './generation/generate.ts';
 import { createProviders } from './generation/provider-registry.ts';
+import { createTranscriber } from './generation/transcription.ts';
 import type { AppServices } from './graphql/context.ts';
 import { createYogaApp } from './graphql/yoga.ts';
 import { createJobRunner, type JobRunner } from './jobs/job-runner.ts';
@@ -116,6 +117,7 @@ export async function createApp(deps: AppDeps) {
       fingerprintKey: deriveKey(deps.secrets.pseudonymSecret, 'prompt-fingerprint/v1'),
       limiter,
       conversationTurnExpiresAt: retention.conversationTurnExpiresAt,
+      media: { store: mediaStore, retentionHours: config.media.retentionHours },
       tokenCaps,
       metrics,
       logger,
@@ -129,6 +131,8 @@ export async function createApp(deps: AppDeps) {
     analyticsK: config.analytics.k,
     mediaUrlTtlSeconds: config.media.urlTtlSeconds,
     mediaRetentionHours: config.media.retentionHours,
+    mediaUploadMaxBytes: config.media.uploadMaxBytes,
+    transcriber: createTranscriber(config.providers),
     feedbackMaxLength: config.limits.feedbackMaxLength,
     promptMaxLength: config.limits.promptMaxLength,
     promptTextWindowMs: retention.promptTextMs,

@@ -7,6 +7,7 @@ import type { IGeneration } from '../db/entities/generation.ts';
 import type { IUser } from '../db/entities/user.ts';
 import type { GenerateService, ProviderSet } from '../generation/generate.ts';
 import type { GenerationEvents } from '../generation/queue/events.ts';
+import type { Transcriber } from '../generation/transcription.ts';
 import type { JobsService } from '../jobs/job-runner.ts';
 import type { Limiter } from '../limits/limiter.ts';
 import type { TokenCaps } from '../limits/token-caps.ts';
@@ -30,6 +31,10 @@ export interface AppServices {
   analyticsK: number;
   mediaUrlTtlSeconds: number;
   mediaRetentionHours: number;
+  /** MEDIA_UPLOAD_MAX_BYTES: the largest upload POST /uploads takes. */
+  mediaUploadMaxBytes: number;
+  /** Voice to text (TRANSCRIPTION_PROVIDER); absent when none is configured. */
+  transcriber: Transcriber | undefined;
   feedbackMaxLength: number;
   promptMaxLength: number;
   /** How long prompt text is kept: prompt drafts never outlive it. */

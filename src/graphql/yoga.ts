@@ -31,6 +31,7 @@ import { corsFor } from './cors.ts';
 import { useJsonPostsOnly } from './use-json-posts-only.ts';
 import { useFailedAttemptLimit } from './use-failed-attempt-limit.ts';
 import { useNoIntrospection } from './use-no-introspection.ts';
+import { useUploadRoute } from '../http/use-upload-route.ts';
 
 export interface YogaDeps {
   config: Pick<Config, 'env' | 'graphql' | 'jwt' | 'paymentWebhookSecret' | 'tiers' | 'telemetry' | 'abuse'>;
@@ -183,6 +184,8 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
       useFailedAttemptLimit({ failedAttempts: services.failedAttempts, trustProxyHops: deps.config.abuse.trustProxyHops }),
       // Reads no body: a POST a cross-site form could send is refused unread (GRAPHQL_FORM_POSTS).
       ...(limits.formPosts ? [] : [useJsonPostsOnly({ endpoint: '/graphql' })]),
+      // Before the body limit: an upload reads its own, larger, bounded body (MEDIA_UPLOAD_MAX_BYTES).
+      useUploadRoute({ orm, store: deps.mediaStore, services, jwt: deps.config.jwt, maxBytes: services.mediaUploadMaxBytes, trustProxyHops: deps.config.abuse.trustProxyHops }),
       // First to read, so that no route (webhooks included) reads an unbounded body.
       useBodyLimit({ maxBytes: limits.maxBodyBytes }),
       ...telemetryPlugins(deps),
