@@ -1,0 +1,65 @@
+import { MediaInputError } from '../../generation/errors.ts';
+import { transcribeMedia } from '../../generation/transcribe.ts';
+import { builder } from '../builder.ts';
+import { ErrorInterface } from './errors.ts';
+import { answer, caller, checkJobArgs, GENERATE_ERRORS, GenerationRef, WAIT_DESCRIPTION } from './generation.ts';
+import { ProviderUnavailableError } from '../../generation/errors.ts';
+import { QuotaExceededError, RateLimitedError } from '../../limits/errors.ts';
+
+/** A user's photos and voice messages as input (uploaded through POST /uploads): transcription and edits. */
+
+const MediaInputReason = builder.enumType('MediaInputReason', {
+  values: ['NOT_FOUND', 'EDIT_UNSUPPORTED', 'VISION_UNSUPPORTED', 'TRANSCRIPTION_UNSUPPORTED'] as const,
+});
+
+builder.objectType(MediaInputError, {
+  name: 'MediaInputRejected',
+  interfaces: [ErrorInterface],
+  description: 'The media a request refers to is not the user\'s, is gone or of the wrong kind (NOT_FOUND), or no configured provider can take it. Nothing was generated and no quota was used.',
+  fields: (t) => ({ reason: t.field({ type: MediaInputReason, resolve: (error) => error.reason }) }),
+});
+
+const TranscriptRef = builder.objectRef<{ text: string }>('Transcript').implement({
+  description: 'What was said in a voice upload. Not stored: it is kept (redacted, for the prompt-text window) only once used as a prompt.',
+  fields: (t) => ({ text: t.exposeString('text') }),
+});
+
+builder.mutationField('transcribe', (t) =>
+  t.field({
+    authScopes: { bot: true },
+    type: TranscriptRef,
+    description: 'Transcribes one of the acting user\'s voice uploads (POST /uploads). Counts as one text request.',
+    errors: { types: [MediaInputError, ProviderUnavailableError, RateLimitedError, QuotaExceededError], union: { name: 'TranscribeResult' } },
+    args: { mediaId: t.arg.id({ required: true }) },
+    resolve: async (_root, { mediaId }, ctx) => {
+      const { services } = ctx;
+      const outcome = await transcribeMedia(ctx.em, {
+        transcriber: services.transcriber, store: services.mediaStore, limiter: services.limiter, retentionHours: services.mediaRetentionHours, now: services.now,
+      }, await ctx.user(), String(mediaId));
+      if (!outcome.ok) throw outcome.error;
+      return { text: outcome.text };
+    },
+  }),
+);
+
+builder.mutationField('editImage', (t) =>
+  t.field({
+    authScopes: { bot: true },
+    type: GenerationRef,
+    description: 'Queues an edit of one of the acting user\'s pictures (uploaded or generated) following the instruction, on an image provider that can edit. Otherwise like generate(kind: IMAGE).',
+    errors: { types: [...GENERATE_ERRORS, MediaInputError], union: { name: 'EditImageResult' } },
+    args: {
+      mediaId: t.arg.id({ required: true }),
+      instruction: t.arg.string({ required: true }),
+      style: t.arg.string(),
+      delivery: t.arg.string(),
+      wait: t.arg.int({ description: WAIT_DESCRIPTION }),
+    },
+    resolve: async (_root, { mediaId, instruction, style, delivery, wait }, ctx) => {
+      checkJobArgs(delivery, wait);
+      const user = await ctx.user();
+      const outcome = await ctx.services.generate(ctx.em, user, { kind: 'image', prompt: instruction, style, command: 'edit', delivery, sourceMediaId: String(mediaId) }, caller(ctx));
+      return answer(ctx, outcome, wait);
+    },
+  }),
+);
