@@ -31,7 +31,7 @@ async function upload(bytes: Uint8Array, options: { as?: string; token?: string 
   const headers: Record<string, string> = { 'content-type': options.type ?? 'application/octet-stream', 'x-telegram-user-id': options.as ?? '8100001' };
   const token = options.token === undefined ? BOT_TOKEN : options.token;
   if (token) headers['authorization'] = `Bearer ${token}`;
-  const response = await app.yoga.fetch('http://localhost/uploads', { method: 'POST', headers, body: bytes });
+  const response = await app.yoga.fetch('http://localhost/uploads', { method: 'POST', headers, body: bytes as Uint8Array<ArrayBuffer> });
   return { status: response.status, body: (await response.json()) as any };
 }
 
@@ -188,7 +188,7 @@ describe('providers that cannot take a picture', () => {
 
   test('give typed EDIT_UNSUPPORTED and VISION_UNSUPPORTED, and no transcriber gives TRANSCRIPTION_UNSUPPORTED', async () => {
     const post = async (bytes: Uint8Array) => (await (await plain.yoga.fetch('http://localhost/uploads', {
-      method: 'POST', headers: { authorization: `Bearer ${BOT_TOKEN}`, 'x-telegram-user-id': '8100010' }, body: bytes,
+      method: 'POST', headers: { authorization: `Bearer ${BOT_TOKEN}`, 'x-telegram-user-id': '8100010' }, body: bytes as Uint8Array<ArrayBuffer>,
     })).json() as any).media.id as string;
     const photo = await post(await fakeJpeg());
     expect((await plain.gql(EDIT, { id: photo, instruction: 'brighter' }, { as: '8100010' })).data.editImage).toMatchObject({ reason: 'EDIT_UNSUPPORTED' });

@@ -163,7 +163,7 @@ interface StoredFile {
   file_id: string;
   file_unique_id: string;
   file_path: string;
-  kind: 'photo' | 'animation' | 'video' | 'document';
+  kind: 'photo' | 'animation' | 'video' | 'document' | 'voice';
   bytes: Uint8Array;
   mime_type: string;
   file_name?: string;
@@ -325,8 +325,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
 
   function storeFile(kind: StoredFile['kind'], bytes: Uint8Array, info: MediaInfo, fileName?: string): StoredFile {
     const n = ++fileCounter;
-    const prefix = { photo: 'AgACAgIAAxkBAAI', animation: 'CgACAgIAAxkBAAI', video: 'BAACAgIAAxkBAAI', document: 'BQACAgIAAxkBAAI' }[kind];
-    const folder = { photo: 'photos', animation: 'animations', video: 'videos', document: 'documents' }[kind];
+    const prefix = { photo: 'AgACAgIAAxkBAAI', animation: 'CgACAgIAAxkBAAI', video: 'BAACAgIAAxkBAAI', document: 'BQACAgIAAxkBAAI', voice: 'AwACAgIAAxkBAAI' }[kind];
+    const folder = { photo: 'photos', animation: 'animations', video: 'videos', document: 'documents', voice: 'voice' }[kind];
     const file: StoredFile = {
       file_id: `${prefix}${Buffer.from(`atelier-fake-${kind}-${n}`).toString('base64url')}`,
       file_unique_id: `AQAD${Buffer.from(`u${n}`).toString('base64url')}`,
@@ -992,13 +992,29 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
       return enqueueUpdate({ message: message as NonNullable<Update['message']> });
     },
 
-    /** A user sends a photo (stored, so the bot can getFile and download it). */
-    sendUserPhoto(from: FakeUser, bytes: Uint8Array, extra: { caption?: string; chat?: Chat } = {}): Update {
+    /** A user sends a photo (stored, so the bot can getFile and download it). A caption starting
+     * with a `/command` gets a `bot_command` caption entity, as Telegram marks it. */
+    sendUserPhoto(from: FakeUser, bytes: Uint8Array, extra: { caption?: string; chat?: Chat; reply_to_message?: Message } = {}): Update {
       const info = sniff(bytes, 'photo.jpg');
       validatePhoto(info);
       const file = storeFile('photo', bytes, info);
       const fields: Json = { photo: photoSizes({ file, info, fresh: true }) };
-      if (extra.caption !== undefined) fields['caption'] = extra.caption;
+      if (extra.caption !== undefined) {
+        fields['caption'] = extra.caption;
+        const command = /^\/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]+)?/.exec(extra.caption);
+        if (command) fields['caption_entities'] = [{ type: 'bot_command', offset: 0, length: command[0].length }];
+      }
+      if (extra.reply_to_message) fields['reply_to_message'] = withoutReply(extra.reply_to_message as unknown as Json);
+      const { message } = userMessage(from, extra.chat, fields);
+      return enqueueUpdate({ message: message as NonNullable<Update['message']> });
+    },
+
+    /** A user sends a voice message (OGG/Opus bytes, stored so the bot can getFile and download it). */
+    sendUserVoice(from: FakeUser, bytes: Uint8Array, extra: { duration?: number; chat?: Chat } = {}): Update {
+      const file = storeFile('voice', bytes, { mime: 'audio/ogg', ext: 'oga' });
+      const fields: Json = {
+        voice: { file_id: file.file_id, file_unique_id: file.file_unique_id, duration: extra.duration ?? 2, mime_type: 'audio/ogg', file_size: bytes.length },
+      };
       const { message } = userMessage(from, extra.chat, fields);
       return enqueueUpdate({ message: message as NonNullable<Update['message']> });
     },

@@ -7,6 +7,7 @@ cmd-help = How to use the bot, with examples
 cmd-imagine = Draw an image from a prompt
 cmd-video = Make a short looping animation
 cmd-ask = Ask a question and get a text answer
+cmd-edit = Change a picture: reply to it with /edit and what to change
 cmd-new = Start a new conversation for /ask
 cmd-cancel = Stop the images and videos still in progress
 cmd-style = Choose your default style
@@ -29,6 +30,8 @@ help-text =
     💬 /ask how do rainbows form? — a text answer; follow-up questions remember the last few turns, /new starts afresh
 
     You can also just send me a text message and I'll draw it.
+    📷 Send a photo with a question as its caption and I'll answer about it; reply to a picture with /edit make it winter to change it.
+    🎙 Send a voice message: I'll answer it, or draw it when it starts with "draw".
 
     Under each image: 👍 / 👎 to rate it, ⭐ to keep it (otherwise files are deleted after 24 hours), 🔁 for another variant.
 
@@ -246,3 +249,17 @@ payment-refused = 😔 This payment couldn't be applied, so it was refunded: { $
 payment-unavailable = 😔 Atelier couldn't record your payment right now, so it was refunded: { $stars } ⭐ are back on your balance. Please try again in a few minutes.
 refund-done = ↩️ Your payment of { $stars } ⭐ was refunded. Your plan is now { $tier }.
 refund-noted = ↩️ Your payment of { $stars } ⭐ was refunded.
+
+## Photos, voice messages and /edit
+
+photo-hint = 📷 Nice photo! Add a question as its caption and I'll answer about it, or the caption /edit and what to change (for example /edit make it winter).
+edit-usage = Reply to a picture with /edit and what to change, for example: /edit make it winter. Or send a photo with that as its caption.
+voice-heard = 🎙 I heard: { $text }
+# Words that make a voice message a drawing request when it starts with one of them (comma-separated, lower case).
+voice-imagine-words = draw, imagine, paint
+voice-unavailable = 🎙 I can't listen to voice messages here yet. Please type your message instead.
+media-too-large = That file is too big for me. Please send a smaller one.
+media-unsupported = I can't read that file. Send a photo or a voice message.
+media-gone = That picture or recording is no longer available. Please send it again.
+edit-unsupported = The image service here can't edit pictures. Try /imagine with a description instead.
+vision-unsupported = The model here can't look at pictures. Please describe it in words.
