@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { defaultResponder, json, startFakeOpenAi, type FormFile } from '../helpers/fake-openai.ts';
 import type { FakeTelegramCall } from '../helpers/fake-telegram.ts';
 import { fakeJpeg, fakeOggVoice } from '../helpers/media-fixtures.ts';
@@ -32,6 +32,12 @@ const says = (chatId: number, part: string) => (call: FakeTelegramCall) => forCh
 const buttons = (call: FakeTelegramCall): string[] =>
   ((call.params['reply_markup'] as { inline_keyboard?: Array<Array<{ callback_data?: string }>> } | undefined)?.inline_keyboard ?? []).flat().map((button) => button.callback_data ?? '');
 const sql = (query: string, params: unknown[] = []) => world.app.orm.em.fork().getConnection().execute(query, params);
+/** The generation row of a user's answer: written just after the answer's last words reach the chat. */
+const answerRow = (user: { id: number }) => vi.waitFor(async () => {
+  const [row] = await sql("select * from generations where user_id = ? and kind = 'text'", [world.app.services.pseudonymize(String(user.id))]);
+  if (!row) throw new Error('no row yet');
+  return row;
+});
 
 /** Answers transcriptions with `transcript`, everything else as usual. */
 function hearing(transcript: string) {
@@ -54,8 +60,7 @@ describe('a photo with a question gets an answer', () => {
     const parts = chat.body.messages.at(-1).content;
     expect(parts[0]).toEqual({ type: 'text', text: 'what colour is this?' });
     expect(parts[1].image_url.url).toBe(`data:image/jpeg;base64,${Buffer.from(photo).toString('base64')}`);
-    const [row] = await sql('select command, kind, status from generations where user_id = ?', [world.app.services.pseudonymize(String(user.id))]);
-    expect(row).toMatchObject({ command: 'photo', kind: 'text', status: 'succeeded' });
+    expect(await answerRow(user)).toMatchObject({ command: 'photo', kind: 'text', status: 'succeeded' });
   });
 
   test('a photo without a caption in a private chat gets a hint, and nothing is uploaded', async () => {
@@ -101,7 +106,7 @@ describe('a voice message', () => {
     const user = newUser();
     world.telegram.sendUserVoice(user, fakeOggVoice());
     await world.telegram.waitFor('sendMessage', says(user.id, 'Paris.'));
-    const [row] = await sql('select prompt_redacted, command from generations where user_id = ?', [world.app.services.pseudonymize(String(user.id))]);
+    const row = await answerRow(user);
     expect(row.command).toBe('voice');
     expect(row.prompt_redacted).not.toContain('555');
     expect(JSON.stringify(await sql('select * from generations'))).not.toContain('415 555 0100');
