@@ -14,14 +14,14 @@ type Filter = { name: string; css?: string; mirror?: boolean; tint?: string };
 
 const FILTERS: Array<{ words: RegExp; filter: Filter }> = [
   { words: /black.?and.?white|b\s*&\s*w|gr[ae]y|monochrome|чёрно|черно|сер|سیاه|خاکستری/iu, filter: { name: 'grayscale', css: 'grayscale(1)' } },
-  { words: /sepia|vintage|old|сепи|винтаж|قدیمی/iu, filter: { name: 'sepia', css: 'sepia(1)' } },
+  { words: /sepia|vintage|\bold\b|сепи|винтаж|قدیمی/iu, filter: { name: 'sepia', css: 'sepia(1)' } },
   { words: /invert|negative|инверт|негатив|معکوس/iu, filter: { name: 'invert', css: 'invert(1)' } },
   { words: /mirror|flip|зеркал|отраз|آینه/iu, filter: { name: 'mirror', mirror: true } },
   { words: /blur|soft|размы|مات/iu, filter: { name: 'blur', css: 'blur(4px)' } },
-  { words: /bright|light|ярч|светл|روشن/iu, filter: { name: 'brighter', css: 'brightness(1.3)' } },
-  { words: /dark|night|темн|тёмн|ноч|تاریک|شب/iu, filter: { name: 'darker', css: 'brightness(0.6)' } },
+  { words: /bright|\blight(er)?\b|ярч|светл|روشن/iu, filter: { name: 'brighter', css: 'brightness(1.3)' } },
+  { words: /dark|\bnight\b|темн|тёмн|ноч|تاریک|شب/iu, filter: { name: 'darker', css: 'brightness(0.6)' } },
   { words: /warm|sunset|тепл|закат|گرم/iu, filter: { name: 'warmer', tint: 'rgba(255,140,0,0.25)' } },
-  { words: /cool|cold|winter|холод|зим|سرد/iu, filter: { name: 'cooler', tint: 'rgba(0,120,255,0.25)' } },
+  { words: /\bcool|\bcold|winter|холод|зим|سرد/iu, filter: { name: 'cooler', tint: 'rgba(0,120,255,0.25)' } },
 ];
 
 export function chooseFilter(instruction: string): Filter {
