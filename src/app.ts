@@ -9,6 +9,7 @@ import { createCostTable } from './generation/cost.ts';
 import { createGenerateService, type ProviderSet } from './generation/generate.ts';
 import { createProviders } from './generation/provider-registry.ts';
 import { createTranscriber } from './generation/transcription.ts';
+import { createSpeech } from './generation/speech.ts';
 import type { AppServices } from './graphql/context.ts';
 import { createYogaApp } from './graphql/yoga.ts';
 import { createJobRunner, type JobRunner } from './jobs/job-runner.ts';
@@ -133,6 +134,7 @@ export async function createApp(deps: AppDeps) {
     mediaRetentionHours: config.media.retentionHours,
     mediaUploadMaxBytes: config.media.uploadMaxBytes,
     transcriber: createTranscriber(config.providers),
+    speech: createSpeech(config.providers),
     feedbackMaxLength: config.limits.feedbackMaxLength,
     promptMaxLength: config.limits.promptMaxLength,
     promptTextWindowMs: retention.promptTextMs,

@@ -54,6 +54,7 @@ export type InvalidPromptReason =
 export type MediaInputReason =
   | 'EDIT_UNSUPPORTED'
   | 'NOT_FOUND'
+  | 'SPEECH_UNSUPPORTED'
   | 'TRANSCRIPTION_UNSUPPORTED'
   | 'VISION_UNSUPPORTED';
 
@@ -270,6 +271,20 @@ export type BotSetPreferencesMutationVariables = Exact<{
 export type BotSetPreferencesMutation = { setPreferences:
     | { __typename: 'InvalidInput' }
     | { __typename: 'Viewer' }
+   };
+
+export type BotSpeakMutationVariables = Exact<{
+  text: string;
+}>;
+
+
+export type BotSpeakMutation = { speak:
+    | { __typename: 'InvalidPrompt' }
+    | { __typename: 'Media', url: string | null }
+    | { __typename: 'MediaInputRejected', mediaReason: MediaInputReason }
+    | { __typename: 'ProviderUnavailable' }
+    | { __typename: 'QuotaExceeded' }
+    | { __typename: 'RateLimited' }
    };
 
 export type BotStylesQueryVariables = Exact<{ [key: string]: never; }>;

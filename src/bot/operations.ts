@@ -59,6 +59,12 @@ export const TRANSCRIBE = operation<Types.BotTranscribeMutation, Types.BotTransc
   ... on MediaInputRejected { mediaReason: reason }
 } }`);
 
+export const SPEAK = operation<Types.BotSpeakMutation, Types.BotSpeakMutationVariables>(`mutation BotSpeak($text: String!) { speak(text: $text) {
+  __typename
+  ... on Media { url }
+  ... on MediaInputRejected { mediaReason: reason }
+} }`);
+
 export const EDIT_IMAGE = operation<Types.BotEditImageMutation, Types.BotEditImageMutationVariables>(`mutation BotEditImage($mediaId: ID!, $instruction: String!, $delivery: String) {
   editImage(mediaId: $mediaId, instruction: $instruction, delivery: $delivery) { ${RESULT_FIELDS} ... on MediaInputRejected { mediaReason: reason } }
 }`);

@@ -41,7 +41,7 @@ export class BusyError extends Error {
   }
 }
 
-export type MediaInputReason = 'NOT_FOUND' | 'EDIT_UNSUPPORTED' | 'VISION_UNSUPPORTED' | 'TRANSCRIPTION_UNSUPPORTED';
+export type MediaInputReason = 'NOT_FOUND' | 'EDIT_UNSUPPORTED' | 'VISION_UNSUPPORTED' | 'TRANSCRIPTION_UNSUPPORTED' | 'SPEECH_UNSUPPORTED';
 
 /**
  * The media a request refers to cannot be used: it is not the user's, is gone (past its window or

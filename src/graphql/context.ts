@@ -8,6 +8,7 @@ import type { IUser } from '../db/entities/user.ts';
 import type { GenerateService, ProviderSet } from '../generation/generate.ts';
 import type { GenerationEvents } from '../generation/queue/events.ts';
 import type { Transcriber } from '../generation/transcription.ts';
+import type { SpeechSynthesizer } from '../generation/speech.ts';
 import type { JobsService } from '../jobs/job-runner.ts';
 import type { Limiter } from '../limits/limiter.ts';
 import type { TokenCaps } from '../limits/token-caps.ts';
@@ -35,6 +36,8 @@ export interface AppServices {
   mediaUploadMaxBytes: number;
   /** Voice to text (TRANSCRIPTION_PROVIDER); absent when none is configured. */
   transcriber: Transcriber | undefined;
+  /** Spoken replies (SPEECH_PROVIDER); absent when none is configured. */
+  speech: SpeechSynthesizer | undefined;
   feedbackMaxLength: number;
   promptMaxLength: number;
   /** How long prompt text is kept: prompt drafts never outlive it. */

@@ -179,3 +179,33 @@ describe('uploaded media is erased by /deleteme', () => {
     expect(logs).not.toContain(world.telegram.token);
   });
 });
+
+describe('spoken replies (SPEECH_PROVIDER, off by default)', () => {
+  test('off: a voice question gets a text answer only', async () => {
+    const user = newUser();
+    world.telegram.sendUserVoice(user, fakeOggVoice());
+    await world.telegram.waitFor('sendMessage', says(user.id, 'Paris.'));
+    await answerRow(user);
+    expect(world.telegram.callsTo('sendVoice').filter(forChat(user.id))).toHaveLength(0);
+    expect(openai.requests.some((request) => request.path === '/v1/audio/speech')).toBe(false);
+  });
+
+  test('on: the answer to a voice question also comes back as a voice message, read from the answer text', async () => {
+    const spoken = await createBotWorld({
+      app: { env: { TEXT_PROVIDER: 'openai', TRANSCRIPTION_PROVIDER: 'openai', SPEECH_PROVIDER: 'openai', OPENAI_BASE_URL: openai.baseUrl, OPENAI_API_KEY: 'sk-test', PROVIDER_MAX_RETRIES: '0' } },
+    });
+    try {
+      const user = newUser();
+      spoken.telegram.sendUserVoice(user, fakeOggVoice());
+      const voice = await spoken.telegram.waitFor('sendVoice', forChat(user.id));
+      expect(Buffer.from(voice.files['voice']!.bytes.subarray(0, 4)).toString('latin1')).toBe('OggS');
+      const speech = openai.requests.find((request) => request.path === '/v1/audio/speech')!;
+      expect(speech.body).toMatchObject({ input: 'Paris.', model: 'gpt-4o-mini-tts', voice: 'alloy', response_format: 'opus' });
+      // The spoken file is the user's media like any other: /deleteme takes it too.
+      const [row] = await spoken.app.orm.em.fork().getConnection().execute("select count(*) as n from media_assets where user_id = ? and mime_type = 'audio/ogg'", [spoken.app.services.pseudonymize(String(user.id))]);
+      expect(Number(row.n)).toBe(2);
+    } finally {
+      await spoken.close();
+    }
+  });
+});

@@ -96,6 +96,18 @@ export function defaultResponder(request: RecordedRequest, response: ServerRespo
     if (!/^image\/(png|jpeg|webp)$/.test(image.type)) return invalid(response, `Invalid file 'image': unsupported mimetype ('${image.type}'). Supported file formats are 'image/jpeg', 'image/png', and 'image/webp'.`, 'image', 'unsupported_file_mimetype');
     if (typeof request.body?.prompt !== 'string' || request.body.prompt === '') return invalid(response, "Missing required parameter: 'prompt'.", 'prompt');
     json(response, 200, { created: 1, data: [{ b64_json: tinyPng }], usage: { input_tokens: 300, output_tokens: 4160 } });
+  } else if (request.path === '/v1/audio/speech') {
+    // Binary audio in the requested format; the input is at most 4096 characters.
+    const input = request.body?.input;
+    if (typeof input !== 'string' || input === '') return invalid(response, "Missing required parameter: 'input'.", 'input');
+    if (input.length > 4096) return invalid(response, "Invalid 'input': string too long. Expected a string with maximum length 4096.", 'input', 'string_above_max_length');
+    if (typeof request.body?.voice !== 'string') return invalid(response, "Missing required parameter: 'voice'.", 'voice');
+    if (request.body?.response_format !== 'opus') return invalid(response, 'the fake only speaks opus', 'response_format');
+    const audio = Buffer.alloc(512, 0x33);
+    audio.write('OggS', 0, 'latin1');
+    audio.write('OpusHead', 28, 'latin1');
+    response.writeHead(200, { 'content-type': 'audio/ogg' });
+    response.end(audio);
   } else if (request.path === '/v1/audio/transcriptions') {
     const file = request.body?.file as FormFile | undefined;
     if (!file || typeof file !== 'object') return invalid(response, "Missing required parameter: 'file'.", 'file');

@@ -613,12 +613,18 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
 
   type Handler = (p: Json, files: Record<string, FakeUploadedFile>, onClose: (listener: () => void) => void) => unknown;
 
-  function sendMedia(kind: 'photo' | 'animation' | 'video' | 'document'): Handler {
+  function sendMedia(kind: 'photo' | 'animation' | 'video' | 'document' | 'voice'): Handler {
     return (p, files) => {
       const chat = resolveChat(p['chat_id']);
       const resolved = resolveInput(kind, p[kind], files, kind);
       const fields = caption(p);
       if (kind === 'photo') fields['photo'] = photoSizes(resolved);
+      else if (kind === 'voice') {
+        // A voice message must be OGG/Opus to play as one (the fake refuses anything else outright).
+        const bytes = resolved.file.bytes;
+        if (bytes.length < 4 || Buffer.from(bytes.subarray(0, 4)).toString('latin1') !== 'OggS') bad('VOICE_MESSAGES_FORBIDDEN: the file is not an OGG/Opus voice message');
+        fields['voice'] = { file_id: resolved.file.file_id, file_unique_id: resolved.file.file_unique_id, duration: 1, mime_type: 'audio/ogg', file_size: bytes.length };
+      }
       else if (kind === 'animation') {
         fields['animation'] = fileObject(resolved, true);
         fields['document'] = fileObject(resolved, false);
@@ -688,6 +694,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
       return sendMessageObject(chat, p, fields);
     },
     sendPhoto: sendMedia('photo'),
+    sendVoice: sendMedia('voice'),
     sendAnimation: sendMedia('animation'),
     sendVideo: sendMedia('video'),
     sendDocument: sendMedia('document'),

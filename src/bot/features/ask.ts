@@ -25,8 +25,8 @@ askFeature.command('ask', async (ctx) => {
  * A question answered as it is written (also for a photo's caption, with `imageId`, and a voice
  * message's transcript): the same conversation, streamed over the answerStream subscription.
  */
-export async function answerQuestion(ctx: BotContext, question: string, options: { command: 'ask' | 'photo' | 'voice'; imageId?: string }): Promise<void> {
-  await withChatAction(ctx, 'typing', async () => {
+export async function answerQuestion(ctx: BotContext, question: string, options: { command: 'ask' | 'photo' | 'voice'; imageId?: string }): Promise<string | undefined> {
+  return withChatAction(ctx, 'typing', async () => {
     const preview = createPreview(ctx);
     let result: AnswerStreamResult | undefined;
     // The API is a GraphQL client's only door: the answer streams in over a subscription (SSE).
@@ -39,11 +39,13 @@ export async function answerQuestion(ctx: BotContext, question: string, options:
     if (!result || result.__typename !== 'AnswerChunk') {
       await preview.discard();
       if (result) await replyWithProblem(ctx, result, 'TEXT');
-      return;
+      return undefined;
     }
-    const [first, ...rest] = formatAnswer(result.text);
+    const parts = formatAnswer(result.text);
+    const [first, ...rest] = parts;
     if (first) await preview.finish(first);
     for (const part of rest) await replyFormatted(ctx, part);
+    return parts.map((part) => part.plain).join('\n\n');
   });
 }
 

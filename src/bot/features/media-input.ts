@@ -1,11 +1,11 @@
-import { Composer } from 'grammy';
+import { Composer, InputFile } from 'grammy';
 import type { PhotoSize } from 'grammy/types';
 import { isAddressed } from '../addressed.ts';
 import { withChatAction } from '../chat-action.ts';
 import type { BotContext } from '../context.ts';
 import { startJob } from '../jobs.ts';
 import { MediaGoneError } from '../media-download.ts';
-import { EDIT_IMAGE, TRANSCRIBE } from '../operations.ts';
+import { EDIT_IMAGE, SPEAK, TRANSCRIBE } from '../operations.ts';
 import { replyWithProblem } from '../problems.ts';
 import { FileTooLargeError } from '../telegram-files.ts';
 import { answerQuestion } from './ask.ts';
@@ -113,8 +113,25 @@ mediaInputFeature.on('message:voice', async (ctx, next) => {
   await ctx.reply(ctx.t('voice-heard', { text: heard }), { reply_parameters: { message_id: ctx.message.message_id } });
   const drawing = drawingPrompt(ctx, heard);
   if (drawing !== undefined) return offerStyles(ctx, 'IMAGE', drawing);
-  await answerQuestion(ctx, heard, { command: 'voice' });
+  const answer = await answerQuestion(ctx, heard, { command: 'voice' });
+  if (answer) await speakAnswer(ctx, answer);
 });
+
+/**
+ * A voice question also gets its answer as a voice message when the operator switched spoken
+ * replies on (SPEECH_PROVIDER; off by default). The text answer is already in the chat, so a
+ * failure here is only logged.
+ */
+async function speakAnswer(ctx: BotContext, answer: string): Promise<void> {
+  try {
+    const { speak } = await ctx.gql(SPEAK, { text: answer });
+    if (speak.__typename !== 'Media' || !speak.url) return;
+    const bytes = await withChatAction(ctx, 'upload_voice', () => ctx.services.fetchMedia(speak.url!));
+    await ctx.replyWithVoice(new InputFile(bytes, 'answer.ogg'));
+  } catch (error) {
+    ctx.services.logger.warn({ err_name: error instanceof Error ? error.name : typeof error }, 'a spoken reply could not be sent');
+  }
+}
 
 /**
  * A transcript that starts with the word for "draw" or "imagine" (voice-imagine-words, in the user's

@@ -3,13 +3,15 @@ import { transcribeMedia } from '../../generation/transcribe.ts';
 import { builder } from '../builder.ts';
 import { ErrorInterface } from './errors.ts';
 import { answer, caller, checkJobArgs, GENERATE_ERRORS, GenerationRef, WAIT_DESCRIPTION } from './generation.ts';
-import { ProviderUnavailableError } from '../../generation/errors.ts';
+import { InvalidPromptError, ProviderUnavailableError } from '../../generation/errors.ts';
+import { speakText } from '../../generation/speak.ts';
+import { MediaRef } from './media.ts';
 import { QuotaExceededError, RateLimitedError } from '../../limits/errors.ts';
 
 /** A user's photos and voice messages as input (uploaded through POST /uploads): transcription and edits. */
 
 const MediaInputReason = builder.enumType('MediaInputReason', {
-  values: ['NOT_FOUND', 'EDIT_UNSUPPORTED', 'VISION_UNSUPPORTED', 'TRANSCRIPTION_UNSUPPORTED'] as const,
+  values: ['NOT_FOUND', 'EDIT_UNSUPPORTED', 'VISION_UNSUPPORTED', 'TRANSCRIPTION_UNSUPPORTED', 'SPEECH_UNSUPPORTED'] as const,
 });
 
 builder.objectType(MediaInputError, {
@@ -60,6 +62,24 @@ builder.mutationField('editImage', (t) =>
       const user = await ctx.user();
       const outcome = await ctx.services.generate(ctx.em, user, { kind: 'image', prompt: instruction, style, command: 'edit', delivery, sourceMediaId: String(mediaId) }, caller(ctx));
       return answer(ctx, outcome, wait);
+    },
+  }),
+);
+
+builder.mutationField('speak', (t) =>
+  t.field({
+    authScopes: { bot: true },
+    type: MediaRef,
+    description: 'Reads a text aloud (SPEECH_PROVIDER) into an OGG/Opus file of the acting user\'s, kept like generated media; long texts are cut after the last sentence that fits. Counts as one text request. The text is not stored.',
+    errors: { types: [MediaInputError, InvalidPromptError, ProviderUnavailableError, RateLimitedError, QuotaExceededError], union: { name: 'SpeakResult' } },
+    args: { text: t.arg.string({ required: true }) },
+    resolve: async (_root, { text }, ctx) => {
+      const { services } = ctx;
+      const outcome = await speakText(ctx.em, {
+        speech: services.speech, store: services.mediaStore, limiter: services.limiter, retentionHours: services.mediaRetentionHours, now: services.now,
+      }, await ctx.user(), text.slice(0, 16_384));
+      if (!outcome.ok) throw outcome.error;
+      return outcome.media;
     },
   }),
 );
