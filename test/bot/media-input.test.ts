@@ -180,6 +180,23 @@ describe('uploaded media is erased by /deleteme', () => {
   });
 });
 
+describe('in a group chat', () => {
+  test('photos and voice messages between members get no reply and are never downloaded; a photo captioned "/edit" is for the bot', async () => {
+    const group = { id: -100_900_000_016, type: 'supergroup' as const, title: 'Photo club' };
+    world.telegram.addChat(group);
+    const member = newUser();
+    const getFiles = world.telegram.callsTo('getFile').length;
+    world.telegram.sendUserPhoto(member, await fakeJpeg(), { caption: 'look at my cat', chat: group });
+    world.telegram.sendUserPhoto(member, await fakeJpeg(), { chat: group });
+    world.telegram.sendUserVoice(member, fakeOggVoice(), { chat: group });
+    // Updates of one chat are handled in order: once this edit is answered, the three above were handled.
+    world.telegram.sendUserPhoto(member, await fakeJpeg(), { caption: '/edit make it sepia', chat: group });
+    await world.telegram.waitFor('sendPhoto', (call) => call.params['chat_id'] === group.id);
+    expect(world.telegram.callsTo('getFile').length - getFiles).toBe(1);
+    expect(world.telegram.callsTo('sendMessage').filter((call) => call.params['chat_id'] === group.id && !text(call).match(/Queued|Working/))).toHaveLength(0);
+  });
+});
+
 describe('spoken replies (SPEECH_PROVIDER, off by default)', () => {
   test('off: a voice question gets a text answer only', async () => {
     const user = newUser();
