@@ -4,7 +4,7 @@ import type { EditImageResult, GenerateResult, TranscribeResult } from './operat
 type Problem = Exclude<GenerateResult | EditImageResult | TranscribeResult, { __typename: 'Generation' | 'Transcript' }>;
 
 const MEDIA_REASONS: Record<string, string> = {
-  NOT_FOUND: 'media-gone',
+  NOT_FOUND: 'media-input-gone',
   EDIT_UNSUPPORTED: 'edit-unsupported',
   VISION_UNSUPPORTED: 'vision-unsupported',
   TRANSCRIPTION_UNSUPPORTED: 'voice-unavailable',
@@ -43,7 +43,7 @@ export function problemText(ctx: Speaker, problem: Problem, kind: 'IMAGE' | 'VID
     case 'NotFound':
       return ctx.t('error-not-found');
     case 'MediaInputRejected':
-      return ctx.t(MEDIA_REASONS[problem.mediaReason] ?? 'media-gone');
+      return ctx.t(MEDIA_REASONS[problem.mediaReason] ?? 'media-input-gone');
     case 'RateLimited':
       return ctx.t('error-rate-limited', { retry: Math.max(1, Math.ceil(problem.retryAfterSeconds ?? 1)) });
     case 'QuotaExceeded':

@@ -35,7 +35,7 @@ async function uploadFromTelegram(ctx: BotContext, fileId: string): Promise<stri
   } catch (error) {
     if (!(error instanceof FileTooLargeError) && !(error instanceof MediaGoneError)) throw error;
     ctx.state.outcome = 'user_error';
-    await ctx.reply(ctx.t(error instanceof FileTooLargeError ? 'media-too-large' : 'media-gone'));
+    await ctx.reply(ctx.t(error instanceof FileTooLargeError ? 'media-too-large' : 'media-input-gone'));
     return null;
   }
   const uploaded = await ctx.services.graphql.upload(bytes, { telegramUserId: ctx.from!.id });
@@ -64,7 +64,7 @@ async function editPicture(ctx: BotContext, photo: readonly PhotoSize[], instruc
     queue: async (delivery) => (await ctx.gql(EDIT_IMAGE, { mediaId, instruction, delivery })).editImage,
     expired: async () => {
       ctx.state.outcome = 'user_error';
-      await ctx.reply(ctx.t('media-gone'));
+      await ctx.reply(ctx.t('media-input-gone'));
     },
   });
 }

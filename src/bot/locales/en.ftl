@@ -143,6 +143,7 @@ privacy-text =
         [0] right after delivery
        *[other] after { $mediaHours } hours
     } unless you press ⭐ Keep.
+    • Photos and voice messages you send me are deleted like generated files; what a voice message says is kept only like a prompt (redacted, for the same time).
     • While an image or video is being made, the chat to send it to is kept encrypted with a key only the bot holds, and erased once it is delivered.
     • If you subscribe with /news on, where to send the news is kept encrypted the same way until /news off.
     • A one-off text answer is never stored. In an /ask conversation your questions and the answers are kept redacted (like prompts) for at most { $promptHours } { $promptHours ->
@@ -260,6 +261,6 @@ voice-imagine-words = draw, imagine, paint
 voice-unavailable = 🎙 I can't listen to voice messages here yet. Please type your message instead.
 media-too-large = That file is too big for me. Please send a smaller one.
 media-unsupported = I can't read that file. Send a photo or a voice message.
-media-gone = That picture or recording is no longer available. Please send it again.
+media-input-gone = That picture or recording is no longer available. Please send it again.
 edit-unsupported = The image service here can't edit pictures. Try /imagine with a description instead.
 vision-unsupported = The model here can't look at pictures. Please describe it in words.
