@@ -1,14 +1,23 @@
 import { MediaInputError } from '../../generation/errors.ts';
-import { transcribeMedia } from '../../generation/transcribe.ts';
 import { builder } from '../builder.ts';
 import { ErrorInterface } from './errors.ts';
 import { answer, caller, checkJobArgs, GENERATE_ERRORS, GenerationRef, WAIT_DESCRIPTION } from './generation.ts';
 import { InvalidPromptError, ProviderUnavailableError } from '../../generation/errors.ts';
-import { speakText } from '../../generation/speak.ts';
+import { createMediaInputService } from '../../media/media-input-service.ts';
+import type { Context } from '../context.ts';
 import { MediaRef } from './media.ts';
 import { QuotaExceededError, RateLimitedError } from '../../limits/errors.ts';
 
-/** A user's photos and voice messages as input (uploaded through POST /uploads): transcription and edits. */
+/** A user's photos and voice messages as input (uploaded through POST /uploads): transcription, edits, spoken replies. */
+
+/** The request's media-input service (one call per resolver). */
+function mediaInput(ctx: Context) {
+  const { services } = ctx;
+  return createMediaInputService({
+    em: ctx.em, generate: services.generate, transcriber: services.transcriber, speech: services.speech,
+    store: services.mediaStore, limiter: services.limiter, retentionHours: services.mediaRetentionHours, now: services.now,
+  });
+}
 
 const MediaInputReason = builder.enumType('MediaInputReason', {
   values: ['NOT_FOUND', 'EDIT_UNSUPPORTED', 'VISION_UNSUPPORTED', 'TRANSCRIPTION_UNSUPPORTED', 'SPEECH_UNSUPPORTED'] as const,
@@ -34,10 +43,7 @@ builder.mutationField('transcribe', (t) =>
     errors: { types: [MediaInputError, ProviderUnavailableError, RateLimitedError, QuotaExceededError], union: { name: 'TranscribeResult' } },
     args: { mediaId: t.arg.id({ required: true }) },
     resolve: async (_root, { mediaId }, ctx) => {
-      const { services } = ctx;
-      const outcome = await transcribeMedia(ctx.em, {
-        transcriber: services.transcriber, store: services.mediaStore, limiter: services.limiter, retentionHours: services.mediaRetentionHours, now: services.now,
-      }, await ctx.user(), String(mediaId));
+      const outcome = await mediaInput(ctx).transcribe(await ctx.user(), String(mediaId));
       if (!outcome.ok) throw outcome.error;
       return { text: outcome.text };
     },
@@ -59,8 +65,7 @@ builder.mutationField('editImage', (t) =>
     },
     resolve: async (_root, { mediaId, instruction, style, delivery, wait }, ctx) => {
       checkJobArgs(delivery, wait);
-      const user = await ctx.user();
-      const outcome = await ctx.services.generate(ctx.em, user, { kind: 'image', prompt: instruction, style, command: 'edit', delivery, sourceMediaId: String(mediaId) }, caller(ctx));
+      const outcome = await mediaInput(ctx).edit(await ctx.user(), String(mediaId), instruction, { style, delivery }, caller(ctx));
       return answer(ctx, outcome, wait);
     },
   }),
@@ -74,10 +79,7 @@ builder.mutationField('speak', (t) =>
     errors: { types: [MediaInputError, InvalidPromptError, ProviderUnavailableError, RateLimitedError, QuotaExceededError], union: { name: 'SpeakResult' } },
     args: { text: t.arg.string({ required: true }) },
     resolve: async (_root, { text }, ctx) => {
-      const { services } = ctx;
-      const outcome = await speakText(ctx.em, {
-        speech: services.speech, store: services.mediaStore, limiter: services.limiter, retentionHours: services.mediaRetentionHours, now: services.now,
-      }, await ctx.user(), text.slice(0, 16_384));
+      const outcome = await mediaInput(ctx).speak(await ctx.user(), text.slice(0, 16_384));
       if (!outcome.ok) throw outcome.error;
       return outcome.media;
     },
