@@ -180,6 +180,25 @@ describe('uploaded media is erased by /deleteme', () => {
   });
 });
 
+describe('without the providers', () => {
+  test('a voice message is answered with "please type", a photo question with "describe it in words", /edit of a photo still works offline', async () => {
+    // The defaults: no transcriber, Pollinations-style text-only chat, the procedural renderer.
+    const bare = await createBotWorld({ app: { env: { TEXT_PROVIDER: 'pollinations', POLLINATIONS_TEXT_URL: `${openai.baseUrl}/chat/completions` } } });
+    try {
+      const user = newUser();
+      bare.telegram.sendUserVoice(user, fakeOggVoice());
+      expect(text(await bare.telegram.waitFor('sendMessage', forChat(user.id)))).toContain("can't listen to voice messages");
+      bare.telegram.sendUserPhoto(user, await fakeJpeg(), { caption: 'what is this?' });
+      expect(text(await bare.telegram.waitFor('sendMessage', forChat(user.id)))).toContain("can't look at pictures");
+      bare.telegram.sendUserPhoto(user, await fakeJpeg(), { caption: '/edit sepia' });
+      await bare.telegram.waitFor('sendPhoto', forChat(user.id));
+      expect(openai.requests).toHaveLength(0);
+    } finally {
+      await bare.close();
+    }
+  });
+});
+
 describe('in a group chat', () => {
   test('photos and voice messages between members get no reply and are never downloaded; a photo captioned "/edit" is for the bot', async () => {
     const group = { id: -100_900_000_016, type: 'supergroup' as const, title: 'Photo club' };
