@@ -17,6 +17,9 @@ import { createDeliveryService } from './generation/delivery-service.ts';
 import { createGenerateService, type ProviderSet } from './generation/generate.ts';
 import { createGenerationService } from './generation/generation-service.ts';
 import { createProviders } from './generation/provider-registry.ts';
+import { createMediaInputService } from './media/media-input-service.ts';
+import { createTranscriber } from './generation/transcription.ts';
+import { createSpeech } from './generation/speech.ts';
 import type { AppServices, RequestServices } from './graphql/context.ts';
 import { createYogaApp } from './graphql/yoga.ts';
 import { createHttpApp } from './http/http-app.ts';
@@ -131,11 +134,14 @@ export async function createApp(deps: AppDeps) {
     fingerprintKey: deriveKey(deps.secrets.pseudonymSecret, 'prompt-fingerprint/v1'),
     limiter,
     conversationTurnExpiresAt: retention.conversationTurnExpiresAt,
+    media: { store: mediaStore, retentionHours: config.media.retentionHours },
     tokenCaps,
     metrics,
     logger,
     now,
   });
+  const transcriber = createTranscriber(config.providers);
+  const speech = createSpeech(config.providers);
   // Per app, not per module: tests build many apps, and each keeps its own rollup-day caches.
   const analyticsCaches = createAnalyticsCaches();
   const services: AppServices = {
@@ -148,6 +154,7 @@ export async function createApp(deps: AppDeps) {
     access: createAccessPolicy(config.accessMode),
     mediaUrlTtlSeconds: config.media.urlTtlSeconds,
     mediaRetentionHours: config.media.retentionHours,
+    mediaUploadMaxBytes: config.media.uploadMaxBytes,
     feedbackMaxLength: config.limits.feedbackMaxLength,
     pseudonymize: createPseudonymizer(deps.secrets.pseudonymSecret),
     metrics,
@@ -173,6 +180,7 @@ export async function createApp(deps: AppDeps) {
       jobs: createJobService({ em, jobs }),
       stars: createStarsService({ em, defaultTier: limiter.tiers[0]!.id, now }),
       chats: createChatSettings({ em, now }),
+      mediaInput: createMediaInputService({ em, generate, transcriber, speech, store: mediaStore, limiter, retentionHours: config.media.retentionHours, now }),
       tokens: createTokenService({ em, jwtMaxLifetimeSeconds: config.jwt?.maxLifetimeSeconds, now }),
       databaseAnswers: createDatabaseCheck({ em, logger: requestLogger }),
     };

@@ -83,6 +83,8 @@ export interface Config {
     dir: string;
     urlTtlSeconds: number;
     retentionHours: number;
+    /** MEDIA_UPLOAD_MAX_BYTES: the largest photo or voice message the bot may upload (POST /uploads). */
+    uploadMaxBytes: number;
     store:
       | { kind: 'local' }
       | { kind: 's3'; endpoint: string | undefined; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; forcePathStyle: boolean };
@@ -97,6 +99,10 @@ export interface Config {
     breaker: ProviderBreakerConfig;
     /** Queue-based providers (submit, poll, fetch): poll from `pollMs` backing off to 8x, cancel upstream past `deadlineMs`. */
     longRunning: { pollMs: number; deadlineMs: number };
+    /** Voice messages to text (OpenAI-compatible /audio/transcriptions); absent: voice is not understood. */
+    transcription: { kind: 'openai'; baseUrl: string; apiKey: string | undefined; model: string } | undefined;
+    /** Spoken replies to voice messages (OpenAI-compatible /audio/speech); absent: answers are text only. */
+    speech: { kind: 'openai'; baseUrl: string; apiKey: string | undefined; model: string; voice: string } | undefined;
   };
   limits: { promptMaxLength: number; feedbackMaxLength: number };
   /** Image and video generations are durable jobs (generation/queue.ts); text is answered in the request. */
@@ -287,6 +293,14 @@ const envSchema = z.object({
   OPENAI_IMAGE_SIZE: z.string().regex(/^\d{2,4}x\d{2,4}$/, 'must look like 1024x1024').default('1024x1024'),
   OPENAI_TEXT_MODEL: z.string().min(1).default('gpt-4o-mini'),
   OPENAI_VIDEO_MODEL: z.string().min(1).default('sora-2'),
+  // `none` (voice messages are answered with a hint) or `openai` (OPENAI_BASE_URL /audio/transcriptions).
+  TRANSCRIPTION_PROVIDER: z.enum(['none', 'openai']).default('none'),
+  OPENAI_TRANSCRIPTION_MODEL: z.string().min(1).default('gpt-4o-mini-transcribe'),
+  // `none` (default: answers are text only) or `openai`: a voice message's answer is also spoken (OPENAI_BASE_URL /audio/speech).
+  SPEECH_PROVIDER: z.enum(['none', 'openai']).default('none'),
+  OPENAI_SPEECH_MODEL: z.string().min(1).default('gpt-4o-mini-tts'),
+  OPENAI_SPEECH_VOICE: z.string().regex(/^[a-z]{1,32}$/, 'must be a voice name such as alloy').default('alloy'),
+  MEDIA_UPLOAD_MAX_BYTES: int(10 * 1_048_576, 1024, 20 * 1_048_576),
   OPENAI_VIDEO_SECONDS: z.enum(['4', '8', '12']).default('4').transform(Number),
   OPENAI_VIDEO_SIZE: z.string().regex(/^\d{2,4}x\d{2,4}$/, 'must look like 720x1280').default('720x1280'),
   SDWEBUI_URL: httpUrl.optional(),
@@ -470,7 +484,7 @@ function crossFieldProblems(env: Env): string[] {
   if (imageChain.includes('sdwebui') && !value('SDWEBUI_URL')) problems.push('SDWEBUI_URL: required when IMAGE_PROVIDER includes sdwebui');
   const videoChain = (value('VIDEO_PROVIDER') ?? '').split(',').map((part) => part.trim());
   const textChain = (value('TEXT_PROVIDER') ?? '').split(',').map((part) => part.trim());
-  const usesOpenAi = imageChain.includes('openai') || videoChain.includes('openai') || textChain.includes('openai');
+  const usesOpenAi = imageChain.includes('openai') || videoChain.includes('openai') || textChain.includes('openai') || value('TRANSCRIPTION_PROVIDER') === 'openai' || value('SPEECH_PROVIDER') === 'openai';
   // A hosted API's key is required only against its own host: a loopback or self-hosted stand-in may need none.
   const hostOf = (name: string, fallback: string) => URL.parse(value(name) ?? fallback)?.hostname;
   if ((imageChain.includes('replicate') || videoChain.includes('replicate')) && hostOf('REPLICATE_BASE_URL', 'https://api.replicate.com/v1') === 'api.replicate.com' && !value('REPLICATE_API_TOKEN')) {
@@ -574,6 +588,7 @@ export function parseConfig(env: Env): Config {
       dir: e.MEDIA_DIR ?? `${e.DATA_DIR}/media`,
       urlTtlSeconds: e.MEDIA_URL_TTL_SECONDS,
       retentionHours: e.MEDIA_RETENTION_HOURS,
+      uploadMaxBytes: e.MEDIA_UPLOAD_MAX_BYTES,
       store:
         e.MEDIA_STORE === 's3'
           ? {
@@ -594,6 +609,12 @@ export function parseConfig(env: Env): Config {
       },
       breaker: { failureThreshold: e.PROVIDER_BREAKER_FAILURES, openMs: e.PROVIDER_BREAKER_OPEN_MS },
       longRunning: { pollMs: e.PROVIDER_POLL_MS, deadlineMs: e.PROVIDER_JOB_DEADLINE_MS },
+      transcription: e.TRANSCRIPTION_PROVIDER === 'openai'
+        ? { kind: 'openai', baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.OPENAI_TRANSCRIPTION_MODEL }
+        : undefined,
+      speech: e.SPEECH_PROVIDER === 'openai'
+        ? { kind: 'openai', baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.OPENAI_SPEECH_MODEL, voice: e.OPENAI_SPEECH_VOICE }
+        : undefined,
     },
     limits: { promptMaxLength: e.PROMPT_MAX_LENGTH, feedbackMaxLength: e.FEEDBACK_MAX_LENGTH },
     generation: {

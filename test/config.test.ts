@@ -274,3 +274,20 @@ test('the abuse settings are documented, default closed, and 0 turns each off', 
   expect([off.failureLimit, off.tokenNewUsersPerMinute, off.tokenMaxActiveGenerations, off.tokenDailyCostUsd]).toEqual([0, 0, 0, 0]);
   expect(() => parseConfig({ ...base, AUTH_FAILURE_LIMIT: '-1' })).toThrow(/AUTH_FAILURE_LIMIT/);
 });
+
+test('the media input settings of issue 16 are documented, default closed, and bounded', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+  for (const name of ['TRANSCRIPTION_PROVIDER', 'OPENAI_TRANSCRIPTION_MODEL', 'MEDIA_UPLOAD_MAX_BYTES', 'SPEECH_PROVIDER', 'OPENAI_SPEECH_MODEL', 'OPENAI_SPEECH_VOICE']) {
+    expect(readme, name).toContain(`| \`${name}\` |`);
+    expect(example, name).toMatch(new RegExp(`^#? ?${name}=`, 'm'));
+  }
+  const base = { NODE_ENV: 'test', DATA_DIR: '/tmp/atelier-config-test' };
+  const defaults = parseConfig(base);
+  expect(defaults.providers.transcription).toBeUndefined();
+  expect(defaults.providers.speech).toBeUndefined();
+  expect(defaults.media.uploadMaxBytes).toBe(10 * 1_048_576);
+  expect(parseConfig({ ...base, TRANSCRIPTION_PROVIDER: 'openai', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' }).providers.transcription).toMatchObject({ kind: 'openai', model: 'gpt-4o-mini-transcribe' });
+  expect(() => parseConfig({ ...base, MEDIA_UPLOAD_MAX_BYTES: String(21 * 1_048_576) })).toThrow(/MEDIA_UPLOAD_MAX_BYTES/);
+  expect(() => parseConfig({ ...base, NODE_ENV: 'development', TRANSCRIPTION_PROVIDER: 'openai' })).toThrow(/OPENAI_API_KEY/);
+});

@@ -2,10 +2,11 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 
 /** Every command label is one of these; anything else is `other`, so series stay bounded. */
 export const COMMAND_LABELS = [
-  'start', 'help', 'imagine', 'video', 'ask', 'new', 'style', 'language', 'stats', 'usage', 'feedback', 'privacy', 'deleteme', 'tier',
+  'start', 'help', 'imagine', 'video', 'ask', 'edit', 'new', 'style', 'language', 'stats', 'usage', 'feedback', 'privacy', 'deleteme', 'tier',
   // Not typed commands: a plain text message (drawn like /imagine), the buttons under a result,
   // and the Stars checkout (pre-checkout query, successful and refunded payment messages).
-  'text', 'rate', 'keep', 'variant', 'pre_checkout', 'payment', 'refund', 'other',
+  // A photo (a question about it) and a voice message.
+  'text', 'photo', 'voice', 'rate', 'keep', 'variant', 'pre_checkout', 'payment', 'refund', 'other',
 ] as const;
 export type CommandLabel = (typeof COMMAND_LABELS)[number];
 export type UpdateType = 'message' | 'callback_query' | 'pre_checkout_query' | 'other';

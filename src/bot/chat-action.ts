@@ -1,6 +1,6 @@
 import type { BotContext } from './context.ts';
 
-type ChatAction = 'upload_photo' | 'upload_video' | 'typing';
+type ChatAction = 'upload_photo' | 'upload_video' | 'upload_voice' | 'typing';
 
 /** Telegram shows a chat action for about 5 s; repeating it keeps "typing…" up during long work. */
 export async function withChatAction<T>(ctx: BotContext, action: ChatAction, work: () => Promise<T>): Promise<T> {

@@ -9,6 +9,7 @@ import type { GraphqlClient } from './graphql-client.ts';
 import type { ChatDefaultsCache } from './chat-defaults.ts';
 import type { LocaleCache } from './locale-cache.ts';
 import type { FetchMedia } from './media-download.ts';
+import type { TelegramFiles } from './telegram-files.ts';
 import type { Deliveries } from './delivery/deliveries.ts';
 import type { StyleCatalog } from './style-catalog.ts';
 
@@ -23,6 +24,8 @@ export interface BotServices {
   chats: ChatDefaultsCache;
   styles: StyleCatalog;
   fetchMedia: FetchMedia;
+  /** Downloads what a user sent (photos, voice messages) from Telegram. */
+  telegramFiles: TelegramFiles;
   i18n: I18n<BotContext>;
   /** Whether a Fluent message exists, to fall back to the API's own label for catalog entries we have no name for. */
   hasText: (key: string) => boolean;

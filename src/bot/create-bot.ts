@@ -24,6 +24,8 @@ import type { GraphqlClient } from './graphql-client.ts';
 import { createI18n, supportedLocale } from './i18n.ts';
 import { createLocaleCache } from './locale-cache.ts';
 import { createMediaFetcher, type FetchMedia } from './media-download.ts';
+import { createTelegramFiles, type TelegramFiles } from './telegram-files.ts';
+import { mediaInputFeature } from './features/media-input.ts';
 import { sequentialize } from '@grammyjs/runner';
 import { createChatRefSealer } from './delivery/chat-ref.ts';
 import { createDeliveries, type Deliveries } from './delivery/deliveries.ts';
@@ -47,6 +49,8 @@ export interface BotDeps {
   metrics?: Registry | undefined;
   /** Downloads generated files from the API's signed links; default: fetch with a 30 s timeout. */
   fetchMedia?: FetchMedia;
+  /** Downloads users' photos and voice messages from Telegram; default: getFile and fetch. */
+  telegramFiles?: TelegramFiles;
   /** Outgoing-call limits; the default follows Telegram's published flood limits. Tests loosen them. */
   throttle?: APIThrottlerOptions;
   /** How often finished but undelivered results (and waiting broadcasts) are looked for (default 15 s). */
@@ -84,6 +88,7 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; deliveries: De
     chats: createChatDefaultsCache({ client: deps.client }),
     styles: createStyleCatalog(deps.client),
     fetchMedia,
+    telegramFiles: deps.telegramFiles ?? createTelegramFiles({ apiRoot: deps.config.apiRoot, token: deps.config.token }),
     i18n,
     hasText: has,
     now: deps.now ?? (() => new Date()),
@@ -120,7 +125,7 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; deliveries: De
   const guarded = bot.errorBoundary(onError);
   guarded.use(i18n.middleware());
   guarded.use(chatAccessGate);
-  guarded.use(startFeature, imagineFeature, resultActionsFeature, askFeature, styleFeature, languageFeature, statsFeature, tierFeature, paymentsFeature, feedbackFeature, newsFeature, inlineFeature, chatSettingsFeature, privacyFeature);
+  guarded.use(startFeature, mediaInputFeature, imagineFeature, resultActionsFeature, askFeature, styleFeature, languageFeature, statsFeature, tierFeature, paymentsFeature, feedbackFeature, newsFeature, inlineFeature, chatSettingsFeature, privacyFeature);
   guarded.use(fallbackFeature);
   bot.catch(onError);
   const broadcaster = createBroadcaster({

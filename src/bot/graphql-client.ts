@@ -28,7 +28,15 @@ export interface GraphqlClient {
    * `onNext` with each result's data and resolves when the server completes the stream.
    */
   subscribe<T, V extends object>(document: Operation<T, V>, variables: V, options: RequestOptions & { signal: AbortSignal }, onNext: (data: T) => void | Promise<void>): Promise<void>;
+  /**
+   * Uploads a user's photo or voice message (`POST /uploads` beside /graphql, same credential and
+   * user header): the API keeps it as the user's media and answers the id that GraphQL calls take.
+   */
+  upload(bytes: Uint8Array, options: RequestOptions & { telegramUserId: number | string }): Promise<UploadResult>;
 }
+
+/** The id of the stored media, or why the API refused it (TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, EMPTY, ACCESS_DENIED, RATE_LIMITED…). */
+export type UploadResult = { ok: true; id: string } | { ok: false; code: string };
 
 /** The API could not be reached or failed as a whole (network, timeout, 5xx): the user may retry later. */
 export class ApiUnavailableError extends Error {
@@ -67,6 +75,26 @@ export function createGraphqlClient(options: GraphqlClientOptions): GraphqlClien
     return headers;
   };
   return {
+    async upload(bytes, requestOptions) {
+      const headers = headersFor(requestOptions.telegramUserId, 'application/json');
+      headers['content-type'] = 'application/octet-stream';
+      let response: Response;
+      let body: { media?: { id?: unknown }; error?: { code?: unknown } };
+      try {
+        response = await fetchImpl(new URL('/uploads', options.url), {
+          method: 'POST', headers, body: bytes as Uint8Array<ArrayBuffer>, signal: AbortSignal.timeout(requestOptions.timeoutMs ?? options.timeoutMs),
+        });
+        if (response.status >= 500) throw new ApiUnavailableError(`API answered ${response.status}`, { status: response.status });
+        body = (await response.json()) as typeof body;
+      } catch (error) {
+        if (error instanceof ApiUnavailableError) throw error;
+        throw new ApiUnavailableError(error instanceof Error && error.name === 'TimeoutError' ? 'API timed out' : 'API unreachable', { cause: error });
+      }
+      if (response.status === 401) throw new ApiError('upload refused: unauthenticated', 'UNAUTHENTICATED', undefined);
+      if (response.status === 403) throw new ApiError('This user may not use the service.', 'ACCESS_DENIED', undefined);
+      if (typeof body.media?.id === 'string') return { ok: true, id: body.media.id };
+      return { ok: false, code: typeof body.error?.code === 'string' ? body.error.code : `HTTP_${response.status}` };
+    },
     async subscribe<T, V extends object>(document: Operation<T, V>, variables: V, requestOptions: RequestOptions & { signal: AbortSignal }, onNext: (data: T) => void | Promise<void>): Promise<void> {
       let response: Response;
       try {

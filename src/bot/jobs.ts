@@ -2,7 +2,7 @@ import type { BotContext } from './context.ts';
 import type { ChatRef } from './delivery/chat-ref.ts';
 import { progressText } from './delivery/deliveries.ts';
 import { cancelKeyboard } from './keyboards.ts';
-import type { GenerateResult } from './operations.ts';
+import type { EditImageResult, GenerateResult } from './operations.ts';
 import { replyWithProblem } from './problems.ts';
 
 /**
@@ -19,7 +19,7 @@ export async function startJob(
   options: {
     /** Reuse this message (the style keyboard) as the progress message; otherwise one is sent. */
     progressMessageId?: number | undefined;
-    queue: (delivery: string) => Promise<GenerateResult>;
+    queue: (delivery: string) => Promise<GenerateResult | EditImageResult>;
     /** The prompt draft or original generation is gone. */
     expired: () => Promise<void>;
   },

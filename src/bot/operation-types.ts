@@ -9,6 +9,8 @@ export type AnswerInput = {
   command?: string | null | undefined;
   /** A follow-up in the user's conversation (turns are kept redacted for the prompt-text window). */
   conversation?: boolean | null | undefined;
+  /** One of the user's pictures (POST /uploads, or generated) the question is about; needs a text provider with vision. */
+  imageId?: string | null | undefined;
   prompt: string;
 };
 
@@ -63,6 +65,13 @@ export type InvalidPromptReason =
   | 'TOO_LONG'
   | 'UNKNOWN_STYLE';
 
+export type MediaInputReason =
+  | 'EDIT_UNSUPPORTED'
+  | 'NOT_FOUND'
+  | 'SPEECH_UNSUPPORTED'
+  | 'TRANSCRIPTION_UNSUPPORTED'
+  | 'VISION_UNSUPPORTED';
+
 export type PreferencesInput = {
   /** A catalog style id. */
   defaultStyle?: string | null | undefined;
@@ -97,6 +106,7 @@ export type BotAnswerStreamSubscription = { answerStream:
     | { __typename: 'AnswerChunk', text: string, generation: { __typename: 'Generation', id: string } | null }
     | { __typename: 'Busy', message: string, retryAfterSeconds: number | null }
     | { __typename: 'InvalidPrompt', message: string, reason: InvalidPromptReason, maxLength: number | null }
+    | { __typename: 'MediaInputRejected', message: string, mediaReason: MediaInputReason }
     | { __typename: 'ProviderUnavailable', message: string, cause: ErrorClass, retryAfterSeconds: number | null }
     | { __typename: 'QuotaExceeded', message: string, resetsAt: string }
     | { __typename: 'RateLimited', message: string, retryAfterSeconds: number | null }
@@ -173,6 +183,23 @@ export type BotDeleteMyDataMutationVariables = Exact<{ [key: string]: never; }>;
 
 
 export type BotDeleteMyDataMutation = { deleteMyData: { __typename: 'DeletionReport', generations: number, media: number, feedback: number, conversationTurns: number, usageDays: number } };
+
+export type BotEditImageMutationVariables = Exact<{
+  mediaId: string;
+  instruction: string;
+  delivery?: string | null | undefined;
+}>;
+
+
+export type BotEditImageMutation = { editImage:
+    | { __typename: 'Busy', message: string, retryAfterSeconds: number | null }
+    | { __typename: 'Generation', id: string, status: GenerationStatus, errorClass: ErrorClass | null, style: string, theme: string, latencyMs: number, progress: number | null, queuePosition: number | null, text: string | null, media: { __typename: 'Media', url: string | null, mimeType: string } | null }
+    | { __typename: 'InvalidPrompt', message: string, reason: InvalidPromptReason, maxLength: number | null }
+    | { __typename: 'MediaInputRejected', message: string, mediaReason: MediaInputReason }
+    | { __typename: 'ProviderUnavailable', message: string, cause: ErrorClass, retryAfterSeconds: number | null }
+    | { __typename: 'QuotaExceeded', message: string, resetsAt: string }
+    | { __typename: 'RateLimited', message: string, retryAfterSeconds: number | null }
+   };
 
 export type BotGenerateFromDraftMutationVariables = Exact<{
   draftId: string;
@@ -281,6 +308,20 @@ export type BotSetPreferencesMutation = { setPreferences:
     | { __typename: 'Viewer' }
    };
 
+export type BotSpeakMutationVariables = Exact<{
+  text: string;
+}>;
+
+
+export type BotSpeakMutation = { speak:
+    | { __typename: 'InvalidPrompt' }
+    | { __typename: 'Media', url: string | null }
+    | { __typename: 'MediaInputRejected', mediaReason: MediaInputReason }
+    | { __typename: 'ProviderUnavailable' }
+    | { __typename: 'QuotaExceeded' }
+    | { __typename: 'RateLimited' }
+   };
+
 export type BotStylesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -306,6 +347,19 @@ export type BotTierOverviewQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type BotTierOverviewQuery = { tiers: Array<{ __typename: 'TierInfo', id: string, requestsPerMinute: number, images: number, videos: number, textTokens: number, dailyCostUsd: number | null, priceStars: number, periodDays: number }>, viewer: { __typename: 'Viewer', tier: string, tierExpiresAt: string | null } };
+
+export type BotTranscribeMutationVariables = Exact<{
+  mediaId: string;
+}>;
+
+
+export type BotTranscribeMutation = { transcribe:
+    | { __typename: 'MediaInputRejected', message: string, mediaReason: MediaInputReason }
+    | { __typename: 'ProviderUnavailable', message: string, cause: ErrorClass, retryAfterSeconds: number | null }
+    | { __typename: 'QuotaExceeded', message: string, resetsAt: string }
+    | { __typename: 'RateLimited', message: string, retryAfterSeconds: number | null }
+    | { __typename: 'Transcript', text: string }
+   };
 
 export type BotViewerLocaleQueryVariables = Exact<{ [key: string]: never; }>;
 

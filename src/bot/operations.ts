@@ -42,7 +42,28 @@ export const ANSWER_STREAM = operation<Types.BotAnswerStreamSubscription, Types.
   __typename
   ... on AnswerChunk { text generation { id } }
   ${ERROR_FIELDS}
+  ... on MediaInputRejected { mediaReason: reason }
 } }`);
+
+export const TRANSCRIBE = operation<Types.BotTranscribeMutation, Types.BotTranscribeMutationVariables>(`mutation BotTranscribe($mediaId: ID!) { transcribe(mediaId: $mediaId) {
+  __typename
+  ... on Transcript { text }
+  ... on Error { message }
+  ... on ProviderUnavailable { cause retryAfterSeconds }
+  ... on RateLimited { retryAfterSeconds }
+  ... on QuotaExceeded { resetsAt }
+  ... on MediaInputRejected { mediaReason: reason }
+} }`);
+
+export const SPEAK = operation<Types.BotSpeakMutation, Types.BotSpeakMutationVariables>(`mutation BotSpeak($text: String!) { speak(text: $text) {
+  __typename
+  ... on Media { url }
+  ... on MediaInputRejected { mediaReason: reason }
+} }`);
+
+export const EDIT_IMAGE = operation<Types.BotEditImageMutation, Types.BotEditImageMutationVariables>(`mutation BotEditImage($mediaId: ID!, $instruction: String!, $delivery: String) {
+  editImage(mediaId: $mediaId, instruction: $instruction, delivery: $delivery) { ${RESULT_FIELDS} ... on MediaInputRejected { mediaReason: reason } }
+}`);
 
 export const SET_NEWS = operation<Types.BotSetNewsMutation, Types.BotSetNewsMutationVariables>(`mutation BotSetNews($ref: String) { setNewsSubscription(ref: $ref) }`);
 
@@ -115,6 +136,8 @@ export const RECORD_REFUND = operation<Types.BotRecordRefundMutation, Types.BotR
 export type GenerateResult = Types.BotGenerateFromDraftMutation['generateFromDraft'];
 export type GenerationFields = Extract<GenerateResult, { __typename: 'Generation' }>;
 export type DraftResult = Types.BotDraftMutation['createPromptDraft'];
+export type EditImageResult = Types.BotEditImageMutation['editImage'];
+export type TranscribeResult = Types.BotTranscribeMutation['transcribe'];
 export type AnswerStreamResult = Types.BotAnswerStreamSubscription['answerStream'];
 export type JobUpdate = Types.BotWatchSubscription['generationUpdated'];
 export type DeliveryItem = Types.BotClaimPendingMutation['claimPendingDeliveries'][number];

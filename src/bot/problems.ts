@@ -1,7 +1,14 @@
 import type { BotContext, Speaker } from './context.ts';
-import type { GenerateResult } from './operations.ts';
+import type { EditImageResult, GenerateResult, TranscribeResult } from './operations.ts';
 
-type Problem = Exclude<GenerateResult, { __typename: 'Generation' }>;
+type Problem = Exclude<GenerateResult | EditImageResult | TranscribeResult, { __typename: 'Generation' | 'Transcript' }>;
+
+const MEDIA_REASONS: Record<string, string> = {
+  NOT_FOUND: 'media-input-gone',
+  EDIT_UNSUPPORTED: 'edit-unsupported',
+  VISION_UNSUPPORTED: 'vision-unsupported',
+  TRANSCRIPTION_UNSUPPORTED: 'voice-unavailable',
+};
 
 const PROMPT_REASONS: Record<string, string> = {
   EMPTY: 'error-prompt-empty',
@@ -35,6 +42,8 @@ export function problemText(ctx: Speaker, problem: Problem, kind: 'IMAGE' | 'VID
     }
     case 'NotFound':
       return ctx.t('error-not-found');
+    case 'MediaInputRejected':
+      return ctx.t(MEDIA_REASONS[problem.mediaReason] ?? 'media-input-gone');
     case 'RateLimited':
       return ctx.t('error-rate-limited', { retry: Math.max(1, Math.ceil(problem.retryAfterSeconds ?? 1)) });
     case 'QuotaExceeded':

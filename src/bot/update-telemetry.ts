@@ -30,6 +30,8 @@ function initialCommand(ctx: BotContext): CommandLabel | undefined {
     }
     return message.chat.type === 'private' && !message.text.startsWith('/') ? 'text' : undefined;
   }
+  if (message?.photo) return /^\/edit\b/i.test(message.caption ?? '') ? 'edit' : 'photo';
+  if (message?.voice) return 'voice';
   if (message?.successful_payment) return 'payment';
   if (message?.refunded_payment) return 'refund';
   if (ctx.preCheckoutQuery) return 'pre_checkout';

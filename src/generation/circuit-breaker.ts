@@ -127,6 +127,8 @@ export function withCircuitBreaker(provider: Provider, breaker: CircuitBreaker):
     name: provider.name,
     kinds: provider.kinds,
     models: provider.models,
+    ...(provider.edits ? { edits: true } : {}),
+    ...(provider.vision ? { vision: true } : {}),
     generate: (request: ProviderRequest): Promise<ProviderResult> => breaker.run(() => provider.generate(request)),
   };
 }

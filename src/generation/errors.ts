@@ -40,3 +40,18 @@ export class BusyError extends Error {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
+
+export type MediaInputReason = 'NOT_FOUND' | 'EDIT_UNSUPPORTED' | 'VISION_UNSUPPORTED' | 'TRANSCRIPTION_UNSUPPORTED' | 'SPEECH_UNSUPPORTED';
+
+/**
+ * The media a request refers to cannot be used: it is not the user's, is gone (past its window or
+ * erased), is not of the right kind, or no configured provider can take it. Nothing was generated.
+ */
+export class MediaInputError extends Error {
+  readonly reason: MediaInputReason;
+  constructor(reason: MediaInputReason, message: string) {
+    super(message);
+    this.name = 'MediaInputError';
+    this.reason = reason;
+  }
+}

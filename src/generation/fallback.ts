@@ -4,7 +4,7 @@
  * limited, unreadable answer) the next one is asked. The result names the provider that served it,
  * which is what the row records.
  */
-import { ProviderError, type MediaKind, type Provider, type ProviderRequest, type ProviderResult } from './provider.ts';
+import { acceptsSourceImage, ProviderError, type MediaKind, type Provider, type ProviderRequest, type ProviderResult } from './provider.ts';
 
 /**
  * Failures that say nothing about whether the next provider could serve the request are final:
@@ -39,8 +39,11 @@ export function createFallbackProvider(members: readonly Provider[], onFallback?
     kinds,
     models,
     members,
+    ...(members.some((member) => member.edits) ? { edits: true } : {}),
+    ...(members.some((member) => member.vision) ? { vision: true } : {}),
     async generate(request: ProviderRequest): Promise<ProviderResult> {
-      const able = members.filter((member) => member.kinds.has(request.kind));
+      // A request with an image goes only to members that can take it (an edit is not a new picture).
+      const able = members.filter((member) => member.kinds.has(request.kind) && (!request.sourceImage || acceptsSourceImage(member, request.kind)));
       let lastError: unknown = new ProviderError('invalid_input', `no provider in the chain serves ${request.kind}`);
       for (const [index, member] of able.entries()) {
         request.signal?.throwIfAborted();

@@ -14,11 +14,13 @@ import type { Metrics } from '../telemetry/metrics.ts';
 import { fingerprintPrompt } from '../privacy/fingerprint.ts';
 import { redactPrompt } from '../privacy/redact.ts';
 import type { CostTable } from './cost.ts';
-import { BusyError, InvalidPromptError, ProviderUnavailableError } from './errors.ts';
+import { BusyError, InvalidPromptError, MediaInputError, ProviderUnavailableError } from './errors.ts';
+import type { MediaStore } from '../media/media-store.ts';
+import { loadOwnMedia } from '../media/uploads.ts';
 import { classifyProviderFailure, refundUsage, settleUsage } from './outcome.ts';
 import { checkPrompt } from './prompt-input.ts';
 import { callProvider, operationName } from './provider-call.ts';
-import type { ChatTurn, ErrorClass, MediaKind, Provider } from './provider.ts';
+import { acceptsSourceImage, type ChatTurn, type ErrorClass, type MediaKind, type Provider } from './provider.ts';
 import type { GenerationEvents } from './queue/events.ts';
 import { queuedCount } from './queue/job-store.ts';
 import type { Slots } from './queue/slots.ts';
@@ -51,6 +53,8 @@ export interface GenerateDeps {
   textSlots: Slots;
   /** When a stored conversation turn expires (the prompt-text window, retention/policy.ts). */
   conversationTurnExpiresAt: (at: Date) => Date;
+  /** Where a request's source image (`sourceMediaId`) is read from; without it such requests are refused. */
+  media?: { store: MediaStore; retentionHours: number } | undefined;
   /** Absent when telemetry is switched off (benchmarks measure the difference). */
   metrics?: Metrics | undefined;
   logger?: Logger | undefined;
@@ -71,19 +75,24 @@ export interface GenerateInput {
   delivery?: string | null | undefined;
   /** Text only: called with the answer so far while a streaming provider writes it. */
   onText?: ((textSoFar: string) => void) | undefined;
+  /**
+   * One of the user's images (uploaded or generated): for `image`, the picture to edit with the
+   * prompt as the instruction; for `text`, the picture the question is about.
+   */
+  sourceMediaId?: string | null | undefined;
 }
 
 /** How many earlier turns a follow-up question sees. */
 export const CONVERSATION_TURNS = 6;
 
-export type GenerateError = InvalidPromptError | ProviderUnavailableError | RateLimitedError | QuotaExceededError | BusyError;
+export type GenerateError = InvalidPromptError | ProviderUnavailableError | RateLimitedError | QuotaExceededError | BusyError | MediaInputError;
 
 /** An image or video comes back QUEUED (the workers finish it); a text answer comes back finished. */
 export type GenerateOutcome =
   | { ok: true; generation: IGeneration; media: IMediaAsset | null; text: string | undefined }
   | { ok: false; generation: IGeneration; error: GenerateError };
 
-const COMMANDS = new Set(['imagine', 'video', 'ask', 'variant', 'api']);
+const COMMANDS = new Set(['imagine', 'video', 'ask', 'variant', 'api', 'edit', 'photo', 'voice']);
 /** What a Busy caller is told to wait: about one job's turn at the head of a full queue. */
 const BUSY_RETRY_AFTER_SECONDS = 15;
 
@@ -153,6 +162,17 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
     }
     const model = provider.models[input.kind] ?? provider.name;
 
+    // The picture a request refers to: refused before any quota is touched, and the row keeps no text.
+    let source: SourceImage | undefined;
+    if (input.sourceMediaId != null) {
+      try {
+        source = await sourceImage(em, user, input.kind, input.sourceMediaId, provider, createdAt);
+      } catch (error) {
+        if (!(error instanceof MediaInputError)) throw error;
+        return recordFailure(em, { ...described, promptRedacted: null, requestedStyles: null }, provider.name, model, error, startedAt, input.kind, { usage: 'none', status: 'rejected', errorClass: 'invalid_input' });
+      }
+    }
+
     // A full queue is refused before the quota is touched: nothing to give back.
     if (input.kind !== 'text' && (await queuedCount(em, input.kind)) >= deps.queueMax) {
       const busy = new BusyError(input.kind, BUSY_RETRY_AFTER_SECONDS);
@@ -176,7 +196,7 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
     // A text answer has no row while in progress: its place is held in memory, so the next check may run now.
     if (input.kind === 'text') place.written();
     try {
-      return await admitted(em, user, input, provider, model, described, createdAt, startedAt);
+      return await admitted(em, user, input, provider, model, described, createdAt, startedAt, source);
     } finally {
       place.written();
       place.release();
@@ -187,7 +207,7 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
   async function admitted(
     em: SqlEntityManager, user: IUser, input: GenerateInput, provider: Provider, model: string,
     described: Record<string, unknown> & { user: IUser; createdAt: Date; promptRedacted: string; id: string },
-    createdAt: Date, startedAt: number,
+    createdAt: Date, startedAt: number, source: SourceImage | undefined,
   ): Promise<GenerateOutcome & { providerSeconds?: number }> {
     const refusal = await deps.limiter.admit(em, user, input.kind, createdAt);
     if (refusal) {
@@ -201,13 +221,26 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
       const job = em.create(Generation, {
         ...described, provider: provider.name, model: model.slice(0, 64), status: 'queued', latencyMs: 0, costUnknown: false,
         variant: input.variant ?? null, delivery: input.delivery ?? null, traceparent: activeTraceparent(), attempts: 0,
+        sourceMedia: source?.assetId ?? null,
       } as never, { persist: false }) as IGeneration;
       await em.persist(job).flush();
       deps.events.publish({ id: job.id, kind: job.kind, status: 'queued' });
       deps.metrics?.observeJobState(job.kind, 'queued');
       return { ok: true, generation: job, media: null, text: undefined };
     }
-    return answerText(em, user, provider, model, described, input, createdAt, startedAt);
+    return answerText(em, user, provider, model, described, input, createdAt, startedAt, source);
+  }
+
+  /** The user's own image, from a provider that can take it: for an edit (image) or a question about it (text). */
+  async function sourceImage(em: SqlEntityManager, user: IUser, kind: MediaKind, mediaId: string, provider: Provider, at: Date): Promise<SourceImage> {
+    if (!acceptsSourceImage(provider, kind)) {
+      throw kind === 'image'
+        ? new MediaInputError('EDIT_UNSUPPORTED', 'The configured image provider cannot edit pictures.')
+        : new MediaInputError('VISION_UNSUPPORTED', `The configured ${kind} provider cannot read pictures.`);
+    }
+    const found = deps.media ? await loadOwnMedia(em, deps.media.store, user.id, mediaId, 'image', { retentionHours: deps.media.retentionHours, now: at }) : null;
+    if (!found) throw new MediaInputError('NOT_FOUND', 'No such picture of yours: it may have expired or been deleted.');
+    return { assetId: found.asset.id, bytes: found.bytes, mimeType: found.asset.mimeType };
   }
 
   /**
@@ -217,7 +250,7 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
   async function answerText(
     em: SqlEntityManager, user: IUser, provider: Provider, model: string,
     described: Record<string, unknown> & { user: IUser; createdAt: Date; promptRedacted: string; id: string },
-    input: GenerateInput, createdAt: Date, startedAt: number,
+    input: GenerateInput, createdAt: Date, startedAt: number, source: SourceImage | undefined,
   ): Promise<GenerateOutcome & { providerSeconds?: number }> {
     const slot = deps.textSlots.acquire();
     if (!slot) {
@@ -234,6 +267,7 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
       call = await callProvider(provider, {
         kind: 'text', prompt: described.promptRedacted, style: 'none', stylePrompt: '', ...(history.length > 0 ? { history } : {}),
         ...(input.onText ? { onText: input.onText } : {}),
+        ...(source ? { sourceImage: { bytes: source.bytes, mimeType: source.mimeType } } : {}),
       });
     } finally {
       release();
@@ -278,6 +312,12 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
       return { ...outcome, providerSeconds: call.seconds };
     }
   }
+}
+
+interface SourceImage {
+  assetId: string;
+  bytes: Uint8Array;
+  mimeType: string;
 }
 
 /** The active span as a W3C traceparent (through the process's propagator), so the job's run can link back to it. */

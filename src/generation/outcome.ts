@@ -10,7 +10,9 @@ import { ProviderError, type ErrorClass, type GeneratedMedia, type MediaKind } f
 
 /** What finishing a generation writes, shared by text answered in the request and queued jobs. */
 
-const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif', 'video/mp4': 'mp4', 'video/webm': 'webm' };
+const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/gif': 'gif', 'video/mp4': 'mp4', 'video/webm': 'webm',
+  'audio/ogg': 'ogg', 'audio/mpeg': 'mp3', 'audio/mp4': 'm4a', 'audio/wav': 'wav',
+};
 
 /**
  * Bytes first, row second: a crash in between leaves an orphan file for retention, never a row

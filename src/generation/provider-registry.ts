@@ -91,7 +91,7 @@ export function createProviders(config: Config['providers'], deps: ProviderRegis
     if (entry.kind === 'openai') return guarded(createOpenAiCompatibleProvider({ baseUrl: entry.baseUrl, apiKey: entry.apiKey, textModel: entry.model, http }), 'text');
     // Pollinations' OpenAI-compatible chat endpoint: free without a key; `private` keeps answers off its public feed.
     return guarded(createOpenAiCompatibleProvider({
-      name: 'pollinations', baseUrl: entry.url, chatUrl: entry.url, apiKey: entry.apiKey, textModel: entry.model, http, extraChatBody: { private: true }, unpriced: entry.apiKey !== undefined,
+      name: 'pollinations', baseUrl: entry.url, chatUrl: entry.url, apiKey: entry.apiKey, textModel: entry.model, http, extraChatBody: { private: true }, vision: false, unpriced: entry.apiKey !== undefined,
     }), 'text');
   }
 

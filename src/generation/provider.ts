@@ -30,8 +30,9 @@ export interface ProviderRequest {
   /** Earlier turns for text generation (oldest first). */
   history?: readonly ChatTurn[];
   /**
-   * An image to edit (prompt + image), for providers that support edits (OpenAI `images/edits`).
-   * No API or bot entry point supplies one yet; adapters without edit support ignore it.
+   * A user's image: for `image`, the picture to edit with the prompt as the instruction (providers
+   * with `edits`); for `text`, the picture the question is about (providers with `vision`).
+   * Only sent to providers that declare the capability (see generate.ts and fallback.ts).
    */
   sourceImage?: { bytes: Uint8Array; mimeType: string };
   /** Asks for another take on the same prompt and style (1, 2, …); deterministic renderers vary their seed. */
@@ -83,9 +84,18 @@ export interface Provider {
   readonly kinds: ReadonlySet<MediaKind>;
   /** The model requested for each kind, from configuration: names spans and bounds metric labels. */
   readonly models: Partial<Record<MediaKind, string>>;
+  /** Edits an image (`sourceImage` with kind `image`). */
+  readonly edits?: boolean;
+  /** Answers a question about an image (`sourceImage` with kind `text`). */
+  readonly vision?: boolean;
   /** Present on a fallback chain: its providers, in the order they are tried (see fallback.ts). */
   readonly members?: readonly Provider[];
   generate(request: ProviderRequest): Promise<ProviderResult>;
+}
+
+/** Whether `provider` can take this request's image: edits for images, vision for text. */
+export function acceptsSourceImage(provider: Pick<Provider, 'edits' | 'vision'>, kind: MediaKind): boolean {
+  return kind === 'image' ? provider.edits === true : kind === 'text' ? provider.vision === true : false;
 }
 
 export class ProviderError extends Error {

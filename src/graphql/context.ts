@@ -14,6 +14,7 @@ import type { DeliveryService } from '../generation/delivery-service.ts';
 import type { ProviderSet } from '../generation/generate.ts';
 import type { GenerationService } from '../generation/generation-service.ts';
 import type { JobService } from '../jobs/job-service.ts';
+import type { MediaInputService } from '../media/media-input-service.ts';
 import type { Limiter } from '../limits/limiter.ts';
 import type { TokenCaps } from '../limits/token-caps.ts';
 import type { UsageView } from '../limits/usage-view.ts';
@@ -37,6 +38,8 @@ export interface AppServices {
   access: AccessPolicy;
   mediaUrlTtlSeconds: number;
   mediaRetentionHours: number;
+  /** MEDIA_UPLOAD_MAX_BYTES: the largest upload POST /uploads takes. */
+  mediaUploadMaxBytes: number;
   feedbackMaxLength: number;
   /** HMAC of a Telegram user id: the only identity the API keeps. */
   pseudonymize: (telegramUserId: string) => string;
@@ -67,6 +70,8 @@ export interface RequestServices {
   tokens: TokenService;
   /** Group chats' defaults, set by their admins. */
   chats: ChatSettingsService;
+  /** A user's photos and voice messages as input: transcription, edits, vision, spoken replies. */
+  mediaInput: MediaInputService;
   /** Whether the database answers a query now (health). */
   databaseAnswers: () => Promise<boolean>;
 }

@@ -3,6 +3,8 @@ import type { NodeServerContext } from './router.ts';
 
 export interface BodyLimitOptions {
   maxBytes: number;
+  /** Paths whose route reads and bounds its own body (uploads); left alone here. */
+  ownLimit?: readonly string[];
 }
 
 /** Content types whose bytes must be UTF-8 text; anything else is left to the parsers. */
@@ -20,11 +22,11 @@ function refuse(fetchAPI: { Response: typeof Response }, status: number, message
  * (413 from Content-Length alone when declared, else as soon as the stream passes the cap) and
  * refuses text bodies that are not UTF-8, which would otherwise be decoded with U+FFFD and run.
  */
-export function useBodyLimit({ maxBytes }: BodyLimitOptions): ServerAdapterPlugin<NodeServerContext> {
+export function useBodyLimit({ maxBytes, ownLimit = [] }: BodyLimitOptions): ServerAdapterPlugin<NodeServerContext> {
   const tooLarge = `Request body larger than ${maxBytes} bytes.`;
   return {
-    async onRequest({ request, setRequest, endResponse, fetchAPI }) {
-      if (request.method === 'GET' || request.method === 'HEAD' || !request.body) return;
+    async onRequest({ request, url, setRequest, endResponse, fetchAPI }) {
+      if (request.method === 'GET' || request.method === 'HEAD' || !request.body || ownLimit.includes(url.pathname)) return;
       const declared = request.headers.get('content-length');
       if (declared !== null && Number(declared) > maxBytes) {
         endResponse(refuse(fetchAPI, 413, tooLarge));

@@ -19,6 +19,7 @@ import { createMetricsRoute } from './metrics.ts';
 import { createPaymentWebhooksRoute } from './payment-webhooks.ts';
 import { createRouter, route, type NodeServerContext, type Route } from './router.ts';
 import type { TelegramWebhook } from './telegram-webhook.ts';
+import { createUploadRoute, UPLOADS_PATH } from './uploads.ts';
 
 export interface HttpAppDeps {
   config: Pick<Config, 'graphql' | 'jwt' | 'paymentWebhookSecret' | 'tiers' | 'telemetry' | 'abuse'>;
@@ -58,6 +59,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     ...(limits.graphiql ? [createGraphiqlAssetsRoute()] : []),
     // Off when METRICS_PORT serves the scrape instead (see METRICS_ON_API_PORT).
     ...(services.metrics && config.telemetry.metricsOnApiPort ? [createMetricsRoute(services.metrics.registry)] : []),
+    createUploadRoute({ orm, store: deps.mediaStore, services, jwt: config.jwt, maxBytes: services.mediaUploadMaxBytes, trustProxyHops }),
     createHealthRoute(),
   ];
   const cors = corsFor(limits.corsOrigins);
@@ -69,7 +71,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     // Reads no body: a POST a cross-site form could send is refused unread (GRAPHQL_FORM_POSTS).
     ...(limits.formPosts ? [] : [useJsonPostsOnly({ endpoint: '/graphql' })]),
     // First to read, so that no route (webhooks included) reads an unbounded body.
-    useBodyLimit({ maxBytes: limits.maxBodyBytes }),
+    useBodyLimit({ maxBytes: limits.maxBodyBytes, ownLimit: [UPLOADS_PATH] }),
   ];
   const router = createRouter({ routes, plugins, logger });
   const telegram = deps.telegramWebhook;

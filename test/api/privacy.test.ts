@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ENTITIES } from '../../src/db/orm.ts';
-import { createTestApp, TEST_DRIVER, type TestApp } from '../helpers/test-app.ts';
+import { BOT_TOKEN, createTestApp, TEST_DRIVER, type TestApp } from '../helpers/test-app.ts';
+import { fakeJpeg, fakeOggVoice } from '../helpers/media-fixtures.ts';
 import { GENERATE } from '../helpers/documents.ts';
 
 const TELEGRAM_ID = '738294651';
@@ -32,6 +33,14 @@ describe('the raw Telegram id and the unredacted prompt never land anywhere', ()
     await app.gql(GENERATE, { input: { kind: 'TEXT', prompt } }, { as });
     await app.gql(GENERATE, { input: { kind: 'IMAGE', prompt: `${prompt}\u0007` } }, { as });
     await app.gql(`mutation($t: String!) { submitFeedback(text: $t) { __typename } }`, { t: prompt }, { as });
+    // A photo and a voice message the user sent, and an edit whose instruction carries the secrets.
+    const upload = async (bytes: Uint8Array) => ((await (await app.http.fetch('http://localhost/uploads', {
+      method: 'POST', headers: { authorization: `Bearer ${BOT_TOKEN}`, 'x-telegram-user-id': as }, body: bytes as Uint8Array<ArrayBuffer>,
+    })).json()) as { media: { id: string } }).media.id;
+    const photo = await upload(await fakeJpeg());
+    await upload(fakeOggVoice());
+    const edit = await app.gql(`mutation($id: ID!, $t: String!) { editImage(mediaId: $id, instruction: $t, wait: 30) { __typename } }`, { id: photo, t: prompt }, { as });
+    expect(edit.data.editImage.__typename).toBe('Generation');
     await app.gql(`{ viewer { id tier } }`, {}, { as });
     await app.gql(`{ viewer { id } }`, {}, { as: `${TELEGRAM_ID}x` });
     // Unexpected errors are logged with their cause; neither the id nor the prompt may ride along,
@@ -65,6 +74,15 @@ describe('the raw Telegram id and the unredacted prompt never land anywhere', ()
       expect(bytes.length).toBeGreaterThan(0);
       expect(bytes).not.toContain(TELEGRAM_ID);
       for (const bit of SECRET_BITS) expect(bytes).not.toContain(bit);
+    }
+  });
+
+  test('not in the name of any stored file (generated or uploaded)', async () => {
+    const keys = (await app.orm.em.fork().getConnection().execute('select storage_key, mime_type from media_assets')) as Array<{ storage_key: string; mime_type: string }>;
+    expect(keys.map((key) => key.mime_type)).toEqual(expect.arrayContaining(['image/jpeg', 'audio/ogg', 'image/png']));
+    for (const { storage_key: key } of keys) {
+      expect(key).not.toContain(TELEGRAM_ID);
+      expect(key).toMatch(/^\d{4}\/\d{2}\/\d{2}\/[0-9a-f-]{36}\.(png|jpg|ogg|gif)$/);
     }
   });
 

@@ -34,6 +34,13 @@ describe('texts', () => {
     for (const locale of LOCALES) expect([...messageIds(source(locale))].sort(), locale).toEqual(english);
   });
 
+  test('no message is defined twice in a file (Fluent keeps the last one, silently replacing the first)', () => {
+    for (const locale of LOCALES) {
+      const ids = [...source(locale).matchAll(/^([a-z][a-z0-9-]*) =/gm)].map((match) => match[1]!);
+      expect(ids.filter((id, index) => ids.indexOf(id) !== index), locale).toEqual([]);
+    }
+  });
+
   test('every literal message key used by the bot exists', () => {
     const ids = messageIds(source('en'));
     const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? files(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : []));

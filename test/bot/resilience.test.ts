@@ -62,6 +62,10 @@ describe('unexpected errors', () => {
   let failure: Error | undefined;
   // A client whose calls fail the way an API bug would (or succeed, once failure is cleared).
   const client: GraphqlClient = {
+    upload: async () => {
+      if (failure) throw failure;
+      return { ok: false, code: 'EMPTY' };
+    },
     request: async <T>() => {
       if (failure) throw failure;
       return { viewer: { locale: null } } as T;

@@ -4,7 +4,15 @@ import { encodePng } from '../../src/media/png.ts';
 export interface RecordedRequest {
   path: string;
   headers: IncomingMessage['headers'];
+  /** JSON bodies parsed; multipart bodies (images/edits, audio/transcriptions) as their fields, files as {@link FormFile}. */
   body: any;
+}
+
+/** A file part of a multipart request, as the provider received it. */
+export interface FormFile {
+  filename: string;
+  type: string;
+  bytes: Uint8Array;
 }
 
 export type Responder = (request: RecordedRequest, response: ServerResponse) => void;
@@ -17,9 +25,11 @@ export async function startFakeOpenAi() {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const recorded = { path: request.url ?? '', headers: request.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') };
-      requests.push(recorded);
-      responder(recorded, response);
+      void parseBody(request.headers['content-type'] ?? '', Buffer.concat(chunks)).then((body) => {
+        const recorded = { path: request.url ?? '', headers: request.headers, body };
+        requests.push(recorded);
+        responder(recorded, response);
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -43,6 +53,17 @@ export async function startFakeOpenAi() {
   };
 }
 
+/** JSON, or multipart/form-data as OpenAI's upload endpoints take it (parsed by the platform's own parser). */
+async function parseBody(contentType: string, raw: Buffer): Promise<any> {
+  if (!/^multipart\/form-data/i.test(contentType)) return JSON.parse(raw.toString('utf8') || 'null');
+  const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
+  const fields: Record<string, string | FormFile> = {};
+  for (const [name, value] of form) {
+    fields[name] = typeof value === 'string' ? value : { filename: value.name, type: value.type, bytes: new Uint8Array(await value.arrayBuffer()) };
+  }
+  return fields;
+}
+
 export function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   response.writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(JSON.stringify(body));
@@ -50,8 +71,61 @@ export function json(response: ServerResponse, status: number, body: unknown, he
 
 const tinyPng = Buffer.from(encodePng(2, 2, new Uint8Array(16).fill(200))).toString('base64');
 
+/** What the default transcription hears in any recording. */
+export const DEFAULT_TRANSCRIPT = 'What is the capital of France?';
+
+/** The formats /audio/transcriptions accepts, by the uploaded file's extension (as OpenAI checks them). */
+const AUDIO_EXTENSIONS = new Set(['flac', 'mp3', 'mp4', 'mpeg', 'mpga', 'm4a', 'ogg', 'oga', 'wav', 'webm']);
+
+function invalid(response: ServerResponse, message: string, param: string, code: string | null = null) {
+  json(response, 400, { error: { message, type: 'invalid_request_error', param, code } });
+}
+
+/** The parts of a chat message that are images: each must be a URL or a base64 `data:` URL of a picture. */
+function imageParts(body: any): string[] {
+  const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
+  return messages.flatMap((message) => (Array.isArray(message.content) ? message.content : []))
+    .filter((part: any) => part?.type === 'image_url')
+    .map((part: any) => String(part.image_url?.url ?? ''));
+}
+
 export function defaultResponder(request: RecordedRequest, response: ServerResponse) {
-  if (request.path === '/v1/images/generations') {
+  if (request.path === '/v1/images/edits') {
+    const image = request.body?.image as FormFile | undefined;
+    if (!image || typeof image !== 'object') return invalid(response, "Missing required parameter: 'image'.", 'image');
+    if (!/^image\/(png|jpeg|webp)$/.test(image.type)) return invalid(response, `Invalid file 'image': unsupported mimetype ('${image.type}'). Supported file formats are 'image/jpeg', 'image/png', and 'image/webp'.`, 'image', 'unsupported_file_mimetype');
+    if (typeof request.body?.prompt !== 'string' || request.body.prompt === '') return invalid(response, "Missing required parameter: 'prompt'.", 'prompt');
+    json(response, 200, { created: 1, data: [{ b64_json: tinyPng }], usage: { input_tokens: 300, output_tokens: 4160 } });
+  } else if (request.path === '/v1/audio/speech') {
+    // Binary audio in the requested format; the input is at most 4096 characters.
+    const input = request.body?.input;
+    if (typeof input !== 'string' || input === '') return invalid(response, "Missing required parameter: 'input'.", 'input');
+    if (input.length > 4096) return invalid(response, "Invalid 'input': string too long. Expected a string with maximum length 4096.", 'input', 'string_above_max_length');
+    if (typeof request.body?.voice !== 'string') return invalid(response, "Missing required parameter: 'voice'.", 'voice');
+    if (request.body?.response_format !== 'opus') return invalid(response, 'the fake only speaks opus', 'response_format');
+    const audio = Buffer.alloc(512, 0x33);
+    audio.write('OggS', 0, 'latin1');
+    audio.write('OpusHead', 28, 'latin1');
+    response.writeHead(200, { 'content-type': 'audio/ogg' });
+    response.end(audio);
+  } else if (request.path === '/v1/audio/transcriptions') {
+    const file = request.body?.file as FormFile | undefined;
+    if (!file || typeof file !== 'object') return invalid(response, "Missing required parameter: 'file'.", 'file');
+    if (typeof request.body?.model !== 'string') return invalid(response, "Missing required parameter: 'model'.", 'model');
+    const extension = /\.([a-z0-9]+)$/i.exec(file.filename)?.[1]?.toLowerCase() ?? '';
+    if (!AUDIO_EXTENSIONS.has(extension)) return invalid(response, `Invalid file format. Supported formats: ${[...AUDIO_EXTENSIONS].join(', ')}`, 'file', 'unsupported_format');
+    json(response, 200, { text: DEFAULT_TRANSCRIPT, usage: { type: 'duration', seconds: 2 } });
+  } else if (request.path === '/v1/chat/completions' && imageParts(request.body).length > 0) {
+    // Vision: OpenAI refuses an image part that is neither an http(s) URL nor a base64 data URL of a picture.
+    if (imageParts(request.body).some((url) => !/^(https?:\/\/|data:image\/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]+=*$)/.test(url))) {
+      return invalid(response, 'Invalid image URL: the URL must be a valid http(s) URL or a base64 data URL of an image.', 'url', 'invalid_image_url');
+    }
+    json(response, 200, {
+      id: 'chatcmpl-v', object: 'chat.completion', model: 'gpt-4o-mini-2024-07-18',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'A small grey square.' }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 280, completion_tokens: 5, total_tokens: 285 },
+    });
+  } else if (request.path === '/v1/images/generations') {
     json(response, 200, { created: 1, data: [{ b64_json: tinyPng }], usage: { input_tokens: 12, output_tokens: 4160 } });
   } else if (request.path === '/v1/chat/completions') {
     json(response, 200, {

@@ -164,7 +164,7 @@ interface StoredFile {
   file_id: string;
   file_unique_id: string;
   file_path: string;
-  kind: 'photo' | 'animation' | 'video' | 'document';
+  kind: 'photo' | 'animation' | 'video' | 'document' | 'voice';
   bytes: Uint8Array;
   mime_type: string;
   file_name?: string;
@@ -264,6 +264,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
   const preCheckoutQueries = new Map<string, { answer: FakePreCheckoutAnswer | undefined }>();
   const starCharges = new Map<string, StarCharge>();
   const storedFiles = new Map<string, StoredFile>();
+  const filesByPath = new Map<string, StoredFile>();
   const commands = new Map<string, BotCommand[]>();
   // Inline mode: the queries users typed (with the bot's one answer) and the messages sent from a chosen result.
   const inlineQueries = new Map<string, { from: User; query: string; answer: Json | undefined }>();
@@ -329,8 +330,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
 
   function storeFile(kind: StoredFile['kind'], bytes: Uint8Array, info: MediaInfo, fileName?: string): StoredFile {
     const n = ++fileCounter;
-    const prefix = { photo: 'AgACAgIAAxkBAAI', animation: 'CgACAgIAAxkBAAI', video: 'BAACAgIAAxkBAAI', document: 'BQACAgIAAxkBAAI' }[kind];
-    const folder = { photo: 'photos', animation: 'animations', video: 'videos', document: 'documents' }[kind];
+    const prefix = { photo: 'AgACAgIAAxkBAAI', animation: 'CgACAgIAAxkBAAI', video: 'BAACAgIAAxkBAAI', document: 'BQACAgIAAxkBAAI', voice: 'AwACAgIAAxkBAAI' }[kind];
+    const folder = { photo: 'photos', animation: 'animations', video: 'videos', document: 'documents', voice: 'voice' }[kind];
     const file: StoredFile = {
       file_id: `${prefix}${Buffer.from(`atelier-fake-${kind}-${n}`).toString('base64url')}`,
       file_unique_id: `AQAD${Buffer.from(`u${n}`).toString('base64url')}`,
@@ -341,6 +342,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
     };
     if (fileName !== undefined) file.file_name = fileName;
     storedFiles.set(file.file_id, file);
+    filesByPath.set(file.file_path, file);
     return file;
   }
 
@@ -631,12 +633,18 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
 
   type Handler = (p: Json, files: Record<string, FakeUploadedFile>, onClose: (listener: () => void) => void) => unknown;
 
-  function sendMedia(kind: 'photo' | 'animation' | 'video' | 'document'): Handler {
+  function sendMedia(kind: 'photo' | 'animation' | 'video' | 'document' | 'voice'): Handler {
     return (p, files) => {
       const chat = resolveChat(p['chat_id']);
       const resolved = resolveInput(kind, p[kind], files, kind);
       const fields = caption(p);
       if (kind === 'photo') fields['photo'] = photoSizes(resolved);
+      else if (kind === 'voice') {
+        // A voice message must be OGG/Opus to play as one (the fake refuses anything else outright).
+        const bytes = resolved.file.bytes;
+        if (bytes.length < 4 || Buffer.from(bytes.subarray(0, 4)).toString('latin1') !== 'OggS') bad('VOICE_MESSAGES_FORBIDDEN: the file is not an OGG/Opus voice message');
+        fields['voice'] = { file_id: resolved.file.file_id, file_unique_id: resolved.file.file_unique_id, duration: 1, mime_type: 'audio/ogg', file_size: bytes.length };
+      }
       else if (kind === 'animation') {
         fields['animation'] = fileObject(resolved, true);
         fields['document'] = fileObject(resolved, false);
@@ -697,6 +705,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
       return sendMessageObject(chat, p, fields);
     },
     sendPhoto: sendMedia('photo'),
+    sendVoice: sendMedia('voice'),
     sendAnimation: sendMedia('animation'),
     sendVideo: sendMedia('video'),
     sendDocument: sendMedia('document'),
@@ -737,6 +746,12 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
       if (type === 'photo') content['photo'] = photoSizes(resolved);
       else content[type] = fileObject(resolved, type !== 'document');
       return editInline(p, content, markup);
+    },
+    getFile: (p) => {
+      const file = typeof p['file_id'] === 'string' ? storedFiles.get(p['file_id']) : undefined;
+      if (!file) bad('invalid file_id');
+      if (file.bytes.length > 20 * 1024 * 1024) bad('file is too big');
+      return { file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.bytes.length, file_path: file.file_path };
     },
     getChatMember: (p) => {
       const chat = resolveChat(p['chat_id']);
@@ -906,6 +921,16 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const body = await readBody(request);
+    // File downloads (getFile's file_path): the bot reads users' photos and voice messages this way.
+    const file = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
+    if (file) {
+      if (file[1] !== token) return send(response, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
+      const stored = filesByPath.get(decodeURIComponent(file[2]!));
+      if (!stored) return send(response, 404, { ok: false, error_code: 404, description: 'Not Found' });
+      response.writeHead(200, { 'content-type': stored.mime_type, 'content-length': String(stored.bytes.length) });
+      response.end(stored.bytes);
+      return;
+    }
     const route = /^\/bot([^/]*)\/([^/]*)$/.exec(url.pathname);
     if (!route) return send(response, 404, { ok: false, error_code: 404, description: 'Not Found' });
     const requestToken = decodeURIComponent(route[1]!);
@@ -985,13 +1010,29 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
       return enqueueUpdate({ message: message as NonNullable<Update['message']> });
     },
 
-    /** A user sends a photo (scripts/playground.ts uploads one; the bot ignores photos). */
-    sendUserPhoto(from: FakeUser, bytes: Uint8Array, extra: { caption?: string; chat?: Chat } = {}): Update {
+    /** A user sends a photo (stored, so the bot can getFile and download it). A caption starting
+     * with a `/command` gets a `bot_command` caption entity, as Telegram marks it. */
+    sendUserPhoto(from: FakeUser, bytes: Uint8Array, extra: { caption?: string; chat?: Chat; reply_to_message?: Message } = {}): Update {
       const info = sniff(bytes, 'photo.jpg');
       validatePhoto(info);
       const file = storeFile('photo', bytes, info);
       const fields: Json = { photo: photoSizes({ file, info, fresh: true }) };
-      if (extra.caption !== undefined) fields['caption'] = extra.caption;
+      if (extra.caption !== undefined) {
+        fields['caption'] = extra.caption;
+        const command = /^\/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]+)?/.exec(extra.caption);
+        if (command) fields['caption_entities'] = [{ type: 'bot_command', offset: 0, length: command[0].length }];
+      }
+      if (extra.reply_to_message) fields['reply_to_message'] = withoutReply(extra.reply_to_message as unknown as Json);
+      const { message } = userMessage(from, extra.chat, fields);
+      return enqueueUpdate({ message: message as NonNullable<Update['message']> });
+    },
+
+    /** A user sends a voice message (OGG/Opus bytes, stored so the bot can getFile and download it). */
+    sendUserVoice(from: FakeUser, bytes: Uint8Array, extra: { duration?: number; chat?: Chat } = {}): Update {
+      const file = storeFile('voice', bytes, { mime: 'audio/ogg', ext: 'oga' });
+      const fields: Json = {
+        voice: { file_id: file.file_id, file_unique_id: file.file_unique_id, duration: extra.duration ?? 2, mime_type: 'audio/ogg', file_size: bytes.length },
+      };
       const { message } = userMessage(from, extra.chat, fields);
       return enqueueUpdate({ message: message as NonNullable<Update['message']> });
     },

@@ -18,25 +18,36 @@ askFeature.command('ask', async (ctx) => {
     await ctx.reply(ctx.t('ask-usage'));
     return;
   }
-  await withChatAction(ctx, 'typing', async () => {
+  await answerQuestion(ctx, question, { command: 'ask' });
+});
+
+/**
+ * A question answered as it is written (also for a photo's caption, with `imageId`, and a voice
+ * message's transcript): the same conversation, streamed over the answerStream subscription.
+ */
+export async function answerQuestion(ctx: BotContext, question: string, options: { command: 'ask' | 'photo' | 'voice'; imageId?: string }): Promise<string | undefined> {
+  return withChatAction(ctx, 'typing', async () => {
     const preview = createPreview(ctx);
     let result: AnswerStreamResult | undefined;
     // The API is a GraphQL client's only door: the answer streams in over a subscription (SSE).
     const signal = AbortSignal.timeout(ANSWER_DEADLINE_MS);
-    await ctx.services.graphql.subscribe(ANSWER_STREAM, { input: { prompt: question, command: 'ask', conversation: true } }, { telegramUserId: ctx.from!.id, signal }, async ({ answerStream }) => {
+    const input = { prompt: question, command: options.command, conversation: true, ...(options.imageId ? { imageId: options.imageId } : {}) };
+    await ctx.services.graphql.subscribe(ANSWER_STREAM, { input }, { telegramUserId: ctx.from!.id, signal }, async ({ answerStream }) => {
       result = answerStream;
       if (answerStream.__typename === 'AnswerChunk' && answerStream.generation === null) await preview.show(answerStream.text);
     });
     if (!result || result.__typename !== 'AnswerChunk') {
       await preview.discard();
       if (result) await replyWithProblem(ctx, result, 'TEXT');
-      return;
+      return undefined;
     }
-    const [first, ...rest] = formatAnswer(result.text);
+    const parts = formatAnswer(result.text);
+    const [first, ...rest] = parts;
     if (first) await preview.finish(first);
     for (const part of rest) await replyFormatted(ctx, part);
+    return parts.map((part) => part.plain).join('\n\n');
   });
-});
+}
 
 /** How long a streamed answer may take before the bot stops listening (the API records it either way). */
 const ANSWER_DEADLINE_MS = 5 * 60_000;

@@ -13,9 +13,10 @@ import { replyWithProblem } from '../problems.ts';
  */
 export const imagineFeature = new Composer<BotContext>();
 
-type DraftKind = 'IMAGE' | 'VIDEO';
+export type DraftKind = 'IMAGE' | 'VIDEO';
 
-async function offerStyles(ctx: BotContext, kind: DraftKind, prompt: string): Promise<void> {
+/** Keeps the prompt as a draft and offers the style keyboard (also for a voice message that asks for a picture). */
+export async function offerStyles(ctx: BotContext, kind: DraftKind, prompt: string): Promise<void> {
   if (prompt.trim() === '') {
     ctx.state.outcome = 'user_error';
     await ctx.reply(ctx.t(kind === 'VIDEO' ? 'video-usage' : 'imagine-usage'));

@@ -7,6 +7,7 @@ cmd-help = How to use the bot, with examples
 cmd-imagine = Draw an image from a prompt
 cmd-video = Make a short looping animation
 cmd-ask = Ask a question and get a text answer
+cmd-edit = Change a picture: reply to it with /edit and what to change
 cmd-new = Start a new conversation for /ask
 cmd-cancel = Stop the images and videos still in progress
 cmd-style = Choose your default style
@@ -30,6 +31,8 @@ help-text =
     💬 /ask how do rainbows form? — a text answer; follow-up questions remember the last few turns, /new starts afresh
 
     You can also just send me a text message and I'll draw it.
+    📷 Send a photo with a question as its caption and I'll answer about it; reply to a picture with /edit make it winter to change it.
+    🎙 Send a voice message: I'll answer it, or draw it when it starts with "draw".
 
     Under each image: 👍 / 👎 to rate it, ⭐ to keep it (otherwise files are deleted after 24 hours), 🔁 for another variant.
 
@@ -141,6 +144,7 @@ privacy-text =
         [0] right after delivery
        *[other] after { $mediaHours } hours
     } unless you press ⭐ Keep.
+    • Photos and voice messages you send me are deleted like generated files; what a voice message says is kept only like a prompt (redacted, for the same time).
     • While an image or video is being made, the chat to send it to is kept encrypted with a key only the bot holds, and erased once it is delivered.
     • If you subscribe with /news on, where to send the news is kept encrypted the same way until /news off.
     • A one-off text answer is never stored. In an /ask conversation your questions and the answers are kept redacted (like prompts) for at most { $promptHours } { $promptHours ->
@@ -277,3 +281,17 @@ chat-settings-invalid = That choice is no longer available. Send /chatsettings a
 chat-settings-admins-only = Only this chat's admins can change my settings here.
 chat-settings-groups-only = /chatsettings is for groups: add me to a group and send it there as an admin. Your own settings are /style and /language.
 chat-admins-only = In this chat only admins may use me.
+
+## Photos, voice messages and /edit
+
+photo-hint = 📷 Nice photo! Add a question as its caption and I'll answer about it, or the caption /edit and what to change (for example /edit make it winter).
+edit-usage = Reply to a picture with /edit and what to change, for example: /edit make it winter. Or send a photo with that as its caption.
+voice-heard = 🎙 I heard: { $text }
+# Words that make a voice message a drawing request when it starts with one of them (comma-separated, lower case).
+voice-imagine-words = draw, imagine, paint
+voice-unavailable = 🎙 I can't listen to voice messages here yet. Please type your message instead.
+media-too-large = That file is too big for me. Please send a smaller one.
+media-unsupported = I can't read that file. Send a photo or a voice message.
+media-input-gone = That picture or recording is no longer available. Please send it again.
+edit-unsupported = The image service here can't edit pictures. Try /imagine with a description instead.
+vision-unsupported = The model here can't look at pictures. Please describe it in words.

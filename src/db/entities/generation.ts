@@ -39,6 +39,8 @@ export const Generation = defineEntity({
     promptFingerprint: p.string().length(32).index(),
     promptLength: p.integer(),
     media: () => p.manyToOne(MediaAsset).nullable().deleteRule('set null').index(),
+    /** The user's picture an edit starts from (the worker reads its bytes); set null when it is deleted. */
+    sourceMedia: () => p.manyToOne(MediaAsset).nullable().deleteRule('set null'),
     rating: p.smallint().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     /** 0–1 while running, when the provider reports it. */

@@ -29,6 +29,11 @@ export interface OpenAiCompatibleOptions {
   unpriced?: boolean;
   /** Fields a compatible server needs besides the standard ones (Pollinations: `private: true`, off its public feed). */
   extraChatBody?: Readonly<Record<string, unknown>>;
+  /**
+   * The text model reads images (OpenAI chat `image_url` content parts with a `data:` URL); default
+   * true when a text model is set. Off for servers whose models take text only.
+   */
+  vision?: boolean;
 }
 
 const SYSTEM_PROMPT =
@@ -116,7 +121,7 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
     const messages = [
       { role: 'system', content: SYSTEM_PROMPT },
       ...(request.history ?? []).map((turn) => ({ role: turn.role, content: turn.content })),
-      { role: 'user', content: request.prompt },
+      { role: 'user', content: request.sourceImage ? withImage(request.prompt, request.sourceImage) : request.prompt },
     ];
     if (request.onText) return streamText(request.onText, messages, model, request.signal);
     const raw = await postJson(chatUrl, { model, messages, ...options.extraChatBody }, { ...options.http, headers, signal: request.signal });
@@ -200,6 +205,9 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
   return {
     name,
     kinds,
+    // OpenAI's image models edit (images/edits); chat models with vision read an image part.
+    ...(options.imageModel ? { edits: true } : {}),
+    ...(options.textModel && options.vision !== false ? { vision: true } : {}),
     models: { ...(options.imageModel ? { image: options.imageModel } : {}), ...(options.textModel ? { text: options.textModel } : {}) },
     async generate(request: ProviderRequest): Promise<ProviderResult> {
       if (request.kind === 'image' && options.imageModel) return generateImage(request, options.imageModel);
@@ -207,6 +215,12 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
       throw new ProviderError('invalid_input', `${name} is not configured for ${request.kind} generation`);
     },
   };
+}
+
+/** A user message with the question and the picture inline, as the chat API's content parts. */
+function withImage(question: string, image: { bytes: Uint8Array; mimeType: string }): unknown[] {
+  const url = `data:${image.mimeType};base64,${Buffer.from(image.bytes).toString('base64')}`;
+  return [{ type: 'text', text: question }, { type: 'image_url', image_url: { url } }];
 }
 
 function withStyle(request: ProviderRequest): string {

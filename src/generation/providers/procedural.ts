@@ -12,6 +12,7 @@ import { ProviderError } from '../provider.ts';
 import type { MediaKind, Provider, ProviderRequest, ProviderResult } from '../provider.ts';
 import { RenderCancelled, renderMedia, type RenderedMedia, type RenderJob } from './procedural/render.ts';
 import { createRenderPool } from './procedural/render-pool.ts';
+import { editImageOffline } from './procedural/edit.ts';
 
 export interface ProceduralOptions {
   /** Side of the square PNG, in pixels (default 512). */
@@ -38,8 +39,17 @@ const MODEL = 'procedural-v1';
 export function createProceduralProvider(options: ProceduralOptions = {}): Provider {
   const instant = createInstantProvider(options);
   const delayMs = options.delayMs ?? 0;
-  if (delayMs <= 0) return instant;
-  return longRunningProvider(instant, slowBackend(instant, delayMs), { initialDelayMs: Math.min(250, delayMs / 4), maxDelayMs: 1000, deadlineMs: delayMs * 10 + 60_000 });
+  const provider = delayMs <= 0 ? instant : longRunningProvider(instant, slowBackend(instant, delayMs), { initialDelayMs: Math.min(250, delayMs / 4), maxDelayMs: 1000, deadlineMs: delayMs * 10 + 60_000 });
+  // Edits: a deterministic filter picked from the instruction (procedural/edit.ts), so /edit works offline.
+  return {
+    ...provider,
+    edits: true,
+    async generate(request: ProviderRequest): Promise<ProviderResult> {
+      if (!request.sourceImage || request.kind !== 'image') return provider.generate(request);
+      request.signal?.throwIfAborted();
+      return { provider: NAME, model: MODEL, media: await editImageOffline(request.sourceImage, request.prompt) };
+    },
+  };
 }
 
 /** A local stand-in for a queue-based API: a job is "rendering" until its delay has passed. */

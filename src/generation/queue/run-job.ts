@@ -10,7 +10,8 @@ import type { CostTable } from '../cost.ts';
 import { ProviderUnavailableError } from '../errors.ts';
 import { classifyProviderFailure, refundUsage, settleUsage, storeMedia, type ClassifiedFailure } from '../outcome.ts';
 import { callProvider, operationName } from '../provider-call.ts';
-import type { MediaKind, Provider, ProviderResult } from '../provider.ts';
+import { ProviderError, type MediaKind, type Provider, type ProviderResult } from '../provider.ts';
+import { loadOwnMedia } from '../../media/uploads.ts';
 import { findStyle } from '../styles.ts';
 import { servedModel } from '../fallback.ts';
 import type { GenerationEvents } from './events.ts';
@@ -104,9 +105,18 @@ async function run(deps: JobRunnerDeps, em: SqlEntityManager, row: IGeneration, 
       return 'failed';
     }
     const style = findStyle(row.style);
+    // An edit reads its picture now: erased or expired since it was queued, the job fails as bad input.
+    const source = row.sourceMedia
+      ? await loadOwnMedia(em, deps.mediaStore, row.user.id, row.sourceMedia.id, 'image', { retentionHours: deps.mediaRetentionHours, now: deps.now() })
+      : undefined;
+    if (source === null) {
+      await finishFailed(deps, em, row, classifyProviderFailure(new ProviderError('invalid_input', 'the picture to edit is gone')), { queueWaitMs, seconds: 0 }, provider);
+      return 'failed';
+    }
     const call = await callProvider(provider, {
       kind, prompt: row.promptRedacted ?? '', style: row.style, stylePrompt: style?.prompt ?? '',
       ...(row.variant ? { variant: row.variant } : {}), signal: controller.signal, onProgress,
+      ...(source ? { sourceImage: { bytes: source.bytes, mimeType: source.asset.mimeType } } : {}),
     });
     // Cancelled, taken over or shutting down: whoever aborted us owns the row now.
     if (controller.signal.aborted) return 'abandoned';

@@ -1,5 +1,6 @@
 import type { IGeneration } from '../../db/entities/generation.ts';
 import type { AnswerStep } from '../../generation/answer-stream.ts';
+import { MediaInputError } from '../../generation/errors.ts';
 import { builder } from '../builder.ts';
 import { caller, GENERATE_ERRORS, GenerationRef } from './generation.ts';
 
@@ -21,6 +22,7 @@ const AnswerInput = builder.inputType('AnswerInput', {
     prompt: t.string({ required: true }),
     command: t.string({ description: 'The entry point that asked, for analytics: ask or api.' }),
     conversation: t.boolean({ description: 'A follow-up in the user\'s conversation (turns are kept redacted for the prompt-text window).' }),
+    imageId: t.id({ description: 'One of the user\'s pictures (POST /uploads, or generated) the question is about; needs a text provider with vision.' }),
   }),
 });
 
@@ -29,9 +31,10 @@ builder.subscriptionField('answerStream', (t) =>
     authScopes: { bot: true },
     type: AnswerChunkRef,
     description: 'Answers a text question like `generate(kind: TEXT)`, streamed: the answer so far as the provider writes it (at most four chunks a second), then the whole answer with its Generation. A failure is the typed error generate returns. Providers that do not stream give one chunk.',
-    errors: { types: GENERATE_ERRORS, union: { name: 'AnswerStreamResult' } },
+    errors: { types: [...GENERATE_ERRORS, MediaInputError], union: { name: 'AnswerStreamResult' } },
     args: { input: t.arg({ type: AnswerInput, required: true }) },
-    subscribe: async (_root, { input }, ctx) => ctx.domain.generations.streamAnswer(await ctx.user(), input, caller(ctx)),
+    subscribe: async (_root, { input: { imageId, ...input } }, ctx) =>
+      ctx.domain.generations.streamAnswer(await ctx.user(), { ...input, sourceMediaId: imageId == null ? null : String(imageId) }, caller(ctx)),
     resolve: (step: AnswerStep, _args, ctx) => {
       if (!step.outcome) return { text: step.text, generation: null };
       if (!step.outcome.ok) throw step.outcome.error;

@@ -85,10 +85,10 @@ const GenerateInput = builder.inputType('GenerateInput', {
 /** `wait` is in seconds and bounded: a request is not a place to sit out a video. */
 const MAX_WAIT_SECONDS = 30;
 
-const WAIT_DESCRIPTION = `Seconds (at most ${MAX_WAIT_SECONDS}) to wait for an image or video to finish before answering; 0 answers at once with the QUEUED job.`;
+export const WAIT_DESCRIPTION = `Seconds (at most ${MAX_WAIT_SECONDS}) to wait for an image or video to finish before answering; 0 answers at once with the QUEUED job.`;
 
 /** Checked before anything is queued: bad input changes nothing. */
-function checkJobArgs(delivery: string | null | undefined, wait: number | null | undefined): void {
+export function checkJobArgs(delivery: string | null | undefined, wait: number | null | undefined): void {
   const bad = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
   if (delivery != null && delivery.length > 512) throw bad('"delivery" is at most 512 characters.');
   if (wait != null && (wait < 0 || wait > MAX_WAIT_SECONDS)) throw bad(`"wait" must be between 0 and ${MAX_WAIT_SECONDS} seconds.`);
@@ -98,7 +98,7 @@ function checkJobArgs(delivery: string | null | undefined, wait: number | null |
  * The answer of generate and its siblings: the job as it is (QUEUED unless `wait` let it finish),
  * or the typed error it ended with, so a waiting client sees a failure the way it always has.
  */
-async function answer(ctx: Context, outcome: GenerateOutcome, wait: number | null | undefined): Promise<IGeneration> {
+export async function answer(ctx: Context, outcome: GenerateOutcome, wait: number | null | undefined): Promise<IGeneration> {
   if (!outcome.ok) throw outcome.error;
   if (outcome.text !== undefined) ctx.answers.set(outcome.generation, outcome.text);
   const row = await ctx.domain.generations.settled(outcome.generation, (wait ?? 0) * 1000);

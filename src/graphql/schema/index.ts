@@ -5,6 +5,7 @@ import './style.ts';
 import './health.ts';
 import './media.ts';
 import './generation.ts';
+import './media-input.ts';
 import './answer-stream.ts';
 import './delivery.ts';
 import './viewer.ts';
