@@ -12,6 +12,14 @@ export type AnswerInput = {
   prompt: string;
 };
 
+/** SQUARE 1:1, PORTRAIT 2:3, LANDSCAPE 3:2, WIDE 16:9, TALL 9:16; each provider gets its nearest supported size. */
+export type AspectRatio =
+  | 'LANDSCAPE'
+  | 'PORTRAIT'
+  | 'SQUARE'
+  | 'TALL'
+  | 'WIDE';
+
 export type DraftKind =
   | 'IMAGE'
   | 'VIDEO';
@@ -41,6 +49,17 @@ export type GenerationStatus =
   /** A provider is working on it (see progress). */
   | 'RUNNING'
   | 'SUCCEEDED';
+
+/** What to ask the image provider for; each provider maps what it supports and ignores the rest (README, provider table). */
+export type ImageOptionsInput = {
+  aspectRatio?: AspectRatio | null | undefined;
+  /** Images to make, 1–4 (images only). */
+  count?: number | null | undefined;
+  /** What to keep out of the image; stored redacted like the prompt, for the prompt-text window only. */
+  negativePrompt?: string | null | undefined;
+  /** 0–2147483647: the same seed, prompt and options give the same image where the provider supports seeds. */
+  seed?: number | null | undefined;
+};
 
 export type InvalidPromptReason =
   | 'CONTENT_REFUSED'
@@ -110,14 +129,14 @@ export type BotClaimDeliveryMutationVariables = Exact<{
 }>;
 
 
-export type BotClaimDeliveryMutation = { claimDelivery: { __typename: 'Delivery', ref: string, generation: { __typename: 'Generation', id: string, status: GenerationStatus, errorClass: ErrorClass | null, style: string, theme: string, latencyMs: number, progress: number | null, queuePosition: number | null, text: string | null, media: { __typename: 'Media', url: string | null, mimeType: string } | null } } | null };
+export type BotClaimDeliveryMutation = { claimDelivery: { __typename: 'Delivery', ref: string, generation: { __typename: 'Generation', id: string, status: GenerationStatus, errorClass: ErrorClass | null, style: string, theme: string, latencyMs: number, progress: number | null, queuePosition: number | null, text: string | null, media: { __typename: 'Media', url: string | null, mimeType: string } | null, images: Array<{ __typename: 'Media', url: string | null, mimeType: string }> } } | null };
 
 export type BotClaimPendingMutationVariables = Exact<{
   limit: number;
 }>;
 
 
-export type BotClaimPendingMutation = { claimPendingDeliveries: Array<{ __typename: 'Delivery', ref: string, generation: { __typename: 'Generation', id: string, status: GenerationStatus, errorClass: ErrorClass | null, style: string, theme: string, latencyMs: number, progress: number | null, queuePosition: number | null, text: string | null, media: { __typename: 'Media', url: string | null, mimeType: string } | null } }> };
+export type BotClaimPendingMutation = { claimPendingDeliveries: Array<{ __typename: 'Delivery', ref: string, generation: { __typename: 'Generation', id: string, status: GenerationStatus, errorClass: ErrorClass | null, style: string, theme: string, latencyMs: number, progress: number | null, queuePosition: number | null, text: string | null, media: { __typename: 'Media', url: string | null, mimeType: string } | null, images: Array<{ __typename: 'Media', url: string | null, mimeType: string }> } }> };
 
 export type BotCompleteBroadcastMutationVariables = Exact<{
   id: string;
@@ -137,10 +156,12 @@ export type BotCompleteDeliveryMutation = { completeDelivery: boolean };
 export type BotDraftMutationVariables = Exact<{
   kind: DraftKind;
   prompt: string;
+  options?: ImageOptionsInput | null | undefined;
 }>;
 
 
 export type BotDraftMutation = { createPromptDraft:
+    | { __typename: 'InvalidOption', message: string, field: string }
     | { __typename: 'InvalidPrompt', message: string, reason: InvalidPromptReason, maxLength: number | null }
     | { __typename: 'PromptDraft', id: string }
    };
@@ -159,7 +180,7 @@ export type BotGenerateFromDraftMutationVariables = Exact<{
 
 export type BotGenerateFromDraftMutation = { generateFromDraft:
     | { __typename: 'Busy', message: string, retryAfterSeconds: number | null }
-    | { __typename: 'Generation', id: string, status: GenerationStatus, errorClass: ErrorClass | null, style: string, theme: string, latencyMs: number, progress: number | null, queuePosition: number | null, text: string | null, media: { __typename: 'Media', url: string | null, mimeType: string } | null }
+    | { __typename: 'Generation', id: string, status: GenerationStatus, errorClass: ErrorClass | null, style: string, theme: string, latencyMs: number, progress: number | null, queuePosition: number | null, text: string | null, media: { __typename: 'Media', url: string | null, mimeType: string } | null, images: Array<{ __typename: 'Media', url: string | null, mimeType: string }> }
     | { __typename: 'InvalidPrompt', message: string, reason: InvalidPromptReason, maxLength: number | null }
     | { __typename: 'NotFound', message: string, resource: string }
     | { __typename: 'ProviderUnavailable', message: string, cause: ErrorClass, retryAfterSeconds: number | null }
@@ -175,7 +196,7 @@ export type BotGenerateVariantMutationVariables = Exact<{
 
 export type BotGenerateVariantMutation = { generateVariant:
     | { __typename: 'Busy', message: string, retryAfterSeconds: number | null }
-    | { __typename: 'Generation', id: string, status: GenerationStatus, errorClass: ErrorClass | null, style: string, theme: string, latencyMs: number, progress: number | null, queuePosition: number | null, text: string | null, media: { __typename: 'Media', url: string | null, mimeType: string } | null }
+    | { __typename: 'Generation', id: string, status: GenerationStatus, errorClass: ErrorClass | null, style: string, theme: string, latencyMs: number, progress: number | null, queuePosition: number | null, text: string | null, media: { __typename: 'Media', url: string | null, mimeType: string } | null, images: Array<{ __typename: 'Media', url: string | null, mimeType: string }> }
     | { __typename: 'InvalidPrompt', message: string, reason: InvalidPromptReason, maxLength: number | null }
     | { __typename: 'NotFound', message: string, resource: string }
     | { __typename: 'ProviderUnavailable', message: string, cause: ErrorClass, retryAfterSeconds: number | null }
