@@ -19,6 +19,7 @@ import { resultActionsFeature } from './features/result-actions.ts';
 import { startFeature } from './features/start.ts';
 import { statsFeature } from './features/stats.ts';
 import { styleFeature } from './features/style.ts';
+import { modelFeature } from './features/model.ts';
 import { tierFeature } from './features/tier.ts';
 import type { GraphqlClient } from './graphql-client.ts';
 import { createI18n, supportedLocale } from './i18n.ts';
@@ -109,7 +110,7 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; deliveries: De
   // same for webhooks, where grammY hands middleware errors to the web framework, not to bot.catch.
   const guarded = bot.errorBoundary(onError);
   guarded.use(i18n.middleware());
-  guarded.use(startFeature, imagineFeature, resultActionsFeature, askFeature, styleFeature, languageFeature, statsFeature, tierFeature, paymentsFeature, feedbackFeature, newsFeature, privacyFeature);
+  guarded.use(startFeature, imagineFeature, resultActionsFeature, askFeature, styleFeature, modelFeature, languageFeature, statsFeature, tierFeature, paymentsFeature, feedbackFeature, newsFeature, privacyFeature);
   guarded.use(fallbackFeature);
   bot.catch(onError);
   const broadcaster = createBroadcaster({

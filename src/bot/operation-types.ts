@@ -71,6 +71,8 @@ export type InvalidPromptReason =
 export type PreferencesInput = {
   /** A catalog style id. */
   defaultStyle?: string | null | undefined;
+  /** A provider of imageModels to try first for images; null goes back to the configured order. */
+  imageProvider?: string | null | undefined;
   /** One of en, ru, fa. */
   locale?: string | null | undefined;
 };
@@ -203,6 +205,11 @@ export type BotGenerateVariantMutation = { generateVariant:
     | { __typename: 'QuotaExceeded', message: string, resetsAt: string }
     | { __typename: 'RateLimited', message: string, retryAfterSeconds: number | null }
    };
+
+export type BotImageModelsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BotImageModelsQuery = { imageModels: Array<{ __typename: 'ModelChoice', provider: string, model: string, ai: boolean }>, viewer: { __typename: 'Viewer', imageProvider: string | null } };
 
 export type BotKeepMutationVariables = Exact<{
   id: string;

@@ -72,6 +72,8 @@ export const KEEP = operation<Types.BotKeepMutation, Types.BotKeepMutationVariab
 
 export const STYLES = operation<Types.BotStylesQuery, Types.BotStylesQueryVariables>(`query BotStyles { styles { id label } }`);
 
+export const IMAGE_MODELS = operation<Types.BotImageModelsQuery, Types.BotImageModelsQueryVariables>(`query BotImageModels { imageModels { provider model ai } viewer { imageProvider } }`);
+
 export const VIEWER_LOCALE = operation<Types.BotViewerLocaleQuery, Types.BotViewerLocaleQueryVariables>(`query BotViewerLocale { viewer { locale } }`);
 
 export const SET_PREFERENCES = operation<Types.BotSetPreferencesMutation, Types.BotSetPreferencesMutationVariables>(`mutation BotSetPreferences($input: PreferencesInput!) { setPreferences(input: $input) { __typename } }`);

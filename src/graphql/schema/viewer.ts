@@ -2,6 +2,7 @@ import { audit } from '../../audit/audit.ts';
 import { DailyUsage, type IDailyUsage } from '../../db/entities/daily-usage.ts';
 import type { Context } from '../context.ts';
 import type { IUser } from '../../db/entities/user.ts';
+import { isImageModelChoice } from '../../generation/model-choices.ts';
 import { findStyle } from '../../generation/styles.ts';
 import { utcDay } from '../../ids.ts';
 import { nextUtcMidnight } from '../../limits/limiter.ts';
@@ -123,6 +124,7 @@ const ViewerRef = builder.objectRef<IUser>('Viewer').implement({
     tierExpiresAt: t.expose('tierExpiresAt', { type: 'DateTime', nullable: true, description: 'When the paid period ends.' }),
     locale: t.exposeString('locale', { nullable: true }),
     defaultStyle: t.exposeString('defaultStyle', { nullable: true }),
+    imageProvider: t.exposeString('imageProvider', { nullable: true, description: 'The image provider tried first for this user (see imageModels); null: the configured order.' }),
     firstSeenAt: t.expose('firstSeenAt', { type: 'DateTime' }),
     generationsToday: t.int({
       description: 'Requests admitted today (UTC), failures included; rejected input and rate-limited requests are not counted.',
@@ -176,6 +178,7 @@ const PreferencesInput = builder.inputType('PreferencesInput', {
   fields: (t) => ({
     locale: t.string({ description: 'One of en, ru, fa.' }),
     defaultStyle: t.string({ description: 'A catalog style id.' }),
+    imageProvider: t.string({ description: 'A provider of imageModels to try first for images; null goes back to the configured order.' }),
   }),
 });
 
@@ -192,10 +195,14 @@ builder.mutationField('setPreferences', (t) =>
       if (input.defaultStyle != null && !findStyle(input.defaultStyle)) {
         throw new InvalidInputError('defaultStyle', 'Unknown style; query `styles` for the catalog.');
       }
+      if (input.imageProvider != null && !isImageModelChoice(ctx.services.providers.image, input.imageProvider)) {
+        throw new InvalidInputError('imageProvider', 'Not a configured image provider; query `imageModels` for the choices.');
+      }
       const user = await ctx.user();
       if (input.locale != null) user.locale = input.locale;
       if (input.defaultStyle != null) user.defaultStyle = input.defaultStyle;
-      audit(ctx.em, { actor: user.id, action: 'preferences.changed', details: { locale: input.locale ?? undefined, defaultStyle: input.defaultStyle ?? undefined } });
+      if (input.imageProvider !== undefined) user.imageProvider = input.imageProvider;
+      audit(ctx.em, { actor: user.id, action: 'preferences.changed', details: { locale: input.locale ?? undefined, defaultStyle: input.defaultStyle ?? undefined, imageProvider: input.imageProvider ?? undefined } });
       await ctx.em.flush();
       return user;
     },
