@@ -25,6 +25,7 @@ import { useExportRoute } from './use-export-route.ts';
 import { useGraphiqlAssets } from './use-graphiql-assets.ts';
 import { useMediaRoute } from './use-media-route.ts';
 import { usePaymentWebhooks } from './use-payment-webhooks.ts';
+import { REPLICATE_WEBHOOK_PATH, type ReplicateWebhookHandler } from '../generation/providers/replicate-webhook.ts';
 import { createHmacWebhookProvider } from '../payments/hmac-webhook.ts';
 import { activeTraceId, useOperationSpan } from './use-operation-span.ts';
 import { corsFor } from './cors.ts';
@@ -38,6 +39,8 @@ export interface YogaDeps {
   logger: Logger;
   services: AppServices;
   mediaStore: MediaStore;
+  /** REPLICATE_WEBHOOK on: the verified route that wakes a waiting prediction (generation/providers/replicate-webhook.ts). */
+  replicateWebhook?: ReplicateWebhookHandler | undefined;
 }
 
 const TELEGRAM_ID = /^[1-9]\d{0,19}$/;
@@ -205,9 +208,22 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
         failedAttempts: services.failedAttempts,
         trustProxyHops: deps.config.abuse.trustProxyHops,
       }),
+      ...(deps.replicateWebhook ? [replicateWebhookRoute(deps.replicateWebhook, services, deps.config.abuse.trustProxyHops)] : []),
       useMediaRoute({ orm, store: deps.mediaStore, signer: services.signer, retentionHours: services.mediaRetentionHours, now: services.now }),
       useExportRoute({ orm, jwt: deps.config.jwt, logger, now: services.now, failedAttempts: services.failedAttempts, trustProxyHops: deps.config.abuse.trustProxyHops }),
       ...(limits.graphiql ? [useGraphiqlAssets()] : []),
     ],
   });
+}
+
+/** `POST /webhooks/replicate`, mounted like the payment webhooks; refusals are counted per sender. */
+function replicateWebhookRoute(handle: ReplicateWebhookHandler, services: AppServices, trustProxyHops: number): Plugin {
+  return {
+    async onRequest({ request, url, endResponse, serverContext }) {
+      if (url.pathname !== REPLICATE_WEBHOOK_PATH) return;
+      const { response, refused } = await handle(request);
+      if (refused) services.failedAttempts.record(clientAddress(request, serverContext, trustProxyHops), 'webhook.rejected', `replicate:${refused}`);
+      endResponse(response);
+    },
+  };
 }

@@ -4,7 +4,9 @@
  * `version` for a pinned `owner/name:version`), poll `GET {baseUrl}/predictions/{id}` through
  * `starting` → `processing` → `succeeded` | `failed` | `canceled` | `aborted`, download the output
  * URL(s), and cancel with `POST {baseUrl}/predictions/{id}/cancel`. Serves image and video, each
- * with its own configured model. Only `{ prompt }` (already redacted) and the options the user asked
+ * with its own configured model. With REPLICATE_WEBHOOK, predictions are created with `webhook` and
+ * `webhook_events_filter: ["completed"]` (replicate-webhook.ts); polling stays the fallback.
+ * Only `{ prompt }` (already redacted) and the options the user asked
  * for are sent as input: for images `aspect_ratio` (`16:9`…, as FLUX and most current image models
  * name it), `seed` and `negative_prompt`. Replicate ignores inputs a model does not declare (so a
  * FLUX model simply drops the negative prompt); video models get the prompt only.
@@ -17,6 +19,7 @@ import type { MediaKind, Provider, ProviderRequest, ProviderResult } from '../pr
 import { parseResponse, requestJson } from './http-client.ts';
 import type { HttpRetryOptions, RequestOptions } from './http-client.ts';
 import { downloadOutput } from './output-download.ts';
+import type { PredictionWakeups } from './replicate-webhook.ts';
 
 export interface ReplicateOptions {
   baseUrl: string;
@@ -28,6 +31,8 @@ export interface ReplicateOptions {
   polling: PollingOptions;
   /** Hosts outputs are downloaded from besides the API's own; default Replicate's delivery CDN. */
   outputHosts?: readonly string[];
+  /** REPLICATE_WEBHOOK: predictions name this URL, and its verified deliveries wake the poll loop (replicate-webhook.ts). */
+  webhook?: { url: string; wakeups: PredictionWakeups } | undefined;
 }
 
 export const REPLICATE = 'replicate';
@@ -73,9 +78,11 @@ export function createReplicateProvider(options: ReplicateOptions): Provider {
           ...(kind === 'image' ? imageInput(request) : {}),
         };
         const [name, version] = model.split(':');
+        // Only the finished prediction is pushed: one delivery per job.
+        const push = options.webhook ? { webhook: options.webhook.url, webhook_events_filter: ['completed'] } : {};
         const raw = version
-          ? await call(`${baseUrl}/predictions`, { method: 'POST', body: JSON.stringify({ version, input }), signal: request.signal })
-          : await call(`${baseUrl}/models/${name}/predictions`, { method: 'POST', body: JSON.stringify({ input }), signal: request.signal });
+          ? await call(`${baseUrl}/predictions`, { method: 'POST', body: JSON.stringify({ version, input, ...push }), signal: request.signal })
+          : await call(`${baseUrl}/models/${name}/predictions`, { method: 'POST', body: JSON.stringify({ input, ...push }), signal: request.signal });
         const created = parseResponse(prediction, raw, REPLICATE);
         last.set(created.id, created);
         return { jobId: created.id };
@@ -108,6 +115,7 @@ export function createReplicateProvider(options: ReplicateOptions): Provider {
         last.delete(jobId);
         await call(`${baseUrl}/predictions/${jobId}/cancel`, { method: 'POST' });
       },
+      ...(options.webhook ? { listen: options.webhook.wakeups.listen } : {}),
     };
   }
 
