@@ -12,6 +12,7 @@ const ModelChoiceRef = builder.objectRef<ModelChoice>('ModelChoice').implement({
 
 builder.queryField('imageModels', (t) =>
   t.field({
+    authScopes: { bot: true },
     type: [ModelChoiceRef],
     description: 'The image providers this API is configured with, in the order it tries them (IMAGE_PROVIDER).',
     resolve: (_root, _args, ctx) => imageModelChoices(ctx.services.providers.image),
