@@ -201,7 +201,7 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
     described: Record<string, unknown> & { user: IUser; createdAt: Date; promptRedacted: string; id: string },
     createdAt: Date, startedAt: number,
   ): Promise<GenerateOutcome & { providerSeconds?: number }> {
-    const refusal = await deps.limiter.admit(em, user, input.kind, createdAt);
+    const refusal = await deps.limiter.admit(em, user, input.kind, createdAt, input.kind === 'image' ? (input.count ?? 1) : 1);
     if (refusal) {
       deps.metrics?.observeRateLimited(refusal.tier);
       const errorClass: ErrorClass = refusal instanceof RateLimitedError ? 'rate_limited' : 'quota_exceeded';

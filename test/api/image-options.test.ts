@@ -125,3 +125,27 @@ describe('image options through the API', () => {
     for (const file of files) expect(existsSync(file)).toBe(false);
   });
 });
+
+describe('an album counts each image against the daily quota', () => {
+  test('with 5 images a day: an album of 4 is admitted, then one more image, then an album of 2 is refused', async () => {
+    const tight = await createTestApp({
+      env: {
+        IMAGE_PROVIDER: 'procedural',
+        TIERS_JSON: JSON.stringify([{ id: 'free', requestsPerMinute: 1000, daily: { images: 5, videos: 5, textTokens: 1000 }, dailyCostUsd: null, priceStars: 0 }]),
+      },
+    });
+    try {
+      const ask = (count: number, wait = 30) => tight.gql(`mutation($input: GenerateInput!, $wait: Int) { generate(input: $input, wait: $wait) { __typename ... on Generation { id status images { id } } ... on QuotaExceeded { quota limit } } }`, { input: { kind: 'IMAGE', prompt: 'a quota test', options: { count } }, wait });
+      const album = await ask(4);
+      expect(album.data.generate).toMatchObject({ __typename: 'Generation', status: 'SUCCEEDED' });
+      expect(album.data.generate.images).toHaveLength(4);
+      expect((await ask(2)).data.generate).toMatchObject({ __typename: 'QuotaExceeded', quota: 'IMAGES', limit: 5 });
+      expect((await ask(1)).data.generate).toMatchObject({ __typename: 'Generation', status: 'SUCCEEDED' });
+      expect((await ask(1)).data.generate.__typename).toBe('QuotaExceeded');
+      const usage = await tight.gql(`{ viewer { usageToday { images requests } } }`);
+      expect(usage.data.viewer.usageToday).toEqual({ images: 5, requests: 2 });
+    } finally {
+      await tight.close();
+    }
+  });
+});

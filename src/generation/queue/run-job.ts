@@ -174,6 +174,9 @@ async function finishSucceeded(deps: JobRunnerDeps, em: SqlEntityManager, row: I
         costUsd: cost.usd, costUnknown: cost.usd === null, leaseExpiresAt: null,
       });
       if (updated === 0) throw new JobLost();
+      // An album that stopped early gives back the images it did not make.
+      const unmade = (row.imageCount ?? 1) - result.media.length;
+      if (kind === 'image' && unmade > 0) await refundUsage(tx, deps.limiter, row.user.id, kind, row.createdAt, false, unmade);
       await settleUsage(tx, row.user.id, row.createdAt, { inputTokens: result.usage?.inputTokens ?? 0, outputTokens: result.usage?.outputTokens ?? 0, costUsd: cost.usd });
     });
   } catch (error) {
@@ -205,7 +208,7 @@ async function finishFailed(deps: JobRunnerDeps, em: SqlEntityManager, row: IGen
       // A refused prompt keeps no text, like every other rejection.
       ...(failure.status === 'rejected' ? { promptRedacted: null, negativePromptRedacted: null, requestedStyles: null } : {}),
     });
-    if (updated > 0) await refundUsage(tx, deps.limiter, row.user.id, kind, row.createdAt);
+    if (updated > 0) await refundUsage(tx, deps.limiter, row.user.id, kind, row.createdAt, true, row.imageCount ?? 1);
     return updated > 0;
   });
   if (!done) return;
