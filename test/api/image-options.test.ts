@@ -71,6 +71,8 @@ describe('image options through the API', () => {
     const row = await app.orm.em.fork().findOneOrFail(Generation, { id: generation.id });
     expect(row.negativePromptRedacted).toContain('blurry text');
     expect(row.negativePromptRedacted).not.toContain('someone@example.com');
+    // Never logged, like the prompt.
+    expect(app.logLines.join('\n')).not.toMatch(/blurry text|someone@example/);
   });
 
   test('count 5, a seed out of range, an unknown ratio: refused with the field named, and nothing written or sent', async () => {
