@@ -1,4 +1,5 @@
 import { createChatSettings } from './chats/chat-settings.ts';
+import { createPredictionWakeups, createReplicateWebhookHandler } from './generation/providers/replicate-webhook.ts';
 import { createAccessPolicy } from './access/access-lists.ts';
 import { createAccessService } from './access/access-service.ts';
 import { createAnalyticsCaches, createAnalyticsService } from './analytics/analytics-service.ts';
@@ -69,7 +70,9 @@ export interface AppDeps {
 export async function createApp(deps: AppDeps) {
   const { config, orm, logger } = deps;
   const now = deps.now ?? (() => new Date());
-  const providers = deps.providers ?? createProviders(config.providers, { logger, metrics: (): Metrics | undefined => metrics, proceduralDelayMs: config.generation.proceduralDelayMs });
+  // REPLICATE_WEBHOOK: the route wakes the poll loop waiting on a prediction in this process.
+  const replicateWakeups = config.providers.replicateWebhook ? createPredictionWakeups() : undefined;
+  const providers = deps.providers ?? createProviders(config.providers, { logger, metrics: (): Metrics | undefined => metrics, proceduralDelayMs: config.generation.proceduralDelayMs, replicateWakeups });
   const mediaStore = deps.mediaStore ?? createMediaStore(config.media);
   const metrics = deps.metrics === null ? undefined : (deps.metrics ?? createMetrics({ knownModels: knownModels(providers), knownTiers: config.tiers.map((tier) => tier.id) }));
   const limiter = createLimiter(config.tiers);
@@ -190,8 +193,11 @@ export async function createApp(deps: AppDeps) {
   if (config.botApiToken) await registerApiToken(em, 'bot (from BOT_API_TOKEN)', ['bot'], config.botApiToken);
   if (config.adminApiToken) await registerApiToken(em, 'admin (from ADMIN_API_TOKEN)', ['admin'], config.adminApiToken);
 
+  const replicateWebhook = config.providers.replicateWebhook && replicateWakeups
+    ? createReplicateWebhookHandler({ secret: config.providers.replicateWebhook.secret, wakeups: replicateWakeups, now })
+    : undefined;
   const yoga = createYogaApp({ config, orm, logger, services });
-  const http = createHttpApp({ config, orm, logger, services, mediaStore, yoga, telegramWebhook: deps.telegramWebhook });
+  const http = createHttpApp({ config, orm, logger, services, mediaStore, yoga, replicateWebhook, telegramWebhook: deps.telegramWebhook });
   if (generation.workers) workers.start();
   return {
     http, services, mediaStore, metrics, jobs, workers, events,

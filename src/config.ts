@@ -103,6 +103,8 @@ export interface Config {
     transcription: { kind: 'openai'; baseUrl: string; apiKey: string | undefined; model: string } | undefined;
     /** Spoken replies to voice messages (OpenAI-compatible /audio/speech); absent: answers are text only. */
     speech: { kind: 'openai'; baseUrl: string; apiKey: string | undefined; model: string; voice: string } | undefined;
+    /** REPLICATE_WEBHOOK: predictions push their end to `{PUBLIC_URL}/webhooks/replicate`, verified with the `whsec_` secret; off: polling only. */
+    replicateWebhook: { url: string; secret: string } | undefined;
   };
   limits: { promptMaxLength: number; feedbackMaxLength: number };
   /** Image and video generations are durable jobs (generation/queue.ts); text is answered in the request. */
@@ -316,6 +318,8 @@ const envSchema = z.object({
   REPLICATE_API_TOKEN: optionalString,
   REPLICATE_IMAGE_MODEL: z.string().regex(/^[\w.-]+\/[\w.-]+(:[0-9a-f]{6,128})?$/, 'must be owner/name or owner/name:version').default('black-forest-labs/flux-schnell'),
   REPLICATE_VIDEO_MODEL: z.string().regex(/^[\w.-]+\/[\w.-]+(:[0-9a-f]{6,128})?$/, 'must be owner/name or owner/name:version').default('minimax/video-01'),
+  REPLICATE_WEBHOOK: bool(false),
+  REPLICATE_WEBHOOK_SECRET: optionalString.pipe(z.string().regex(/^whsec_[A-Za-z0-9+/]{16,}={0,2}$/, 'must be the whsec_… signing secret from Replicate (GET /v1/webhooks/default/secret)').optional()),
   HUGGINGFACE_BASE_URL: httpUrl.default('https://router.huggingface.co/hf-inference/models'),
   HUGGINGFACE_API_TOKEN: optionalString,
   HUGGINGFACE_MODEL: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be a model id like owner/name').default('black-forest-labs/FLUX.1-schnell'),
@@ -412,7 +416,7 @@ function parseDatabase(url: string | undefined, schema: string | undefined, data
 /** Credentials this deployment chooses: in production each must be unpredictable and used once. */
 const PRODUCTION_SECRETS = ['PSEUDONYM_SECRET', 'MEDIA_URL_SECRET', 'BOT_API_TOKEN', 'ADMIN_API_TOKEN', 'JWT_SECRET', 'PAYMENT_WEBHOOK_SECRET', 'BOT_WEBHOOK_SECRET', 'S3_SECRET_ACCESS_KEY', 'BACKUP_ENCRYPTION_KEY'];
 /** Issued by someone else, so their shape is not judged (only a placeholder is refused); they must not reuse a value above either. */
-const THIRD_PARTY_SECRETS = ['BOT_TOKEN', 'OPENAI_API_KEY', 'POLLINATIONS_API_KEY', 'REPLICATE_API_TOKEN', 'HUGGINGFACE_API_TOKEN', 'STABILITY_API_KEY', 'FAL_KEY'];
+const THIRD_PARTY_SECRETS = ['BOT_TOKEN', 'OPENAI_API_KEY', 'POLLINATIONS_API_KEY', 'REPLICATE_API_TOKEN', 'REPLICATE_WEBHOOK_SECRET', 'HUGGINGFACE_API_TOKEN', 'STABILITY_API_KEY', 'FAL_KEY'];
 /** Sample values printed in README.md, .env.example and docker-compose.yml, and well-known defaults. */
 const SAMPLE_SECRETS = new Set(['change-me-to-a-long-random-token', 'atelier-dev-only', 'minioadmin']);
 const PLACEHOLDER = /change[-_ .]?me|replace[-_ .]?me|placeholder|example|dev[-_ .]?only|insecure/i;
@@ -489,6 +493,10 @@ function crossFieldProblems(env: Env): string[] {
   const hostOf = (name: string, fallback: string) => URL.parse(value(name) ?? fallback)?.hostname;
   if ((imageChain.includes('replicate') || videoChain.includes('replicate')) && hostOf('REPLICATE_BASE_URL', 'https://api.replicate.com/v1') === 'api.replicate.com' && !value('REPLICATE_API_TOKEN')) {
     problems.push('REPLICATE_API_TOKEN: required when IMAGE_PROVIDER or VIDEO_PROVIDER includes replicate');
+  }
+  if (value('REPLICATE_WEBHOOK') === 'true') {
+    if (!value('REPLICATE_WEBHOOK_SECRET')) problems.push('REPLICATE_WEBHOOK_SECRET: required when REPLICATE_WEBHOOK=true (Replicate signs each delivery with it)');
+    if (!value('PUBLIC_URL')) problems.push('PUBLIC_URL: required when REPLICATE_WEBHOOK=true (Replicate must reach {PUBLIC_URL}/webhooks/replicate)');
   }
   if (imageChain.includes('huggingface') && hostOf('HUGGINGFACE_BASE_URL', 'https://router.huggingface.co') === 'router.huggingface.co' && !value('HUGGINGFACE_API_TOKEN')) {
     problems.push('HUGGINGFACE_API_TOKEN: required when IMAGE_PROVIDER includes huggingface (a free account\'s token works)');
@@ -614,6 +622,9 @@ export function parseConfig(env: Env): Config {
         : undefined,
       speech: e.SPEECH_PROVIDER === 'openai'
         ? { kind: 'openai', baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.OPENAI_SPEECH_MODEL, voice: e.OPENAI_SPEECH_VOICE }
+        : undefined,
+      replicateWebhook: e.REPLICATE_WEBHOOK && e.REPLICATE_WEBHOOK_SECRET
+        ? { url: `${(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '')}/webhooks/replicate`, secret: e.REPLICATE_WEBHOOK_SECRET }
         : undefined,
     },
     limits: { promptMaxLength: e.PROMPT_MAX_LENGTH, feedbackMaxLength: e.FEEDBACK_MAX_LENGTH },

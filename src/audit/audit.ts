@@ -2,7 +2,7 @@ import type { SqlEntityManager } from '@mikro-orm/sql';
 import { AuditLog } from '../db/entities/audit-log.ts';
 
 export type AuditAction = 'token.registered' | 'token.issued' | 'media.kept' | 'media.unkept' | 'preferences.changed' | 'user.erased'
-  | 'auth.failed' | 'token.revoked' | 'tier.changed' | 'job.run' | 'payment.applied' | 'payment.refunded' | 'payment.rejected'
+  | 'auth.failed' | 'token.revoked' | 'tier.changed' | 'job.run' | 'payment.applied' | 'payment.refunded' | 'payment.rejected' | 'webhook.rejected'
   | 'data.exported' | 'access.changed' | 'broadcast.created' | 'chat.settings.changed';
 
 /**

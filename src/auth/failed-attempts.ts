@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 
-export type FailedAction = 'auth.failed' | 'payment.rejected';
+export type FailedAction = 'auth.failed' | 'payment.rejected' | 'webhook.rejected';
 
 /** One audit row for a window: how many attempts failed for one reason. */
 export interface FailedAttemptSummary {

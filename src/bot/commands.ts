@@ -4,7 +4,7 @@ import { DEFAULT_LOCALE, LOCALES } from './i18n.ts';
 
 /** The command menu, in display order. Descriptions come from `cmd-<command>` in each .ftl file. */
 export const MENU_COMMANDS = [
-  'imagine', 'video', 'cancel', 'ask', 'edit', 'new', 'style', 'language', 'stats', 'usage', 'tier', 'feedback', 'news', 'privacy', 'deleteme', 'help', 'start',
+  'imagine', 'video', 'cancel', 'ask', 'edit', 'new', 'style', 'model', 'language', 'stats', 'usage', 'tier', 'feedback', 'news', 'privacy', 'deleteme', 'help', 'start',
 ] as const;
 
 /** Added to the menu for group admins only (Telegram's all_chat_administrators scope). */

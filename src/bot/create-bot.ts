@@ -19,6 +19,7 @@ import { resultActionsFeature } from './features/result-actions.ts';
 import { startFeature } from './features/start.ts';
 import { statsFeature } from './features/stats.ts';
 import { styleFeature } from './features/style.ts';
+import { modelFeature } from './features/model.ts';
 import { tierFeature } from './features/tier.ts';
 import type { GraphqlClient } from './graphql-client.ts';
 import { createI18n, supportedLocale } from './i18n.ts';
@@ -125,7 +126,7 @@ export function createBot(deps: BotDeps): { bot: Bot<BotContext>; deliveries: De
   const guarded = bot.errorBoundary(onError);
   guarded.use(i18n.middleware());
   guarded.use(chatAccessGate);
-  guarded.use(startFeature, mediaInputFeature, imagineFeature, resultActionsFeature, askFeature, styleFeature, languageFeature, statsFeature, tierFeature, paymentsFeature, feedbackFeature, newsFeature, inlineFeature, chatSettingsFeature, privacyFeature);
+  guarded.use(startFeature, mediaInputFeature, imagineFeature, resultActionsFeature, askFeature, styleFeature, modelFeature, languageFeature, statsFeature, tierFeature, paymentsFeature, feedbackFeature, newsFeature, inlineFeature, chatSettingsFeature, privacyFeature);
   guarded.use(fallbackFeature);
   bot.catch(onError);
   const broadcaster = createBroadcaster({

@@ -11,6 +11,7 @@ import type { CatalogStyle } from './style-catalog.ts';
  *   g:<draft>:<style|*> pick a style for a prompt draft kept by the API (* = the user's default)
  *   r:<id>:u|d          rate    k:<id>  keep    v:<id>  another variant    x:<id>  cancel a job
  *   ds:<style>          set the default style    lang:<locale>    del:yes|no
+ *   m:<provider|*>      put an image provider first (/model; * = the configured order)
  *   buy:<tier>          get an invoice for a paid tier
  */
 
@@ -32,6 +33,19 @@ export function stylePickKeyboard(ctx: BotContext, key: string, styles: CatalogS
 
 export function defaultStyleKeyboard(ctx: BotContext, styles: CatalogStyle[]): InlineKeyboard {
   return styleRows(ctx, new InlineKeyboard(), styles, (style) => `ds:${style.id}`);
+}
+
+export const AUTO_MODEL = '*';
+
+/** One row per configured image model (the current pick marked), then "automatic". */
+export function modelKeyboard(ctx: BotContext, choices: ReadonlyArray<{ provider: string; model: string; ai: boolean }>, current: string | null): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  for (const choice of choices) {
+    const name = choice.ai ? `${choice.provider} · ${choice.model}` : ctx.t('model-offline', { name: choice.provider });
+    keyboard.text(choice.provider === current ? ctx.t('model-current', { name }) : name, `m:${choice.provider}`).row();
+  }
+  const auto = ctx.t('model-auto');
+  return keyboard.text(current === null ? ctx.t('model-current', { name: auto }) : auto, `m:${AUTO_MODEL}`);
 }
 
 export function resultKeyboard(ctx: Speaker, generationId: string): InlineKeyboard {

@@ -14,6 +14,14 @@ export type AnswerInput = {
   prompt: string;
 };
 
+/** SQUARE 1:1, PORTRAIT 2:3, LANDSCAPE 3:2, WIDE 16:9, TALL 9:16; each provider gets its nearest supported size. */
+export type AspectRatio =
+  | 'LANDSCAPE'
+  | 'PORTRAIT'
+  | 'SQUARE'
+  | 'TALL'
+  | 'WIDE';
+
 /** Fields left out stay as they are; null clears one back to each user's own preference. */
 export type ChatSettingsInput = {
   /** A catalog style id. */
@@ -58,6 +66,17 @@ export type GenerationStatus =
   | 'RUNNING'
   | 'SUCCEEDED';
 
+/** What to ask the image provider for; each provider maps what it supports and ignores the rest (README, provider table). */
+export type ImageOptionsInput = {
+  aspectRatio?: AspectRatio | null | undefined;
+  /** Images to make, 1–4 (images only). */
+  count?: number | null | undefined;
+  /** What to keep out of the image; stored redacted like the prompt, for the prompt-text window only. */
+  negativePrompt?: string | null | undefined;
+  /** 0–2147483647: the same seed, prompt and options give the same image where the provider supports seeds. */
+  seed?: number | null | undefined;
+};
+
 export type InvalidPromptReason =
   | 'CONTENT_REFUSED'
   | 'CONTROL_CHARACTERS'
@@ -75,6 +94,8 @@ export type MediaInputReason =
 export type PreferencesInput = {
   /** A catalog style id. */
   defaultStyle?: string | null | undefined;
+  /** A provider of imageModels to try first for images; null goes back to the configured order. */
+  imageProvider?: string | null | undefined;
   /** One of en, ru, fa. */
   locale?: string | null | undefined;
 };
@@ -144,14 +165,14 @@ export type BotClaimDeliveryMutationVariables = Exact<{
 }>;
 
 
-export type BotClaimDeliveryMutation = { claimDelivery: { __typename: 'Delivery', ref: string, generation: { __typename: 'Generation', id: string, status: GenerationStatus, errorClass: ErrorClass | null, style: string, theme: string, latencyMs: number, progress: number | null, queuePosition: number | null, text: string | null, media: { __typename: 'Media', url: string | null, mimeType: string } | null } } | null };
+export type BotClaimDeliveryMutation = { claimDelivery: { __typename: 'Delivery', ref: string, generation: { __typename: 'Generation', id: string, status: GenerationStatus, errorClass: ErrorClass | null, style: string, theme: string, latencyMs: number, progress: number | null, queuePosition: number | null, text: string | null, media: { __typename: 'Media', url: string | null, mimeType: string } | null, images: Array<{ __typename: 'Media', url: string | null, mimeType: string }> } } | null };
 
 export type BotClaimPendingMutationVariables = Exact<{
   limit: number;
 }>;
 
 
-export type BotClaimPendingMutation = { claimPendingDeliveries: Array<{ __typename: 'Delivery', ref: string, generation: { __typename: 'Generation', id: string, status: GenerationStatus, errorClass: ErrorClass | null, style: string, theme: string, latencyMs: number, progress: number | null, queuePosition: number | null, text: string | null, media: { __typename: 'Media', url: string | null, mimeType: string } | null } }> };
+export type BotClaimPendingMutation = { claimPendingDeliveries: Array<{ __typename: 'Delivery', ref: string, generation: { __typename: 'Generation', id: string, status: GenerationStatus, errorClass: ErrorClass | null, style: string, theme: string, latencyMs: number, progress: number | null, queuePosition: number | null, text: string | null, media: { __typename: 'Media', url: string | null, mimeType: string } | null, images: Array<{ __typename: 'Media', url: string | null, mimeType: string }> } }> };
 
 export type BotCompleteBroadcastMutationVariables = Exact<{
   id: string;
@@ -171,10 +192,12 @@ export type BotCompleteDeliveryMutation = { completeDelivery: boolean };
 export type BotDraftMutationVariables = Exact<{
   kind: DraftKind;
   prompt: string;
+  options?: ImageOptionsInput | null | undefined;
 }>;
 
 
 export type BotDraftMutation = { createPromptDraft:
+    | { __typename: 'InvalidOption', message: string, field: string }
     | { __typename: 'InvalidPrompt', message: string, reason: InvalidPromptReason, maxLength: number | null }
     | { __typename: 'PromptDraft', id: string }
    };
@@ -193,7 +216,7 @@ export type BotEditImageMutationVariables = Exact<{
 
 export type BotEditImageMutation = { editImage:
     | { __typename: 'Busy', message: string, retryAfterSeconds: number | null }
-    | { __typename: 'Generation', id: string, status: GenerationStatus, errorClass: ErrorClass | null, style: string, theme: string, latencyMs: number, progress: number | null, queuePosition: number | null, text: string | null, media: { __typename: 'Media', url: string | null, mimeType: string } | null }
+    | { __typename: 'Generation', id: string, status: GenerationStatus, errorClass: ErrorClass | null, style: string, theme: string, latencyMs: number, progress: number | null, queuePosition: number | null, text: string | null, media: { __typename: 'Media', url: string | null, mimeType: string } | null, images: Array<{ __typename: 'Media', url: string | null, mimeType: string }> }
     | { __typename: 'InvalidPrompt', message: string, reason: InvalidPromptReason, maxLength: number | null }
     | { __typename: 'MediaInputRejected', message: string, mediaReason: MediaInputReason }
     | { __typename: 'ProviderUnavailable', message: string, cause: ErrorClass, retryAfterSeconds: number | null }
@@ -210,7 +233,7 @@ export type BotGenerateFromDraftMutationVariables = Exact<{
 
 export type BotGenerateFromDraftMutation = { generateFromDraft:
     | { __typename: 'Busy', message: string, retryAfterSeconds: number | null }
-    | { __typename: 'Generation', id: string, status: GenerationStatus, errorClass: ErrorClass | null, style: string, theme: string, latencyMs: number, progress: number | null, queuePosition: number | null, text: string | null, media: { __typename: 'Media', url: string | null, mimeType: string } | null }
+    | { __typename: 'Generation', id: string, status: GenerationStatus, errorClass: ErrorClass | null, style: string, theme: string, latencyMs: number, progress: number | null, queuePosition: number | null, text: string | null, media: { __typename: 'Media', url: string | null, mimeType: string } | null, images: Array<{ __typename: 'Media', url: string | null, mimeType: string }> }
     | { __typename: 'InvalidPrompt', message: string, reason: InvalidPromptReason, maxLength: number | null }
     | { __typename: 'NotFound', message: string, resource: string }
     | { __typename: 'ProviderUnavailable', message: string, cause: ErrorClass, retryAfterSeconds: number | null }
@@ -226,13 +249,18 @@ export type BotGenerateVariantMutationVariables = Exact<{
 
 export type BotGenerateVariantMutation = { generateVariant:
     | { __typename: 'Busy', message: string, retryAfterSeconds: number | null }
-    | { __typename: 'Generation', id: string, status: GenerationStatus, errorClass: ErrorClass | null, style: string, theme: string, latencyMs: number, progress: number | null, queuePosition: number | null, text: string | null, media: { __typename: 'Media', url: string | null, mimeType: string } | null }
+    | { __typename: 'Generation', id: string, status: GenerationStatus, errorClass: ErrorClass | null, style: string, theme: string, latencyMs: number, progress: number | null, queuePosition: number | null, text: string | null, media: { __typename: 'Media', url: string | null, mimeType: string } | null, images: Array<{ __typename: 'Media', url: string | null, mimeType: string }> }
     | { __typename: 'InvalidPrompt', message: string, reason: InvalidPromptReason, maxLength: number | null }
     | { __typename: 'NotFound', message: string, resource: string }
     | { __typename: 'ProviderUnavailable', message: string, cause: ErrorClass, retryAfterSeconds: number | null }
     | { __typename: 'QuotaExceeded', message: string, resetsAt: string }
     | { __typename: 'RateLimited', message: string, retryAfterSeconds: number | null }
    };
+
+export type BotImageModelsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BotImageModelsQuery = { imageModels: Array<{ __typename: 'ModelChoice', provider: string, model: string, ai: boolean }>, viewer: { __typename: 'Viewer', imageProvider: string | null } };
 
 export type BotKeepMutationVariables = Exact<{
   id: string;

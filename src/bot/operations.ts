@@ -10,7 +10,7 @@ import type * as Types from './operation-types.ts';
 
 export { operation, type Operation } from '../operation.ts';
 
-const GENERATION_FIELDS = 'id status errorClass style theme latencyMs progress queuePosition text media { url mimeType }';
+const GENERATION_FIELDS = 'id status errorClass style theme latencyMs progress queuePosition text media { url mimeType } images { url mimeType }';
 
 /** The typed errors a generation can end with, as every result union of the bot asks for them. */
 const ERROR_FIELDS = `
@@ -30,8 +30,8 @@ const RESULT_FIELDS = `
 
 export const GENERATE_VARIANT = operation<Types.BotGenerateVariantMutation, Types.BotGenerateVariantMutationVariables>(`mutation BotGenerateVariant($id: ID!, $delivery: String) { generateVariant(generationId: $id, delivery: $delivery) { ${RESULT_FIELDS} ... on NotFound { resource } } }`);
 
-export const CREATE_DRAFT = operation<Types.BotDraftMutation, Types.BotDraftMutationVariables>(`mutation BotDraft($kind: DraftKind!, $prompt: String!) {
-  createPromptDraft(kind: $kind, prompt: $prompt) { __typename ... on PromptDraft { id } ... on Error { message } ... on InvalidPrompt { reason maxLength } }
+export const CREATE_DRAFT = operation<Types.BotDraftMutation, Types.BotDraftMutationVariables>(`mutation BotDraft($kind: DraftKind!, $prompt: String!, $options: ImageOptionsInput) {
+  createPromptDraft(kind: $kind, prompt: $prompt, options: $options) { __typename ... on PromptDraft { id } ... on Error { message } ... on InvalidPrompt { reason maxLength } ... on InvalidOption { field } }
 }`);
 
 export const GENERATE_FROM_DRAFT = operation<Types.BotGenerateFromDraftMutation, Types.BotGenerateFromDraftMutationVariables>(`mutation BotGenerateFromDraft($draftId: ID!, $style: String, $delivery: String) {
@@ -88,6 +88,8 @@ export const RATE = operation<Types.BotRateMutation, Types.BotRateMutationVariab
 export const KEEP = operation<Types.BotKeepMutation, Types.BotKeepMutationVariables>(`mutation BotKeep($id: ID!) { keepMedia(generationId: $id, keep: true) { __typename ... on Media { keep } } }`);
 
 export const STYLES = operation<Types.BotStylesQuery, Types.BotStylesQueryVariables>(`query BotStyles { styles { id label } }`);
+
+export const IMAGE_MODELS = operation<Types.BotImageModelsQuery, Types.BotImageModelsQueryVariables>(`query BotImageModels { imageModels { provider model ai } viewer { imageProvider } }`);
 
 export const VIEWER_LOCALE = operation<Types.BotViewerLocaleQuery, Types.BotViewerLocaleQueryVariables>(`query BotViewerLocale { viewer { locale } }`);
 

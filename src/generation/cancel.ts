@@ -28,7 +28,7 @@ export async function cancelGeneration(em: SqlEntityManager, deps: CancelDeps, u
       { id, user: userId, status: { $in: ['queued', 'running'] } },
       { status: 'cancelled', finishedAt, latencyMs: finishedAt.getTime() - row.createdAt.getTime(), leaseOwner: null, leaseExpiresAt: null },
     );
-    if (updated > 0) await refundUsage(tx, deps.limiter, userId, row.kind as MediaKind, row.createdAt, false);
+    if (updated > 0) await refundUsage(tx, deps.limiter, userId, row.kind as MediaKind, row.createdAt, false, row.imageCount ?? 1);
     return updated > 0;
   });
   if (cancelled) {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { PromptDraft } from '../db/entities/prompt-draft.ts';
 import { redactPrompt } from '../privacy/redact.ts';
+import { checkImageOptions, optionColumns, type RawImageOptions } from './image-options.ts';
 import { checkPrompt } from './prompt-input.ts';
 
 export type DraftKind = 'image' | 'video';
@@ -13,10 +14,15 @@ export const DRAFT_TTL_MS = 30 * 60_000;
  * Keeps a prompt (redacted) while its user picks a style, so the pick can land on any replica. Throws
  * InvalidPromptError for a prompt `generate` would reject, so the user hears it before picking.
  */
-export async function createDraft(em: SqlEntityManager, userId: string, kind: DraftKind, prompt: string, options: { promptMaxLength: number; textWindowMs: number; now: Date }) {
+export async function createDraft(
+  em: SqlEntityManager, userId: string, kind: DraftKind, prompt: string,
+  options: { promptMaxLength: number; textWindowMs: number; now: Date; image?: RawImageOptions | null | undefined },
+) {
   const checked = checkPrompt(prompt, options.promptMaxLength);
+  // The image options wait with the prompt (the negative prompt redacted like it); bad ones are refused now.
+  const image = checkImageOptions(options.image ?? {}, kind, options.promptMaxLength);
   const draft = em.create(PromptDraft, {
-    id: randomBytes(16).toString('base64url'), user: userId, kind, promptRedacted: redactPrompt(checked).text,
+    id: randomBytes(16).toString('base64url'), user: userId, kind, promptRedacted: redactPrompt(checked).text, ...optionColumns(image),
     promptLength: [...checked].length, createdAt: options.now,
     expiresAt: new Date(options.now.getTime() + Math.min(DRAFT_TTL_MS, options.textWindowMs)),
   });

@@ -55,3 +55,14 @@ export class MediaInputError extends Error {
     this.reason = reason;
   }
 }
+
+/** An option of a request (aspect ratio, seed, negative prompt, image count) is out of range; nothing was written. */
+export class InvalidOptionError extends Error {
+  readonly field: string;
+
+  constructor(field: string, message: string) {
+    super(message);
+    this.name = 'InvalidOptionError';
+    this.field = field;
+  }
+}

@@ -33,7 +33,7 @@ export function createFallbackProvider(members: readonly Provider[], onFallback?
     const model = members.find((member) => member.kinds.has(kind))?.models[kind];
     if (model) models[kind] = model;
   }
-  return {
+  const chain: Provider = {
     // The preferred provider names the chain in queued rows and labels; the served one replaces it on success.
     name: first.name,
     kinds,
@@ -59,7 +59,21 @@ export function createFallbackProvider(members: readonly Provider[], onFallback?
       }
       throw lastError;
     },
+    prefer(name) {
+      const member = members.find((candidate) => candidate.name === name);
+      // The same member objects, so each keeps its own circuit breaker whatever the order.
+      return !member || member === first ? chain : createFallbackProvider([member, ...members.filter((candidate) => candidate !== member)], onFallback);
+    },
   };
+  return chain;
+}
+
+/**
+ * The chain with `name` tried first (a user's `/model` pick, or the provider a queued row names),
+ * then the others in their configured order. A name outside the chain changes nothing.
+ */
+export function preferring(provider: Provider, name: string | null | undefined): Provider {
+  return name && provider.prefer ? provider.prefer(name) : provider;
 }
 
 /** The row of a failed generation records which provider of the chain gave the final answer. */

@@ -19,6 +19,8 @@ import type { MediaStore } from '../media/media-store.ts';
 import { loadOwnMedia } from '../media/uploads.ts';
 import { classifyProviderFailure, refundUsage, settleUsage } from './outcome.ts';
 import { checkPrompt } from './prompt-input.ts';
+import { preferring } from './fallback.ts';
+import { checkImageOptions, optionColumns } from './image-options.ts';
 import { callProvider, operationName } from './provider-call.ts';
 import { acceptsSourceImage, type ChatTurn, type ErrorClass, type MediaKind, type Provider } from './provider.ts';
 import type { GenerationEvents } from './queue/events.ts';
@@ -80,6 +82,11 @@ export interface GenerateInput {
    * prompt as the instruction; for `text`, the picture the question is about.
    */
   sourceMediaId?: string | null | undefined;
+  /** Image options (image-options.ts): checked first; a bad value throws InvalidOptionError and writes nothing. */
+  aspectRatio?: string | null | undefined;
+  seed?: number | null | undefined;
+  negativePrompt?: string | null | undefined;
+  count?: number | null | undefined;
 }
 
 /** How many earlier turns a follow-up question sees. */
@@ -123,6 +130,8 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
 
   async function run(em: SqlEntityManager, user: IUser, input: GenerateInput, caller: GenerateCaller | undefined): Promise<GenerateOutcome & { providerSeconds?: number }> {
     const startedAt = performance.now();
+    // Options are checked before anything else: a bad one is refused with nothing written, not even a rejected row.
+    const options = input.kind === 'text' ? {} : checkImageOptions(input, input.kind, deps.promptMaxLength);
     const createdAt = now();
     const command = input.command && COMMANDS.has(input.command) ? input.command : 'api';
     const styleId = input.kind === 'text' ? 'none' : (input.style ?? user.defaultStyle ?? DEFAULT_STYLE_ID);
@@ -153,9 +162,12 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
       ...base, style: styleId, theme: classifyTheme(redacted), promptRedacted: redacted,
       promptFingerprint: fingerprintPrompt(redacted, deps.fingerprintKey), promptLength: [...prompt].length,
       requestedStyles: requested.length > 0 ? requested.join(',') : null,
+      ...(input.kind === 'text' ? {} : optionColumns(options)),
     };
 
-    const provider = deps.providers[input.kind];
+    // An image goes first to the provider the user picked with /model (when it is in the chain); the row names it.
+    const configured = deps.providers[input.kind];
+    const provider = configured && input.kind === 'image' ? preferring(configured, user.imageProvider) : configured;
     if (!provider) {
       const error = new ProviderUnavailableError('provider_unavailable', 'No text provider is configured: set TEXT_PROVIDER=pollinations (free, no key) or TEXT_PROVIDER=openai with OPENAI_BASE_URL and OPENAI_API_KEY.');
       return recordFailure(em, described, 'none', 'none', error, startedAt, input.kind, { usage: 'none' });
@@ -209,7 +221,7 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
     described: Record<string, unknown> & { user: IUser; createdAt: Date; promptRedacted: string; id: string },
     createdAt: Date, startedAt: number, source: SourceImage | undefined,
   ): Promise<GenerateOutcome & { providerSeconds?: number }> {
-    const refusal = await deps.limiter.admit(em, user, input.kind, createdAt);
+    const refusal = await deps.limiter.admit(em, user, input.kind, createdAt, input.kind === 'image' ? (input.count ?? 1) : 1);
     if (refusal) {
       deps.metrics?.observeRateLimited(refusal.tier);
       const errorClass: ErrorClass = refusal instanceof RateLimitedError ? 'rate_limited' : 'quota_exceeded';
@@ -276,7 +288,7 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
       const failure = classifyProviderFailure(call.error);
       if (failure.errorClass === 'internal') deps.logger?.error({ err: call.error }, 'provider failed unexpectedly');
       // Rejected rows keep no text, like every other rejection.
-      const row = failure.status === 'rejected' ? { ...described, promptRedacted: null, requestedStyles: null } : described;
+      const row = failure.status === 'rejected' ? { ...described, promptRedacted: null, negativePromptRedacted: null, requestedStyles: null } : described;
       const outcome = await recordFailure(em, row, failure.provider ?? provider.name, model, failure.error, startedAt, 'text', { usage: 'refund', status: failure.status, errorClass: failure.errorClass }, deps.limiter);
       return { ...outcome, providerSeconds: call.seconds };
     }

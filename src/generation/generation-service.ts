@@ -8,6 +8,8 @@ import { UUID_PATTERN } from '../ids.ts';
 import { streamAnswer, type AnswerStep } from './answer-stream.ts';
 import { cancelGeneration, type CancelDeps } from './cancel.ts';
 import { createDraft, takeDraft, type DraftKind } from './drafts.ts';
+import { albumOf, keepAlbum } from './album.ts';
+import { optionsFromColumns, variantOptions, type RawImageOptions } from './image-options.ts';
 import type { GenerateCaller, GenerateInput, GenerateOutcome, GenerateService } from './generate.ts';
 import { queuePosition } from './queue/job-store.ts';
 import { isTerminal, waitForGeneration, watchGeneration } from './queue/watch.ts';
@@ -50,17 +52,18 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       const variants = await em.count(Generation, { user: user.id, promptFingerprint: original.promptFingerprint, command: 'variant' });
       return deps.generate(em, user, {
         kind: original.kind as 'image' | 'video', prompt: original.promptRedacted, style: options.style ?? original.style, command: 'variant', variant: variants + 1, delivery: options.delivery,
+        ...variantOptions(original),
       }, caller);
     },
     /** Keeps a prompt for a style pick (see drafts.ts); throws InvalidPromptError for a prompt generate would reject. */
-    createDraft: (userId: string, kind: DraftKind, prompt: string) =>
-      createDraft(em, userId, kind, prompt, { promptMaxLength: deps.promptMaxLength, textWindowMs: deps.promptTextWindowMs, now: deps.now() }),
+    createDraft: (userId: string, kind: DraftKind, prompt: string, image?: RawImageOptions | null) =>
+      createDraft(em, userId, kind, prompt, { promptMaxLength: deps.promptMaxLength, textWindowMs: deps.promptTextWindowMs, now: deps.now(), image }),
     /** generate from a draft of the user's, using it up; null when there is no such fresh draft. */
     async fromDraft(user: IUser, draftId: string, options: RerunOptions, caller: GenerateCaller | undefined): Promise<GenerateOutcome | null> {
       const draft = await takeDraft(em, user.id, draftId, deps.now());
       if (!draft) return null;
       const kind = draft.kind === 'video' ? 'video' : 'image';
-      return deps.generate(em, user, { kind, prompt: draft.promptRedacted, style: options.style, command: kind === 'video' ? 'video' : 'imagine', delivery: options.delivery }, caller);
+      return deps.generate(em, user, { kind, prompt: draft.promptRedacted, style: options.style, command: kind === 'video' ? 'video' : 'imagine', delivery: options.delivery, ...optionsFromColumns(draft) }, caller);
     },
     /** A text answer as the provider writes it (see answer-stream.ts). */
     streamAnswer: (user: IUser, input: Parameters<typeof streamAnswer>[3], caller: GenerateCaller | undefined): AsyncGenerator<AnswerStep> =>
@@ -76,6 +79,8 @@ export function createGenerationService(deps: GenerationServiceDeps) {
     /** 1 for the next job to start; null once the job has left the queue. */
     queuePosition: async (row: IGeneration): Promise<number | null> => (await queuePosition(em, row)) ?? null,
     /** The job's media; `generate` hands back the asset it just wrote, so no second query for it. */
+    /** Every image of the job's result, in order. */
+    images: (row: IGeneration): Promise<IMediaAsset[]> => albumOf(em, row),
     media: async (row: IGeneration): Promise<IMediaAsset | null> =>
       !row.media ? null : wrap(row.media).isInitialized() ? row.media : em.findOne(MediaAsset, { id: row.media.id }),
     /** The user's queued and running jobs, oldest first. */
@@ -98,12 +103,10 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       deps.metrics?.observeFeedback(rating === 1 ? 'rating_up' : 'rating_down');
       return row;
     },
-    /** Exempts a job's media from deletion, or returns it to the retention window (audited); null when it has none left. */
+    /** Exempts a job's media (every image of an album) from deletion, or returns it to the retention window (audited); null when it has none left. */
     async keepMedia(row: IGeneration, keep: boolean): Promise<IMediaAsset | null> {
-      const asset = row.media ? await em.findOne(MediaAsset, { id: row.media.id }) : null;
-      if (!asset || asset.deletedAt) return null;
-      asset.keep = keep;
-      asset.expiresAt = asset.keep ? null : new Date(asset.createdAt.getTime() + deps.mediaRetentionHours * 3_600_000);
+      const asset = await keepAlbum(em, row, keep, deps.mediaRetentionHours);
+      if (!asset) return null;
       audit(em, { actor: asset.user.id, action: asset.keep ? 'media.kept' : 'media.unkept', target: asset.id });
       await em.flush();
       return asset;

@@ -20,6 +20,11 @@ export interface LongRunningBackend {
   fetch(jobId: string, signal: AbortSignal): Promise<ProviderResult>;
   /** Where the API allows it; failures are ignored (our side has already let go). */
   cancel?(jobId: string): Promise<void>;
+  /**
+   * Where the API pushes news (a webhook): `wake` cuts the current wait short so the job is polled
+   * now. Returns the unsubscribe. Polling with backoff stays the fallback.
+   */
+  listen?(jobId: string, wake: () => void): () => void;
 }
 
 export interface PollingOptions {
@@ -42,10 +47,16 @@ export function longRunningProvider(
       signal.throwIfAborted();
       const { jobId } = await backend.submit(request);
       const deadline = AbortSignal.any([signal, AbortSignal.timeout(polling.deadlineMs)]);
+      // A push (webhook) ends the current wait; one that came before the wait began ends the next at once.
+      let nudge = new AbortController();
+      const unlisten = backend.listen?.(jobId, () => nudge.abort());
       try {
         let delay = polling.initialDelayMs;
         for (;;) {
-          await sleep(delay, undefined, { signal: deadline });
+          await sleep(delay, undefined, { signal: AbortSignal.any([deadline, nudge.signal]) }).catch((error: unknown) => {
+            if (deadline.aborted || !nudge.signal.aborted) throw error;
+          });
+          nudge = new AbortController();
           const state = await backend.poll(jobId, deadline);
           if (state.state === 'succeeded') break;
           if (state.state === 'failed') throw state.error;
@@ -62,6 +73,8 @@ export function longRunningProvider(
           throw signal.reason;
         }
         throw error;
+      } finally {
+        unlisten?.();
       }
     },
   };

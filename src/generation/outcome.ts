@@ -52,9 +52,9 @@ export async function settleUsage(
 }
 
 /** Gives an admitted request's quota back and counts the failure on the day it was admitted. */
-export async function refundUsage(em: SqlEntityManager, limiter: Limiter, userId: string, kind: MediaKind, admittedAt: Date, countFailure = true): Promise<void> {
+export async function refundUsage(em: SqlEntityManager, limiter: Limiter, userId: string, kind: MediaKind, admittedAt: Date, countFailure = true, units = 1): Promise<void> {
   const day = utcDay(admittedAt);
-  await limiter.refund(em, userId, kind, day);
+  await limiter.refund(em, userId, kind, day, units);
   if (countFailure) await execute(em, 'update daily_usage set failures = failures + 1 where user_id = ? and day = ?', [userId, day]);
 }
 

@@ -14,6 +14,7 @@ import { createPollinationsProvider } from './providers/pollinations.ts';
 import { createStabilityProvider } from './providers/stability.ts';
 import { createProceduralProvider } from './providers/procedural.ts';
 import { createReplicateProvider } from './providers/replicate.ts';
+import type { PredictionWakeups } from './providers/replicate-webhook.ts';
 import type { PollingOptions } from './long-running.ts';
 import { createSdWebUiProvider } from './providers/sd-webui.ts';
 
@@ -23,6 +24,8 @@ export interface ProviderRegistryDeps {
   metrics?: (() => Metrics | undefined) | undefined;
   /** Monotonic milliseconds for the breakers; injected by tests. */
   now?: () => number;
+  /** With REPLICATE_WEBHOOK: where Replicate's verified deliveries wake the waiting predictions. */
+  replicateWakeups?: PredictionWakeups | undefined;
 }
 
 /** Builds the configured provider for each kind; each HTTP provider sits behind a breaker of its own. */
@@ -34,6 +37,7 @@ export function createProviders(config: Config['providers'], deps: ProviderRegis
     initialDelayMs: config.longRunning.pollMs, maxDelayMs: config.longRunning.pollMs * 8, deadlineMs: config.longRunning.deadlineMs,
   };
   const procedural = createProceduralProvider({ delayMs: deps.proceduralDelayMs ?? 0 });
+  const webhook = config.replicateWebhook && deps.replicateWakeups ? { url: config.replicateWebhook.url, wakeups: deps.replicateWakeups } : undefined;
 
   // One breaker per kind, even when both kinds use the same server: a broken image endpoint must not stop text.
   function guarded(provider: Provider, kind: MediaKind): Provider {
@@ -62,7 +66,7 @@ export function createProviders(config: Config['providers'], deps: ProviderRegis
       case 'pollinations':
         return guarded(createPollinationsProvider({ ...entry, http }), 'image');
       case 'replicate':
-        return guarded(createReplicateProvider({ baseUrl: entry.baseUrl, apiToken: entry.apiToken, imageModel: entry.model, http, polling }), 'image');
+        return guarded(createReplicateProvider({ baseUrl: entry.baseUrl, apiToken: entry.apiToken, imageModel: entry.model, http, polling, webhook }), 'image');
       case 'huggingface':
         return guarded(createHuggingFaceProvider({ baseUrl: entry.baseUrl, apiToken: entry.apiToken, model: entry.model, http }), 'image');
       case 'stability':
@@ -77,7 +81,7 @@ export function createProviders(config: Config['providers'], deps: ProviderRegis
   function videoProvider(entry: VideoProviderConfig): Provider {
     switch (entry.kind) {
       case 'replicate':
-        return guarded(createReplicateProvider({ baseUrl: entry.baseUrl, apiToken: entry.apiToken, videoModel: entry.model, http, polling }), 'video');
+        return guarded(createReplicateProvider({ baseUrl: entry.baseUrl, apiToken: entry.apiToken, videoModel: entry.model, http, polling, webhook }), 'video');
       case 'fal':
         return guarded(createFalProvider({ baseUrl: entry.baseUrl, apiKey: entry.apiKey, videoModel: entry.model, http, polling }), 'video');
       case 'openai':

@@ -1,5 +1,7 @@
 /** The one interface every generation backend implements; adapters live in providers/, one file each. */
 
+import type { AspectRatio } from './image-options.ts';
+
 export type MediaKind = 'image' | 'video' | 'text';
 
 /**
@@ -35,6 +37,19 @@ export interface ProviderRequest {
    * Only sent to providers that declare the capability (see generate.ts and fallback.ts).
    */
   sourceImage?: { bytes: Uint8Array; mimeType: string };
+  /**
+   * What the user asked for (image-options.ts). Each adapter maps what its API supports and ignores
+   * the rest; absent means the provider's (or the configured) default.
+   */
+  aspectRatio?: AspectRatio | undefined;
+  seed?: number | undefined;
+  /** Already redacted, like the prompt. */
+  negativePrompt?: string | undefined;
+  /**
+   * Which image of a multi-image request this call makes (0 first; image-batch.ts makes one call per
+   * image). Providers with random seeds need nothing from it; a deterministic renderer varies by it.
+   */
+  take?: number | undefined;
   /** Asks for another take on the same prompt and style (1, 2, …); deterministic renderers vary their seed. */
   variant?: number;
   /** Aborted when the job is cancelled or its worker loses the lease; long-running providers cancel upstream. */
@@ -91,6 +106,8 @@ export interface Provider {
   /** Present on a fallback chain: its providers, in the order they are tried (see fallback.ts). */
   readonly members?: readonly Provider[];
   generate(request: ProviderRequest): Promise<ProviderResult>;
+  /** Present on a fallback chain: the same chain with the member named `name` tried first (see fallback.ts). */
+  prefer?(name: string): Provider;
 }
 
 /** Whether `provider` can take this request's image: edits for images, vision for text. */

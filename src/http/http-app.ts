@@ -20,6 +20,8 @@ import { createPaymentWebhooksRoute } from './payment-webhooks.ts';
 import { createRouter, route, type NodeServerContext, type Route } from './router.ts';
 import type { TelegramWebhook } from './telegram-webhook.ts';
 import { createUploadRoute, UPLOADS_PATH } from './uploads.ts';
+import { createReplicateWebhookRoute } from './replicate-webhook.ts';
+import type { ReplicateWebhookHandler } from '../generation/providers/replicate-webhook.ts';
 
 export interface HttpAppDeps {
   config: Pick<Config, 'graphql' | 'jwt' | 'paymentWebhookSecret' | 'tiers' | 'telemetry' | 'abuse'>;
@@ -28,6 +30,8 @@ export interface HttpAppDeps {
   services: AppServices;
   mediaStore: MediaStore;
   yoga: YogaServerInstance<Record<string, never>, Context>;
+  /** REPLICATE_WEBHOOK on: the verified handler that wakes a waiting prediction. */
+  replicateWebhook?: ReplicateWebhookHandler | undefined;
   /** Webhook mode of the bot; main.ts attaches grammY's handler once the bot has started. */
   telegramWebhook?: TelegramWebhook | undefined;
 }
@@ -59,6 +63,7 @@ export function createHttpApp(deps: HttpAppDeps): HttpApp {
     ...(limits.graphiql ? [createGraphiqlAssetsRoute()] : []),
     // Off when METRICS_PORT serves the scrape instead (see METRICS_ON_API_PORT).
     ...(services.metrics && config.telemetry.metricsOnApiPort ? [createMetricsRoute(services.metrics.registry)] : []),
+    ...(deps.replicateWebhook ? [createReplicateWebhookRoute({ handle: deps.replicateWebhook, failedAttempts: services.failedAttempts, trustProxyHops })] : []),
     createUploadRoute({ orm, store: deps.mediaStore, services, jwt: config.jwt, maxBytes: services.mediaUploadMaxBytes, trustProxyHops }),
     createHealthRoute(),
   ];

@@ -251,10 +251,14 @@ async function deleteIdleUsersBatch(em: SqlEntityManager, cutoff: Date, defaultT
   return { handled, selected: ids.length, lastId: ids.at(-1) ?? after };
 }
 
-/** Redacted prompt text past its window; fingerprint, theme, style and every number stay. */
+/**
+ * Redacted prompt text past its window, with the negative prompt asked beside it; fingerprint, theme,
+ * style and every number stay. A row has a negative prompt only while it has its prompt (both are
+ * written together and cleared together), so the prompt alone selects the rows.
+ */
 async function clearPromptTextBatch(em: SqlEntityManager, cutoff: Date, size: number, after: string | number | undefined): Promise<BatchOutcome> {
   const ids = await selectIds(em, Generation, { promptRedacted: { $ne: null }, createdAt: { $lte: cutoff } }, size, after);
-  const handled = ids.length > 0 ? await em.nativeUpdate(Generation, { id: { $in: ids as string[] } }, { promptRedacted: null }) : 0;
+  const handled = ids.length > 0 ? await em.nativeUpdate(Generation, { id: { $in: ids as string[] } }, { promptRedacted: null, negativePromptRedacted: null }) : 0;
   return { handled, selected: ids.length, lastId: ids.at(-1) ?? after };
 }
 

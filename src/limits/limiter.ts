@@ -13,9 +13,9 @@ export interface Limiter {
    * concurrent requests, from one instance or several on one database, lets exactly the allowed
    * number through. An admitted request counts against the day's quota until `refund`.
    */
-  admit(em: SqlEntityManager, user: { id: string; tier: string; tierExpiresAt?: Date | null }, kind: MediaKind, now: Date): Promise<RateLimitedError | QuotaExceededError | null>;
-  /** Gives an admitted request's quota back (it failed, so it should not use up the day). */
-  refund(em: SqlEntityManager, userId: string, kind: MediaKind, day: string): Promise<void>;
+  admit(em: SqlEntityManager, user: { id: string; tier: string; tierExpiresAt?: Date | null }, kind: MediaKind, now: Date, units?: number): Promise<RateLimitedError | QuotaExceededError | null>;
+  /** Gives an admitted request's quota back (it failed, so it should not use up the day); `units` images of an album. */
+  refund(em: SqlEntityManager, userId: string, kind: MediaKind, day: string, units?: number): Promise<void>;
 }
 
 const KIND_COLUMN: Record<MediaKind, 'images' | 'videos' | 'texts'> = { image: 'images', video: 'videos', text: 'texts' };
@@ -29,7 +29,7 @@ export function createLimiter(tiers: readonly Tier[]): Limiter {
     tiers,
     tierOf: (id) => findTier(tiers, id),
 
-    async admit(em, user, kind, now) {
+    async admit(em, user, kind, now, units = 1) {
       const tier = findTier(tiers, effectiveTierId(user, tiers, now));
       const minute = Math.floor(now.getTime() / 60_000);
       const admitted = await execute<Array<{ count: number }>>(
@@ -46,19 +46,20 @@ export function createLimiter(tiers: readonly Tier[]): Limiter {
 
       const day = utcDay(now);
       const column = KIND_COLUMN[kind];
-      // Images and videos are counted per request; text by the tokens already used today.
-      const [quota, limit, under] =
+      // Images and videos are counted per image (an album of four uses four); text by the tokens already used today.
+      const count = kind === 'text' ? 1 : Math.max(1, Math.floor(units));
+      const [quota, limit, under, underParams] =
         kind === 'text'
-          ? (['text_tokens', tier.daily.textTokens, 'daily_usage.input_tokens + daily_usage.output_tokens < ?'] as const)
-          : ([column as 'images' | 'videos', tier.daily[column as 'images' | 'videos'], `daily_usage.${column} < ?`] as const);
+          ? (['text_tokens', tier.daily.textTokens, 'daily_usage.input_tokens + daily_usage.output_tokens < ?', [tier.daily.textTokens]] as const)
+          : ([column as 'images' | 'videos', tier.daily[column as 'images' | 'videos'], `daily_usage.${column} + ? <= ?`, [count, tier.daily[column as 'images' | 'videos']]] as const);
       const costCheck = tier.dailyCostUsd === null ? '' : ' and daily_usage.cost_usd < ?';
-      const params: unknown[] = [user.id, day, limit];
+      const params: unknown[] = [user.id, day, count, count, ...underParams];
       if (tier.dailyCostUsd !== null) params.push(tier.dailyCostUsd);
-      if (limit <= 0) return new QuotaExceededError(tier.id, quota, limit, nextUtcMidnight(now));
+      if (limit < count) return new QuotaExceededError(tier.id, quota, limit, nextUtcMidnight(now));
       const counted = await execute<Array<{ requests: number }>>(
         em,
-        `insert into daily_usage (user_id, day, requests, ${column}) values (?, ?, 1, 1)
-         on conflict (user_id, day) do update set requests = daily_usage.requests + 1, ${column} = daily_usage.${column} + 1
+        `insert into daily_usage (user_id, day, requests, ${column}) values (?, ?, 1, ?)
+         on conflict (user_id, day) do update set requests = daily_usage.requests + 1, ${column} = daily_usage.${column} + ?
          where ${under}${costCheck} returning requests`,
         params,
       );
@@ -70,9 +71,9 @@ export function createLimiter(tiers: readonly Tier[]): Limiter {
         : new QuotaExceededError(tier.id, quota, limit, nextUtcMidnight(now));
     },
 
-    async refund(em, userId, kind, day) {
+    async refund(em, userId, kind, day, units = 1) {
       const column = KIND_COLUMN[kind];
-      await execute(em, `update daily_usage set ${column} = ${column} - 1 where user_id = ? and day = ? and ${column} > 0`, [userId, day]);
+      await execute(em, `update daily_usage set ${column} = case when ${column} > ? then ${column} - ? else 0 end where user_id = ? and day = ? and ${column} > 0`, [units, units, userId, day]);
     },
   };
 }

@@ -25,10 +25,12 @@ export function createUsersService(deps: UsersServiceDeps) {
     /** The user's own numbers (/stats). */
     stats: (userId: string): Promise<UserStats> => userStats(em, userId, deps.now()),
     /** Sets what is given (locale, default style), audited. */
-    async setPreferences(user: IUser, preferences: { locale?: string | null | undefined; defaultStyle?: string | null | undefined }): Promise<IUser> {
+    /** `imageProvider` null puts the configured chain's order back; absent leaves the pick as it is. */
+    async setPreferences(user: IUser, preferences: { locale?: string | null | undefined; defaultStyle?: string | null | undefined; imageProvider?: string | null | undefined }): Promise<IUser> {
       if (preferences.locale != null) user.locale = preferences.locale;
       if (preferences.defaultStyle != null) user.defaultStyle = preferences.defaultStyle;
-      audit(em, { actor: user.id, action: 'preferences.changed', details: { locale: preferences.locale ?? undefined, defaultStyle: preferences.defaultStyle ?? undefined } });
+      if (preferences.imageProvider !== undefined) user.imageProvider = preferences.imageProvider;
+      audit(em, { actor: user.id, action: 'preferences.changed', details: { locale: preferences.locale ?? undefined, defaultStyle: preferences.defaultStyle ?? undefined, imageProvider: preferences.imageProvider ?? undefined } });
       await em.flush();
       return user;
     },

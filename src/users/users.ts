@@ -37,5 +37,5 @@ export async function ensureUser(
 
 /** What `viewer` shows for someone who has not written anything yet: the defaults, not a row. */
 export function defaultUser(id: string, tier: string, now: Date): IUser {
-  return { id, tier, tierExpiresAt: null, locale: null, defaultStyle: null, firstSeenAt: now, lastSeenAt: now, createdByToken: null } as IUser;
+  return { id, tier, tierExpiresAt: null, locale: null, defaultStyle: null, imageProvider: null, firstSeenAt: now, lastSeenAt: now, createdByToken: null } as IUser;
 }

@@ -709,6 +709,26 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}) {
     sendAnimation: sendMedia('animation'),
     sendVideo: sendMedia('video'),
     sendDocument: sendMedia('document'),
+    sendMediaGroup: (p, files) => {
+      const chat = resolveChat(p['chat_id']);
+      const media = p['media'];
+      if (!Array.isArray(media) || media.length < 2 || media.length > 10) bad('wrong number of media in the media group: must be between 2 and 10');
+      const groupId = String(BigInt(Date.now()) * 1000n + BigInt(++callbackCounter));
+      const kinds = (media as Json[]).map((item) => item['type']);
+      const documents = kinds.filter((type) => type === 'document').length;
+      if (documents > 0 && documents !== kinds.length) bad("document can't be mixed with other media types");
+      return (media as Json[]).map((item) => {
+        const type = item['type'];
+        if (type !== 'photo' && type !== 'video' && type !== 'document') bad(`unsupported media type "${String(type)}" in the media group`);
+        const resolved = resolveInput(type, item['media'], files, type, attachId(item['media']));
+        const fields = caption(item);
+        fields['media_group_id'] = groupId;
+        if (type === 'photo') fields['photo'] = photoSizes(resolved);
+        else if (type === 'video') fields['video'] = fileObject(resolved, true);
+        else fields['document'] = fileObject(resolved, false);
+        return sendMessageObject(chat, { ...p, reply_markup: undefined }, fields);
+      });
+    },
     sendChatAction: (p) => {
       resolveChat(p['chat_id']);
       if (typeof p['action'] !== 'string' || !CHAT_ACTIONS.has(p['action'])) bad('wrong parameter action in request');

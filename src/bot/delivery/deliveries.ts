@@ -1,4 +1,4 @@
-import { GrammyError, InputFile, type Api } from 'grammy';
+import { GrammyError, InputFile, InputMediaBuilder, type Api } from 'grammy';
 import type { Logger } from 'pino';
 import type { Speaker } from '../context.ts';
 import type { GraphqlClient } from '../graphql-client.ts';
@@ -124,8 +124,12 @@ export function createDeliveries(deps: DeliveriesDeps): Deliveries {
     const caption = speaker.t('caption-result', { style: styleName(speaker, generation.style), theme: themeName(speaker, generation.theme), seconds: generation.latencyMs / 1000 });
     const options = { caption, reply_markup: resultKeyboard(speaker, generation.id) };
     const mimeType = generation.media.mimeType;
+    // Inline mode offers one image per pick: an inline message holds one.
     if (ref.inline !== undefined) return sendInline(ref.inline, bytes, mimeType, ref, speaker, options);
-    if (mimeType === 'video/mp4') {
+    const album = generation.images.filter((image) => image.url && PHOTO_EXTENSIONS[image.mimeType]);
+    if (ref.kind === 'IMAGE' && album.length > 1) {
+      await sendAlbum(generation, ref, album, bytes, caption);
+    } else if (mimeType === 'video/mp4') {
       // A real video (an AI provider's MP4): Telegram's player, playable while it downloads.
       await deps.api.sendVideo(ref.chat, new InputFile(bytes, 'atelier.mp4'), { ...options, supports_streaming: true });
     } else if (mimeType.startsWith('video/')) {
@@ -160,6 +164,31 @@ export function createDeliveries(deps: DeliveriesDeps): Deliveries {
       return;
     }
     await deps.api.editMessageMediaInline(inline, { type: photo ? 'photo' : 'animation', media: fileId, caption: options.caption });
+  }
+
+  /**
+   * Several images arrive as one album (sendMediaGroup), the caption on the first. An album takes
+   * no buttons, so rate / keep / variant follow in a message of their own. An image already gone is
+   * left out; the first one's bytes are already here.
+   */
+  async function sendAlbum(generation: GenerationFields, ref: ChatRef, album: GenerationFields['images'], first: Uint8Array, caption: string): Promise<void> {
+    const speaker = deps.speakerFor(ref.locale);
+    const files: Array<{ bytes: Uint8Array; mimeType: string }> = [{ bytes: first, mimeType: album[0]!.mimeType }];
+    for (const image of album.slice(1)) {
+      try {
+        files.push({ bytes: await deps.fetchMedia(image.url!), mimeType: image.mimeType });
+      } catch (error) {
+        if (!(error instanceof MediaGoneError)) throw error;
+      }
+    }
+    const keyboard = resultKeyboard(speaker, generation.id);
+    if (files.length === 1) {
+      await deps.api.sendPhoto(ref.chat, new InputFile(first, `atelier.${PHOTO_EXTENSIONS[files[0]!.mimeType] ?? 'png'}`), { caption, reply_markup: keyboard });
+      return;
+    }
+    await deps.api.sendMediaGroup(ref.chat, files.map((file, index) =>
+      InputMediaBuilder.photo(new InputFile(file.bytes, `atelier-${index + 1}.${PHOTO_EXTENSIONS[file.mimeType] ?? 'png'}`), index === 0 ? { caption } : {})));
+    await deps.api.sendMessage(ref.chat, speaker.t('album-actions', { count: files.length }), { reply_markup: keyboard });
   }
 
   async function complete(id: string): Promise<void> {

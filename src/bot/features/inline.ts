@@ -60,7 +60,7 @@ inlineFeature.on('chosen_inline_result', async (ctx) => {
   const { createPromptDraft: draft } = await ctx.gql(CREATE_DRAFT, { kind: 'IMAGE', prompt });
   if (draft.__typename !== 'PromptDraft') {
     ctx.state.outcome = 'user_error';
-    return void (await show(problemText(ctx, draft, 'IMAGE')));
+    return void (await show(draft.__typename === 'InvalidOption' ? ctx.t('error-option', { field: draft.field }) : problemText(ctx, draft, 'IMAGE')));
   }
   // The user's private chat with the bot receives the file first (see deliveries): an inline message cannot take an upload.
   const ref: ChatRef = { chat: ctx.from.id, user: ctx.from.id, message: 0, locale: await ctx.i18n.getLocale(), kind: 'IMAGE', inline };

@@ -27,6 +27,7 @@ help-text =
     I turn prompts into images, short animations and text answers.
 
     🎨 /imagine a dragon over a castle — pick a style, get an image
+    ↳ options after the prompt: --ar 16:9 · --n 4 · --seed 7 · --no text · /model picks the image model
     🎬 /video a paper boat on a stormy sea — a short looping animation
     💬 /ask how do rainbows form? — a text answer; follow-up questions remember the last few turns, /new starts afresh
 
@@ -295,3 +296,44 @@ media-unsupported = I can't read that file. Send a photo or a voice message.
 media-input-gone = That picture or recording is no longer available. Please send it again.
 edit-unsupported = The image service here can't edit pictures. Try /imagine with a description instead.
 vision-unsupported = The model here can't look at pictures. Please describe it in words.
+
+## Image options (flags after the prompt) and albums
+
+imagine-flags-help = Options go after the prompt: --ar 16:9 (also 1:1, 2:3, 3:2, 9:16) · --n 4 for up to four images · --seed 7 to repeat a picture · --no text, watermark to leave things out.
+imagine-flags-invalid = { $problem ->
+    [bad-ratio] I don't know the aspect ratio { $flag }. Use one of { $ratios }.
+    [bad-number] { $flag } needs a whole number.
+    [missing-value] { $flag } needs a value after it.
+   *[other] I don't know the option { $flag }.
+}
+error-option = { $field ->
+    [count] You can ask for 1 to 4 images at a time.
+    [seed] The seed must be a whole number from 0 to 2147483647.
+    [aspectRatio] I don't know that aspect ratio.
+    [negativePrompt] I can't use that negative prompt: keep it short and in plain text.
+   *[other] I can't use that option.
+}
+pick-style-with-options = Pick a style ({ $options }):
+ratio-square = 1:1 square
+ratio-portrait = 2:3 portrait
+ratio-landscape = 3:2 landscape
+ratio-wide = 16:9 wide
+ratio-tall = 9:16 tall
+option-count = { $count ->
+    [one] one image
+   *[other] { $count } images
+}
+option-seed = seed { $seed }
+option-negative = without: { $text }
+album-actions = ☝️ { $count } images: rate them, keep them or ask for another variant.
+
+## /model
+
+cmd-model = Choose the image model
+model-pick = Which image model should I try first? If it can't serve, the next one in line takes over.
+model-auto = ⚙️ Automatic (the bot's own order)
+model-current = ✓ { $name }
+model-offline = { $name } (offline, not AI)
+model-set = ✅ Images now come from { $name } first.
+model-reset = ✅ Images follow the bot's own order again.
+model-unknown = That model is no longer available here. Pick one from the list.

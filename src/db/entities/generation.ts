@@ -45,6 +45,13 @@ export const Generation = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
     /** 0–1 while running, when the provider reports it. */
     progress: p.double().nullable(),
+    /** What the user asked for (generation/image-options.ts); null: not asked, the provider's default. */
+    aspectRatio: p.string().length(16).nullable(),
+    seed: p.integer().nullable(),
+    /** Images asked for (1–4); null means 1. The images are the media assets pointing back here. */
+    imageCount: p.smallint().nullable(),
+    /** Redacted like the prompt and cleared with it when the prompt-text window ends. */
+    negativePromptRedacted: p.text().nullable(),
     /** Another take on the same prompt (1, 2, …): varies a deterministic renderer's seed. */
     variant: p.smallint().nullable(),
     /** Times a worker claimed the job; a second expired lease fails it. */

@@ -14,6 +14,9 @@ export const MediaAsset = defineEntity({
     sha256: p.string().length(64),
     width: p.integer().nullable(),
     height: p.integer().nullable(),
+    /** The generation this image belongs to, and its place in the album (0 first); `Generation.media` is the first. */
+    generationId: p.string().length(36).nullable().index(),
+    position: p.smallint().nullable(),
     keep: p.boolean().default(false),
     expiresAt: p.datetime().nullable().index(),
     deletedAt: p.datetime().nullable(),

@@ -16,6 +16,11 @@ export const PromptDraft = defineEntity({
     kind: p.string().length(16),
     promptRedacted: p.text(),
     promptLength: p.integer(),
+    /** The image options asked with the prompt (generation/image-options.ts); the negative prompt redacted. */
+    aspectRatio: p.string().length(16).nullable(),
+    seed: p.integer().nullable(),
+    imageCount: p.smallint().nullable(),
+    negativePromptRedacted: p.text().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     expiresAt: p.datetime().index(),
   },

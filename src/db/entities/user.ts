@@ -13,6 +13,8 @@ export const User = defineEntity({
     tierExpiresAt: p.datetime().nullable(),
     locale: p.string().length(8).nullable(),
     defaultStyle: p.string().length(32).nullable(),
+    /** `/model`: the image provider tried first for this user (one of the configured chain); null: the operator's order. */
+    imageProvider: p.string().length(32).nullable(),
     firstSeenAt: p.datetime().onCreate(() => new Date()),
     lastSeenAt: p.datetime().onCreate(() => new Date()),
     /** The credential whose write created the row (an API token id or `jwt:<sub>`); never a person. */

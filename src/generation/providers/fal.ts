@@ -5,9 +5,13 @@
  * `logs`) → `COMPLETED` (optionally with `error`); fetch `GET {response_url}` for
  * `{ images: [{ url }], has_nsfw_concepts }` or `{ video: { url } }`; cancel `PUT {cancel_url}`.
  * Auth is `Authorization: Key <FAL_KEY>`. Base default `https://queue.fal.run`.
+ *
+ * Image options: aspect ratio → the nearest `image_size` preset, `seed`, `negative_prompt` (sent
+ * when asked; FLUX models ignore it). Video models get the prompt only.
  */
 import { z } from 'zod';
 import { longRunningPerKind, type LongRunningBackend, type PollingOptions, type PollState } from '../long-running.ts';
+import { nearest } from '../image-options.ts';
 import { ProviderError } from '../provider.ts';
 import type { MediaKind, Provider, ProviderRequest, ProviderResult } from '../provider.ts';
 import { parseResponse, requestJson } from './http-client.ts';
@@ -76,7 +80,7 @@ export function createFalProvider(options: FalOptions): Provider {
     return {
       async submit(request: ProviderRequest) {
         const prompt = request.stylePrompt ? `${request.prompt}, ${request.stylePrompt}` : request.prompt;
-        const raw = await call(`${baseUrl}/${model}`, { method: 'POST', body: JSON.stringify({ prompt }), signal: request.signal });
+        const raw = await call(`${baseUrl}/${model}`, { method: 'POST', body: JSON.stringify({ prompt, ...(kind === 'image' ? imageInput(request) : {}) }), signal: request.signal });
         const accepted = parseResponse(queued, raw, FAL);
         requests.set(accepted.request_id, { ...accepted, status_url: onApiHost(accepted.status_url), response_url: onApiHost(accepted.response_url), cancel_url: onApiHost(accepted.cancel_url) });
         return { jobId: accepted.request_id };
@@ -146,4 +150,19 @@ function progressOf(logs: ReadonlyArray<{ message?: string | null | undefined }>
   const text = (logs ?? []).map((entry) => entry.message ?? '').join('\n');
   const last = [...text.matchAll(/(\d{1,3})%\|/g)].at(-1)?.[1];
   return last === undefined ? {} : { progress: Math.min(100, Number(last)) / 100 };
+}
+
+/** fal's FLUX presets (`image_size`), each with its width / height. */
+const IMAGE_SIZES = [
+  { name: 'square_hd', ratio: 1 }, { name: 'portrait_4_3', ratio: 3 / 4 }, { name: 'portrait_16_9', ratio: 9 / 16 },
+  { name: 'landscape_4_3', ratio: 4 / 3 }, { name: 'landscape_16_9', ratio: 16 / 9 },
+] as const;
+
+/** The image options a user asked for: the nearest `image_size` preset, `seed`, and `negative_prompt` (which FLUX models ignore). */
+function imageInput(request: ProviderRequest): Record<string, unknown> {
+  return {
+    ...(request.aspectRatio ? { image_size: nearest(request.aspectRatio, IMAGE_SIZES).name } : {}),
+    ...(request.seed !== undefined ? { seed: request.seed } : {}),
+    ...(request.negativePrompt ? { negative_prompt: request.negativePrompt } : {}),
+  };
 }

@@ -4,9 +4,13 @@
  * account's token works), answered with the image bytes. Errors are `{ "error": "..." }` with the
  * HTTP status: 401 bad token, 402 monthly credits used up, 429 rate limited, 503 model loading.
  * Base default `https://router.huggingface.co/hf-inference/models`.
+ *
+ * Options go in the text-to-image task's `parameters`: aspect ratio → `width`/`height` (1024 on
+ * the longer side, multiples of 64), `seed`, `negative_prompt`. All are supported.
  */
 import { ProviderError } from '../provider.ts';
 import type { MediaKind, Provider, ProviderRequest, ProviderResult } from '../provider.ts';
+import { dimensionsFor } from '../image-options.ts';
 import { request, sniffImage } from './http-client.ts';
 import type { HttpRetryOptions } from './http-client.ts';
 
@@ -55,11 +59,21 @@ export function createHuggingFaceProvider(options: HuggingFaceOptions): Provider
       if (input.kind !== 'image') throw new ProviderError('invalid_input', `${HUGGINGFACE} only generates images, not ${input.kind}`);
       const prompt = input.stylePrompt ? `${input.prompt}, ${input.stylePrompt}` : input.prompt;
       const answer = await request(`${baseUrl}/${options.model}`, {
-        ...options.http, method: 'POST', headers, body: JSON.stringify({ inputs: prompt }), signal: input.signal, classifyError, retryAfterFromBody, maxBytes: 32 * 1024 * 1024,
+        ...options.http, method: 'POST', headers, body: JSON.stringify({ inputs: prompt, ...parametersOf(input) }), signal: input.signal, classifyError, retryAfterFromBody, maxBytes: 32 * 1024 * 1024,
       });
       const sniffed = sniffImage(answer.bytes);
       if (!sniffed) throw new ProviderError('malformed_response', `${HUGGINGFACE} answered bytes that are not a PNG, JPEG or WebP image`);
       return { provider: HUGGINGFACE, model: options.model, media: { bytes: answer.bytes, ...sniffed }, ...(sniffed.width && sniffed.height ? { size: `${sniffed.width}x${sniffed.height}` } : {}) };
     },
   };
+}
+
+/** The task's optional `parameters`, only those the user asked for (a bare request stays `{ inputs }`). */
+function parametersOf(input: ProviderRequest): { parameters?: Record<string, unknown> } {
+  const parameters: Record<string, unknown> = {
+    ...(input.aspectRatio ? dimensionsFor(input.aspectRatio, 1024, 64) : {}),
+    ...(input.seed !== undefined ? { seed: input.seed } : {}),
+    ...(input.negativePrompt ? { negative_prompt: input.negativePrompt } : {}),
+  };
+  return Object.keys(parameters).length > 0 ? { parameters } : {};
 }

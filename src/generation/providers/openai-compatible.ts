@@ -3,8 +3,14 @@
  * `POST {baseUrl}/images/generations`, image edits (a request with `sourceImage`) via multipart
  * `POST {baseUrl}/images/edits` (model, prompt, image, n, size), text via `POST {baseUrl}/chat/completions`.
  * `baseUrl` includes the version segment, e.g. `https://api.openai.com/v1`.
+ *
+ * Image options: aspect ratio → `size`, the model's nearest documented size (gpt-image-*: 1024x1024,
+ * 1024x1536, 1536x1024; dall-e-3: 1024x1024, 1024x1792, 1792x1024; dall-e-2: square only; another
+ * server's model: the configured size's larger side shaped to the ratio). The images API has no seed
+ * or negative prompt: both are ignored.
  */
 import { z } from 'zod';
+import { dimensionsFor, nearest, type AspectRatio } from '../image-options.ts';
 import { ProviderError } from '../provider.ts';
 import type { MediaKind, Provider, ProviderRequest, ProviderResult } from '../provider.ts';
 import { decodeBase64Image, parseResponse, postJson, postJsonForStream, requestJson } from './http-client.ts';
@@ -90,13 +96,13 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
       form.set('model', model);
       form.set('prompt', withStyle(request));
       form.set('n', '1');
-      form.set('size', imageSize);
+      form.set('size', sizeFor(model, imageSize, request.aspectRatio));
       if (asBase64) form.set('response_format', 'b64_json');
       const extension = request.sourceImage.mimeType.split('/')[1] ?? 'png';
       form.set('image', new Blob([new Uint8Array(request.sourceImage.bytes)], { type: request.sourceImage.mimeType }), `image.${extension}`);
       raw = await requestJson(`${baseUrl}/images/edits`, { ...options.http, method: 'POST', headers, body: form, signal: request.signal });
     } else {
-      const body: Record<string, unknown> = { model, prompt: withStyle(request), n: 1, size: imageSize };
+      const body: Record<string, unknown> = { model, prompt: withStyle(request), n: 1, size: sizeFor(model, imageSize, request.aspectRatio) };
       if (asBase64) body['response_format'] = 'b64_json';
       raw = await postJson(`${baseUrl}/images/generations`, body, { ...options.http, headers, signal: request.signal });
     }
@@ -107,7 +113,7 @@ export function createOpenAiCompatibleProvider(options: OpenAiCompatibleOptions)
       // the response chooses (SSRF risk), and OpenAI's URLs expire within the hour anyway.
       throw new ProviderError('malformed_response', `${name} returned no inline image (b64_json)`);
     }
-    const size = parsed.size && /^\d+x\d+$/.test(parsed.size) ? parsed.size : imageSize;
+    const size = parsed.size && /^\d+x\d+$/.test(parsed.size) ? parsed.size : sizeFor(model, imageSize, request.aspectRatio);
     return {
       provider: name,
       model: parsed.model || model,
@@ -230,4 +236,22 @@ function withStyle(request: ProviderRequest): string {
 function usageOf(input: number | null | undefined, output: number | null | undefined): ProviderResult['usage'] {
   if (input == null && output == null) return undefined;
   return { inputTokens: input ?? undefined, outputTokens: output ?? undefined };
+}
+
+/** Sizes each OpenAI image model documents, as `WxH` with their width / height. */
+const MODEL_SIZES: ReadonlyArray<{ model: RegExp; sizes: ReadonlyArray<{ size: string; ratio: number }> }> = [
+  { model: /gpt-image/i, sizes: [{ size: '1024x1024', ratio: 1 }, { size: '1024x1536', ratio: 2 / 3 }, { size: '1536x1024', ratio: 3 / 2 }] },
+  { model: /dall-e-3/i, sizes: [{ size: '1024x1024', ratio: 1 }, { size: '1024x1792', ratio: 4 / 7 }, { size: '1792x1024', ratio: 7 / 4 }] },
+  { model: /dall-e-2/i, sizes: [] },
+];
+
+/** The `size` to ask for: the configured one unless a ratio was asked for. */
+function sizeFor(model: string, configured: string, aspect: AspectRatio | undefined): string {
+  if (!aspect) return configured;
+  const known = MODEL_SIZES.find((entry) => entry.model.test(model));
+  if (known) return known.sizes.length > 0 ? nearest(aspect, known.sizes).size : configured;
+  const [width, height] = configured.split('x').map(Number);
+  const longSide = Math.max(width || 1024, height || 1024);
+  const dimensions = dimensionsFor(aspect, longSide, 64);
+  return `${dimensions.width}x${dimensions.height}`;
 }

@@ -4,10 +4,14 @@
  * (pollinations/pollinations APIDOCS.md, "Text-To-Image (GET)"), which answers the image bytes
  * (usually JPEG). The default base is the keyless `https://image.pollinations.ai/prompt/`; the
  * newer gateway `https://gen.pollinations.ai/image/` takes the same query with a bearer key.
+ *
+ * Options: aspect ratio → `width`/`height` (the configured larger side kept), seed → `seed`; the
+ * GET API has no negative prompt, so one is ignored.
  */
 import { randomInt } from 'node:crypto';
 import { ProviderError } from '../provider.ts';
 import type { MediaKind, Provider, ProviderRequest, ProviderResult } from '../provider.ts';
+import { dimensionsFor } from '../image-options.ts';
 import { request, sniffImage } from './http-client.ts';
 import type { HttpRetryOptions } from './http-client.ts';
 
@@ -51,8 +55,9 @@ export function createPollinationsProvider(options: PollinationsOptions): Provid
     async generate(input: ProviderRequest): Promise<ProviderResult> {
       if (input.kind !== 'image') throw new ProviderError('invalid_input', `${POLLINATIONS} only generates images, not ${input.kind}`);
       const prompt = input.stylePrompt ? `${input.prompt}, ${input.stylePrompt}` : input.prompt;
+      const size = input.aspectRatio ? dimensionsFor(input.aspectRatio, Math.max(options.width, options.height)) : { width: options.width, height: options.height };
       const query = new URLSearchParams({
-        model: options.model, width: String(options.width), height: String(options.height), seed: String(seed()),
+        model: options.model, width: String(size.width), height: String(size.height), seed: String(input.seed ?? seed()),
         // Kept out of Pollinations' public feed; no logo over the picture.
         nologo: 'true', private: 'true', safe: String(options.safe),
         // Identifies this application (never a user) so Pollinations can apply its referrer tier.
@@ -69,7 +74,7 @@ export function createPollinationsProvider(options: PollinationsOptions): Provid
         provider: POLLINATIONS,
         model: options.model,
         media: { bytes: answer.bytes, ...sniffed },
-        size: sniffed.width && sniffed.height ? `${sniffed.width}x${sniffed.height}` : `${options.width}x${options.height}`,
+        size: sniffed.width && sniffed.height ? `${sniffed.width}x${sniffed.height}` : `${size.width}x${size.height}`,
         // Keyed calls spend pollen, which has no USD price: unknown, not the anonymous tier's 0.
         ...(options.apiKey ? { unpriced: true } : {}),
       };

@@ -6,6 +6,9 @@
  * GIF animations, which Telegram plays through sendAnimation. The renderer lives in ./procedural/:
  * scene.ts (prompt → scene) → layout.ts → raster.ts → techniques.ts (per-style finish), driven by render.ts
  * in the worker threads of render-pool.ts.
+ *
+ * Options: honours aspect ratio (the configured size is the longer side) and seed (the same seed
+ * gives the same picture); ignores the negative prompt.
  */
 import { longRunningProvider, type LongRunningBackend } from '../long-running.ts';
 import { ProviderError } from '../provider.ts';
@@ -97,11 +100,16 @@ function createInstantProvider(options: ProceduralOptions): Provider {
       }
       const signal = request.signal;
       signal?.throwIfAborted();
-      // A variant changes the seed, not the words: the scene keeps the prompt's hints.
-      const seedText = request.variant ? `${request.prompt}\u0000variant ${request.variant}` : request.prompt;
+      // A variant, a seed or the next image of an album changes the seed, not the words: the scene keeps the prompt's hints.
+      const seedText = [
+        request.prompt,
+        ...(request.variant ? [`variant ${request.variant}`] : []),
+        ...(request.seed !== undefined ? [`seed ${request.seed}`] : request.take ? [`take ${request.take}`] : []),
+      ].join('\u0000');
+      // The aspect ratio shapes the canvas (the configured size is its longer side); a negative prompt has no meaning here.
       const job: RenderJob = request.kind === 'image'
-        ? { kind: 'image', seedText, style: request.style, size: imageSize, frames: 1 }
-        : { kind: 'video', seedText, style: request.style, size: videoSize, frames: videoFrames };
+        ? { kind: 'image', seedText, style: request.style, size: imageSize, aspect: request.aspectRatio, frames: 1 }
+        : { kind: 'video', seedText, style: request.style, size: videoSize, aspect: request.aspectRatio, frames: videoFrames };
       const media = pool ? await pool.render(job, signal) : renderInline(job, signal);
       return { provider: NAME, model: MODEL, media };
     },

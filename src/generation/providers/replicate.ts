@@ -4,15 +4,22 @@
  * `version` for a pinned `owner/name:version`), poll `GET {baseUrl}/predictions/{id}` through
  * `starting` → `processing` → `succeeded` | `failed` | `canceled` | `aborted`, download the output
  * URL(s), and cancel with `POST {baseUrl}/predictions/{id}/cancel`. Serves image and video, each
- * with its own configured model. Only `{ prompt }` (already redacted) is sent as input.
+ * with its own configured model. With REPLICATE_WEBHOOK, predictions are created with `webhook` and
+ * `webhook_events_filter: ["completed"]` (replicate-webhook.ts); polling stays the fallback.
+ * Only `{ prompt }` (already redacted) and the options the user asked
+ * for are sent as input: for images `aspect_ratio` (`16:9`…, as FLUX and most current image models
+ * name it), `seed` and `negative_prompt`. Replicate ignores inputs a model does not declare (so a
+ * FLUX model simply drops the negative prompt); video models get the prompt only.
  */
 import { z } from 'zod';
 import { longRunningPerKind, type LongRunningBackend, type PollingOptions, type PollState } from '../long-running.ts';
+import { ratioText } from '../image-options.ts';
 import { ProviderError } from '../provider.ts';
 import type { MediaKind, Provider, ProviderRequest, ProviderResult } from '../provider.ts';
 import { parseResponse, requestJson } from './http-client.ts';
 import type { HttpRetryOptions, RequestOptions } from './http-client.ts';
 import { downloadOutput } from './output-download.ts';
+import type { PredictionWakeups } from './replicate-webhook.ts';
 
 export interface ReplicateOptions {
   baseUrl: string;
@@ -24,6 +31,8 @@ export interface ReplicateOptions {
   polling: PollingOptions;
   /** Hosts outputs are downloaded from besides the API's own; default Replicate's delivery CDN. */
   outputHosts?: readonly string[];
+  /** REPLICATE_WEBHOOK: predictions name this URL, and its verified deliveries wake the poll loop (replicate-webhook.ts). */
+  webhook?: { url: string; wakeups: PredictionWakeups } | undefined;
 }
 
 export const REPLICATE = 'replicate';
@@ -64,11 +73,16 @@ export function createReplicateProvider(options: ReplicateOptions): Provider {
     const last = new Map<string, Prediction>();
     return {
       async submit(request: ProviderRequest) {
-        const input = { prompt: request.stylePrompt ? `${request.prompt}, ${request.stylePrompt}` : request.prompt };
+        const input = {
+          prompt: request.stylePrompt ? `${request.prompt}, ${request.stylePrompt}` : request.prompt,
+          ...(kind === 'image' ? imageInput(request) : {}),
+        };
         const [name, version] = model.split(':');
+        // Only the finished prediction is pushed: one delivery per job.
+        const push = options.webhook ? { webhook: options.webhook.url, webhook_events_filter: ['completed'] } : {};
         const raw = version
-          ? await call(`${baseUrl}/predictions`, { method: 'POST', body: JSON.stringify({ version, input }), signal: request.signal })
-          : await call(`${baseUrl}/models/${name}/predictions`, { method: 'POST', body: JSON.stringify({ input }), signal: request.signal });
+          ? await call(`${baseUrl}/predictions`, { method: 'POST', body: JSON.stringify({ version, input, ...push }), signal: request.signal })
+          : await call(`${baseUrl}/models/${name}/predictions`, { method: 'POST', body: JSON.stringify({ input, ...push }), signal: request.signal });
         const created = parseResponse(prediction, raw, REPLICATE);
         last.set(created.id, created);
         return { jobId: created.id };
@@ -101,6 +115,7 @@ export function createReplicateProvider(options: ReplicateOptions): Provider {
         last.delete(jobId);
         await call(`${baseUrl}/predictions/${jobId}/cancel`, { method: 'POST' });
       },
+      ...(options.webhook ? { listen: options.webhook.wakeups.listen } : {}),
     };
   }
 
@@ -142,4 +157,13 @@ function firstUrl(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) return value.find((item): item is string => typeof item === 'string');
   return undefined;
+}
+
+/** The image options a user asked for, under the input names current Replicate image models use. */
+function imageInput(request: ProviderRequest): Record<string, unknown> {
+  return {
+    ...(request.aspectRatio ? { aspect_ratio: ratioText(request.aspectRatio) } : {}),
+    ...(request.seed !== undefined ? { seed: request.seed } : {}),
+    ...(request.negativePrompt ? { negative_prompt: request.negativePrompt } : {}),
+  };
 }

@@ -1,8 +1,10 @@
 /**
  * Adapter for a self-hosted AUTOMATIC1111 Stable Diffusion WebUI started with `--api`
  * (and `--api-auth user:pass` when `auth` is set): `POST {baseUrl}/sdapi/v1/txt2img`.
+ * Options: aspect ratio → `width`/`height` (multiples of 64), `seed`, `negative_prompt`: all supported.
  */
 import { z } from 'zod';
+import { dimensionsFor } from '../image-options.ts';
 import { ProviderError } from '../provider.ts';
 import type { MediaKind, Provider, ProviderRequest, ProviderResult } from '../provider.ts';
 import { decodeBase64Image, parseResponse, postJson } from './http-client.ts';
@@ -45,14 +47,16 @@ export function createSdWebUiProvider(options: SdWebUiOptions): Provider {
     models: { image: DEFAULT_MODEL },
     async generate(request: ProviderRequest): Promise<ProviderResult> {
       if (request.kind !== 'image') throw new ProviderError('invalid_input', `${NAME} only generates images, not ${request.kind}`);
+      // The configured size's larger side, shaped to the asked ratio.
+      const size = request.aspectRatio ? dimensionsFor(request.aspectRatio, Math.max(width, height), 64) : { width, height };
       const body = {
         prompt: request.stylePrompt ? `${request.prompt}, ${request.stylePrompt}` : request.prompt,
-        negative_prompt: NEGATIVE_PROMPT,
+        // The user's negative prompt joins the standard one.
+        negative_prompt: request.negativePrompt ? `${request.negativePrompt}, ${NEGATIVE_PROMPT}` : NEGATIVE_PROMPT,
         steps,
-        width,
-        height,
+        ...size,
         sampler_name: sampler,
-        seed: -1,
+        seed: request.seed ?? -1,
         batch_size: 1,
         n_iter: 1,
       };
@@ -73,7 +77,7 @@ export function createSdWebUiProvider(options: SdWebUiOptions): Provider {
         provider: NAME,
         model: modelName(parsed.info) ?? DEFAULT_MODEL,
         media: decodeBase64Image(first, NAME),
-        size: `${width}x${height}`,
+        size: `${size.width}x${size.height}`,
       };
     },
   };

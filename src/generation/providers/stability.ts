@@ -5,9 +5,13 @@
  * its `finish-reason` header (`SUCCESS`, `CONTENT_FILTERED`). Errors are JSON `{ id, name, errors }`:
  * 400 bad_request, 401, 402 payment_required (out of credits), 403 content_moderation,
  * 413, 429 rate_limit_exceeded, 500 server_error.
+ *
+ * Options: aspect ratio → `aspect_ratio` (every ratio we offer is one of Stability's), `seed`,
+ * `negative_prompt` (form fields, sent only when asked).
  */
 import { ProviderError } from '../provider.ts';
 import type { MediaKind, Provider, ProviderRequest, ProviderResult } from '../provider.ts';
+import { ratioText } from '../image-options.ts';
 import { request, sniffImage } from './http-client.ts';
 import type { HttpRetryOptions } from './http-client.ts';
 
@@ -45,6 +49,9 @@ export function createStabilityProvider(options: StabilityOptions): Provider {
       form.set('prompt', input.stylePrompt ? `${input.prompt}, ${input.stylePrompt}` : input.prompt);
       form.set('output_format', 'png');
       if (endpoint === 'sd3') form.set('model', options.model);
+      if (input.aspectRatio) form.set('aspect_ratio', ratioText(input.aspectRatio));
+      if (input.seed !== undefined) form.set('seed', String(input.seed));
+      if (input.negativePrompt) form.set('negative_prompt', input.negativePrompt);
       const answer = await request(`${baseUrl}/v2beta/stable-image/generate/${endpoint}`, {
         ...options.http, method: 'POST', headers, body: form, signal: input.signal, classifyError, maxBytes: 32 * 1024 * 1024,
       });

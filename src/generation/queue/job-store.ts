@@ -63,6 +63,8 @@ export interface ExpiredJob {
   kind: MediaKind;
   userId: string;
   createdAt: Date;
+  /** Quota units it was admitted for (the images of an album). */
+  units: number;
 }
 
 /**
@@ -84,13 +86,13 @@ export async function reapExpiredLeases(
        where status = 'running' and lease_expires_at < ? and attempts < ? returning id, kind`,
       [now, MAX_ATTEMPTS],
     );
-    const failed = await execute<Array<{ id: string; kind: MediaKind; user_id: string; created_at: Date | number | string }>>(
+    const failed = await execute<Array<{ id: string; kind: MediaKind; user_id: string; created_at: Date | number | string; image_count: number | null }>>(
       tx,
       `update generations set status = 'failed', error_class = 'interrupted', lease_owner = null, lease_expires_at = null, finished_at = ?
-       where status = 'running' and lease_expires_at < ? returning id, kind, user_id, created_at`,
+       where status = 'running' and lease_expires_at < ? returning id, kind, user_id, created_at, image_count`,
       [now, now],
     );
-    const jobs = failed.map((row) => ({ id: row.id, kind: row.kind, userId: row.user_id, createdAt: new Date(row.created_at) }));
+    const jobs = failed.map((row) => ({ id: row.id, kind: row.kind, userId: row.user_id, createdAt: new Date(row.created_at), units: Number(row.image_count ?? 1) }));
     for (const job of jobs) await onFailed(tx, job);
     return { requeued, failed: jobs };
   });

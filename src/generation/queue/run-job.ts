@@ -2,6 +2,7 @@ import type { SqlEntityManager } from '@mikro-orm/sql';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace, type Link } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { Generation, type IGeneration } from '../../db/entities/generation.ts';
+import type { IMediaAsset } from '../../db/entities/media-asset.ts';
 import type { Limiter } from '../../limits/limiter.ts';
 import type { MediaStore } from '../../media/media-store.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
@@ -9,11 +10,13 @@ import { TRACER_NAME } from '../../telemetry/tracing.ts';
 import type { CostTable } from '../cost.ts';
 import { ProviderUnavailableError } from '../errors.ts';
 import { classifyProviderFailure, refundUsage, settleUsage, storeMedia, type ClassifiedFailure } from '../outcome.ts';
-import { callProvider, operationName } from '../provider-call.ts';
+import { operationName } from '../provider-call.ts';
+import { callForImages } from '../image-batch.ts';
+import { optionsFromColumns } from '../image-options.ts';
 import { ProviderError, type MediaKind, type Provider, type ProviderResult } from '../provider.ts';
 import { loadOwnMedia } from '../../media/uploads.ts';
 import { findStyle } from '../styles.ts';
-import { servedModel } from '../fallback.ts';
+import { preferring, servedModel } from '../fallback.ts';
 import type { GenerationEvents } from './events.ts';
 import { renewLease } from './job-store.ts';
 
@@ -113,21 +116,29 @@ async function run(deps: JobRunnerDeps, em: SqlEntityManager, row: IGeneration, 
       await finishFailed(deps, em, row, classifyProviderFailure(new ProviderError('invalid_input', 'the picture to edit is gone')), { queueWaitMs, seconds: 0 }, provider);
       return 'failed';
     }
-    const call = await callProvider(provider, {
+    const options = optionsFromColumns(row);
+    // The row names the provider to try first: the user's `/model` pick, or the chain's own first.
+    const chain = preferring(provider, row.provider);
+    const call = await callForImages(chain, {
       kind, prompt: row.promptRedacted ?? '', style: row.style, stylePrompt: style?.prompt ?? '',
+      aspectRatio: options.aspectRatio, seed: options.seed, negativePrompt: options.negativePrompt,
       ...(row.variant ? { variant: row.variant } : {}), signal: controller.signal, onProgress,
       ...(source ? { sourceImage: { bytes: source.bytes, mimeType: source.asset.mimeType } } : {}),
-    });
+    }, kind === 'image' ? (options.count ?? 1) : 1);
     // Cancelled, taken over or shutting down: whoever aborted us owns the row now.
     if (controller.signal.aborted) return 'abandoned';
     const timing = { queueWaitMs, seconds: call.seconds };
-    if (!call.result) {
+    if (call.results.length === 0) {
       const failure = classifyProviderFailure(call.error);
       if (failure.errorClass === 'internal') deps.logger?.error({ err: call.error, generation_id: id }, 'provider failed unexpectedly');
-      await finishFailed(deps, em, row, failure, timing, provider);
+      await finishFailed(deps, em, row, failure, timing, chain);
       return failure.status;
     }
-    return await finishSucceeded(deps, em, row, call.result, timing, provider);
+    if (call.error !== undefined) {
+      // Some images of the album were made: the user gets those (and pays only for those).
+      deps.logger?.warn({ generation_id: id, made: call.results.length, asked: options.count, error_type: classifyProviderFailure(call.error).errorClass }, 'an album stopped early');
+    }
+    return await finishSucceeded(deps, em, row, call.results, timing, chain);
   } finally {
     clearInterval(heartbeat);
     stop.removeEventListener('abort', onStop);
@@ -140,21 +151,30 @@ interface Timing {
   seconds: number;
 }
 
-async function finishSucceeded(deps: JobRunnerDeps, em: SqlEntityManager, row: IGeneration, result: ProviderResult, timing: Timing, provider: Provider): Promise<string> {
+async function finishSucceeded(deps: JobRunnerDeps, em: SqlEntityManager, row: IGeneration, results: ProviderResult[], timing: Timing, provider: Provider): Promise<string> {
   const kind = row.kind as MediaKind;
   const finishedAt = deps.now();
-  const cost = result.unpriced ? { usd: null } : deps.costs.estimate({
-    provider: result.provider, model: result.model, kind, size: result.size,
-    inputTokens: result.usage?.inputTokens, outputTokens: result.usage?.outputTokens, seconds: result.videoSeconds,
-  });
-  let storageKey: string | undefined;
+  const result = combine(results, (one) => (one.unpriced ? { usd: null } : deps.costs.estimate({
+    provider: one.provider, model: one.model, kind, size: one.size,
+    inputTokens: one.usage?.inputTokens, outputTokens: one.usage?.outputTokens, seconds: one.videoSeconds,
+  })));
+  const cost = { usd: result.costUsd };
+  const storageKeys: string[] = [];
   try {
     // The bytes are written before the transaction opens, so no database lock is held through file I/O.
-    const media = result.media ? await storeMedia(em, deps.mediaStore, result.media, { userId: row.user.id, at: finishedAt, retentionHours: deps.mediaRetentionHours }) : null;
-    storageKey = media?.storageKey;
+    const assets: IMediaAsset[] = [];
+    for (const [position, media] of result.media.entries()) {
+      const asset = await storeMedia(em, deps.mediaStore, media, { userId: row.user.id, at: finishedAt, retentionHours: deps.mediaRetentionHours });
+      storageKeys.push(asset.storageKey);
+      // Every image of the album names its generation: keepMedia and the album delivery find them all.
+      asset.generationId = row.id;
+      asset.position = position;
+      assets.push(asset);
+    }
+    const media = assets[0] ?? null;
     await em.transactional(async (tx) => {
-      if (media) {
-        tx.persist(media);
+      if (assets.length > 0) {
+        for (const asset of assets) tx.persist(asset);
         await tx.flush();
       }
       const updated = await tx.nativeUpdate(Generation, { id: row.id, status: 'running', leaseOwner: deps.owner }, {
@@ -164,10 +184,13 @@ async function finishSucceeded(deps: JobRunnerDeps, em: SqlEntityManager, row: I
         costUsd: cost.usd, costUnknown: cost.usd === null, leaseExpiresAt: null,
       });
       if (updated === 0) throw new JobLost();
+      // An album that stopped early gives back the images it did not make.
+      const unmade = (row.imageCount ?? 1) - result.media.length;
+      if (kind === 'image' && unmade > 0) await refundUsage(tx, deps.limiter, row.user.id, kind, row.createdAt, false, unmade);
       await settleUsage(tx, row.user.id, row.createdAt, { inputTokens: result.usage?.inputTokens ?? 0, outputTokens: result.usage?.outputTokens ?? 0, costUsd: cost.usd });
     });
   } catch (error) {
-    if (storageKey) await deps.mediaStore.delete(storageKey).catch(() => undefined);
+    for (const storageKey of storageKeys) await deps.mediaStore.delete(storageKey).catch(() => undefined);
     if (error instanceof JobLost) return 'abandoned';
     deps.logger?.error({ err: error, generation_id: row.id }, 'storing a generation failed');
     await finishFailed(deps, em.fork(), row, classifyProviderFailure(new Error('store failed')), timing, provider);
@@ -193,9 +216,9 @@ async function finishFailed(deps: JobRunnerDeps, em: SqlEntityManager, row: IGen
       retryAfterSeconds: failure.error instanceof ProviderUnavailableError ? (failure.error.retryAfterSeconds ?? null) : null,
       ...timingColumns(timing), finishedAt, leaseExpiresAt: null,
       // A refused prompt keeps no text, like every other rejection.
-      ...(failure.status === 'rejected' ? { promptRedacted: null, requestedStyles: null } : {}),
+      ...(failure.status === 'rejected' ? { promptRedacted: null, negativePromptRedacted: null, requestedStyles: null } : {}),
     });
-    if (updated > 0) await refundUsage(tx, deps.limiter, row.user.id, kind, row.createdAt);
+    if (updated > 0) await refundUsage(tx, deps.limiter, row.user.id, kind, row.createdAt, true, row.imageCount ?? 1);
     return updated > 0;
   });
   if (!done) return;
@@ -206,6 +229,29 @@ async function finishFailed(deps: JobRunnerDeps, em: SqlEntityManager, row: IGen
     model: provider ? servedModel(provider, failure.provider ?? provider.name, kind) : 'none',
     operation: operationName(kind), durationSeconds: provider ? timing.seconds : undefined, errorType: failure.errorClass,
   });
+}
+
+/**
+ * One request's results as one: the first names provider and model; cost, tokens and compute time
+ * add up (one unknown price makes the total unknown, never a guessed 0).
+ */
+function combine(results: ProviderResult[], price: (result: ProviderResult) => { usd: number | null }) {
+  const first = results[0]!;
+  const sum = (pick: (result: ProviderResult) => number | undefined) => {
+    const values = results.map(pick).filter((value): value is number => value !== undefined);
+    return values.length === 0 ? undefined : values.reduce((total, value) => total + value, 0);
+  };
+  const prices = results.map((one) => price(one).usd);
+  const inputTokens = sum((one) => one.usage?.inputTokens);
+  const outputTokens = sum((one) => one.usage?.outputTokens);
+  return {
+    provider: first.provider,
+    model: first.model,
+    media: results.flatMap((one) => (one.media ? [one.media] : [])),
+    costUsd: prices.some((usd) => usd === null) ? null : prices.reduce<number>((total, usd) => total + (usd ?? 0), 0),
+    usage: inputTokens === undefined && outputTokens === undefined ? undefined : { inputTokens, outputTokens },
+    computeSeconds: sum((one) => one.computeSeconds),
+  };
 }
 
 function timingColumns(timing: Timing) {

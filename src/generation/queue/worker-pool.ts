@@ -114,7 +114,7 @@ export function createWorkerPool(deps: WorkerPoolDeps): WorkerPool {
 
   async function reap(): Promise<void> {
     const em = deps.em();
-    const { requeued, failed } = await reapExpiredLeases(em, deps.now(), (tx, job) => refundUsage(tx, deps.limiter, job.userId, job.kind, job.createdAt));
+    const { requeued, failed } = await reapExpiredLeases(em, deps.now(), (tx, job) => refundUsage(tx, deps.limiter, job.userId, job.kind, job.createdAt, true, job.units));
     for (const job of requeued) {
       deps.logger?.warn({ generation_id: job.id, kind: job.kind }, 'a generation lost its worker: queued again');
       deps.events.publish({ id: job.id, kind: job.kind, status: 'queued' });

@@ -1,4 +1,4 @@
-import { BusyError, InvalidPromptError, ProviderUnavailableError } from '../../generation/errors.ts';
+import { BusyError, InvalidOptionError, InvalidPromptError, ProviderUnavailableError } from '../../generation/errors.ts';
 import { ERROR_CLASSES, type ErrorClass } from '../../generation/provider.ts';
 import { QuotaExceededError, RateLimitedError } from '../../limits/errors.ts';
 import { builder } from '../builder.ts';
@@ -76,6 +76,13 @@ builder.objectType(NotFoundError, {
 builder.objectType(InvalidInputError, {
   name: 'InvalidInput',
   interfaces: [ErrorInterface],
+  fields: (t) => ({ field: t.exposeString('field') }),
+});
+
+builder.objectType(InvalidOptionError, {
+  name: 'InvalidOption',
+  interfaces: [ErrorInterface],
+  description: 'An image option is out of range (field: count, seed, aspectRatio or negativePrompt); nothing was written.',
   fields: (t) => ({ field: t.exposeString('field') }),
 });
 

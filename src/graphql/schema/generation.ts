@@ -1,7 +1,8 @@
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import type { IGeneration } from '../../db/entities/generation.ts';
-import { BusyError, InvalidPromptError, ProviderUnavailableError } from '../../generation/errors.ts';
+import { BusyError, InvalidOptionError, InvalidPromptError, ProviderUnavailableError } from '../../generation/errors.ts';
+import { ASPECT_RATIO_IDS, IMAGE_COUNT_MAX, optionsFromColumns, type AspectRatio } from '../../generation/image-options.ts';
 import type { GenerateCaller, GenerateOutcome } from '../../generation/generate.ts';
 import { contentRefused, describeFailure } from '../../generation/outcome.ts';
 import type { ErrorClass } from '../../generation/provider.ts';
@@ -26,6 +27,21 @@ const GenerationStatus = builder.enumType('GenerationStatus', {
     REJECTED: { value: 'rejected' },
     RATE_LIMITED: { value: 'rate_limited' },
   } as const,
+});
+
+const AspectRatioEnum = builder.enumType('AspectRatio', {
+  description: 'SQUARE 1:1, PORTRAIT 2:3, LANDSCAPE 3:2, WIDE 16:9, TALL 9:16; each provider gets its nearest supported size.',
+  values: Object.fromEntries(ASPECT_RATIO_IDS.map((id) => [id.toUpperCase(), { value: id }])) as Record<Uppercase<AspectRatio>, { value: AspectRatio }>,
+});
+
+const ImageOptionsInput = builder.inputType('ImageOptionsInput', {
+  description: 'What to ask the image provider for; each provider maps what it supports and ignores the rest (README, provider table).',
+  fields: (t) => ({
+    aspectRatio: t.field({ type: AspectRatioEnum }),
+    seed: t.int({ description: '0–2147483647: the same seed, prompt and options give the same image where the provider supports seeds.' }),
+    negativePrompt: t.string({ description: 'What to keep out of the image; stored redacted like the prompt, for the prompt-text window only.' }),
+    count: t.int({ description: `Images to make, 1–${IMAGE_COUNT_MAX} (images only).` }),
+  }),
 });
 
 const Rating = builder.enumType('Rating', { values: { UP: { value: 1 }, DOWN: { value: -1 } } as const });
@@ -63,6 +79,14 @@ export const GenerationRef = builder.objectRef<IGeneration>('Generation').implem
       description: 'The text answer. Only returned by `generate` itself: answers are not stored.',
       resolve: (row, _args, ctx) => ctx.answers.get(row) ?? null,
     }),
+    aspectRatio: t.field({ type: AspectRatioEnum, nullable: true, description: 'As asked; null when not asked.', resolve: (row) => optionsFromColumns(row).aspectRatio ?? null }),
+    seed: t.int({ nullable: true, description: 'As asked; null when not asked.', resolve: (row) => row.seed ?? null }),
+    imageCount: t.int({ description: 'Images asked for.', resolve: (row) => row.imageCount ?? 1 }),
+    images: t.field({
+      type: [MediaRef],
+      description: 'Every image of the result, in order (media is the first). Fewer than imageCount when the provider stopped early.',
+      resolve: (row, _args, ctx) => ctx.domain.generations.images(row),
+    }),
     media: t.field({
       type: MediaRef,
       nullable: true,
@@ -79,6 +103,7 @@ const GenerateInput = builder.inputType('GenerateInput', {
     command: t.string({ description: 'The entry point that asked, for analytics: imagine, video, ask, variant or api.' }),
     conversation: t.boolean({ description: 'Text only: a follow-up in the user\'s conversation (turns are kept 24 h; resetConversation starts afresh).' }),
     delivery: t.string({ description: 'Opaque to the API (at most 512 characters): where the bot delivers the result; see claimDelivery.' }),
+    options: t.field({ type: ImageOptionsInput, description: 'Image and video only: aspect ratio, seed, negative prompt, number of images.' }),
   }),
 });
 
@@ -120,6 +145,8 @@ export function caller(ctx: Context): GenerateCaller | undefined {
 }
 
 export const GENERATE_ERRORS = [InvalidPromptError, ProviderUnavailableError, RateLimitedError, QuotaExceededError, BusyError];
+/** Requests that carry image options can also be refused for one of them. */
+const JOB_ERRORS = [...GENERATE_ERRORS, InvalidOptionError];
 
 async function ownGeneration(ctx: Context, id: string): Promise<IGeneration | null> {
   if (!UUID_PATTERN.test(id)) return null;
@@ -132,12 +159,12 @@ builder.mutationField('generate', (t) =>
     authScopes: { bot: true },
     type: GenerationRef,
     description: 'Queues an image or a short animation (returned QUEUED; follow it with generationUpdated or generation), or answers a text question at once. Every call writes one Generation row.',
-    errors: { types: GENERATE_ERRORS, union: { name: 'GenerateResult' } },
+    errors: { types: JOB_ERRORS, union: { name: 'GenerateResult' } },
     args: { input: t.arg({ type: GenerateInput, required: true }), wait: t.arg.int({ description: WAIT_DESCRIPTION }) },
-    resolve: async (_root, { input, wait }, ctx) => {
+    resolve: async (_root, { input: { options, ...input }, wait }, ctx) => {
       checkJobArgs(input.delivery, wait);
       const user = await ctx.user();
-      return answer(ctx, await ctx.domain.generations.generate(user, input, caller(ctx)), wait);
+      return answer(ctx, await ctx.domain.generations.generate(user, { ...input, ...options }, caller(ctx)), wait);
     },
   }),
 );
@@ -171,11 +198,11 @@ builder.mutationField('createPromptDraft', (t) =>
     authScopes: { bot: true },
     type: PromptDraftRef,
     description: 'Keeps a prompt for a style pick (redacted; used once; gone after 30 minutes or the prompt-text window, whichever is first).',
-    errors: { types: [InvalidPromptError] },
-    args: { kind: t.arg({ type: DraftKind, required: true }), prompt: t.arg.string({ required: true }) },
-    resolve: async (_root, { kind, prompt }, ctx) => {
+    errors: { types: [InvalidPromptError, InvalidOptionError] },
+    args: { kind: t.arg({ type: DraftKind, required: true }), prompt: t.arg.string({ required: true }), options: t.arg({ type: ImageOptionsInput }) },
+    resolve: async (_root, { kind, prompt, options }, ctx) => {
       const user = await ctx.user();
-      return ctx.domain.generations.createDraft(user.id, kind, prompt);
+      return ctx.domain.generations.createDraft(user.id, kind, prompt, options);
     },
   }),
 );

@@ -2,6 +2,7 @@ import './scalars.ts';
 import './root.ts';
 import './errors.ts';
 import './style.ts';
+import './models.ts';
 import './health.ts';
 import './media.ts';
 import './generation.ts';

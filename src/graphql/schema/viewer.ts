@@ -1,4 +1,5 @@
 import type { IUser } from '../../db/entities/user.ts';
+import { isImageModelChoice } from '../../generation/model-choices.ts';
 import { findStyle } from '../../generation/styles.ts';
 import { effectiveTierId } from '../../limits/tiers.ts';
 import type { LimitsView, UsageToday } from '../../limits/usage-view.ts';
@@ -91,6 +92,7 @@ const ViewerRef = builder.objectRef<IUser>('Viewer').implement({
     tierExpiresAt: t.expose('tierExpiresAt', { type: 'DateTime', nullable: true, description: 'When the paid period ends.' }),
     locale: t.exposeString('locale', { nullable: true }),
     defaultStyle: t.exposeString('defaultStyle', { nullable: true }),
+    imageProvider: t.exposeString('imageProvider', { nullable: true, description: 'The image provider tried first for this user (see imageModels); null: the configured order.' }),
     firstSeenAt: t.expose('firstSeenAt', { type: 'DateTime' }),
     generationsToday: t.int({
       description: 'Requests admitted today (UTC), failures included; rejected input and rate-limited requests are not counted.',
@@ -117,6 +119,7 @@ const PreferencesInput = builder.inputType('PreferencesInput', {
   fields: (t) => ({
     locale: t.string({ description: 'One of en, ru, fa.' }),
     defaultStyle: t.string({ description: 'A catalog style id.' }),
+    imageProvider: t.string({ description: 'A provider of imageModels to try first for images; null goes back to the configured order.' }),
   }),
 });
 
@@ -132,6 +135,9 @@ builder.mutationField('setPreferences', (t) =>
       }
       if (input.defaultStyle != null && !findStyle(input.defaultStyle)) {
         throw new InvalidInputError('defaultStyle', 'Unknown style; query `styles` for the catalog.');
+      }
+      if (input.imageProvider != null && !isImageModelChoice(ctx.services.providers.image, input.imageProvider)) {
+        throw new InvalidInputError('imageProvider', 'Not a configured image provider; query `imageModels` for the choices.');
       }
       return ctx.domain.users.setPreferences(await ctx.user(), input);
     },

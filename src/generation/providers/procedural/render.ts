@@ -2,6 +2,7 @@ import { encodeGif, quantizeFrames } from '../../../media/gif.ts';
 import { encodePng } from '../../../media/png.ts';
 import { prepareScene } from './scene.ts';
 import { renderFrame } from './techniques.ts';
+import { dimensionsFor, type AspectRatio } from '../../image-options.ts';
 
 /** Everything a render needs, as plain data: it crosses into a worker thread as a message. */
 export interface RenderJob {
@@ -9,7 +10,9 @@ export interface RenderJob {
   /** The prompt, plus the variant's seed words when the render is a variant. */
   seedText: string;
   style: string;
+  /** The longer side; the shorter follows from `aspect`. */
   size: number;
+  aspect?: AspectRatio | undefined;
   /** Frames in one loop of a video. */
   frames: number;
 }
@@ -39,19 +42,19 @@ export function renderMedia(job: RenderJob, cancelled: () => boolean = () => fal
     if (cancelled()) throw new RenderCancelled();
   };
   const scene = prepareScene(job.seedText, job.style);
-  const { size } = job;
+  const { width, height } = dimensionsFor(job.aspect, job.size, 2);
   check();
   if (job.kind === 'image') {
-    const rgba = renderFrame(scene, size, size, 0);
+    const rgba = renderFrame(scene, width, height, 0);
     check();
-    return { bytes: encodePng(size, size, rgba), mimeType: 'image/png', width: size, height: size };
+    return { bytes: encodePng(width, height, rgba), mimeType: 'image/png', width, height };
   }
   const frames: Uint8Array[] = [];
   for (let i = 0; i < job.frames; i++) {
     check();
-    frames.push(renderFrame(scene, size, size, i / job.frames));
+    frames.push(renderFrame(scene, width, height, i / job.frames));
   }
-  const { palette, indexed } = quantizeFrames(frames, size, { dither: scene.technique === 'pixel' ? 0 : 10 });
+  const { palette, indexed } = quantizeFrames(frames, width, { dither: scene.technique === 'pixel' ? 0 : 10 });
   check();
-  return { bytes: encodeGif(size, size, indexed, palette, VIDEO_DELAY_CS), mimeType: 'image/gif', width: size, height: size };
+  return { bytes: encodeGif(width, height, indexed, palette, VIDEO_DELAY_CS), mimeType: 'image/gif', width, height };
 }
