@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import { registerApiToken } from './auth/api-tokens.ts';
 import { audit } from './audit/audit.ts';
 import { createFailedAttempts } from './auth/failed-attempts.ts';
+import { createDatabaseProbe } from './db/database-probe.ts';
 import type { Orm } from './db/orm.ts';
 import { createCostTable } from './generation/cost.ts';
 import { createGenerateService, type ProviderSet } from './generation/generate.ts';
@@ -133,6 +134,7 @@ export async function createApp(deps: AppDeps) {
     promptMaxLength: config.limits.promptMaxLength,
     promptTextWindowMs: retention.promptTextMs,
     pseudonymize: createPseudonymizer(deps.secrets.pseudonymSecret),
+    databaseUp: createDatabaseProbe({ check: () => orm.em.getConnection().execute('select 1'), logger }),
     metrics,
     now,
     jobs,

@@ -36,6 +36,8 @@ export interface AppServices {
   promptTextWindowMs: number;
   /** HMAC of a Telegram user id: the only identity the API keeps. */
   pseudonymize: (telegramUserId: string) => string;
+  /** Whether the database answers, probed at most once a second (see database-probe.ts). */
+  databaseUp: () => Promise<boolean>;
   /** Absent when telemetry is off. */
   metrics: Metrics | undefined;
   now: () => Date;

@@ -75,13 +75,22 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
   const { orm, logger, services } = deps;
   const limits = deps.config.graphql;
 
-  async function buildContext({ request, ...serverContext }: { request: Request }): Promise<Context> {
-    const em = orm.em.fork() as SqlEntityManager;
-    const requestLogger = logger.child({ request_id: randomUUID() });
+  async function buildContext(initial: { request: Request }): Promise<Omit<Context, 'em' | 'logger'>> {
+    const { request, ...serverContext } = initial;
+    // Forked and named on first use: an anonymous `{ health }` or `{ styles }` needs neither, and
+    // both cost more than the rest of such a request. Defined on yoga's own context object, since
+    // yoga copies a returned object into it (which would call a getter right away).
+    let forked: SqlEntityManager | undefined;
+    let named: Logger | undefined;
+    const fork = () => (forked ??= orm.em.fork() as SqlEntityManager);
+    Object.defineProperties(initial, {
+      em: { get: fork, enumerable: true, configurable: true },
+      logger: { get: () => (named ??= logger.child({ request_id: randomUUID() })), enumerable: true, configurable: true },
+    });
     let auth: Authenticated | null = null;
     const header = request.headers.get('authorization');
     if (header) {
-      const result = await authenticateBearer(em, header, deps.config.jwt, services.now());
+      const result = await authenticateBearer(fork(), header, deps.config.jwt, services.now());
       if (!result.ok) {
         // Counted in memory, never a row per attempt: a flood of bad tokens costs the database nothing.
         services.failedAttempts.record(clientAddress(request, serverContext, deps.config.abuse.trustProxyHops), 'auth.failed', result.reason);
@@ -104,13 +113,11 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
         extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
       });
     // Everything done for a user passes the operator's lists first (checked once per request).
-    const admit = (userId: string) => (admitted ??= services.access.allows(em, userId).then((allowed) => {
+    const admit = (userId: string) => (admitted ??= services.access.allows(fork(), userId).then((allowed) => {
       if (!allowed) throw new GraphQLError('This user may not use the service.', { extensions: { code: 'ACCESS_DENIED', http: { status: 403 } } });
     }));
     return {
       services,
-      em,
-      logger: requestLogger,
       auth,
       actingUserId,
       answers: new WeakMap(),
@@ -118,16 +125,16 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
         if (!actingUserId) return Promise.reject(noActingUser());
         const tokenId = auth?.tokenId ?? null;
         const userId = actingUserId;
-        user ??= admit(userId).then(() => ensureUser(em, userId, services.now(), {
+        user ??= admit(userId).then(() => ensureUser(fork(), userId, services.now(), {
           createdByToken: tokenId,
-          admit: async () => (tokenId ? services.tokenCaps.admitNewUser(em, tokenId, services.limiter.tiers[0]!.id, services.now()) : { ok: true, written: () => {} }),
+          admit: async () => (tokenId ? services.tokenCaps.admitNewUser(fork(), tokenId, services.limiter.tiers[0]!.id, services.now()) : { ok: true, written: () => {} }),
         }));
         return user;
       },
       knownUser: () => {
         if (!actingUserId) return Promise.reject(noActingUser());
         const userId = actingUserId;
-        known ??= user ?? admit(userId).then(() => findUser(em, userId, services.now()));
+        known ??= user ?? admit(userId).then(() => findUser(fork(), userId, services.now()));
         return known;
       },
     };
@@ -140,6 +147,9 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
     // No origin is answered unless CORS_ORIGINS lists it; never with credentials.
     cors: corsFor(limits.corsOrigins),
     landingPage: false,
+    // useBodyLimit below caps every body (413 by Content-Length, or as the stream passes the cap) and
+    // hands on a buffered copy; yoga's own cap would pipe that copy through a second stream per request.
+    maxRequestBodySize: false,
     // Off by default: the bot sends one operation per request; the limits below apply per operation.
     batching: limits.maxBatch > 0 ? { limit: limits.maxBatch } : false,
     // Options per page load, so the example tabs' "this week" is the current one; assets are local.
