@@ -79,13 +79,14 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
     const { request, ...serverContext } = initial;
     // Forked and named on first use: an anonymous `{ health }` or `{ styles }` needs neither, and
     // both cost more than the rest of such a request. Defined on yoga's own context object, since
-    // yoga copies a returned object into it (which would call a getter right away).
+    // yoga copies a returned object into it, and not enumerable, since plugins spread the context
+    // (either would call a getter right away).
     let forked: SqlEntityManager | undefined;
     let named: Logger | undefined;
     const fork = () => (forked ??= orm.em.fork() as SqlEntityManager);
     Object.defineProperties(initial, {
-      em: { get: fork, enumerable: true, configurable: true },
-      logger: { get: () => (named ??= logger.child({ request_id: randomUUID() })), enumerable: true, configurable: true },
+      em: { get: fork, enumerable: false, configurable: true },
+      logger: { get: () => (named ??= logger.child({ request_id: randomUUID() })), enumerable: false, configurable: true },
     });
     let auth: Authenticated | null = null;
     const header = request.headers.get('authorization');
