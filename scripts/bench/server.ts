@@ -1,5 +1,6 @@
 /**
  * A benchmark server in a process of its own, forked by scripts/bench.ts:
+ *   `plain`         node:http answering every POST with a fixed GraphQL result (the floor);
  *   `bare`          graphql-yoga with nothing else, answering `{ hello }` (the baseline);
  *   `atelier-on`    the whole Atelier API over a real SQLite file and a local media dir, with
  *                   spans exported over OTLP/HTTP (to the parent's sink), metrics and logs;
@@ -25,13 +26,13 @@ import { BENCH_TOKEN, BENCH_SECRETS } from './report.ts';
 import { answerHelp, createCleanup } from '../../src/cli.ts';
 
 answerHelp(`
-usage: node scripts/bench/server.ts <bare|atelier-on|atelier-off> [otlp endpoint]
+usage: node scripts/bench/server.ts <plain|bare|atelier-on|atelier-off> [otlp endpoint]
 
 A benchmark server forked by npm run bench (it talks to its parent over IPC).`);
 // Temp data goes even when the run is interrupted (Ctrl-C, SIGTERM).
 const cleanup = createCleanup();
 
-export type ServerMode = 'bare' | 'atelier-on' | 'atelier-off';
+export type ServerMode = 'plain' | 'bare' | 'atelier-on' | 'atelier-off';
 export type ServerMessage = { type: 'memory' } | { type: 'stop' };
 export interface MemoryFigures {
   rssBytes: number;
@@ -53,6 +54,15 @@ function createFixedImageProvider(): Provider {
     name: 'fixed', kinds: new Set(['image']), models: { image: 'fixed-v1' },
     generate: async () => ({ provider: 'fixed', model: 'fixed-v1', media: { bytes, mimeType: 'image/png', width: 64, height: 64 } }),
   };
+}
+
+async function startPlain(): Promise<{ server: Server; close: () => Promise<void> }> {
+  const body = JSON.stringify({ data: { hello: 'world' } });
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(body));
+  });
+  return { server, close: async () => undefined };
 }
 
 async function startBare(): Promise<{ server: Server; close: () => Promise<void> }> {
@@ -97,7 +107,7 @@ async function startAtelier(telemetry: boolean, otlpEndpoint: string | undefined
 
 const mode = process.argv[2] as ServerMode;
 const otlpEndpoint = process.argv[3];
-const { server, close } = mode === 'bare' ? await startBare() : await startAtelier(mode === 'atelier-on', otlpEndpoint);
+const { server, close } = mode === 'plain' ? await startPlain() : mode === 'bare' ? await startBare() : await startAtelier(mode === 'atelier-on', otlpEndpoint);
 server.keepAliveTimeout = 60_000;
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const address = server.address();
