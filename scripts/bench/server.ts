@@ -13,15 +13,8 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSchema, createYoga } from 'graphql-yoga';
-import pino from 'pino';
-import { createApp } from '../../src/app.ts';
-import { parseConfig } from '../../src/config.ts';
-import { createOrm, type Orm } from '../../src/db/orm.ts';
+import type { Orm } from '../../src/db/orm.ts';
 import type { Provider } from '../../src/generation/provider.ts';
-import { encodePng } from '../../src/media/png.ts';
-import { createLogger } from '../../src/telemetry/logger.ts';
-import { loadOtlpExporter, shutdownTracing, startTracing } from '../../src/telemetry/tracing.ts';
 import { BENCH_TOKEN, BENCH_SECRETS } from './report.ts';
 import { answerHelp, createCleanup } from '../../src/cli.ts';
 
@@ -47,7 +40,8 @@ export interface MemoryFigures {
 const UNLIMITED_TIERS = JSON.stringify([{ id: 'bench', requestsPerMinute: 100_000, daily: { images: 1e9, videos: 1e9, textTokens: 1e12 }, dailyCostUsd: null }]);
 
 /** A 64×64 PNG made once: the provider hands out the same bytes in no time. */
-function createFixedImageProvider(): Provider {
+async function createFixedImageProvider(): Promise<Provider> {
+  const { encodePng } = await import('../../src/media/png.ts');
   const rgba = new Uint8Array(64 * 64 * 4).map((_, index) => (index * 37) & 0xff);
   const bytes = encodePng(64, 64, rgba);
   return {
@@ -66,6 +60,8 @@ async function startPlain(): Promise<{ server: Server; close: () => Promise<void
 }
 
 async function startBare(): Promise<{ server: Server; close: () => Promise<void> }> {
+  // Imported here (as Atelier's modules are below): each baseline's idle memory holds only what it uses.
+  const { createSchema, createYoga } = await import('graphql-yoga');
   const yoga = createYoga({
     schema: createSchema({ typeDefs: 'type Query { hello: String! }', resolvers: { Query: { hello: () => 'world' } } }),
     logging: false,
@@ -76,6 +72,9 @@ async function startBare(): Promise<{ server: Server; close: () => Promise<void>
 }
 
 async function startAtelier(telemetry: boolean, otlpEndpoint: string | undefined): Promise<{ server: Server; close: () => Promise<void> }> {
+  const [{ default: pino }, { createApp }, { parseConfig }, { createOrm }, { createLogger }, { loadOtlpExporter, shutdownTracing, startTracing }] = await Promise.all([
+    import('pino'), import('../../src/app.ts'), import('../../src/config.ts'), import('../../src/db/orm.ts'), import('../../src/telemetry/logger.ts'), import('../../src/telemetry/tracing.ts'),
+  ]);
   const dir = cleanup.removeOnExit(mkdtempSync(join(tmpdir(), 'atelier-bench-server-')));
   const secrets = BENCH_SECRETS;
   if (telemetry) startTracing({ serviceName: 'atelier-bench', serviceVersion: 'bench', environment: 'bench', exporter: await loadOtlpExporter(otlpEndpoint) });
@@ -88,7 +87,7 @@ async function startAtelier(telemetry: boolean, otlpEndpoint: string | undefined
   const orm: Orm = await createOrm(config.database);
   // A real file descriptor, written synchronously as pino writes stdout in production.
   const logger = createLogger({ level: config.logLevel, destination: pino.destination({ dest: '/dev/null', sync: true }) });
-  const fixed = createFixedImageProvider();
+  const fixed = await createFixedImageProvider();
   const { yoga, jobs } = await createApp({
     config, orm, logger, secrets, version: 'bench',
     providers: { image: fixed, video: fixed, text: undefined },
