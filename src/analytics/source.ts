@@ -160,24 +160,16 @@ export function createSource(em: SqlEntityManager, options: SourceOptions): Anal
       if (bits) remembered.push(bits);
       else missing.push(day);
     }
-    // Days not yet remembered: one read of their (day, user) pairs, each pair once.
-    if (missing.length > 0) {
-      missing.sort();
-      const wanted = new Set(missing);
-      const byDay = new Map<string, string[]>(missing.map((day) => [day, []]));
-      for (const day of missing) {
-        const rows = await execute<Array<{ user_id: string }>>(
-          em,
-          `select distinct user_id from generations where created_at >= ? and created_at < ?`,
-          [dayStart(day), dayStart(addDays(day, 1))],
-        );
-        byDay.get(day)!.push(...rows.map((row) => String(row.user_id)));
-      }
-      for (const day of wanted) {
-        const bits = cache.remember(day, complete.get(day)!, byDay.get(day)!);
-        if (!bits) return undefined;
-        remembered.push(bits);
-      }
+    // Days not yet remembered (all of them once, then only a re-rolled one): each day's users once.
+    for (const day of missing) {
+      const rows = await execute<Array<{ user_id: string }>>(
+        em,
+        `select distinct user_id from generations where created_at >= ? and created_at < ?`,
+        [dayStart(day), dayStart(addDays(day, 1))],
+      );
+      const bits = cache.remember(day, complete.get(day)!, rows.map((row) => String(row.user_id)));
+      if (!bits) return undefined;
+      remembered.push(bits);
     }
     const others = new Set<string>();
     for (const day of days) {
