@@ -11,7 +11,7 @@ import { audit } from './audit/audit.ts';
 import { createFailedAttempts } from './auth/failed-attempts.ts';
 import { createTokenService } from './auth/token-service.ts';
 import { createBroadcastService } from './broadcasts/broadcast-service.ts';
-import { createDatabaseCheck } from './db/health.ts';
+import { createDatabaseProbe } from './db/database-probe.ts';
 import type { Orm } from './db/orm.ts';
 import { createCostTable } from './generation/cost.ts';
 import { createDeliveryService } from './generation/delivery-service.ts';
@@ -160,6 +160,7 @@ export async function createApp(deps: AppDeps) {
     mediaUploadMaxBytes: config.media.uploadMaxBytes,
     feedbackMaxLength: config.limits.feedbackMaxLength,
     pseudonymize: createPseudonymizer(deps.secrets.pseudonymSecret),
+    databaseUp: createDatabaseProbe({ check: () => orm.em.getConnection().execute('select 1'), logger }),
     metrics,
     now,
     failedAttempts,
@@ -185,7 +186,6 @@ export async function createApp(deps: AppDeps) {
       chats: createChatSettings({ em, now }),
       mediaInput: createMediaInputService({ em, generate, transcriber, speech, store: mediaStore, limiter, retentionHours: config.media.retentionHours, now }),
       tokens: createTokenService({ em, jwtMaxLifetimeSeconds: config.jwt?.maxLifetimeSeconds, now }),
-      databaseAnswers: createDatabaseCheck({ em, logger: requestLogger }),
     };
   }
 

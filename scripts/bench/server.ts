@@ -1,5 +1,6 @@
 /**
  * A benchmark server in a process of its own, forked by scripts/bench.ts:
+ *   `plain`         node:http answering every POST with a fixed GraphQL result (the floor);
  *   `bare`          graphql-yoga with nothing else, answering `{ hello }` (the baseline);
  *   `atelier-on`    the whole Atelier API over a real SQLite file and a local media dir, with
  *                   spans exported over OTLP/HTTP (to the parent's sink), metrics and logs;
@@ -12,26 +13,19 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSchema, createYoga } from 'graphql-yoga';
-import pino from 'pino';
-import { createApp } from '../../src/app.ts';
-import { parseConfig } from '../../src/config.ts';
-import { createOrm, type Orm } from '../../src/db/orm.ts';
+import type { Orm } from '../../src/db/orm.ts';
 import type { Provider } from '../../src/generation/provider.ts';
-import { encodePng } from '../../src/media/png.ts';
-import { createLogger } from '../../src/telemetry/logger.ts';
-import { loadOtlpExporter, shutdownTracing, startTracing } from '../../src/telemetry/tracing.ts';
 import { BENCH_TOKEN, BENCH_SECRETS } from './report.ts';
 import { answerHelp, createCleanup } from '../../src/cli.ts';
 
 answerHelp(`
-usage: node scripts/bench/server.ts <bare|atelier-on|atelier-off> [otlp endpoint]
+usage: node scripts/bench/server.ts <plain|bare|atelier-on|atelier-off> [otlp endpoint]
 
 A benchmark server forked by npm run bench (it talks to its parent over IPC).`);
 // Temp data goes even when the run is interrupted (Ctrl-C, SIGTERM).
 const cleanup = createCleanup();
 
-export type ServerMode = 'bare' | 'atelier-on' | 'atelier-off';
+export type ServerMode = 'plain' | 'bare' | 'atelier-on' | 'atelier-off';
 export type ServerMessage = { type: 'memory' } | { type: 'stop' };
 export interface MemoryFigures {
   rssBytes: number;
@@ -46,7 +40,8 @@ export interface MemoryFigures {
 const UNLIMITED_TIERS = JSON.stringify([{ id: 'bench', requestsPerMinute: 100_000, daily: { images: 1e9, videos: 1e9, textTokens: 1e12 }, dailyCostUsd: null }]);
 
 /** A 64×64 PNG made once: the provider hands out the same bytes in no time. */
-function createFixedImageProvider(): Provider {
+async function createFixedImageProvider(): Promise<Provider> {
+  const { encodePng } = await import('../../src/media/png.ts');
   const rgba = new Uint8Array(64 * 64 * 4).map((_, index) => (index * 37) & 0xff);
   const bytes = encodePng(64, 64, rgba);
   return {
@@ -55,7 +50,18 @@ function createFixedImageProvider(): Provider {
   };
 }
 
+async function startPlain(): Promise<{ server: Server; close: () => Promise<void> }> {
+  const body = JSON.stringify({ data: { hello: 'world' } });
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(body));
+  });
+  return { server, close: async () => undefined };
+}
+
 async function startBare(): Promise<{ server: Server; close: () => Promise<void> }> {
+  // Imported here (as Atelier's modules are below): each baseline's idle memory holds only what it uses.
+  const { createSchema, createYoga } = await import('graphql-yoga');
   const yoga = createYoga({
     schema: createSchema({ typeDefs: 'type Query { hello: String! }', resolvers: { Query: { hello: () => 'world' } } }),
     logging: false,
@@ -66,17 +72,22 @@ async function startBare(): Promise<{ server: Server; close: () => Promise<void>
 }
 
 async function startAtelier(telemetry: boolean, otlpEndpoint: string | undefined): Promise<{ server: Server; close: () => Promise<void> }> {
+  const [{ default: pino }, { createApp }, { parseConfig }, { createOrm }, { createLogger }, { loadOtlpExporter, shutdownTracing, startTracing }] = await Promise.all([
+    import('pino'), import('../../src/app.ts'), import('../../src/config.ts'), import('../../src/db/orm.ts'), import('../../src/telemetry/logger.ts'), import('../../src/telemetry/tracing.ts'),
+  ]);
   const dir = cleanup.removeOnExit(mkdtempSync(join(tmpdir(), 'atelier-bench-server-')));
   const secrets = BENCH_SECRETS;
   if (telemetry) startTracing({ serviceName: 'atelier-bench', serviceVersion: 'bench', environment: 'bench', exporter: await loadOtlpExporter(otlpEndpoint) });
   const config = parseConfig({
     NODE_ENV: 'production', TOKEN_NEW_USERS_PER_MINUTE: '0', TOKEN_MAX_ACTIVE_GENERATIONS: '0', TOKEN_DAILY_COST_USD: '0', BACKUP_ENCRYPTION_KEY: BENCH_SECRETS.backupKey, DATA_DIR: dir, BOT_API_TOKEN: BENCH_TOKEN, LOG_LEVEL: telemetry ? 'info' : 'silent', TIERS_JSON: UNLIMITED_TIERS,
     PSEUDONYM_SECRET: secrets.pseudonymSecret, MEDIA_URL_SECRET: secrets.mediaUrlSecret, SCHEDULER: 'false', GRAPHIQL: 'false',
+    // generate accepts a job (admit + enqueue): a queue that never fills, so no request is answered Busy.
+    GENERATION_QUEUE_MAX: '1000000', IMAGE_CONCURRENCY: '8',
   });
   const orm: Orm = await createOrm(config.database);
   // A real file descriptor, written synchronously as pino writes stdout in production.
   const logger = createLogger({ level: config.logLevel, destination: pino.destination({ dest: '/dev/null', sync: true }) });
-  const fixed = createFixedImageProvider();
+  const fixed = await createFixedImageProvider();
   const { http, jobs } = await createApp({
     config, orm, logger, secrets, version: 'bench',
     providers: { image: fixed, video: fixed, text: undefined },
@@ -95,7 +106,7 @@ async function startAtelier(telemetry: boolean, otlpEndpoint: string | undefined
 
 const mode = process.argv[2] as ServerMode;
 const otlpEndpoint = process.argv[3];
-const { server, close } = mode === 'bare' ? await startBare() : await startAtelier(mode === 'atelier-on', otlpEndpoint);
+const { server, close } = mode === 'plain' ? await startPlain() : mode === 'bare' ? await startBare() : await startAtelier(mode === 'atelier-on', otlpEndpoint);
 server.keepAliveTimeout = 60_000;
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const address = server.address();

@@ -69,6 +69,8 @@ export interface LiveDayRows {
   groups: LiveDay;
   /** Prompt groups: requests and distinct users per fingerprint. */
   fingerprints(): LiveFingerprint[];
+  /** The day's distinct users. */
+  userIds: ReadonlySet<string>;
 }
 
 export async function computeLiveDay(em: SqlEntityManager, day: string): Promise<LiveDay> {
@@ -78,7 +80,7 @@ export async function computeLiveDay(em: SqlEntityManager, day: string): Promise
 export async function readLiveDay(em: SqlEntityManager, day: string): Promise<LiveDayRows> {
   const rows = await execute(em, `select ${COLUMNS} from generations g where g.created_at >= ? and g.created_at < ?`, [dayStart(day), dayStart(addDays(day, 1))]);
   const n = rows.length;
-  if (n === 0) return { groups: new Map(), fingerprints: () => [] };
+  if (n === 0) return { groups: new Map(), fingerprints: () => [], userIds: new Set() };
   const user = new Int32Array(n);
   const latency = new Float64Array(n);
   const failed = new Uint8Array(n);
@@ -142,7 +144,7 @@ export async function readLiveDay(em: SqlEntityManager, day: string): Promise<Li
   for (const [dimension, groups] of dimensions) {
     if (groups.values.length > 0) live.set(dimension, aggregate(day, dimension, groups, facts));
   }
-  return { groups: live, fingerprints: () => promptGroups(prompts, user, userIndex.size) };
+  return { groups: live, fingerprints: () => promptGroups(prompts, user, userIndex.size), userIds: new Set(userIndex.keys()) };
 }
 
 function promptGroups(prompts: Membership, user: Int32Array, userCount: number): LiveFingerprint[] {

@@ -3,7 +3,7 @@ import { execute } from '../db/sql.ts';
 import { utcDay } from '../ids.ts';
 import { ROLLUP_DIMENSIONS, type RollupDimension } from '../jobs/rollup.ts';
 import type { DayRows, DayRowsCache } from './day-rows.ts';
-import { addDays } from './days.ts';
+import { addDays, dayStart } from './days.ts';
 import { nullableNum, num, toMicros, type GroupDay } from './group-day.ts';
 import { readLiveDay, type LiveDay, type LiveDayRows, type LiveFingerprint } from './live-day.ts';
 
@@ -34,6 +34,12 @@ export interface AnalyticsSource {
   liveDay(day: string): Promise<LiveDay>;
   /** Prompt groups of a day served from raw rows. */
   liveFingerprints(day: string): Promise<LiveFingerprint[]>;
+  /**
+   * Exact distinct users over `days` from the remembered users of complete days (see day-users.ts)
+   * and the live days' rows; undefined when they cannot be remembered (no cache, `raw` mode, or a
+   * full numbering): the caller counts from raw rows.
+   */
+  distinctUsers(days: readonly string[]): Promise<number | undefined>;
 }
 
 export interface SourceOptions {
@@ -141,7 +147,39 @@ export function createSource(em: SqlEntityManager, options: SourceOptions): Anal
     return [...fromRollups, ...fromRaw];
   }
 
-  return { em, coverage, versions, rows, liveDay, liveFingerprints: fingerprintsOf };
+  async function distinctUsers(days: readonly string[]): Promise<number | undefined> {
+    const cache = options.dayRows?.users;
+    if (!cache || options.mode === 'raw') return undefined;
+    const complete = await completeDays();
+    const remembered: Uint32Array[] = [];
+    const missing: string[] = [];
+    for (const day of days) {
+      const version = complete.get(day);
+      if (version === undefined) continue;
+      const bits = cache.get(day, version);
+      if (bits) remembered.push(bits);
+      else missing.push(day);
+    }
+    // Days not yet remembered (all of them once, then only a re-rolled one): each day's users once.
+    for (const day of missing) {
+      const rows = await execute<Array<{ user_id: string }>>(
+        em,
+        `select distinct user_id from generations where created_at >= ? and created_at < ?`,
+        [dayStart(day), dayStart(addDays(day, 1))],
+      );
+      const bits = cache.remember(day, complete.get(day)!, rows.map((row) => String(row.user_id)));
+      if (!bits) return undefined;
+      remembered.push(bits);
+    }
+    const others = new Set<string>();
+    for (const day of days) {
+      if (complete.has(day)) continue;
+      for (const id of (await read(day)).userIds) others.add(id);
+    }
+    return cache.count(remembered, others);
+  }
+
+  return { em, coverage, versions, rows, liveDay, liveFingerprints: fingerprintsOf, distinctUsers };
 }
 
 function fromRollup(dimension: RollupDimension, row: Record<string, unknown>): GroupDay {

@@ -42,12 +42,16 @@ export async function summary(scope: AnalyticsScope): Promise<Summary> {
 }
 
 /**
- * Exact distinct users across the range, from raw rows: per-day counts cannot be added up. One
+ * Exact distinct users across the range: per-day counts cannot be added up. Served from each
+ * complete day's remembered users (see day-users.ts) when the answer has a cache; otherwise (and
+ * in `raw` mode, the reference) from raw rows. One
  * seek per user into the (user, created_at) index, so the cost follows the number of users, not
  * of generations. (DailyUsage is no shortcut: it only counts requests admitted past the limits.)
  * Users who erased their data are gone from the raw rows, while the rollups keep their counts.
  */
 async function distinctUsers(scope: AnalyticsScope): Promise<number> {
+  const remembered = await scope.source.distinctUsers(scope.range.days);
+  if (remembered !== undefined) return remembered;
   const [row] = await execute(
     scope.source.em,
     `select count(*) as users from users u

@@ -81,7 +81,8 @@ export function createFailedAttempts(options: FailedAttemptsOptions): FailedAtte
       if (options.maxPerClient <= 0) return 0;
       const now = options.now();
       roll(now);
-      if ((clients.get(clientKey(client)) ?? 0) < options.maxPerClient) return 0;
+      // Nobody has failed this window (the usual case): no client can be held back, so no HMAC per request.
+      if (clients.size === 0 || (clients.get(clientKey(client)) ?? 0) < options.maxPerClient) return 0;
       return Math.max(1, Math.ceil(((window + 1) * windowMs - now.getTime()) / 1000));
     },
 

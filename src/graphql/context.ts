@@ -43,6 +43,8 @@ export interface AppServices {
   feedbackMaxLength: number;
   /** HMAC of a Telegram user id: the only identity the API keeps. */
   pseudonymize: (telegramUserId: string) => string;
+  /** Whether the database answers, probed at most once a second (see database-probe.ts). */
+  databaseUp: () => Promise<boolean>;
   /** Absent when telemetry is off. */
   metrics: Metrics | undefined;
   now: () => Date;
@@ -72,8 +74,6 @@ export interface RequestServices {
   chats: ChatSettingsService;
   /** A user's photos and voice messages as input: transcription, edits, vision, spoken replies. */
   mediaInput: MediaInputService;
-  /** Whether the database answers a query now (health). */
-  databaseAnswers: () => Promise<boolean>;
 }
 
 export interface Context {

@@ -13,7 +13,7 @@ import type { IUser } from '../db/entities/user.ts';
 import { safeText } from '../telemetry/logger.ts';
 import { RateLimitedError } from '../limits/errors.ts';
 import { ensureUser, findUser } from '../users/users.ts';
-import type { AppServices, Context } from './context.ts';
+import type { AppServices, Context, RequestServices } from './context.ts';
 import { EXAMPLE_QUERY, exampleTabs } from './example-query.ts';
 import { renderGraphiqlPage } from './graphiql-page.ts';
 import { schema } from './schema.ts';
@@ -64,13 +64,25 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
   const { orm, logger, services } = deps;
   const limits = deps.config.graphql;
 
-  async function buildContext({ request, ...serverContext }: { request: Request }): Promise<Context> {
-    const em = orm.em.fork() as SqlEntityManager;
-    const requestLogger = logger.child({ request_id: randomUUID() });
+  async function buildContext(initial: { request: Request }): Promise<Omit<Context, 'domain' | 'logger'>> {
+    const { request, ...serverContext } = initial;
+    // The entity manager, the logger and the domain services over them are made on first use: an
+    // anonymous `{ health }` or `{ styles }` needs none, and they cost more than the rest of such a
+    // request. Defined on yoga's own context object, since yoga copies a returned object into it,
+    // and not enumerable, since plugins spread the context (either would call a getter right away).
+    let forked: SqlEntityManager | undefined;
+    let named: Logger | undefined;
+    let domain: RequestServices | undefined;
+    const fork = () => (forked ??= orm.em.fork() as SqlEntityManager);
+    const requestLogger = () => (named ??= logger.child({ request_id: randomUUID() }));
+    Object.defineProperties(initial, {
+      domain: { get: () => (domain ??= services.forRequest(fork(), requestLogger())), enumerable: false, configurable: true },
+      logger: { get: requestLogger, enumerable: false, configurable: true },
+    });
     let auth: Authenticated | null = null;
     const header = request.headers.get('authorization');
     if (header) {
-      const result = await authenticateBearer(em, header, deps.config.jwt, services.now());
+      const result = await authenticateBearer(fork(), header, deps.config.jwt, services.now());
       if (!result.ok) {
         // Counted in memory, never a row per attempt: a flood of bad tokens costs the database nothing.
         services.failedAttempts.record(clientAddress(request, serverContext, deps.config.abuse.trustProxyHops), 'auth.failed', result.reason);
@@ -93,13 +105,11 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
         extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
       });
     // Everything done for a user passes the operator's lists first (checked once per request).
-    const admit = (userId: string) => (admitted ??= services.access.allows(em, userId).then((allowed) => {
+    const admit = (userId: string) => (admitted ??= services.access.allows(fork(), userId).then((allowed) => {
       if (!allowed) throw new GraphQLError('This user may not use the service.', { extensions: { code: 'ACCESS_DENIED', http: { status: 403 } } });
     }));
     return {
       services,
-      domain: services.forRequest(em, requestLogger),
-      logger: requestLogger,
       auth,
       actingUserId,
       answers: new WeakMap(),
@@ -107,16 +117,16 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
         if (!actingUserId) return Promise.reject(noActingUser());
         const tokenId = auth?.tokenId ?? null;
         const userId = actingUserId;
-        user ??= admit(userId).then(() => ensureUser(em, userId, services.now(), {
+        user ??= admit(userId).then(() => ensureUser(fork(), userId, services.now(), {
           createdByToken: tokenId,
-          admit: async () => (tokenId ? services.tokenCaps.admitNewUser(em, tokenId, services.limiter.tiers[0]!.id, services.now()) : { ok: true, written: () => {} }),
+          admit: async () => (tokenId ? services.tokenCaps.admitNewUser(fork(), tokenId, services.limiter.tiers[0]!.id, services.now()) : { ok: true, written: () => {} }),
         }));
         return user;
       },
       knownUser: () => {
         if (!actingUserId) return Promise.reject(noActingUser());
         const userId = actingUserId;
-        known ??= user ?? admit(userId).then(() => findUser(em, userId, services.now()));
+        known ??= user ?? admit(userId).then(() => findUser(fork(), userId, services.now()));
         return known;
       },
     };
@@ -129,6 +139,9 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
     // CORS, body limits and the rest of the HTTP edge are the router's (src/http/http-app.ts).
     cors: false,
     landingPage: false,
+    // useBodyLimit below caps every body (413 by Content-Length, or as the stream passes the cap) and
+    // hands on a buffered copy; yoga's own cap would pipe that copy through a second stream per request.
+    maxRequestBodySize: false,
     // Off by default: the bot sends one operation per request; the limits below apply per operation.
     batching: limits.maxBatch > 0 ? { limit: limits.maxBatch } : false,
     // Options per page load, so the example tabs' "this week" is the current one; assets are local.

@@ -48,8 +48,20 @@ describe('Dockerfile', () => {
     expect(execForm(lastOf('ENTRYPOINT')?.args ?? '[]')).toEqual(['/usr/bin/tini', '-s', '--']);
     const cmd = execForm(lastOf('CMD')?.args ?? '[]');
     expect(cmd[0]).toBe('node');
-    expect(cmd).toEqual(['node', '--import', './src/telemetry/instrument.ts', 'src/main.ts']);
+    expect(cmd).toEqual(['node', '--max-semi-space-size=4', '--import', './src/telemetry/instrument.ts', 'src/main.ts']);
     expect(cmd.join(' ')).not.toMatch(/npm|sh -c/);
+  });
+
+  test('runs node with the memory settings npm start uses', () => {
+    const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    const env = finalStage.filter((i) => i.keyword === 'ENV').map((i) => i.args).join(' ');
+    for (const [name, value] of [['MALLOC_ARENA_MAX', '2'], ['MALLOC_MMAP_THRESHOLD_', '65536']]) {
+      expect(start).toContain(`${name}=\${${name}:-${value}}`);
+      expect(env).toMatch(new RegExp(`${name}=${value}\\b`));
+    }
+    const flags = start.match(/exec node (.*?) --import/)?.[1]?.split(' ') ?? [];
+    expect(flags).toEqual(['--max-semi-space-size=4']);
+    expect(execForm(lastOf('CMD')?.args ?? '[]').slice(1, 1 + flags.length)).toEqual(flags);
   });
 
   test('has a HEALTHCHECK asking { health } through scripts/healthcheck.ts', () => {

@@ -47,7 +47,7 @@ const SummaryRef = builder.objectRef<Summary>('AnalyticsSummary').implement({
   fields: (t) => ({
     requests: t.exposeInt('requests'),
     failures: t.exposeInt('failures', { description: 'Requests with status failed.' }),
-    distinctUsers: t.exposeInt('distinctUsers', { description: 'Exact across the range, counted from raw rows (per-day counts cannot be added up).' }),
+    distinctUsers: t.exposeInt('distinctUsers', { description: 'Exact, not estimated: the union of each day\'s users across the range (per-day counts cannot be added up). Like requests, it may still count a user who erased their data on days read before the erasure.' }),
     successRatio: t.exposeFloat('successRatio', { nullable: true, description: `${SUCCESS_RATIO} Null without requests.` }),
     latency: t.field({ type: LatencyRef, resolve: (summary) => summary.latency }),
     inputTokens: t.exposeFloat('inputTokens', { description: 'Float: sums outgrow 32-bit Int.' }),

@@ -1,0 +1,41 @@
+/**
+ * `node scripts/bench/memory-flags.ts [total requests, default 50000] [configs, e.g. default,all]`:
+ * the evidence behind npm start's memory settings (README: Memory). Starts the API as npm start
+ * does under each configuration in turn (no flags, the V8 flag alone, the malloc settings alone,
+ * all three) and prints its resident memory idle, after 10 000 and after the total of a bot's reads.
+ */
+import { answerHelp } from '../../src/cli.ts';
+import autocannon from 'autocannon';
+import { startNpmStart } from './npm-start.ts';
+import { BENCH_TOKEN } from './report.ts';
+const tail = '--import ./src/env-file.ts --import ./src/telemetry/instrument.ts src/main.ts';
+const configs: Array<[string, string]> = [
+  ['default', `exec node ${tail}`],
+  ['semi4', `exec node --max-semi-space-size=4 ${tail}`],
+  ['malloc', `MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=65536 exec node ${tail}`],
+  ['all', `MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=65536 exec node --max-semi-space-size=4 ${tail}`],
+];
+answerHelp(`
+usage: node scripts/bench/memory-flags.ts [total requests] [default,semi4,malloc,all]
+
+Resident memory of npm start's process with and without its memory settings.`);
+const total = Number(process.argv[2] ?? 50000);
+const json = { 'content-type': 'application/json' };
+const bot = (n: number) => ({ ...json, authorization: `Bearer ${BENCH_TOKEN}`, 'x-telegram-user-id': String(1000000 + (n % 1000)) });
+let n = 0;
+const requests = [
+  { body: '{"query":"{ viewer { id tier } }"}', bot: true }, { body: '{"query":"{ health { ok } }"}' }, { body: '{"query":"{ viewer { id tier } }"}', bot: true }, { body: '{"query":"{ styles { id } }"}' },
+].map((r) => ({ method: 'POST' as const, path: '/graphql', setupRequest: (req: autocannon.Request) => ({ ...req, body: r.body, headers: r.bot ? bot(n++) : json }) }));
+const load = (url: string, amount: number) => new Promise<autocannon.Result>((resolve, reject) => autocannon({ url: `${url}/graphql`, connections: 8, amount, requests }, (e, r) => (e ? reject(e) : resolve(r))));
+const mib = (b: number) => (b / 1048576).toFixed(1);
+for (const [name, script] of configs.filter(([name]) => !process.argv[3] || process.argv[3].split(',').includes(name))) {
+  const api = await startNpmStart({ script });
+  const idle = await api.rss(4000);
+  const t = performance.now();
+  const a = await load(api.url, 10000);
+  const early = await api.rss(2000);
+  const b = await load(api.url, total - 10000);
+  const late = await api.rss(2000);
+  console.log(name.padEnd(8), 'idle', mib(idle), 'after 10k', mib(early), `after ${total}`, mib(late), 'MiB', 'non2xx', a.non2xx + b.non2xx, 'req/s', b.requests.average, 's', ((performance.now() - t) / 1000).toFixed(0));
+  await api.stop();
+}

@@ -1,0 +1,71 @@
+/**
+ * The API as `npm start` starts it: package.json's start script run by a shell (npm itself only
+ * adds a parent that `exec` replaces), with production settings and a fresh data directory, so the
+ * memory phase measures the process operators run, runtime flags included. Resident memory is read
+ * from /proc (VmRSS), no GC forced: what the host's accounting sees.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BENCH_SECRETS, BENCH_TOKEN } from './report.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+/** Resident memory of a process in bytes, as the kernel accounts it. */
+export function residentBytes(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((entry) => entry.startsWith('VmRSS:'));
+  return Number(line?.match(/\d+/)?.[0] ?? 0) * 1024;
+}
+
+export async function startNpmStart(options: { script?: string } = {}) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'atelier-bench-start-'));
+  const port = await freePort();
+  const script = options.script ?? (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const child = spawn('sh', ['-c', script], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: {
+      PATH: [join(ROOT, 'node_modules/.bin'), process.env['PATH'] ?? ''].join(':'), HOME: process.env['HOME'] ?? tmpdir(),
+      NODE_ENV: 'production', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SCHEDULER: 'false',
+      BOT_API_TOKEN: BENCH_TOKEN, PSEUDONYM_SECRET: BENCH_SECRETS.pseudonymSecret, MEDIA_URL_SECRET: BENCH_SECRETS.mediaUrlSecret,
+      BACKUP_ENCRYPTION_KEY: BENCH_SECRETS.backupKey, TOKEN_NEW_USERS_PER_MINUTE: '0',
+      TIERS_JSON: JSON.stringify([{ id: 'bench', requestsPerMinute: 100_000, daily: { images: 1e9, videos: 1e9, textTokens: 1e12 }, dailyCostUsd: null }]),
+    },
+  });
+  let errors = '';
+  child.stderr?.on('data', (chunk) => (errors += String(chunk)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}: ${errors.slice(-2000)}`);
+    if (Date.now() > deadline) throw new Error(`npm start did not answer within 60 s: ${errors.slice(-2000)}`);
+    const ok = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ health { ok } }"}' }).then((response) => response.ok, () => false);
+    if (ok) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return {
+    url,
+    /** After `settleMs` without requests. */
+    async rss(settleMs = 3_000): Promise<number> {
+      await new Promise((resolve) => setTimeout(resolve, settleMs));
+      return residentBytes(child.pid!);
+    },
+    async stop(): Promise<void> {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

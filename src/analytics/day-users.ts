@@ -1,0 +1,65 @@
+import { createDayCache } from './day-cache.ts';
+
+/**
+ * Exact distinct users over many days without reading their rows again: each complete day's users
+ * as a bitset over a numbering of user ids that lives only in this process (never stored), kept
+ * across answers and versioned like the day's rollup rows (see day-cache.ts). Distinct users over
+ * 90 days is then an OR of 90 small bitsets and a popcount, plus the live days' ids.
+ *
+ * Exact, not estimated: the numbering is a plain map, no hashing. It is bounded (`maxUsers`); past
+ * it, `remember` refuses and callers count from raw rows as before, so memory stays bounded and the
+ * answer stays exact. A user who erases their data stays counted on a day already remembered, as
+ * the rollups keep counting their requests; a re-rolled day is read again.
+ */
+export interface DayUsersCache {
+  /** The day's users as remembered at `version`, if they are. */
+  get(day: string, version: string): Uint32Array | undefined;
+  /** Remembers a day's users; undefined when the numbering is full (count from raw rows instead). */
+  remember(day: string, version: string, userIds: Iterable<string>): Uint32Array | undefined;
+  /** Distinct users in the union of some remembered days and some other ids (each listed once). */
+  count(days: readonly Uint32Array[], others: ReadonlySet<string>): number;
+}
+
+/** About 9 MiB of ids at most, in a process whose budget is a few hundred. */
+const MAX_USERS = 100_000;
+
+export function createDayUsersCache(options: { maxUsers?: number; maxDays?: number } = {}): DayUsersCache {
+  const maxUsers = options.maxUsers ?? MAX_USERS;
+  const numbers = new Map<string, number>();
+  const days = createDayCache<Uint32Array>(options.maxDays);
+  return {
+    get: (day, version) => days.get(day, version),
+    remember(day, version, userIds) {
+      const ordinals: number[] = [];
+      for (const id of userIds) {
+        let number = numbers.get(id);
+        if (number === undefined) {
+          if (numbers.size >= maxUsers) return undefined;
+          numbers.set(id, (number = numbers.size));
+        }
+        ordinals.push(number);
+      }
+      const bits = new Uint32Array((numbers.size + 31) >>> 5);
+      for (const number of ordinals) bits[number >>> 5]! |= 1 << (number & 31);
+      days.set(day, version, bits);
+      return bits;
+    },
+    count(remembered, others) {
+      const union = new Uint32Array((numbers.size + 31) >>> 5);
+      for (const bits of remembered) for (let word = 0; word < bits.length; word += 1) union[word]! |= bits[word]!;
+      let count = 0;
+      for (let word = 0; word < union.length; word += 1) count += popcount(union[word]!);
+      for (const id of others) {
+        const number = numbers.get(id);
+        if (number === undefined || (union[number >>> 5]! & (1 << (number & 31))) === 0) count += 1;
+      }
+      return count;
+    },
+  };
+}
+
+function popcount(word: number): number {
+  let bits = word - ((word >>> 1) & 0x55555555);
+  bits = (bits & 0x33333333) + ((bits >>> 2) & 0x33333333);
+  return (((bits + (bits >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
