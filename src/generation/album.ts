@@ -6,6 +6,7 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { IGeneration } from '../db/entities/generation.ts';
 import { MediaAsset, type IMediaAsset } from '../db/entities/media-asset.ts';
+import { mediaExpiresAt } from '../retention/policy.ts';
 
 /** The generation's images in order; a row from before albums has just its one `media`. */
 export async function albumOf(em: SqlEntityManager, row: Pick<IGeneration, 'id' | 'media'>): Promise<IMediaAsset[]> {
@@ -22,7 +23,7 @@ export async function keepAlbum(em: SqlEntityManager, row: Pick<IGeneration, 'id
   const album = (await albumOf(em, row)).filter((asset) => !asset.deletedAt);
   for (const asset of album) {
     asset.keep = keep;
-    asset.expiresAt = keep ? null : new Date(asset.createdAt.getTime() + retentionHours * 3_600_000);
+    asset.expiresAt = keep ? null : mediaExpiresAt(asset.createdAt, retentionHours);
   }
   return album[0] ?? null;
 }

@@ -7,6 +7,7 @@ import type { Limiter } from '../limits/limiter.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import { InvalidPromptError, ProviderUnavailableError } from './errors.ts';
 import { ProviderError, type ErrorClass, type GeneratedMedia, type MediaKind } from './provider.ts';
+import { mediaExpiresAt } from '../retention/policy.ts';
 
 /** What finishing a generation writes, shared by text answered in the request and queued jobs. */
 
@@ -31,7 +32,7 @@ export async function storeMedia(
     id: assetId, user: owner.userId, storageKey, mimeType: media.mimeType, sizeBytes: media.bytes.byteLength,
     sha256: createHash('sha256').update(media.bytes).digest('hex'),
     width: media.width ?? null, height: media.height ?? null, keep: false,
-    expiresAt: new Date(owner.at.getTime() + owner.retentionHours * 3_600_000), createdAt: owner.at,
+    expiresAt: mediaExpiresAt(owner.at, owner.retentionHours), createdAt: owner.at,
   }, { persist: false });
 }
 

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { MediaAsset } from '../db/entities/media-asset.ts';
-import { isExpired } from '../media/expiry.ts';
+import { isMediaExpired } from '../retention/policy.ts';
 import { UUID_PATTERN } from '../ids.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import type { MediaUrlSigner } from '../media/signed-url.ts';
@@ -29,7 +29,7 @@ export function createMediaRoute(options: MediaRouteOptions): Route {
       return reply(403, 'this link is invalid or has expired');
     }
     const asset = await options.orm.em.fork().findOne(MediaAsset, { id });
-    const expired = asset != null && isExpired(asset, options.retentionHours, options.now());
+    const expired = asset != null && isMediaExpired(asset, options.retentionHours, options.now());
     const bytes = asset && !asset.deletedAt && !expired ? await options.store.get(asset.storageKey) : null;
     if (!asset || !bytes) return reply(410, 'this file has been deleted');
     return new Response(request.method === 'HEAD' ? null : (bytes as Uint8Array<ArrayBuffer>), {

@@ -2,7 +2,7 @@ import type { SqlEntityManager } from '@mikro-orm/sql';
 import { MediaAsset, type IMediaAsset } from '../db/entities/media-asset.ts';
 import { storeMedia } from '../generation/outcome.ts';
 import { UUID_PATTERN } from '../ids.ts';
-import { isExpired } from './expiry.ts';
+import { isMediaExpired } from '../retention/policy.ts';
 import type { MediaStore } from './media-store.ts';
 import { sniffMedia, type UploadKind } from './sniff.ts';
 
@@ -55,7 +55,7 @@ export async function loadOwnMedia(
 ): Promise<{ asset: IMediaAsset; bytes: Uint8Array } | null> {
   if (!UUID_PATTERN.test(mediaId)) return null;
   const asset = await em.findOne(MediaAsset, { id: mediaId, user: userId });
-  if (!asset || asset.deletedAt || isExpired(asset, options.retentionHours, options.now) || !asset.mimeType.startsWith(`${kind}/`)) return null;
+  if (!asset || asset.deletedAt || isMediaExpired(asset, options.retentionHours, options.now) || !asset.mimeType.startsWith(`${kind}/`)) return null;
   const bytes = await store.get(asset.storageKey);
   return bytes ? { asset, bytes } : null;
 }

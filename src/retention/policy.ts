@@ -4,14 +4,32 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
 /**
+ * When a media file stored (or returned to its window) at `at` expires under MEDIA_RETENTION_HOURS:
+ * generated images and videos, uploads, every image of an album. Kept files have no expiry.
+ */
+export function mediaExpiresAt(at: Date, retentionHours: number): Date {
+  return new Date(at.getTime() + retentionHours * HOUR_MS);
+}
+
+/**
+ * Past its retention window, a non-kept file counts as gone even before the retention job has
+ * deleted the bytes. With a window of 0 the file lives until retention removes it right after
+ * delivery, so it is never "expired" here.
+ */
+export function isMediaExpired(asset: { keep: boolean; expiresAt?: Date | null | undefined }, retentionHours: number, now: Date): boolean {
+  return retentionHours > 0 && !asset.keep && asset.expiresAt != null && asset.expiresAt.getTime() <= now.getTime();
+}
+
+/**
  * A media file with no row is only an orphan once it is this old: the worker writes the bytes
  * before the transaction that records them, so a young file may belong to a job still committing.
  */
 export const ORPHAN_MEDIA_GRACE_MS = HOUR_MS;
 
 /**
- * The home of the text windows (issue 13): how long redacted prompt text, conversation turns and
- * rollup examples live, and when idle records go. Everything else derives from these.
+ * The home of the retention windows: how long redacted prompt text, conversation turns and
+ * rollup examples live, when idle records go, and (above) when media expires. Everything else
+ * derives from these.
  */
 export interface RetentionPolicy {
   /** PROMPT_RETENTION_HOURS: one window for every piece of stored text a user typed or was answered. */

@@ -1,5 +1,5 @@
 import type { IMediaAsset } from '../../db/entities/media-asset.ts';
-import { isExpired } from '../../media/expiry.ts';
+import { isMediaExpired } from '../../retention/policy.ts';
 import { builder } from '../builder.ts';
 import type { Context } from '../context.ts';
 
@@ -13,7 +13,7 @@ function urlExpiry(asset: IMediaAsset, ctx: Context): number {
 }
 
 function gone(asset: IMediaAsset, ctx: Context): boolean {
-  return asset.deletedAt != null || isExpired(asset, ctx.services.mediaRetentionHours, ctx.services.now());
+  return asset.deletedAt != null || isMediaExpired(asset, ctx.services.mediaRetentionHours, ctx.services.now());
 }
 
 export const MediaRef = builder.objectRef<IMediaAsset>('Media').implement({
