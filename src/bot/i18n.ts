@@ -3,17 +3,14 @@ import { I18n, type LocaleNegotiator } from '@grammyjs/i18n';
 import type { Context } from 'grammy';
 import type { Logger } from 'pino';
 
-/** The languages the bot speaks; the API accepts the same set in setPreferences. */
-export const LOCALES = ['en', 'ru', 'fa'] as const;
-export type Locale = (typeof LOCALES)[number];
-/** Locales written right to left: charts and layouts mirror for them. */
-export const RIGHT_TO_LEFT: ReadonlySet<string> = new Set<Locale>(['fa']);
-export const DEFAULT_LOCALE: Locale = 'en';
+import { DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from '../locales.ts';
+
+export { DEFAULT_LOCALE, LOCALES, RIGHT_TO_LEFT, type Locale } from '../locales.ts';
 
 export function supportedLocale(code: string | null | undefined): Locale | undefined {
   // Telegram sends IETF tags such as "en-US" or "pt-br"; only the primary subtag matters here.
   const primary = code?.toLowerCase().split(/[-_]/)[0];
-  return (LOCALES as readonly string[]).includes(primary ?? '') ? (primary as Locale) : undefined;
+  return primary !== undefined && isLocale(primary) ? primary : undefined;
 }
 
 function readLocale(locale: Locale): string {

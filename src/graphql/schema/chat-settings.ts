@@ -1,8 +1,8 @@
 import { WHO_MAY_USE, type ChatSettings, type WhoMayUse } from '../../chats/chat-settings.ts';
+import { isLocale, LOCALES } from '../../locales.ts';
 import { findStyle } from '../../generation/styles.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError } from './errors.ts';
-import { LOCALES } from './viewer.ts';
 
 const WhoMayUseEnum = builder.enumType('ChatWhoMayUse', {
   description: 'Who in a group may ask the bot for anything.',
@@ -55,7 +55,7 @@ builder.mutationField('setChatSettings', (t) =>
     args: { telegramChatId: t.arg.string({ required: true }), input: t.arg({ type: ChatSettingsInput, required: true }) },
     resolve: async (_root, { telegramChatId, input }, ctx) => {
       const chatId = ctx.services.pseudonymize(groupChat(telegramChatId));
-      if (input.locale != null && !(LOCALES as readonly string[]).includes(input.locale)) throw new InvalidInputError('locale', `Unsupported locale; use one of ${LOCALES.join(', ')}.`);
+      if (input.locale != null && !isLocale(input.locale)) throw new InvalidInputError('locale', `Unsupported locale; use one of ${LOCALES.join(', ')}.`);
       if (input.defaultStyle != null && !findStyle(input.defaultStyle)) throw new InvalidInputError('defaultStyle', 'Unknown style; query `styles` for the catalog.');
       if (input.whoMayUse === null) throw new InvalidInputError('whoMayUse', 'whoMayUse cannot be cleared; set EVERYONE or ADMINS.');
       return ctx.domain.chats.set(chatId, { defaultStyle: input.defaultStyle, locale: input.locale, whoMayUse: input.whoMayUse }, ctx.actingUserId ?? ctx.auth?.tokenId ?? 'unknown');

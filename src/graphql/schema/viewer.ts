@@ -1,4 +1,5 @@
 import type { IUser } from '../../db/entities/user.ts';
+import { isLocale, LOCALES } from '../../locales.ts';
 import { isImageModelChoice } from '../../generation/model-choices.ts';
 import { findStyle } from '../../generation/styles.ts';
 import { effectiveTierId } from '../../limits/tiers.ts';
@@ -8,7 +9,6 @@ import { defaultUser } from '../../users/users.ts';
 import { builder } from '../builder.ts';
 import { InvalidInputError } from './errors.ts';
 
-export const LOCALES = ['en', 'ru', 'fa'] as const;
 
 const UsageRef = builder.objectRef<UsageToday>('Usage').implement({
   description: 'Counters for one UTC day.',
@@ -130,7 +130,7 @@ builder.mutationField('setPreferences', (t) =>
     errors: { types: [InvalidInputError] },
     args: { input: t.arg({ type: PreferencesInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      if (input.locale != null && !(LOCALES as readonly string[]).includes(input.locale)) {
+      if (input.locale != null && !isLocale(input.locale)) {
         throw new InvalidInputError('locale', `Unsupported locale; use one of ${LOCALES.join(', ')}.`);
       }
       if (input.defaultStyle != null && !findStyle(input.defaultStyle)) {
