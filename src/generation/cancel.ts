@@ -2,7 +2,6 @@ import type { SqlEntityManager } from '@mikro-orm/sql';
 import { Generation, type IGeneration } from '../db/entities/generation.ts';
 import type { Limiter } from '../limits/limiter.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
-import { refundUsage } from './outcome.ts';
 import type { MediaKind } from './provider.ts';
 import type { GenerationEvents } from './queue/events.ts';
 
@@ -28,7 +27,7 @@ export async function cancelGeneration(em: SqlEntityManager, deps: CancelDeps, u
       { id, user: userId, status: { $in: ['queued', 'running'] } },
       { status: 'cancelled', finishedAt, latencyMs: finishedAt.getTime() - row.createdAt.getTime(), leaseOwner: null, leaseExpiresAt: null },
     );
-    if (updated > 0) await refundUsage(tx, deps.limiter, userId, row.kind as MediaKind, row.createdAt, false, row.imageCount ?? 1);
+    if (updated > 0) await deps.limiter.refund(tx, userId, row.kind as MediaKind, row.createdAt, { countFailure: false, units: row.imageCount ?? 1 });
     return updated > 0;
   });
   if (cancelled) {

@@ -17,7 +17,7 @@ import type { CostTable } from './cost.ts';
 import { BusyError, InvalidPromptError, MediaInputError, ProviderUnavailableError } from './errors.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import { loadOwnMedia } from '../media/uploads.ts';
-import { classifyProviderFailure, refundUsage, settleUsage } from './outcome.ts';
+import { classifyProviderFailure } from './outcome.ts';
 import { checkPrompt } from './prompt-input.ts';
 import { preferring } from './fallback.ts';
 import { checkImageOptions, optionColumns } from './image-options.ts';
@@ -266,7 +266,7 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
   ): Promise<GenerateOutcome & { providerSeconds?: number }> {
     const slot = deps.textSlots.acquire();
     if (!slot) {
-      await refundUsage(em, deps.limiter, user.id, 'text', createdAt, false);
+      await deps.limiter.refund(em, user.id, 'text', createdAt, { countFailure: false });
       const busy = new BusyError('text', BUSY_RETRY_AFTER_SECONDS);
       return recordFailure(em, described, provider.name, model, busy, startedAt, 'text', { usage: 'none', status: 'rate_limited', errorClass: 'queue_full' });
     }
@@ -313,7 +313,7 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
           tx.persist(tx.create(ConversationTurn, { id: uuidv7(createdAt.getTime() + 1), user: user.id, role: 'assistant', text: answer, createdAt: new Date(createdAt.getTime() + 1), expiresAt }));
         }
         await tx.flush();
-        await settleUsage(tx, user.id, createdAt, { inputTokens: result.usage?.inputTokens ?? 0, outputTokens: result.usage?.outputTokens ?? 0, costUsd: cost.usd });
+        await deps.limiter.settle(tx, user.id, createdAt, { inputTokens: result.usage?.inputTokens ?? 0, outputTokens: result.usage?.outputTokens ?? 0, costUsd: cost.usd });
       });
       return { ok: true, generation, media: null, text: result.text, providerSeconds: call.seconds };
     } catch (error) {
@@ -365,7 +365,7 @@ async function recordFailure(
   await em.transactional(async (tx) => {
     tx.persist(row);
     await tx.flush();
-    if (options.usage === 'refund' && limiter) await refundUsage(tx, limiter, described.user.id, kind, described.createdAt);
+    if (options.usage === 'refund' && limiter) await limiter.refund(tx, described.user.id, kind, described.createdAt);
   });
   return { ok: false, generation: row, error };
 }

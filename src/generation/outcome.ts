@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { MediaAsset, type IMediaAsset } from '../db/entities/media-asset.ts';
-import { execute } from '../db/sql.ts';
 import { uuidv7, utcDay } from '../ids.ts';
-import type { Limiter } from '../limits/limiter.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import { InvalidPromptError, ProviderUnavailableError } from './errors.ts';
-import { ProviderError, type ErrorClass, type GeneratedMedia, type MediaKind } from './provider.ts';
+import { ProviderError, type ErrorClass, type GeneratedMedia } from './provider.ts';
 import { mediaExpiresAt } from '../retention/policy.ts';
 
 /** What finishing a generation writes, shared by text answered in the request and queued jobs. */
@@ -34,29 +32,6 @@ export async function storeMedia(
     width: media.width ?? null, height: media.height ?? null, keep: false,
     expiresAt: mediaExpiresAt(owner.at, owner.retentionHours), createdAt: owner.at,
   }, { persist: false });
-}
-
-/** Adds a successful request's tokens and cost to the day its admission was counted on. */
-export async function settleUsage(
-  em: SqlEntityManager,
-  userId: string,
-  at: Date,
-  delta: { inputTokens: number; outputTokens: number; costUsd: number | null },
-): Promise<void> {
-  // One atomic statement: concurrent requests of one user never lose an increment.
-  await execute(
-    em,
-    `update daily_usage set input_tokens = input_tokens + ?, output_tokens = output_tokens + ?,
-       cost_usd = cost_usd + ?, cost_unknown = cost_unknown + ? where user_id = ? and day = ?`,
-    [delta.inputTokens, delta.outputTokens, delta.costUsd ?? 0, delta.costUsd === null ? 1 : 0, userId, utcDay(at)],
-  );
-}
-
-/** Gives an admitted request's quota back and counts the failure on the day it was admitted. */
-export async function refundUsage(em: SqlEntityManager, limiter: Limiter, userId: string, kind: MediaKind, admittedAt: Date, countFailure = true, units = 1): Promise<void> {
-  const day = utcDay(admittedAt);
-  await limiter.refund(em, userId, kind, day, units);
-  if (countFailure) await execute(em, 'update daily_usage set failures = failures + 1 where user_id = ? and day = ?', [userId, day]);
 }
 
 export interface ClassifiedFailure {

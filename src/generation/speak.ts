@@ -7,7 +7,7 @@ import type { Limiter } from '../limits/limiter.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import { TRACER_NAME } from '../telemetry/tracing.ts';
 import { InvalidPromptError, MediaInputError, type ProviderUnavailableError } from './errors.ts';
-import { classifyProviderFailure, refundUsage, storeMedia } from './outcome.ts';
+import { classifyProviderFailure, storeMedia } from './outcome.ts';
 import type { SpeechSynthesizer } from './speech.ts';
 
 export interface SpeakDeps {
@@ -56,7 +56,7 @@ export async function speakText(em: SqlEntityManager, deps: SpeakDeps, user: IUs
         const failure = classifyProviderFailure(error);
         span.setAttribute('error.type', failure.errorClass);
         span.setStatus({ code: SpanStatusCode.ERROR, message: failure.errorClass });
-        await refundUsage(em, deps.limiter, user.id, 'text', now, false);
+        await deps.limiter.refund(em, user.id, 'text', now, { countFailure: false });
         return { ok: false as const, error: failure.error as ProviderUnavailableError };
       }
       const media = await storeMedia(em, deps.store, audio, { userId: user.id, at: now, retentionHours: deps.retentionHours });

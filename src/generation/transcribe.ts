@@ -7,7 +7,7 @@ import type { MediaStore } from '../media/media-store.ts';
 import { loadOwnMedia } from '../media/uploads.ts';
 import { TRACER_NAME } from '../telemetry/tracing.ts';
 import { MediaInputError, type ProviderUnavailableError } from './errors.ts';
-import { classifyProviderFailure, refundUsage } from './outcome.ts';
+import { classifyProviderFailure } from './outcome.ts';
 import type { Transcriber } from './transcription.ts';
 
 export interface TranscribeDeps {
@@ -46,7 +46,7 @@ export async function transcribeMedia(em: SqlEntityManager, deps: TranscribeDeps
       const failure = classifyProviderFailure(error);
       span.setAttribute('error.type', failure.errorClass);
       span.setStatus({ code: SpanStatusCode.ERROR, message: failure.errorClass });
-      await refundUsage(em, deps.limiter, user.id, 'text', now, false);
+      await deps.limiter.refund(em, user.id, 'text', now, { countFailure: false });
       return { ok: false as const, error: failure.error as ProviderUnavailableError };
     } finally {
       span.end();

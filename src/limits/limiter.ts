@@ -14,8 +14,14 @@ export interface Limiter {
    * number through. An admitted request counts against the day's quota until `refund`.
    */
   admit(em: SqlEntityManager, user: { id: string; tier: string; tierExpiresAt?: Date | null }, kind: MediaKind, now: Date, units?: number): Promise<RateLimitedError | QuotaExceededError | null>;
-  /** Gives an admitted request's quota back (it failed, so it should not use up the day); `units` images of an album. */
-  refund(em: SqlEntityManager, userId: string, kind: MediaKind, day: string, units?: number): Promise<void>;
+  /** Adds a served request's tokens and cost to the day it was admitted on (an unknown price counts as unknown, not 0). */
+  settle(em: SqlEntityManager, userId: string, admittedAt: Date, delta: { inputTokens: number; outputTokens: number; costUsd: number | null }): Promise<void>;
+  /**
+   * Gives an admitted request's quota back on the day it was admitted (it failed or was cancelled,
+   * so it should not use up the day): `units` images of an album; a failure is counted unless
+   * `countFailure` is false.
+   */
+  refund(em: SqlEntityManager, userId: string, kind: MediaKind, admittedAt: Date, options?: { countFailure?: boolean; units?: number }): Promise<void>;
 }
 
 const KIND_COLUMN: Record<MediaKind, 'images' | 'videos' | 'texts'> = { image: 'images', video: 'videos', text: 'texts' };
@@ -71,9 +77,21 @@ export function createLimiter(tiers: readonly Tier[]): Limiter {
         : new QuotaExceededError(tier.id, quota, limit, nextUtcMidnight(now));
     },
 
-    async refund(em, userId, kind, day, units = 1) {
+    async settle(em, userId, admittedAt, delta) {
+      // One atomic statement: concurrent requests of one user never lose an increment.
+      await execute(
+        em,
+        `update daily_usage set input_tokens = input_tokens + ?, output_tokens = output_tokens + ?,
+           cost_usd = cost_usd + ?, cost_unknown = cost_unknown + ? where user_id = ? and day = ?`,
+        [delta.inputTokens, delta.outputTokens, delta.costUsd ?? 0, delta.costUsd === null ? 1 : 0, userId, utcDay(admittedAt)],
+      );
+    },
+
+    async refund(em, userId, kind, admittedAt, { countFailure = true, units = 1 } = {}) {
       const column = KIND_COLUMN[kind];
+      const day = utcDay(admittedAt);
       await execute(em, `update daily_usage set ${column} = case when ${column} > ? then ${column} - ? else 0 end where user_id = ? and day = ? and ${column} > 0`, [units, units, userId, day]);
+      if (countFailure) await execute(em, 'update daily_usage set failures = failures + 1 where user_id = ? and day = ?', [userId, day]);
     },
   };
 }

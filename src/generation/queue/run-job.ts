@@ -9,7 +9,7 @@ import type { Metrics } from '../../telemetry/metrics.ts';
 import { TRACER_NAME } from '../../telemetry/tracing.ts';
 import type { CostTable } from '../cost.ts';
 import { ProviderUnavailableError } from '../errors.ts';
-import { classifyProviderFailure, refundUsage, settleUsage, storeMedia, type ClassifiedFailure } from '../outcome.ts';
+import { classifyProviderFailure, storeMedia, type ClassifiedFailure } from '../outcome.ts';
 import { operationName } from '../provider-call.ts';
 import { callForImages } from '../image-batch.ts';
 import { optionsFromColumns } from '../image-options.ts';
@@ -186,8 +186,8 @@ async function finishSucceeded(deps: JobRunnerDeps, em: SqlEntityManager, row: I
       if (updated === 0) throw new JobLost();
       // An album that stopped early gives back the images it did not make.
       const unmade = (row.imageCount ?? 1) - result.media.length;
-      if (kind === 'image' && unmade > 0) await refundUsage(tx, deps.limiter, row.user.id, kind, row.createdAt, false, unmade);
-      await settleUsage(tx, row.user.id, row.createdAt, { inputTokens: result.usage?.inputTokens ?? 0, outputTokens: result.usage?.outputTokens ?? 0, costUsd: cost.usd });
+      if (kind === 'image' && unmade > 0) await deps.limiter.refund(tx, row.user.id, kind, row.createdAt, { countFailure: false, units: unmade });
+      await deps.limiter.settle(tx, row.user.id, row.createdAt, { inputTokens: result.usage?.inputTokens ?? 0, outputTokens: result.usage?.outputTokens ?? 0, costUsd: cost.usd });
     });
   } catch (error) {
     for (const storageKey of storageKeys) await deps.mediaStore.delete(storageKey).catch(() => undefined);
@@ -218,7 +218,7 @@ async function finishFailed(deps: JobRunnerDeps, em: SqlEntityManager, row: IGen
       // A refused prompt keeps no text, like every other rejection.
       ...(failure.status === 'rejected' ? { promptRedacted: null, negativePromptRedacted: null, requestedStyles: null } : {}),
     });
-    if (updated > 0) await refundUsage(tx, deps.limiter, row.user.id, kind, row.createdAt, true, row.imageCount ?? 1);
+    if (updated > 0) await deps.limiter.refund(tx, row.user.id, kind, row.createdAt, { countFailure: true, units: row.imageCount ?? 1 });
     return updated > 0;
   });
   if (!done) return;

@@ -5,7 +5,6 @@ import type { Logger } from 'pino';
 import type { Limiter } from '../../limits/limiter.ts';
 import type { Metrics } from '../../telemetry/metrics.ts';
 import type { MediaKind } from '../provider.ts';
-import { refundUsage } from '../outcome.ts';
 import { claimJobs, reapExpiredLeases, releaseJob, type Driver } from './job-store.ts';
 import { runJob, type JobRunnerDeps } from './run-job.ts';
 
@@ -114,7 +113,7 @@ export function createWorkerPool(deps: WorkerPoolDeps): WorkerPool {
 
   async function reap(): Promise<void> {
     const em = deps.em();
-    const { requeued, failed } = await reapExpiredLeases(em, deps.now(), (tx, job) => refundUsage(tx, deps.limiter, job.userId, job.kind, job.createdAt, true, job.units));
+    const { requeued, failed } = await reapExpiredLeases(em, deps.now(), (tx, job) => deps.limiter.refund(tx, job.userId, job.kind, job.createdAt, { countFailure: true, units: job.units }));
     for (const job of requeued) {
       deps.logger?.warn({ generation_id: job.id, kind: job.kind }, 'a generation lost its worker: queued again');
       deps.events.publish({ id: job.id, kind: job.kind, status: 'queued' });
