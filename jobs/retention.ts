@@ -1,5 +1,5 @@
 // Bree runs this file in a worker thread; the harness supplies the database, store, logger and signal.
 import { runJobInWorker } from '../src/jobs/worker-harness.ts';
-import { retention } from '../src/jobs/retention.ts';
+import { retention } from '../src/retention/purge.ts';
 
 await runJobInWorker(retention);

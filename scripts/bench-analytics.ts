@@ -22,7 +22,7 @@ import { createApp } from '../src/app.ts';
 import { parseConfig } from '../src/config.ts';
 import { createOrm, type Orm } from '../src/db/orm.ts';
 import { uuidv7 } from '../src/ids.ts';
-import { rollUpDay } from '../src/jobs/rollup.ts';
+import { rollUpDay } from '../src/analytics/rollup.ts';
 import { createLogger } from '../src/telemetry/logger.ts';
 import { createRandom } from '../test/jobs/helpers/random.ts';
 import { option, reportJson, BENCH_SECRETS } from './bench/report.ts';

@@ -1,4 +1,4 @@
-import type { RollupDimension } from '../jobs/rollup.ts';
+import type { RollupDimension } from './rollup.ts';
 
 /**
  * One group (dimension = value) on one UTC day: the shape of a DailyRollup row, whether it was

@@ -1,7 +1,7 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { execute } from '../db/sql.ts';
-import type { RollupDimension } from '../jobs/rollup.ts';
-import { nearestRank, PERCENTILES } from '../jobs/percentiles.ts';
+import type { RollupDimension } from './rollup.ts';
+import { nearestRank, PERCENTILES } from './percentiles.ts';
 import { addDays, dayStart } from './days.ts';
 import { num, toMicros, type GroupDay } from './group-day.ts';
 

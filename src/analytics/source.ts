@@ -1,7 +1,7 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { execute } from '../db/sql.ts';
 import { utcDay } from '../ids.ts';
-import { ROLLUP_DIMENSIONS, type RollupDimension } from '../jobs/rollup.ts';
+import { ROLLUP_DIMENSIONS, type RollupDimension } from './rollup.ts';
 import type { DayRows, DayRowsCache } from './day-rows.ts';
 import { addDays, dayStart } from './days.ts';
 import { nullableNum, num, toMicros, type GroupDay } from './group-day.ts';

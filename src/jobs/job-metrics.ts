@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { bounded } from '../telemetry/metrics.ts';
-import { RETENTION_KINDS } from './retention.ts';
+import { RETENTION_KINDS } from '../retention/purge.ts';
 
 export type JobStatus = 'succeeded' | 'failed' | 'cancelled';
 

@@ -14,7 +14,7 @@ import { getTracer } from '../telemetry/tracing.ts';
 import { JOB_NAMES, type JobName, type JobResult } from './job.ts';
 import { createJobMetrics, type JobStatus } from './job-metrics.ts';
 import { acquireLease, releaseLease, renewLease } from './lease.ts';
-import { oldestTemporaryMediaAgeSeconds } from './retention.ts';
+import { oldestTemporaryMediaAgeSeconds } from '../retention/purge.ts';
 import { CANCEL_MESSAGE, errorClassOf, type JobWorkerData, type WorkerReport } from './worker-harness.ts';
 
 export type JobTrigger = 'schedule' | 'manual';

@@ -10,7 +10,7 @@ import { Generation } from '../db/entities/generation.ts';
 import { PromptDraft } from '../db/entities/prompt-draft.ts';
 import { MediaAsset } from '../db/entities/media-asset.ts';
 import { User } from '../db/entities/user.ts';
-import { clearRollupExamples } from '../jobs/rollup.ts';
+import { clearRollupExamples } from '../analytics/rollup.ts';
 import type { MediaStore } from '../media/media-store.ts';
 
 /** Fingerprints per statement and examples per batch when clearing an erased user's rollup examples. */

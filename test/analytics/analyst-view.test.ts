@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { issueApiToken } from '../../src/auth/api-tokens.ts';
-import { rollUpDay } from '../../src/jobs/rollup.ts';
+import { rollUpDay } from '../../src/analytics/rollup.ts';
 import { ADMIN_TOKEN, createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { seedGeneration, type SeedGeneration } from '../jobs/helpers/generations.ts';
 import { insertGenerations, insertUsers, userId } from './helpers/seed.ts';

@@ -3,7 +3,7 @@ import { createAnalytics } from '../../src/analytics/analytics.ts';
 import { toDayRange, type DayRange } from '../../src/analytics/days.ts';
 import { DailyRollup } from '../../src/db/entities/daily-rollup.ts';
 import { STYLES } from '../../src/generation/styles.ts';
-import { rollUpDay } from '../../src/jobs/rollup.ts';
+import { rollUpDay } from '../../src/analytics/rollup.ts';
 import { ADMIN_TOKEN, createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { createRandom } from '../jobs/helpers/random.ts';
 import { expectClose } from './helpers/expect-close.ts';

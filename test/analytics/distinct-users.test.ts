@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDayUsersCache } from '../../src/analytics/day-users.ts';
-import { rollUpDay } from '../../src/jobs/rollup.ts';
+import { rollUpDay } from '../../src/analytics/rollup.ts';
 import { ADMIN_TOKEN, createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { createRandom } from '../jobs/helpers/random.ts';
 import * as reference from './helpers/reference.ts';

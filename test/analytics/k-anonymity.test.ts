@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createAnalytics } from '../../src/analytics/analytics.ts';
 import { toDayRange, type DayRange } from '../../src/analytics/days.ts';
 import { Generation } from '../../src/db/entities/generation.ts';
-import { rollUpDay } from '../../src/jobs/rollup.ts';
+import { rollUpDay } from '../../src/analytics/rollup.ts';
 import { ADMIN_TOKEN, createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { seedGeneration, type SeedGeneration } from '../jobs/helpers/generations.ts';
 import { insertGenerations, insertUsers, userId } from './helpers/seed.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { TOP } from '../../src/analytics/day-tops.ts';
-import { rollUpDay } from '../../src/jobs/rollup.ts';
+import { rollUpDay } from '../../src/analytics/rollup.ts';
 import { ADMIN_TOKEN, createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { seedGeneration, type SeedGeneration } from '../jobs/helpers/generations.ts';
 import * as reference from './helpers/reference.ts';

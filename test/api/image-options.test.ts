@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { Generation } from '../../src/db/entities/generation.ts';
 import { MediaAsset } from '../../src/db/entities/media-asset.ts';
-import { retention } from '../../src/jobs/retention.ts';
+import { retention } from '../../src/retention/purge.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { fakeJpeg, startWireServer, type WireServer } from '../helpers/wire-server.ts';
 import { createJobContext } from '../jobs/helpers/job-context.ts';

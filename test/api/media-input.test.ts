@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { retention } from '../../src/jobs/retention.ts';
+import { retention } from '../../src/retention/purge.ts';
 import { fetchMedia, isPng } from '../helpers/documents.ts';
 import { DEFAULT_TRANSCRIPT, json, startFakeOpenAi, type FormFile } from '../helpers/fake-openai.ts';
 import { fakeJpeg, fakeOggVoice } from '../helpers/media-fixtures.ts';

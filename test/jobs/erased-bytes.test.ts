@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createOrm } from '../../src/db/orm.ts';
-import { retention } from '../../src/jobs/retention.ts';
+import { retention } from '../../src/retention/purge.ts';
 import { GENERATE } from '../helpers/documents.ts';
 import { createTestApp, TEST_DRIVER, type TestApp } from '../helpers/test-app.ts';
 import { createJobContext } from './helpers/job-context.ts';

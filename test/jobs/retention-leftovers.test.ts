@@ -6,7 +6,7 @@ import { MediaAsset } from '../../src/db/entities/media-asset.ts';
 import { RateLimitWindow } from '../../src/db/entities/rate-limit-window.ts';
 import { User } from '../../src/db/entities/user.ts';
 import { uuidv7 } from '../../src/ids.ts';
-import { retention } from '../../src/jobs/retention.ts';
+import { retention } from '../../src/retention/purge.ts';
 import { GENERATE } from '../helpers/documents.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { listFiles } from './helpers/files.ts';

@@ -5,7 +5,7 @@ import { ConversationTurn } from '../../src/db/entities/conversation-turn.ts';
 import { Generation } from '../../src/db/entities/generation.ts';
 import { MediaAsset } from '../../src/db/entities/media-asset.ts';
 import { uuidv7 } from '../../src/ids.ts';
-import { oldestTemporaryMediaAgeSeconds, retention } from '../../src/jobs/retention.ts';
+import { oldestTemporaryMediaAgeSeconds, retention } from '../../src/retention/purge.ts';
 import { GENERATE } from '../helpers/documents.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { listFiles } from './helpers/files.ts';

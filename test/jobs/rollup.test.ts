@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DailyRollup } from '../../src/db/entities/daily-rollup.ts';
 import { Generation } from '../../src/db/entities/generation.ts';
 import { User } from '../../src/db/entities/user.ts';
-import { rollup, rollUpDay, daysToRollUp, ROLLUP_DIMENSIONS } from '../../src/jobs/rollup.ts';
+import { rollup, rollUpDay, daysToRollUp, ROLLUP_DIMENSIONS } from '../../src/analytics/rollup.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { randomGenerations, seedGeneration, type SeedGeneration } from './helpers/generations.ts';
 import { createJobContext } from './helpers/job-context.ts';

@@ -8,9 +8,9 @@ import { RateLimitWindow } from '../db/entities/rate-limit-window.ts';
 import { User } from '../db/entities/user.ts';
 import type { MediaStore } from '../media/media-store.ts';
 import { pruneRevokedJwts } from '../auth/authenticate.ts';
-import { createRetentionPolicy } from '../retention/policy.ts';
-import type { JobContext, JobHandler, JobResult } from './job.ts';
-import { clearRollupExamples } from './rollup.ts';
+import { createRetentionPolicy } from './policy.ts';
+import type { JobContext, JobHandler, JobResult } from '../jobs/job.ts';
+import { clearRollupExamples } from '../analytics/rollup.ts';
 
 /** The `what` values reported through `ctx.progress` (and so the `what` label of `atelier_retention_deleted_total`). */
 export const RETENTION_KINDS = [

@@ -2,7 +2,7 @@ import type { SqlEntityManager } from '@mikro-orm/sql';
 import { DailyRollup } from '../db/entities/daily-rollup.ts';
 import { Generation } from '../db/entities/generation.ts';
 import { utcDay } from '../ids.ts';
-import type { JobHandler } from './job.ts';
+import type { JobHandler } from '../jobs/job.ts';
 import { collectPercentiles, percentileRowsSql, type LatencyPercentiles } from './percentiles.ts';
 
 export const ROLLUP_DIMENSIONS = ['all', 'kind', 'style', 'theme', 'provider', 'status', 'error_class', 'fingerprint', 'command', 'requested_style'] as const;
