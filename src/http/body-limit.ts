@@ -1,4 +1,5 @@
 import type { ServerAdapterPlugin } from '@whatwg-node/server';
+import { readBounded } from './read-bounded.ts';
 import type { NodeServerContext } from './router.ts';
 
 export interface BodyLimitOptions {
@@ -32,21 +33,11 @@ export function useBodyLimit({ maxBytes, ownLimit = [] }: BodyLimitOptions): Ser
         endResponse(refuse(fetchAPI, 413, tooLarge));
         return;
       }
-      const reader = request.body.getReader();
-      const chunks: Uint8Array[] = [];
-      let size = 0;
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        size += value.byteLength;
-        if (size > maxBytes) {
-          await reader.cancel().catch(() => undefined);
-          endResponse(refuse(fetchAPI, 413, tooLarge));
-          return;
-        }
-        chunks.push(value);
+      const body = await readBounded(request, maxBytes);
+      if (!body) {
+        endResponse(refuse(fetchAPI, 413, tooLarge));
+        return;
       }
-      const body = Buffer.concat(chunks, size);
       if (TEXT_BODY.test(request.headers.get('content-type') ?? '')) {
         try {
           new TextDecoder('utf-8', { fatal: true }).decode(body);

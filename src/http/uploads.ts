@@ -9,6 +9,7 @@ import type { MediaStore } from '../media/media-store.ts';
 import { storeUpload, UploadError } from '../media/uploads.ts';
 import { ensureUser } from '../users/users.ts';
 import { clientAddress } from './client-address.ts';
+import { readBounded } from './read-bounded.ts';
 import { route, type Route } from './router.ts';
 
 export interface UploadRouteOptions {
@@ -76,23 +77,4 @@ export function createUploadRoute(options: UploadRouteOptions): Route {
       throw error;
     }
   });
-}
-
-/** The body, or null as soon as it passes `maxBytes` (the rest is never read). */
-async function readBounded(request: Request, maxBytes: number): Promise<Uint8Array | null> {
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, size);
 }
