@@ -251,6 +251,7 @@ export type BotGenerateVariantMutation = { generateVariant:
     | { __typename: 'Busy', message: string, retryAfterSeconds: number | null }
     | { __typename: 'Generation', id: string, status: GenerationStatus, errorClass: ErrorClass | null, style: string, theme: string, latencyMs: number, progress: number | null, queuePosition: number | null, text: string | null, media: { __typename: 'Media', url: string | null, mimeType: string } | null, images: Array<{ __typename: 'Media', url: string | null, mimeType: string }> }
     | { __typename: 'InvalidPrompt', message: string, reason: InvalidPromptReason, maxLength: number | null }
+    | { __typename: 'MediaInputRejected', message: string, mediaReason: MediaInputReason }
     | { __typename: 'NotFound', message: string, resource: string }
     | { __typename: 'ProviderUnavailable', message: string, cause: ErrorClass, retryAfterSeconds: number | null }
     | { __typename: 'QuotaExceeded', message: string, resetsAt: string }

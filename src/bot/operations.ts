@@ -28,7 +28,7 @@ const RESULT_FIELDS = `
   ${ERROR_FIELDS}
 `;
 
-export const GENERATE_VARIANT = operation<Types.BotGenerateVariantMutation, Types.BotGenerateVariantMutationVariables>(`mutation BotGenerateVariant($id: ID!, $delivery: String) { generateVariant(generationId: $id, delivery: $delivery) { ${RESULT_FIELDS} ... on NotFound { resource } } }`);
+export const GENERATE_VARIANT = operation<Types.BotGenerateVariantMutation, Types.BotGenerateVariantMutationVariables>(`mutation BotGenerateVariant($id: ID!, $delivery: String) { generateVariant(generationId: $id, delivery: $delivery) { ${RESULT_FIELDS} ... on NotFound { resource } ... on MediaInputRejected { mediaReason: reason } } }`);
 
 export const CREATE_DRAFT = operation<Types.BotDraftMutation, Types.BotDraftMutationVariables>(`mutation BotDraft($kind: DraftKind!, $prompt: String!, $options: ImageOptionsInput) {
   createPromptDraft(kind: $kind, prompt: $prompt, options: $options) { __typename ... on PromptDraft { id } ... on Error { message } ... on InvalidPrompt { reason maxLength } ... on InvalidOption { field } }

@@ -53,6 +53,8 @@ export function createGenerationService(deps: GenerationServiceDeps) {
       return deps.generate(em, user, {
         kind: original.kind as 'image' | 'video', prompt: original.promptRedacted, style: options.style ?? original.style, command: 'variant', variant: variants + 1, delivery: options.delivery,
         ...variantOptions(original),
+        // A variant of an edit edits the same picture again (refused, typed, once it is gone).
+        ...(original.sourceMedia ? { sourceMediaId: original.sourceMedia.id } : {}),
       }, caller);
     },
     /** Keeps a prompt for a style pick (see drafts.ts); throws InvalidPromptError for a prompt generate would reject. */

@@ -130,6 +130,17 @@ describe('/edit on a picture returns an edited image', () => {
     const [row] = await sql("select command, status, source_media_id from generations where user_id = ? and command = 'edit'", [world.app.services.pseudonymize(String(user.id))]);
     expect(row).toMatchObject({ command: 'edit', status: 'succeeded' });
     expect(row.source_media_id).toBeTruthy();
+
+    // 🔁 under the edited picture edits the same source again, rather than drawing the instruction from scratch.
+    const variantButton = ((edited.params['reply_markup'] as { inline_keyboard: Array<Array<{ callback_data?: string }>> }).inline_keyboard.flat())
+      .find((button) => button.callback_data?.startsWith('v:'))!.callback_data!;
+    world.telegram.pressButton(user, edited, variantButton);
+    const again = await world.telegram.waitFor('sendPhoto', forChat(user.id));
+    const variantPixels = await pngPixels(again.files['photo']!.bytes);
+    const [r, g, b] = variantPixels.at(variantPixels.width >> 1, variantPixels.height >> 1);
+    expect(Math.max(r, g, b) - Math.min(r, g, b), 'the variant is an edit too: grey').toBeLessThanOrEqual(2);
+    const [variant] = await sql("select status, source_media_id from generations where user_id = ? and command = 'variant'", [world.app.services.pseudonymize(String(user.id))]);
+    expect(variant).toMatchObject({ status: 'succeeded', source_media_id: row.source_media_id });
   });
 
   test('a photo with the caption "/edit mirror it" is edited too', async () => {

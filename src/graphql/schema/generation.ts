@@ -1,7 +1,7 @@
 import { resolveCursorConnection, type ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import type { IGeneration } from '../../db/entities/generation.ts';
-import { BusyError, InvalidOptionError, InvalidPromptError, ProviderUnavailableError } from '../../generation/errors.ts';
+import { BusyError, InvalidOptionError, MediaInputError, InvalidPromptError, ProviderUnavailableError } from '../../generation/errors.ts';
 import { ASPECT_RATIO_IDS, IMAGE_COUNT_MAX, optionsFromColumns, type AspectRatio } from '../../generation/image-options.ts';
 import type { GenerateCaller, GenerateOutcome } from '../../generation/generate.ts';
 import { contentRefused, describeFailure } from '../../generation/outcome.ts';
@@ -174,7 +174,7 @@ builder.mutationField('generateVariant', (t) =>
     authScopes: { bot: true },
     type: GenerationRef,
     description: 'Another take on one of the acting user\'s image or video generations, from its stored (redacted) prompt.',
-    errors: { types: [...GENERATE_ERRORS, NotFoundError], union: { name: 'GenerateVariantResult' } },
+    errors: { types: [...GENERATE_ERRORS, NotFoundError, MediaInputError], union: { name: 'GenerateVariantResult' } },
     args: { generationId: t.arg.id({ required: true }), style: t.arg.string(), delivery: t.arg.string(), wait: t.arg.int({ description: WAIT_DESCRIPTION }) },
     resolve: async (_root, { generationId, style, delivery, wait }, ctx) => {
       checkJobArgs(delivery, wait);
