@@ -23,7 +23,7 @@ import { createTranscriber } from './generation/transcription.ts';
 import { createSpeech } from './generation/speech.ts';
 import type { AppServices, RequestServices } from './graphql/context.ts';
 import { createYogaApp } from './graphql/yoga.ts';
-import { createHttpApp } from './http/http-app.ts';
+import { createEdgePlugins, createHttpApp } from './http/http-app.ts';
 import type { TelegramWebhook } from './http/telegram-webhook.ts';
 import { createJobRunner, type JobRunner } from './jobs/job-runner.ts';
 import { createJobService } from './jobs/job-service.ts';
@@ -196,8 +196,9 @@ export async function createApp(deps: AppDeps) {
   const replicateWebhook = config.providers.replicateWebhook && replicateWakeups
     ? createReplicateWebhookHandler({ secret: config.providers.replicateWebhook.secret, wakeups: replicateWakeups, now })
     : undefined;
-  const yoga = createYogaApp({ config, orm, logger, services });
-  const http = createHttpApp({ config, orm, logger, services, mediaStore, yoga, replicateWebhook, telegramWebhook: deps.telegramWebhook });
+  const edgePlugins = createEdgePlugins({ config, services });
+  const yoga = createYogaApp({ config, orm, logger, services, edgePlugins });
+  const http = createHttpApp({ config, orm, logger, services, mediaStore, yoga, edgePlugins, replicateWebhook, telegramWebhook: deps.telegramWebhook });
   if (generation.workers) workers.start();
   return {
     http, services, mediaStore, metrics, jobs, workers, events,

@@ -4,6 +4,8 @@ import type { SqlEntityManager } from '@mikro-orm/sql';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { ServerAdapterPlugin } from '@whatwg-node/server';
+import type { NodeServerContext } from '../http/router.ts';
 import type { Logger } from 'pino';
 import type { Authenticated } from '../auth/api-tokens.ts';
 import { authenticateBearer } from '../auth/authenticate.ts';
@@ -27,6 +29,8 @@ export interface YogaDeps {
   orm: MikroORM;
   logger: Logger;
   services: AppServices;
+  /** The HTTP edge's plugins (CORS, failed-attempt limit, JSON-only posts, body cap), run first: yoga serves /graphql itself. */
+  edgePlugins?: ServerAdapterPlugin<NodeServerContext>[];
 }
 
 const TELEGRAM_ID = /^[1-9]\d{0,19}$/;
@@ -181,6 +185,7 @@ export function createYogaApp(deps: YogaDeps): YogaServerInstance<Record<string,
       },
     },
     plugins: [
+      ...((deps.edgePlugins ?? []) as Plugin[]),
       ...telemetryPlugins(deps),
       EnvelopArmorPlugin({
         maxDepth: { n: limits.maxDepth },
