@@ -1,13 +1,12 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { IMediaAsset } from '../db/entities/media-asset.ts';
 import type { IUser } from '../db/entities/user.ts';
 import type { QuotaExceededError, RateLimitedError } from '../limits/errors.ts';
 import type { Limiter } from '../limits/limiter.ts';
 import type { MediaStore } from '../media/media-store.ts';
-import { TRACER_NAME } from '../telemetry/tracing.ts';
 import { InvalidPromptError, MediaInputError, type ProviderUnavailableError } from './errors.ts';
-import { classifyProviderFailure, storeMedia } from './outcome.ts';
+import { storeMedia } from './outcome.ts';
+import { asTextRequest } from './text-request.ts';
 import type { SpeechSynthesizer } from './speech.ts';
 
 export interface SpeakDeps {
@@ -41,29 +40,10 @@ export async function speakText(em: SqlEntityManager, deps: SpeakDeps, user: IUs
   const input = speakable(text, deps.speech.maxInput);
   if (input === '') return { ok: false, error: new InvalidPromptError('EMPTY', 'There is nothing to say.') };
   const now = deps.now();
-  const refusal = await deps.limiter.admit(em, user, 'text', now);
-  if (refusal) return { ok: false, error: refusal };
   const speech = deps.speech;
-  return trace.getTracer(TRACER_NAME).startActiveSpan(`text_to_speech ${speech.model}`, {
-    kind: SpanKind.CLIENT,
-    attributes: { 'gen_ai.operation.name': 'text_to_speech', 'gen_ai.provider.name': speech.name, 'gen_ai.request.model': speech.model },
-  }, async (span) => {
-    try {
-      let audio: { bytes: Uint8Array; mimeType: string };
-      try {
-        audio = await speech.speak(input);
-      } catch (error) {
-        const failure = classifyProviderFailure(error);
-        span.setAttribute('error.type', failure.errorClass);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: failure.errorClass });
-        await deps.limiter.refund(em, user.id, 'text', now, { countFailure: false });
-        return { ok: false as const, error: failure.error as ProviderUnavailableError };
-      }
-      const media = await storeMedia(em, deps.store, audio, { userId: user.id, at: now, retentionHours: deps.retentionHours });
-      await em.persist(media).flush();
-      return { ok: true as const, media };
-    } finally {
-      span.end();
-    }
-  });
+  const spoken = await asTextRequest(em, deps.limiter, user, now, { operation: 'text_to_speech', provider: speech.name, model: speech.model }, () => speech.speak(input));
+  if (!spoken.ok) return spoken;
+  const media = await storeMedia(em, deps.store, spoken.value, { userId: user.id, at: now, retentionHours: deps.retentionHours });
+  await em.persist(media).flush();
+  return { ok: true, media };
 }
