@@ -1,20 +1,10 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { SECRET, NOW, signed } from '../helpers/replicate-signing.ts';
 import { createTestApp, type TestApp } from '../helpers/test-app.ts';
 import { fakePng, startWireServer, type WireServer } from '../helpers/wire-server.ts';
 
 /** Issue 15: a signed Replicate webhook finishes the job at once; polling stays the fallback (the signature itself: test/providers/replicate-webhook.test.ts). */
-
-const KEY = randomBytes(24);
-const SECRET = `whsec_${KEY.toString('base64')}`;
-const NOW = new Date('2026-03-01T10:00:00.000Z');
-
-function signed(body: string, options: { id?: string; at?: Date; key?: Buffer } = {}): Headers {
-  const id = options.id ?? 'msg_2a8Rk1';
-  const timestamp = String(Math.floor((options.at ?? NOW).getTime() / 1000));
-  const signature = createHmac('sha256', options.key ?? KEY).update(`${id}.${timestamp}.${body}`).digest('base64');
-  return new Headers({ 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` });
-}
 
 describe('REPLICATE_WEBHOOK=true end to end', () => {
   let app: TestApp;

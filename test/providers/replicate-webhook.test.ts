@@ -1,22 +1,12 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
+import { SECRET, NOW, signed } from '../helpers/replicate-signing.ts';
 import { createPredictionWakeups, verifyReplicateWebhook } from '../../src/generation/providers/replicate-webhook.ts';
 
 /**
  * Issue 15: Replicate webhooks, signed as Replicate documents them (webhook-id, webhook-timestamp,
  * webhook-signature = `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` keyed with the whsec_ secret).
  */
-
-const KEY = randomBytes(24);
-const SECRET = `whsec_${KEY.toString('base64')}`;
-const NOW = new Date('2026-03-01T10:00:00.000Z');
-
-function signed(body: string, options: { id?: string; at?: Date; key?: Buffer } = {}): Headers {
-  const id = options.id ?? 'msg_2a8Rk1';
-  const timestamp = String(Math.floor((options.at ?? NOW).getTime() / 1000));
-  const signature = createHmac('sha256', options.key ?? KEY).update(`${id}.${timestamp}.${body}`).digest('base64');
-  return new Headers({ 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` });
-}
 
 describe('verifyReplicateWebhook', () => {
   const body = JSON.stringify({ id: 'p1', status: 'succeeded', output: ['https://replicate.delivery/x.png'] });
