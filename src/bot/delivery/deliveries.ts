@@ -152,18 +152,16 @@ export function createDeliveries(deps: DeliveriesDeps): Deliveries {
    * who never started the bot has no such chat: the inline message says how to get one.
    */
   async function sendInline(inline: string, bytes: Uint8Array, mimeType: string, ref: ChatRef, speaker: Speaker, options: { caption: string; reply_markup: ReturnType<typeof resultKeyboard> }): Promise<void> {
-    const photo = !mimeType.startsWith('video/') && mimeType !== 'image/gif';
+    // Inline mode offers images only (inline.ts queues IMAGE jobs), so the result is a photo.
     let fileId: string;
     try {
-      fileId = photo
-        ? (await deps.api.sendPhoto(ref.chat, new InputFile(bytes, `atelier.${PHOTO_EXTENSIONS[mimeType] ?? 'png'}`), options)).photo.at(-1)!.file_id
-        : (await deps.api.sendAnimation(ref.chat, new InputFile(bytes, mimeType === 'image/gif' ? 'atelier.gif' : 'atelier.mp4'), options)).animation.file_id;
+      fileId = (await deps.api.sendPhoto(ref.chat, new InputFile(bytes, `atelier.${PHOTO_EXTENSIONS[mimeType] ?? 'png'}`), options)).photo.at(-1)!.file_id;
     } catch (error) {
       if (!(error instanceof GrammyError && (error.error_code === 400 || error.error_code === 403))) throw error;
       await deps.api.editMessageTextInline(inline, speaker.t('inline-start-first', { bot: `@${deps.botUsername()}` }));
       return;
     }
-    await deps.api.editMessageMediaInline(inline, { type: photo ? 'photo' : 'animation', media: fileId, caption: options.caption });
+    await deps.api.editMessageMediaInline(inline, { type: 'photo', media: fileId, caption: options.caption });
   }
 
   /**
