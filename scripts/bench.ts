@@ -4,9 +4,11 @@
  * also a ratio against a baseline measured in the same run, so the targets hold on any machine.
  *
  *   servers (each its own process, scripts/bench/server.ts): plain node:http (the floor); bare
- *   graphql-yoga (the baseline); Atelier with full telemetry; Atelier with telemetry off. Load (scripts/bench/load.ts, autocannon in its
- *   own process, fixed concurrency) goes to one server at a time, in alternating rounds; each
- *   figure is the median of the rounds.
+ *   graphql-yoga (the baseline); Atelier with full telemetry and with telemetry off, each as an
+ *   API-only replica (WORKERS=false: `generate` is accepting a job); Atelier accepting and running
+ *   the jobs in one process (end to end: jobs finished per second, counted until the queue is
+ *   empty). Load (scripts/bench/load.ts, autocannon in its own process, fixed concurrency) goes to
+ *   one server at a time, in alternating rounds; each figure is the median of the rounds.
  *   analytics over 1 000 000 generations (scripts/bench-analytics.ts) and rollup + purge with the
  *   API's p99 during the purge (scripts/bench-jobs.ts) run as child scripts and report JSON.
  *
@@ -27,7 +29,7 @@
 import { execFile, fork } from 'node:child_process';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { LoadResult } from './bench/load.ts';
+import type { LoadResult, LoadSpec } from './bench/load.ts';
 import { nextMessage, startLoadGenerator } from './bench/load-client.ts';
 import { startOtlpSink } from './bench/otlp-sink.ts';
 import type { MemoryFigures, ServerMode } from './bench/server.ts';
@@ -74,8 +76,8 @@ function row(entry: Row): void {
   console.log(`  ${entry.figure}: ${entry.value}${entry.ratio ? ` (${entry.ratio})` : ''}${entry.target ? ` target ${entry.target}: ${entry.met ? 'met' : 'MISSED'}` : ''}`);
 }
 
-async function startServer(mode: ServerMode, otlpEndpoint: string) {
-  const child = fork(here('./bench/server.ts'), [mode, otlpEndpoint], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+async function startServer(mode: ServerMode, otlpEndpoint: string, options: { workers?: boolean } = {}) {
+  const child = fork(here('./bench/server.ts'), [mode, otlpEndpoint, options.workers ? 'workers' : 'api'], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const { port } = await nextMessage<{ port: number }>(child, 'listening');
   return {
     url: `http://127.0.0.1:${port}`,
@@ -85,6 +87,12 @@ async function startServer(mode: ServerMode, otlpEndpoint: string) {
       const answer = nextMessage<{ figures: MemoryFigures }>(child, 'memory');
       child.send({ type: 'memory' });
       return (await answer).figures;
+    },
+    /** Resolves once every job the server accepted has finished. */
+    async drained(): Promise<void> {
+      const answer = nextMessage(child, 'drained');
+      child.send({ type: 'drain' });
+      await answer;
     },
     async stop(): Promise<void> {
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -122,22 +130,34 @@ async function throughput() {
   const bare = await startServer('bare', sink.endpoint);
   const on = await startServer('atelier-on', sink.endpoint);
   const off = await startServer('atelier-off', sink.endpoint);
+  // One process that accepts and runs the jobs (the single-process SQLite deployment), full telemetry.
+  const whole = await startServer('atelier-on', sink.endpoint, { workers: true });
   // Idle, before any request: the memory phase compares `npm start` with these.
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   const idle = { plain: plain.rss(), bare: bare.rss() };
-  const scenarios = [
+  const scenarios: Array<{ name: string; spec: Omit<LoadSpec, 'connections'>; drained?: () => Promise<void> }> = [
     { name: 'plain node', spec: { url: `${plain.url}/graphql`, requests: [HELLO], expect: '"hello":"world"' } },
     { name: 'bare yoga', spec: { url: `${bare.url}/graphql`, requests: [HELLO], expect: '"hello":"world"' } },
     { name: 'health', spec: { url: `${on.url}/graphql`, requests: [HEALTH], expect: '"ok":true' } },
     { name: 'generate on', spec: { url: `${on.url}/graphql`, requests: [GENERATE], users: 1000, expect: '"__typename":"Generation"' } },
     { name: 'generate off', spec: { url: `${off.url}/graphql`, requests: [GENERATE], users: 1000, expect: '"__typename":"Generation"' } },
+    // Its rate is jobs finished per second: the requests of the run over the time until the last job finished.
+    { name: 'end to end', spec: { url: `${whole.url}/graphql`, requests: [GENERATE], users: 1000, expect: '"__typename":"Generation"' }, drained: () => whole.drained() },
   ];
   console.log(`throughput: ${rounds} rounds × ${seconds} s per scenario, ${connections} connections`);
-  for (const scenario of scenarios) await runLoad({ ...scenario.spec, connections, duration: Math.min(3, seconds) });
+  for (const scenario of scenarios) {
+    await runLoad({ ...scenario.spec, connections, duration: Math.min(3, seconds) });
+    await scenario.drained?.();
+  }
   const results = new Map<string, LoadResult[]>(scenarios.map((scenario) => [scenario.name, []]));
   for (let round = 1; round <= rounds; round += 1) {
     for (const scenario of scenarios) {
-      const result = await runLoad({ ...scenario.spec, connections, duration: seconds });
+      const started = performance.now();
+      let result = await runLoad({ ...scenario.spec, connections, duration: seconds });
+      if (scenario.drained) {
+        await scenario.drained();
+        result = { ...result, rate: result.requests / ((performance.now() - started) / 1000) };
+      }
       results.get(scenario.name)!.push(result);
       console.log(`  round ${round} ${scenario.name.padEnd(13)} ${result.rate.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms`);
     }
@@ -152,15 +172,20 @@ async function throughput() {
   const generateOn = rate('generate on');
   const generateOff = rate('generate off');
   row({
-    figure: 'generate accepted (admit + enqueue; workers drain meanwhile), full telemetry', value: `${generateOn.toFixed(0)} req/s, p99 ${p99('generate on').toFixed(2)} ms`,
+    figure: 'generate accepted (admit + enqueue) by an API-only replica, full telemetry', value: `${generateOn.toFixed(0)} req/s, p99 ${p99('generate on').toFixed(2)} ms`,
     ratio: ratio(generateOn, base), target: '≥ 0.50× bare yoga', met: generateOn / base >= 0.5,
+  });
+  const finished = rate('end to end');
+  row({
+    figure: 'generate end to end (accept, run with an instant provider, store the PNG), one process, full telemetry', value: `${finished.toFixed(0)} jobs/s, accept p99 ${p99('end to end').toFixed(2)} ms`,
+    ratio: ratio(finished, base), target: '≥ 0.25× bare yoga', met: finished / base >= 0.25,
   });
   row({ figure: 'generate accepted, telemetry off', value: `${generateOff.toFixed(0)} req/s, p99 ${p99('generate off').toFixed(2)} ms`, ratio: ratio(generateOff, base) });
   const cost = 1 - generateOn / generateOff;
   row({ figure: 'cost of telemetry on generate throughput', value: `${(cost * 100).toFixed(1)} %`, target: '≤ 10 %', met: cost <= 0.1 });
   console.log(`  ${sink.spans()} spans received by the OTLP sink so far`);
 
-  await Promise.all([plain.stop(), bare.stop(), on.stop(), off.stop()]);
+  await Promise.all([plain.stop(), bare.stop(), on.stop(), off.stop(), whole.stop()]);
   sink.close();
   if (phases.has('memory')) await memoryAndScrape(idle);
 }

@@ -5,9 +5,14 @@
  *   `atelier-on`    the whole Atelier API over a real SQLite file and a local media dir, with
  *                   spans exported over OTLP/HTTP (to the parent's sink), metrics and logs;
  *   `atelier-off`   the same API with spans, metrics and logs switched off.
+ * Both Atelier modes run as an API-only replica (WORKERS=false) unless the third argument is
+ * `workers`: `generate` then measures accepting a job (admit + enqueue), as the API replicas of a
+ * PostgreSQL deployment do while worker replicas drain; with `workers` the same process also runs
+ * the jobs (the single-process SQLite deployment), for the end-to-end figure.
  * Atelier's image provider returns a fixed PNG at once, so what is measured is the API itself:
- * each `generate` still writes one row and one fsynced media file. The parent asks for memory
- * figures over IPC (after a full GC: the process runs with --expose-gc).
+ * each finished job still writes one row and one fsynced media file. The parent asks for memory
+ * figures over IPC (after a full GC: the process runs with --expose-gc), and for `drain`: the
+ * answer comes once no job is queued or running.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -26,7 +31,7 @@ A benchmark server forked by npm run bench (it talks to its parent over IPC).`);
 const cleanup = createCleanup();
 
 export type ServerMode = 'plain' | 'bare' | 'atelier-on' | 'atelier-off';
-export type ServerMessage = { type: 'memory' } | { type: 'stop' };
+export type ServerMessage = { type: 'memory' } | { type: 'drain' } | { type: 'stop' };
 export interface MemoryFigures {
   rssBytes: number;
   heapUsedBytes: number;
@@ -50,7 +55,14 @@ async function createFixedImageProvider(): Promise<Provider> {
   };
 }
 
-async function startPlain(): Promise<{ server: Server; close: () => Promise<void> }> {
+/** A started server; `drain` (Atelier only) resolves once no job is queued or running. */
+interface Started {
+  server: Server;
+  close: () => Promise<void>;
+  drain?: () => Promise<void>;
+}
+
+async function startPlain(): Promise<Started> {
   const body = JSON.stringify({ data: { hello: 'world' } });
   const server = createServer((request, response) => {
     request.resume();
@@ -59,7 +71,7 @@ async function startPlain(): Promise<{ server: Server; close: () => Promise<void
   return { server, close: async () => undefined };
 }
 
-async function startBare(): Promise<{ server: Server; close: () => Promise<void> }> {
+async function startBare(): Promise<Started> {
   // Imported here (as Atelier's modules are below): each baseline's idle memory holds only what it uses.
   const { createSchema, createYoga } = await import('graphql-yoga');
   const yoga = createYoga({
@@ -71,7 +83,7 @@ async function startBare(): Promise<{ server: Server; close: () => Promise<void>
   return { server: createServer(yoga), close: async () => undefined };
 }
 
-async function startAtelier(telemetry: boolean, otlpEndpoint: string | undefined): Promise<{ server: Server; close: () => Promise<void> }> {
+async function startAtelier(telemetry: boolean, otlpEndpoint: string | undefined, workers: boolean): Promise<Started> {
   const [{ default: pino }, { createApp }, { parseConfig }, { createOrm }, { createLogger }, { loadOtlpExporter, shutdownTracing, startTracing }] = await Promise.all([
     import('pino'), import('../../src/app.ts'), import('../../src/config.ts'), import('../../src/db/orm.ts'), import('../../src/telemetry/logger.ts'), import('../../src/telemetry/tracing.ts'),
   ]);
@@ -82,7 +94,7 @@ async function startAtelier(telemetry: boolean, otlpEndpoint: string | undefined
     NODE_ENV: 'production', TOKEN_NEW_USERS_PER_MINUTE: '0', TOKEN_MAX_ACTIVE_GENERATIONS: '0', TOKEN_DAILY_COST_USD: '0', BACKUP_ENCRYPTION_KEY: BENCH_SECRETS.backupKey, DATA_DIR: dir, BOT_API_TOKEN: BENCH_TOKEN, LOG_LEVEL: telemetry ? 'info' : 'silent', TIERS_JSON: UNLIMITED_TIERS,
     PSEUDONYM_SECRET: secrets.pseudonymSecret, MEDIA_URL_SECRET: secrets.mediaUrlSecret, SCHEDULER: 'false', GRAPHIQL: 'false',
     // generate accepts a job (admit + enqueue): a queue that never fills, so no request is answered Busy.
-    GENERATION_QUEUE_MAX: '1000000', IMAGE_CONCURRENCY: '8',
+    GENERATION_QUEUE_MAX: '1000000', IMAGE_CONCURRENCY: '8', WORKERS: String(workers),
   });
   const orm: Orm = await createOrm(config.database);
   // A real file descriptor, written synchronously as pino writes stdout in production.
@@ -95,6 +107,14 @@ async function startAtelier(telemetry: boolean, otlpEndpoint: string | undefined
   });
   return {
     server: createServer((request, response) => http(request, response)),
+    async drain() {
+      const em = orm.em.fork();
+      for (;;) {
+        const [row] = await em.getConnection().execute<Array<{ n: number }>>(`select count(*) as n from generations where status in ('queued', 'running')`);
+        if (Number(row?.n ?? 0) === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
     async close() {
       await jobs.stop();
       await orm.close();
@@ -106,7 +126,7 @@ async function startAtelier(telemetry: boolean, otlpEndpoint: string | undefined
 
 const mode = process.argv[2] as ServerMode;
 const otlpEndpoint = process.argv[3];
-const { server, close } = mode === 'plain' ? await startPlain() : mode === 'bare' ? await startBare() : await startAtelier(mode === 'atelier-on', otlpEndpoint);
+const { server, close, drain } = mode === 'plain' ? await startPlain() : mode === 'bare' ? await startBare() : await startAtelier(mode === 'atelier-on', otlpEndpoint, process.argv[4] === 'workers');
 server.keepAliveTimeout = 60_000;
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const address = server.address();
@@ -123,6 +143,8 @@ process.on('message', (message: ServerMessage) => {
       const openFiles = readdirSync('/proc/self/fd').length;
       process.send!({ type: 'memory', figures: { rssBytes: usage.rss, heapUsedBytes: usage.heapUsed, heapTotalBytes: usage.heapTotal, externalBytes: usage.external, openFiles } satisfies MemoryFigures });
     }, 2_000);
+  } else if (message.type === 'drain') {
+    void (drain ?? (async () => undefined))().then(() => process.send!({ type: 'drained' }));
   } else if (message.type === 'stop') {
     server.closeAllConnections();
     server.close();

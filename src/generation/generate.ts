@@ -24,7 +24,7 @@ import { checkImageOptions, optionColumns } from './image-options.ts';
 import { callProvider, operationName } from './provider-call.ts';
 import { acceptsSourceImage, type ChatTurn, type ErrorClass, type MediaKind, type Provider } from './provider.ts';
 import type { GenerationEvents } from './queue/events.ts';
-import { queuedCount } from './queue/job-store.ts';
+import { createQueueDepth } from './queue/queue-depth.ts';
 import type { Slots } from './queue/slots.ts';
 import { detectRequestedStyles } from './requested-styles.ts';
 import { DEFAULT_STYLE_ID, findStyle } from './styles.ts';
@@ -112,6 +112,7 @@ export type GenerateService = (em: SqlEntityManager, user: IUser, input: Generat
 
 export function createGenerateService(deps: GenerateDeps): GenerateService {
   const now = deps.now ?? (() => new Date());
+  const queueDepth = createQueueDepth({ maxAgeMs: 1_000 });
 
   return async function generate(em, user, input, caller) {
     const outcome = await run(em, user, input, caller);
@@ -186,7 +187,7 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
     }
 
     // A full queue is refused before the quota is touched: nothing to give back.
-    if (input.kind !== 'text' && (await queuedCount(em, input.kind)) >= deps.queueMax) {
+    if (input.kind !== 'text' && (await queueDepth.isFull(em, input.kind, deps.queueMax))) {
       const busy = new BusyError(input.kind, BUSY_RETRY_AFTER_SECONDS);
       return recordFailure(em, described, provider.name, model, busy, startedAt, input.kind, { usage: 'none', status: 'rate_limited', errorClass: 'queue_full' });
     }
@@ -221,26 +222,42 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
     described: Record<string, unknown> & { user: IUser; createdAt: Date; promptRedacted: string; id: string },
     createdAt: Date, startedAt: number, source: SourceImage | undefined,
   ): Promise<GenerateOutcome & { providerSeconds?: number }> {
-    const refusal = await deps.limiter.admit(em, user, input.kind, createdAt, input.kind === 'image' ? (input.count ?? 1) : 1);
-    if (refusal) {
-      deps.metrics?.observeRateLimited(refusal.tier);
-      const errorClass: ErrorClass = refusal instanceof RateLimitedError ? 'rate_limited' : 'quota_exceeded';
-      return recordFailure(em, described, provider.name, model, refusal, startedAt, input.kind, { usage: 'none', status: 'rate_limited', errorClass });
+    const units = input.kind === 'image' ? (input.count ?? 1) : 1;
+    if (input.kind === 'text') {
+      const refusal = await deps.limiter.admit(em, user, input.kind, createdAt, units);
+      if (refusal) return refused(em, refusal, described, provider, model, startedAt, input.kind);
+      return answerText(em, user, provider, model, described, input, createdAt, startedAt, source);
     }
+    // Admitted, the row is the job. The quota and the row are one transaction: one commit per
+    // accepted job (not one per statement), and a crash between them can neither keep a counted
+    // job that was never queued nor queue one that was never counted.
+    const job = em.create(Generation, {
+      ...described, provider: provider.name, model: model.slice(0, 64), status: 'queued', latencyMs: 0, costUnknown: false,
+      variant: input.variant ?? null, delivery: input.delivery ?? null, traceparent: activeTraceparent(), attempts: 0,
+      sourceMedia: source?.assetId ?? null,
+    } as never, { persist: false }) as IGeneration;
+    const refusal = await em.transactional(async (tx) => {
+      const refused = await deps.limiter.admit(tx, user, input.kind, createdAt, units);
+      if (refused) return refused;
+      await tx.persist(job).flush();
+      return null;
+    });
+    if (refusal) return refused(em, refusal, described, provider, model, startedAt, input.kind);
+    // Workers (in this replica or another) take it from here.
+    queueDepth.queued(input.kind);
+    deps.events.publish({ id: job.id, kind: job.kind, status: 'queued' });
+    deps.metrics?.observeJobState(job.kind, 'queued');
+    return { ok: true, generation: job, media: null, text: undefined };
+  }
 
-    if (input.kind !== 'text') {
-      // Admitted: the row is the job. Workers (in this replica or another) take it from here.
-      const job = em.create(Generation, {
-        ...described, provider: provider.name, model: model.slice(0, 64), status: 'queued', latencyMs: 0, costUnknown: false,
-        variant: input.variant ?? null, delivery: input.delivery ?? null, traceparent: activeTraceparent(), attempts: 0,
-        sourceMedia: source?.assetId ?? null,
-      } as never, { persist: false }) as IGeneration;
-      await em.persist(job).flush();
-      deps.events.publish({ id: job.id, kind: job.kind, status: 'queued' });
-      deps.metrics?.observeJobState(job.kind, 'queued');
-      return { ok: true, generation: job, media: null, text: undefined };
-    }
-    return answerText(em, user, provider, model, described, input, createdAt, startedAt, source);
+  /** A request over the user's rate limit or daily quota: a row says so, and nothing is counted. */
+  function refused(
+    em: SqlEntityManager, refusal: RateLimitedError | QuotaExceededError, described: Record<string, unknown> & { user: IUser; createdAt: Date },
+    provider: Provider, model: string, startedAt: number, kind: MediaKind,
+  ): Promise<GenerateOutcome> {
+    deps.metrics?.observeRateLimited(refusal.tier);
+    const errorClass: ErrorClass = refusal instanceof RateLimitedError ? 'rate_limited' : 'quota_exceeded';
+    return recordFailure(em, described, provider.name, model, refusal, startedAt, kind, { usage: 'none', status: 'rate_limited', errorClass });
   }
 
   /** The user's own image, from a provider that can take it: for an edit (image) or a question about it (text). */
