@@ -41,7 +41,8 @@ test('far below the cap a fresh count stands in, and this process\'s own jobs ar
   const em = app.orm.em.fork() as SqlEntityManager;
   let clock = 0;
   const depth = createQueueDepth({ maxAgeMs: 1_000, now: () => clock });
-  const before = Number((await em.getConnection().execute(`select count(*) as n from generations where status = 'queued' and kind = 'image'`))[0].n);
+  const [counted] = await em.getConnection().execute<Array<{ n: number }>>(`select count(*) as n from generations where status = 'queued' and kind = 'image'`);
+  const before = Number(counted?.n ?? 0);
   const max = before + 100;
   expect(await depth.isFull(em, 'image', max)).toBe(false);
   // Another replica fills the queue; for up to a second this one may not know (the documented slack).

@@ -1,0 +1,13 @@
+// The few parts of better-sqlite3 (a dependency of @mikro-orm/sqlite, pinned to its version) that
+// the WAL checkpoint thread uses; the package ships no types of its own.
+declare module 'better-sqlite3' {
+  interface Statement {
+    all(...params: unknown[]): unknown[];
+  }
+  class Database {
+    constructor(path: string, options?: { fileMustExist?: boolean; readonly?: boolean });
+    prepare(sql: string): Statement;
+    close(): void;
+  }
+  export default Database;
+}

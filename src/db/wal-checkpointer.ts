@@ -1,0 +1,95 @@
+import { statSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { CheckpointReply, CheckpointWorkerData } from './wal-checkpoint-worker.ts';
+
+export interface WalCheckpointer {
+  /** Whether the worker thread has taken checkpoints over from the commits. */
+  readonly active: boolean;
+  stop(): Promise<void>;
+}
+
+export interface WalCheckpointerOptions {
+  path: string;
+  /** Runs a statement on the application's own connection (to switch its automatic checkpoints off and on). */
+  pragma: (sql: string) => Promise<unknown>;
+  /** The thread starts once the WAL file first grows past this many bytes: an idle process never pays for it. */
+  startAtBytes?: number;
+  /** How often the thread checkpoints, and how often the WAL's size is looked at until then. */
+  intervalMs?: number;
+  /** SQLite's own threshold, put back if the thread is lost. */
+  autoCheckpointPages?: number;
+  onError?: (message: string) => void;
+}
+
+/**
+ * SQLite checkpoints a WAL database inside the commit that crosses `wal_autocheckpoint` pages:
+ * that commit copies the log into the file and fsyncs it, on the event loop (measured: commits
+ * p50 0.12 ms, p99 7.1 ms, max 20 ms while jobs were accepted and run). Here a worker thread with
+ * its own connection checkpoints instead, and the application's connection stops doing it. If the
+ * thread dies, automatic checkpoints are switched back on, so the WAL never grows without bound.
+ * Durability is unchanged: a commit is durable in the WAL either way.
+ */
+export function startWalCheckpointer(options: WalCheckpointerOptions): WalCheckpointer {
+  const startAtBytes = options.startAtBytes ?? 1 << 20;
+  const intervalMs = options.intervalMs ?? 1_000;
+  const autoCheckpointPages = options.autoCheckpointPages ?? 1_000;
+  let worker: Worker | undefined;
+  let active = false;
+  let stopped = false;
+
+  const walBytes = () => {
+    try {
+      return statSync(`${options.path}-wal`).size;
+    } catch {
+      return 0;
+    }
+  };
+
+  function start(): void {
+    clearInterval(watch);
+    const thread = new Worker(new URL('./wal-checkpoint-worker.ts', import.meta.url), {
+      workerData: { path: options.path, intervalMs } satisfies CheckpointWorkerData,
+    });
+    worker = thread;
+    thread.unref();
+    thread.on('message', (reply: CheckpointReply) => {
+      if (reply.type === 'ready' && !stopped) {
+        active = true;
+        void options.pragma('pragma wal_autocheckpoint = 0');
+      } else if (reply.type === 'failed') options.onError?.(reply.message);
+    });
+    const lost = (error?: unknown) => {
+      if (worker !== thread) return;
+      worker = undefined;
+      active = false;
+      if (stopped) return;
+      if (error) options.onError?.(error instanceof Error ? error.message : String(error));
+      void options.pragma(`pragma wal_autocheckpoint = ${autoCheckpointPages}`);
+    };
+    thread.on('error', lost);
+    thread.on('exit', () => lost(new Error('the WAL checkpoint thread exited')));
+  }
+
+  const watch = setInterval(() => {
+    if (walBytes() >= startAtBytes) start();
+  }, intervalMs);
+  watch.unref();
+
+  return {
+    get active() {
+      return active;
+    },
+    async stop() {
+      stopped = true;
+      clearInterval(watch);
+      const thread = worker;
+      worker = undefined;
+      active = false;
+      if (!thread) return;
+      const exited = new Promise((resolve) => thread.once('exit', resolve));
+      thread.postMessage({ type: 'stop' });
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+      await thread.terminate();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * WAL checkpoints in a worker thread (src/db/wal-checkpointer.ts): once the log grows, a thread of
+ * its own copies it into the database file, the application's connection stops checkpointing
+ * inside its commits, and closing the ORM stops the thread with every committed row kept.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, test } from 'vitest';
+import { createOrm, type Orm } from '../../src/db/orm.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function open(path: string, checkpointThread?: boolean): Promise<Orm> {
+  return createOrm({ driver: 'sqlite', path }, { checkpointThread });
+}
+
+/** About 3 MiB of WAL: rows with incompressible payloads, committed one transaction at a time. */
+async function fill(orm: Orm, rows: number): Promise<void> {
+  const connection = orm.em.getConnection();
+  await connection.execute('create table if not exists filler (id integer primary key, payload text not null)');
+  for (let index = 0; index < rows; index += 1) {
+    await connection.execute('insert into filler (payload) values (?)', [Math.random().toString(36).repeat(100)]);
+  }
+}
+
+async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const autoCheckpoint = async (orm: Orm) => Number((await orm.em.getConnection().execute<Array<{ wal_autocheckpoint: number }>>('pragma wal_autocheckpoint'))[0]?.wal_autocheckpoint);
+
+test('once the WAL grows a thread checkpoints it, commits stop doing it, and close keeps every row', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'atelier-wal-'));
+  dirs.push(dir);
+  const path = join(dir, 'db.sqlite');
+  const orm = await open(path);
+  expect(await autoCheckpoint(orm)).toBe(1000);
+  await fill(orm, 1_500);
+  // The thread took over: the application's connection no longer checkpoints in its commits...
+  await until(async () => (await autoCheckpoint(orm)) === 0);
+  // ...and the log's pages reach the database file all the same.
+  await until(() => statSync(path).size > 2 * 1024 * 1024);
+  await fill(orm, 200);
+  await orm.close();
+  const reopened = await open(path, false);
+  const [count] = await reopened.em.getConnection().execute<Array<{ n: number }>>('select count(*) as n from filler');
+  expect(Number(count?.n)).toBe(1_700);
+  await reopened.close();
+});
+
+test('without the thread SQLite checkpoints inside commits, as it always did', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'atelier-wal-'));
+  dirs.push(dir);
+  const orm = await open(join(dir, 'db.sqlite'), false);
+  await fill(orm, 1_500);
+  await new Promise((resolve) => setTimeout(resolve, 1_200));
+  expect(await autoCheckpoint(orm)).toBe(1000);
+  await orm.close();
+});
