@@ -86,9 +86,13 @@ export function startWalCheckpointer(options: WalCheckpointerOptions): WalCheckp
       worker = undefined;
       active = false;
       if (!thread) return;
+      // Held until it has closed its connection (an unref'd thread would not keep the process waiting).
+      thread.ref();
       const exited = new Promise((resolve) => thread.once('exit', resolve));
       thread.postMessage({ type: 'stop' });
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 2_000)))]);
+      clearTimeout(timer);
       await thread.terminate();
     },
   };
