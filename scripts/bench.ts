@@ -15,9 +15,11 @@
  *   the generation queue (scripts/bench-queue.ts): the bot's first reply under slow generations
  *   against the code before the job queue, and queue drain with one and two replicas.
  *
- *   memory: the API as `npm start` starts it (scripts/bench/npm-start.ts, runtime flags included):
- *   resident memory idle, after 10 000 and after --memory-requests requests of a bot-like read mix,
- *   against the idle plain node:http and bare yoga processes of the throughput phase, then /metrics.
+ *   memory: the API as the container image's command starts it (its ENV and CMD, read from the
+ *   Dockerfile), then as `npm start` does (scripts/bench/npm-start.ts, runtime flags included):
+ *   resident memory idle, after 10 000 and after --image-requests / --memory-requests requests of a
+ *   bot-like read mix, against the idle plain node:http and bare yoga processes of the throughput
+ *   phase, then /metrics.
  *
  * Each phase prints the load average when it starts (the machine may be shared: ratios against
  * baselines of the same phase are what to compare across runs).
@@ -38,7 +40,7 @@ import { residentBytes, startNpmStart } from './bench/npm-start.ts';
 import { answerHelp } from '../src/cli.ts';
 
 answerHelp(`
-usage: npm run bench -- [--quick] [--only throughput,memory,analytics,jobs,queue] [--rounds 5] [--seconds 10] [--connections 8] [--memory-requests 1000000]
+usage: npm run bench -- [--quick] [--only throughput,memory,analytics,jobs,queue] [--rounds 5] [--seconds 10] [--connections 8] [--memory-requests 1000000] [--image-requests 1000000]
 
 The whole benchmark (about 40 minutes; --quick about 3) in one process tree on loopback, printed as
 one table with its targets. Temp data goes to $TMPDIR and is removed at the end, or on Ctrl-C.`);
@@ -52,6 +54,7 @@ const seconds = option('seconds', quick ? 3 : 10);
 const connections = option('connections', 8);
 const memoryRequests = option('memory-requests', quick ? 20_000 : 1_000_000);
 const memoryBaseline = option('memory-baseline', 10_000);
+const imageRequests = option('image-requests', memoryRequests);
 const scrapes = option('scrapes', 200);
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const load1 = () => loadavg().map((value) => value.toFixed(2)).join(' ');
@@ -192,23 +195,32 @@ async function throughput() {
 
 async function memoryAndScrape(idle: { plain: number; bare: number }) {
   phase('memory');
-  const api = await startNpmStart();
   const mib = (bytes: number) => (bytes / 1_048_576).toFixed(1);
-  const rest = await api.rss();
   row({ figure: 'idle resident memory: plain node:http / bare yoga (floor, baseline)', value: `${mib(idle.plain)} / ${mib(idle.bare)} MiB` });
-  row({ figure: '`npm start` idle resident memory', value: `${mib(rest)} MiB`, ratio: `${(rest / idle.bare).toFixed(2)}× bare yoga`, target: '≤ 1.3× bare yoga', met: rest / idle.bare <= 1.3 });
-  // A bot's reads (viewer creates each user once), no generations: the procedural renderer's CPU would set the pace.
-  const mix = { url: `${api.url}/graphql`, requests: [VIEWER, HEALTH, VIEWER, STYLES, VIEWER, HEALTH, VIEWER, STYLES], users: 1000, expect: '"data":{', connections, latencies: false };
-  await runLoad({ ...mix, amount: memoryBaseline });
-  const early = await api.rss();
-  const started = performance.now();
-  const long = await runLoad({ ...mix, amount: Math.max(0, memoryRequests - memoryBaseline) });
-  const late = await api.rss();
-  row({
-    figure: `\`npm start\` resident memory after ${memoryBaseline.toLocaleString('en')} / ${memoryRequests.toLocaleString('en')} requests`,
-    value: `${mib(early)} → ${mib(late)} MiB (${long.rate.toFixed(0)} req/s over ${((performance.now() - started) / 1000).toFixed(0)} s)`,
-    ratio: `${(late / early).toFixed(2)}×`, target: '≤ 256 MiB, ≤ 1.2× growth', met: late <= 256 * 1_048_576 && late / early <= 1.2,
-  });
+  // The container image's command (its ENV and CMD, run here: no Docker daemon needed), then `npm start`.
+  const image = await startNpmStart({ image: true });
+  await residentOverTime(image, 'the image\'s command', imageRequests);
+  await image.stop();
+  const api = await startNpmStart();
+  await residentOverTime(api, '`npm start`', memoryRequests);
+
+  /** Idle, after `memoryBaseline` and after `requests` requests of a bot's reads. */
+  async function residentOverTime(target: Awaited<ReturnType<typeof startNpmStart>>, name: string, requests: number): Promise<void> {
+    const rest = await target.rss();
+    row({ figure: `${name}: idle resident memory`, value: `${mib(rest)} MiB`, ratio: `${(rest / idle.bare).toFixed(2)}× bare yoga`, target: '≤ 1.3× bare yoga', met: rest / idle.bare <= 1.3 });
+    // A bot's reads (viewer creates each user once), no generations: the procedural renderer's CPU would set the pace.
+    const mix = { url: `${target.url}/graphql`, requests: [VIEWER, HEALTH, VIEWER, STYLES, VIEWER, HEALTH, VIEWER, STYLES], users: 1000, expect: '"data":{', connections, latencies: false };
+    await runLoad({ ...mix, amount: memoryBaseline });
+    const early = await target.rss();
+    const started = performance.now();
+    const long = await runLoad({ ...mix, amount: Math.max(0, requests - memoryBaseline) });
+    const late = await target.rss();
+    row({
+      figure: `${name}: resident memory after ${memoryBaseline.toLocaleString('en')} / ${requests.toLocaleString('en')} requests`,
+      value: `${mib(early)} → ${mib(late)} MiB (${long.rate.toFixed(0)} req/s over ${((performance.now() - started) / 1000).toFixed(0)} s)`,
+      ratio: `${(late / early).toFixed(2)}×`, target: '≤ 256 MiB, ≤ 1.2× growth', met: late <= 256 * 1_048_576 && late / early <= 1.2,
+    });
+  }
   // A scrape of the registry after all of the above, the fullest it gets in this run.
   const samples: number[] = [];
   let size = 0;

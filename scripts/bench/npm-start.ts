@@ -28,14 +28,33 @@ export function residentBytes(pid: number): number {
   return Number(line?.match(/\d+/)?.[0] ?? 0) * 1024;
 }
 
-export async function startNpmStart(options: { script?: string } = {}) {
+/**
+ * The container image's command without a container (no Docker daemon is needed): the runtime
+ * stage's `ENV` and `CMD` read from the Dockerfile, run here with the project's Node. What differs
+ * from the image is only the file system and the cgroup, not the flags or the environment.
+ */
+export function imageCommand(): { argv: string[]; env: Record<string, string> } {
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
+  const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+  const env: Record<string, string> = {};
+  for (const line of runtime.split('\n').filter((entry) => entry.startsWith('ENV '))) {
+    for (const [, name, value] of line.slice(4).matchAll(/([A-Za-z_][A-Za-z0-9_]*)=(\S+)/g)) env[name!] = value!;
+  }
+  const cmd = runtime.split('\n').find((entry) => entry.startsWith('CMD ['));
+  if (!cmd) throw new Error('no CMD [...] in the Dockerfile\'s last stage');
+  return { argv: JSON.parse(cmd.slice(4)) as string[], env };
+}
+
+export async function startNpmStart(options: { script?: string; image?: boolean } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'atelier-bench-start-'));
   const port = await freePort();
   const script = options.script ?? (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const child = spawn('sh', ['-c', script], {
+  const image = options.image ? imageCommand() : undefined;
+  const child = spawn(image ? join(ROOT, 'node_modules/.bin/node') : 'sh', image ? image.argv.slice(1) : ['-c', script], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
+      ...image?.env,
       PATH: [join(ROOT, 'node_modules/.bin'), process.env['PATH'] ?? ''].join(':'), HOME: process.env['HOME'] ?? tmpdir(),
       NODE_ENV: 'production', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SCHEDULER: 'false',
       BOT_API_TOKEN: BENCH_TOKEN, PSEUDONYM_SECRET: BENCH_SECRETS.pseudonymSecret, MEDIA_URL_SECRET: BENCH_SECRETS.mediaUrlSecret,
