@@ -20,7 +20,7 @@ import { num, toMicros, type GroupDay } from './group-day.ts';
  * sort per group.
  */
 
-const COLUMNS = `g.user_id, g.kind, g.command, g.provider, g.style, g.theme, g.requested_styles, g.status, g.error_class,
+export const COLUMNS = `g.user_id, g.kind, g.command, g.provider, g.style, g.theme, g.requested_styles, g.status, g.error_class,
   g.latency_ms, g.input_tokens, g.output_tokens, g.cost_usd, g.cost_unknown, g.rating, g.prompt_fingerprint`;
 
 export type LiveDay = Map<RollupDimension, GroupDay[]>;
@@ -71,6 +71,17 @@ export interface LiveDayRows {
   fingerprints(): LiveFingerprint[];
   /** The day's distinct users. */
   userIds: ReadonlySet<string>;
+  /** Each prompt group's distinct users. */
+  fingerprintUsers(): ReadonlyMap<string, readonly string[]>;
+  /** fingerprints() by value, as top prompts sum groups (a day's users are its at most and at least). */
+  fingerprintGroups(): ReadonlyMap<string, FingerprintGroup>;
+}
+
+export interface FingerprintGroup {
+  value: string;
+  requests: number;
+  usersAtMost: number;
+  usersAtLeast: number;
 }
 
 export async function computeLiveDay(em: SqlEntityManager, day: string): Promise<LiveDay> {
@@ -78,9 +89,18 @@ export async function computeLiveDay(em: SqlEntityManager, day: string): Promise
 }
 
 export async function readLiveDay(em: SqlEntityManager, day: string): Promise<LiveDayRows> {
-  const rows = await execute(em, `select ${COLUMNS} from generations g where g.created_at >= ? and g.created_at < ?`, [dayStart(day), dayStart(addDays(day, 1))]);
+  return aggregateLiveDay(day, await readDayRows(em, day));
+}
+
+/** A day's raw rows with the columns aggregateLiveDay reads, and each row's id and creation time. */
+export function readDayRows(em: SqlEntityManager, day: string): Promise<Array<Record<string, unknown>>> {
+  return execute(em, `select g.id, g.created_at, ${COLUMNS} from generations g where g.created_at >= ? and g.created_at < ?`, [dayStart(day), dayStart(addDays(day, 1))]);
+}
+
+/** Every dimension of one day from its rows (as readDayRows gives them), in any order. */
+export function aggregateLiveDay(day: string, rows: ReadonlyArray<Record<string, unknown>>): LiveDayRows {
   const n = rows.length;
-  if (n === 0) return { groups: new Map(), fingerprints: () => [], userIds: new Set() };
+  if (n === 0) return { groups: new Map(), fingerprints: () => [], userIds: new Set(), fingerprintUsers: () => new Map(), fingerprintGroups: () => new Map() };
   const user = new Int32Array(n);
   const latency = new Float64Array(n);
   const failed = new Uint8Array(n);
@@ -144,7 +164,31 @@ export async function readLiveDay(em: SqlEntityManager, day: string): Promise<Li
   for (const [dimension, groups] of dimensions) {
     if (groups.values.length > 0) live.set(dimension, aggregate(day, dimension, groups, facts));
   }
-  return { groups: live, fingerprints: () => promptGroups(prompts, user, userIndex.size), userIds: new Set(userIndex.keys()) };
+  let fingerprints: LiveFingerprint[] | undefined;
+  let fingerprintUsers: Map<string, string[]> | undefined;
+  let fingerprintGroups: Map<string, FingerprintGroup> | undefined;
+  const userIds = [...userIndex.keys()];
+  const fingerprintsOf = () => (fingerprints ??= promptGroups(prompts, user, userIndex.size));
+  return {
+    groups: live,
+    fingerprints: fingerprintsOf,
+    fingerprintGroups: () => (fingerprintGroups ??= new Map(fingerprintsOf().map((row) => [row.value, { value: row.value, requests: row.requests, usersAtMost: row.distinctUsers, usersAtLeast: row.distinctUsers }]))),
+    userIds: new Set(userIds),
+    fingerprintUsers: () => (fingerprintUsers ??= usersByGroup(prompts, user, userIds)),
+  };
+}
+
+function usersByGroup(prompts: Membership, user: Int32Array, userIds: readonly string[]): Map<string, string[]> {
+  const lists = prompts.values.map((): string[] => []);
+  const seen = new Set<number>();
+  for (let index = 0; index < prompts.first.length; index += 1) {
+    const group = prompts.first[index]!;
+    const cell = group * userIds.length + user[index]!;
+    if (seen.has(cell)) continue;
+    seen.add(cell);
+    lists[group]!.push(userIds[user[index]!]!);
+  }
+  return new Map(prompts.values.map((value, group) => [value, lists[group]!]));
 }
 
 function promptGroups(prompts: Membership, user: Int32Array, userCount: number): LiveFingerprint[] {
