@@ -129,7 +129,11 @@ console.log(`coverage: ${coverage.rolledUpDays} days from rollups, ${coverage.li
 started = performance.now();
 await viaGraphql();
 const cold = performance.now() - started;
+const cpuBefore = process.cpuUsage();
 const api = await time(runs, viaGraphql);
+const cpu = process.cpuUsage(cpuBefore);
+// CPU per answer does not grow with other processes' load the way wall-clock time does.
+const cpuMs = (cpu.user + cpu.system) / 1000 / runs;
 const raw = await time(rawRuns, () => figures(createAnalytics(orm.em.fork(), { ...options, mode: 'raw' })));
 started = performance.now();
 const today = await computeLiveDay(orm.em.fork(), range.to);
@@ -143,8 +147,8 @@ const line = (name: string, count: number, stats: { p50: number; p95: number; ma
 line('rollups + today, first query (nothing cached)', 1, { p50: cold, p95: cold, max: cold });
 line('rollups + today (GraphQL via http.fetch)', runs, api);
 line('raw rows only (same code, rollups ignored)', rawRuns, raw);
-console.log(`p95 ratio (raw / rollups): ${(raw.p95 / api.p95).toFixed(1)}x`);
-reportJson({ generations: total, days: range.days.length, runs, rollupP50Ms: api.p50, rollupP95Ms: api.p95, rawP95Ms: raw.p95, coldMs: cold, same: same ? 1 : 0 });
+console.log(`p95 ratio (raw / rollups): ${(raw.p95 / api.p95).toFixed(1)}x; CPU per answer (rollups + today): ${cpuMs.toFixed(1)} ms`);
+reportJson({ cpuMsPerAnswer: cpuMs, generations: total, days: range.days.length, runs, rollupP50Ms: api.p50, rollupP95Ms: api.p95, rawP95Ms: raw.p95, coldMs: cold, same: same ? 1 : 0 });
 
 if (process.argv.includes('--covering-index')) {
   started = performance.now();

@@ -34,7 +34,7 @@ export function createDayUsersCache(options: { maxUsers?: number; maxDays?: numb
   const maxUsers = options.maxUsers ?? MAX_USERS;
   const numbers = new Map<string, number>();
   const days = createDayCache<Uint32Array>(options.maxDays);
-  const unions = new Map<string, { union: Uint32Array; size: number }>();
+  const unions = new Map<string, Union>();
   function bitsOf(userIds: Iterable<string>): Uint32Array | undefined {
     const ordinals: number[] = [];
     for (const id of userIds) {
@@ -59,7 +59,7 @@ export function createDayUsersCache(options: { maxUsers?: number; maxDays?: numb
     bitsOf,
     count(remembered, others, key) {
       // The union of the same days (same key) is the same: kept for the next answer.
-      let found = key === undefined ? undefined : unions.get(key);
+      let found: Union | undefined = key === undefined ? undefined : unions.get(key);
       if (!found) {
         const union = remembered.length === 1 ? remembered[0]! : new Uint32Array((numbers.size + 31) >>> 5);
         if (remembered.length > 1) for (const bits of remembered) for (let word = 0; word < bits.length; word += 1) union[word]! |= bits[word]!;
@@ -71,15 +71,25 @@ export function createDayUsersCache(options: { maxUsers?: number; maxDays?: numb
           if (unions.size > MAX_UNIONS) unions.delete(unions.keys().next().value!);
         }
       }
+      // The same ids again (today's rows unchanged since the last answer): the same count.
+      if (found.others?.ids === others) return found.others.count;
       const { union } = found;
       let count = found.size;
       for (const id of others) {
         const number = numbers.get(id);
         if (number === undefined || ((union[number >>> 5] ?? 0) & (1 << (number & 31))) === 0) count += 1;
       }
+      if (key !== undefined) found.others = { ids: others, count };
       return count;
     },
   };
+}
+
+/** A union of days, its size, and the last count of other ids against it. */
+interface Union {
+  union: Uint32Array;
+  size: number;
+  others?: { ids: ReadonlySet<string>; count: number };
 }
 
 function popcount(word: number): number {
