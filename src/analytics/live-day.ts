@@ -71,8 +71,8 @@ export interface LiveDayRows {
   fingerprints(): LiveFingerprint[];
   /** The day's distinct users. */
   userIds: ReadonlySet<string>;
-  /** Each prompt group's distinct users. */
-  fingerprintUsers(): ReadonlyMap<string, readonly string[]>;
+  /** One prompt group's distinct users (none when no row of the day has it). */
+  fingerprintUsers(value: string): readonly string[];
   /** fingerprints() by value, as top prompts sum groups (a day's users are its at most and at least). */
   fingerprintGroups(): ReadonlyMap<string, FingerprintGroup>;
 }
@@ -100,7 +100,7 @@ export function readDayRows(em: SqlEntityManager, day: string): Promise<Array<Re
 /** Every dimension of one day from its rows (as readDayRows gives them), in any order. */
 export function aggregateLiveDay(day: string, rows: ReadonlyArray<Record<string, unknown>>): LiveDayRows {
   const n = rows.length;
-  if (n === 0) return { groups: new Map(), fingerprints: () => [], userIds: new Set(), fingerprintUsers: () => new Map(), fingerprintGroups: () => new Map() };
+  if (n === 0) return { groups: new Map(), fingerprints: () => [], userIds: new Set(), fingerprintUsers: () => [], fingerprintGroups: () => new Map() };
   const user = new Int32Array(n);
   const latency = new Float64Array(n);
   const failed = new Uint8Array(n);
@@ -164,47 +164,70 @@ export function aggregateLiveDay(day: string, rows: ReadonlyArray<Record<string,
   for (const [dimension, groups] of dimensions) {
     if (groups.values.length > 0) live.set(dimension, aggregate(day, dimension, groups, facts));
   }
-  let fingerprints: LiveFingerprint[] | undefined;
-  let fingerprintUsers: Map<string, string[]> | undefined;
-  let fingerprintGroups: Map<string, FingerprintGroup> | undefined;
+  let stats: FingerprintStats | undefined;
   const userIds = [...userIndex.keys()];
-  const fingerprintsOf = () => (fingerprints ??= promptGroups(prompts, user, userIndex.size));
+  const statsOf = () => (stats ??= fingerprintStats(prompts, user, userIds));
   return {
     groups: live,
-    fingerprints: fingerprintsOf,
-    fingerprintGroups: () => (fingerprintGroups ??= new Map(fingerprintsOf().map((row) => [row.value, { value: row.value, requests: row.requests, usersAtMost: row.distinctUsers, usersAtLeast: row.distinctUsers }]))),
+    fingerprints: () => statsOf().fingerprints,
     userIds: new Set(userIds),
-    fingerprintUsers: () => (fingerprintUsers ??= usersByGroup(prompts, user, userIds)),
+    fingerprintGroups: () => statsOf().groups,
+    fingerprintUsers: (value) => statsOf().usersOf(value),
   };
 }
 
-function usersByGroup(prompts: Membership, user: Int32Array, userIds: readonly string[]): Map<string, string[]> {
-  const lists = prompts.values.map((): string[] => []);
-  const seen = new Set<number>();
-  for (let index = 0; index < prompts.first.length; index += 1) {
-    const group = prompts.first[index]!;
-    const cell = group * userIds.length + user[index]!;
-    if (seen.has(cell)) continue;
-    seen.add(cell);
-    lists[group]!.push(userIds[user[index]!]!);
-  }
-  return new Map(prompts.values.map((value, group) => [value, lists[group]!]));
+interface FingerprintStats {
+  fingerprints: LiveFingerprint[];
+  groups: Map<string, FingerprintGroup>;
+  usersOf(value: string): readonly string[];
 }
 
-function promptGroups(prompts: Membership, user: Int32Array, userCount: number): LiveFingerprint[] {
-  const requests = new Float64Array(prompts.values.length);
-  const users = new Float64Array(prompts.values.length);
-  const seen = new Set<number>();
-  for (let index = 0; index < prompts.first.length; index += 1) {
-    const group = prompts.first[index]!;
-    requests[group]! += 1;
-    const cell = group * userCount + user[index]!;
-    if (!seen.has(cell)) {
-      seen.add(cell);
-      users[group]! += 1;
+/**
+ * Requests and distinct users of every prompt group in one pass over typed arrays: rows bucketed
+ * by group (a counting sort), then each bucket's users marked once. Runs whenever today's rows
+ * changed, so no set per group; each group's user list is only built when asked for.
+ */
+function fingerprintStats(prompts: Membership, user: Int32Array, userIds: readonly string[]): FingerprintStats {
+  const count = prompts.values.length;
+  const n = prompts.first.length;
+  const start = new Int32Array(count + 1);
+  for (let index = 0; index < n; index += 1) start[prompts.first[index]! + 1]! += 1;
+  for (let group = 0; group < count; group += 1) start[group + 1]! += start[group]!;
+  const next = start.slice(0, count);
+  const rows = new Int32Array(n);
+  for (let index = 0; index < n; index += 1) rows[next[prompts.first[index]!]!++] = index;
+  const mark = new Int32Array(userIds.length).fill(-1);
+  const fingerprints: LiveFingerprint[] = [];
+  const groups = new Map<string, FingerprintGroup>();
+  const indexOf = new Map<string, number>();
+  for (let group = 0; group < count; group += 1) {
+    let distinct = 0;
+    for (let at = start[group]!; at < start[group + 1]!; at += 1) {
+      const id = user[rows[at]!]!;
+      if (mark[id] !== group) {
+        mark[id] = group;
+        distinct += 1;
+      }
     }
+    const value = prompts.values[group]!;
+    const requests = start[group + 1]! - start[group]!;
+    fingerprints.push({ value, requests, distinctUsers: distinct });
+    groups.set(value, { value, requests, usersAtMost: distinct, usersAtLeast: distinct });
+    indexOf.set(value, group);
   }
-  return prompts.values.map((value, group) => ({ value, requests: requests[group]!, distinctUsers: users[group]! }));
+  const lists = new Map<string, string[]>();
+  const usersOf = (value: string): string[] => {
+    const group = indexOf.get(value);
+    if (group === undefined) return [];
+    let list = lists.get(value);
+    if (!list) {
+      const seen = new Set<number>();
+      for (let at = start[group]!; at < start[group + 1]!; at += 1) seen.add(user[rows[at]!]!);
+      lists.set(value, (list = [...seen].map((id) => userIds[id]!)));
+    }
+    return list;
+  };
+  return { fingerprints, groups, usersOf };
 }
 
 interface Facts {

@@ -126,11 +126,13 @@ export async function exactUsers(scope: AnalyticsScope, rolledUp: readonly strin
     }
   }
   const { live } = await scope.source.coverage(scope.range.days);
-  const liveUsers = await Promise.all(live.map((day) => scope.source.liveFingerprintUsers(day)));
-  return new Map(values.map((value) => {
-    const others = new Set(liveUsers.flatMap((byGroup) => byGroup.get(value) ?? []));
-    return [value, numbering.count([range.users.get(value)!], others)];
-  }));
+  const result = new Map<string, number>();
+  for (const value of values) {
+    const others = new Set<string>();
+    for (const day of live) for (const id of await scope.source.liveFingerprintUsers(day, value)) others.add(id);
+    result.set(value, numbering.count([range.users.get(value)!], others));
+  }
+  return result;
 }
 
 /** Runs of consecutive days as [start, end) instants. */

@@ -43,8 +43,8 @@ export interface AnalyticsSource {
   distinctUsers(days: readonly string[]): Promise<number | undefined>;
   /** Prompt groups of a day served from raw rows, by value (kept with the day's rows: read only). */
   liveFingerprintGroups(day: string): Promise<ReadonlyMap<string, FingerprintGroup>>;
-  /** Users of each prompt group on a day served from raw rows. */
-  liveFingerprintUsers(day: string): Promise<ReadonlyMap<string, readonly string[]>>;
+  /** Users of a prompt group on a day served from raw rows. */
+  liveFingerprintUsers(day: string, value: string): Promise<readonly string[]>;
   /**
    * The newest erasure (its audit id), '' for none: whatever an answer keeps about users across
    * answers is versioned by it, so an erased user is never counted again once they are gone.
@@ -205,7 +205,7 @@ export function createSource(em: SqlEntityManager, options: SourceOptions): Anal
 
   return {
     em, coverage, versions, rows, liveDay, liveFingerprints: fingerprintsOf, distinctUsers, erasures,
-    liveFingerprintUsers: async (day) => (await read(day)).fingerprintUsers(),
+    liveFingerprintUsers: async (day, value) => (await read(day)).fingerprintUsers(value),
     liveFingerprintGroups: async (day) => (await read(day)).fingerprintGroups(),
   };
 }

@@ -37,7 +37,9 @@ export async function topPrompts(scope: AnalyticsScope, limit: number): Promise<
   // A live group's bound adds its live requests; groups on no list are bounded by every cut.
   // Kept while the live groups are the same (today's rows unchanged since the last answer).
   if (range.merged?.live !== fromLive) {
-    const touched = [...fromLive].map(([value, group]) => ({ value, upper: (bounds.upper.get(value) ?? bounds.cutTotal) + group.requests })).sort(byUpper);
+    // By bound alone: among equal bounds any order settles the same (the stop test is strict), and
+    // today's long tail of one-request groups makes ties common and string comparisons dear.
+    const touched = [...fromLive].map(([value, group]) => ({ value, upper: (bounds.upper.get(value) ?? bounds.cutTotal) + group.requests })).sort((a, b) => b.upper - a.upper);
     range.merged = { live: fromLive, order: merge(bounds.order.filter((candidate) => !fromLive.has(candidate.value)), touched) };
   }
   const { order } = range.merged;
@@ -82,13 +84,13 @@ function byUpper(a: Candidate, b: Candidate): number {
   return b.upper - a.upper || (a.value < b.value ? -1 : 1);
 }
 
-/** Two lists each sorted by byUpper, as one. */
+/** Two lists each sorted by bound, as one. */
 function merge(first: Candidate[], second: Candidate[]): Candidate[] {
   const merged: Candidate[] = [];
   let i = 0;
   let j = 0;
   while (i < first.length || j < second.length) {
-    if (j >= second.length || (i < first.length && byUpper(first[i]!, second[j]!) <= 0)) merged.push(first[i++]!);
+    if (j >= second.length || (i < first.length && first[i]!.upper >= second[j]!.upper)) merged.push(first[i++]!);
     else merged.push(second[j++]!);
   }
   return merged;
