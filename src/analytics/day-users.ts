@@ -8,8 +8,8 @@ import { createDayCache } from './day-cache.ts';
  *
  * Exact, not estimated: the numbering is a plain map, no hashing. It is bounded (`maxUsers`); past
  * it, `remember` refuses and callers count from raw rows as before, so memory stays bounded and the
- * answer stays exact. A user who erases their data stays counted on a day already remembered, as
- * the rollups keep counting their requests; a re-rolled day is read again.
+ * answer stays exact. Callers version a day by its rollup and by the newest erasure (see
+ * source.ts), so a re-rolled day is read again, and so is every day once a user erased their data.
  */
 export interface DayUsersCache {
   /** The day's users as remembered at `version`, if they are. */
