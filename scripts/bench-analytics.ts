@@ -222,6 +222,9 @@ async function seed(target: Orm): Promise<void> {
   // A roomy page cache while seeding (random keys in several indexes thrash a small one); the app's own size after.
   const [{ cache_size: appCacheSize }] = (await target.em.getConnection().execute('pragma cache_size')) as [{ cache_size: number }];
   await target.em.getConnection().execute('pragma cache_size = -524288');
+  // The change-stamp trigger's nested update opens a statement journal: in memory while seeding, not in a temp file.
+  const [{ temp_store: appTempStore }] = (await target.em.getConnection().execute('pragma temp_store')) as [{ temp_store: number }];
+  await target.em.getConnection().execute('pragma temp_store = memory');
   const random = createRandom(90).next;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const users = Array.from({ length: userCount }, (_, index) => `bench-user-${String(index).padStart(53, '0')}`);
@@ -298,6 +301,7 @@ async function seed(target: Orm): Promise<void> {
   }
   await target.em.getConnection().execute('pragma wal_checkpoint(truncate)');
   await target.em.getConnection().execute(`pragma cache_size = ${Number(appCacheSize)}`);
+  await target.em.getConnection().execute(`pragma temp_store = ${Number(appTempStore)}`);
 }
 
 
