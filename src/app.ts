@@ -146,7 +146,7 @@ export async function createApp(deps: AppDeps) {
   const transcriber = createTranscriber(config.providers);
   const speech = createSpeech(config.providers);
   // Per app, not per module: tests build many apps, and each keeps its own rollup-day caches.
-  const analyticsCaches = createAnalyticsCaches();
+  const analyticsCaches = createAnalyticsCaches(config.database.driver);
   const services: AppServices = {
     version: deps.version,
     providers,

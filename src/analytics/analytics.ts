@@ -2,6 +2,8 @@ import type { SqlEntityManager } from '@mikro-orm/sql';
 import { breakdown, errors, latencyBy } from './breakdowns.ts';
 import type { DayRowsCache } from './day-rows.ts';
 import type { DayTopsCache } from './day-tops.ts';
+import type { LiveRowsCache } from './live-rows.ts';
+import type { PromptsCache } from './prompts-cache.ts';
 import type { DayRange } from './days.ts';
 import { latestFeedback, satisfactionBy } from './feedback.ts';
 import { createScope } from './scope.ts';
@@ -27,6 +29,10 @@ export interface AnalyticsOptions {
   dayTopsCache?: DayTopsCache;
   /** Keeps each rolled-up day's rollup rows across answers (see day-rows.ts). */
   dayRowsCache?: DayRowsCache;
+  /** Keeps live days' raw rows across answers, updated by what changed (see live-rows.ts). */
+  liveRowsCache?: LiveRowsCache;
+  /** Keeps what top prompts learn about a range's rolled-up days (see prompts-cache.ts). */
+  promptsCache?: PromptsCache;
 }
 
 /**
@@ -41,8 +47,11 @@ export function createAnalytics(em: SqlEntityManager, options: AnalyticsOptions)
     window: { from: previousWeek.from < range.from ? previousWeek.from : range.from, to: range.to },
     mode: options.mode ?? 'rollups',
     dayRows: options.dayRowsCache,
+    liveRows: options.liveRowsCache,
   });
-  const scope = createScope(source, { range, k: options.k, counting: options.counting, now: options.now, availableKinds: options.availableKinds, dayTopsCache: options.dayTopsCache });
+  const scope = createScope(source, { range, k: options.k, counting: options.counting, now: options.now, availableKinds: options.availableKinds, dayTopsCache: options.dayTopsCache,
+    ...(options.mode === 'raw' ? {} : { promptsCache: options.promptsCache, dayUsers: options.dayRowsCache?.users }),
+  });
   return {
     range,
     k: options.k,

@@ -20,7 +20,7 @@ import { num, toMicros, type GroupDay } from './group-day.ts';
  * sort per group.
  */
 
-const COLUMNS = `g.user_id, g.kind, g.command, g.provider, g.style, g.theme, g.requested_styles, g.status, g.error_class,
+export const COLUMNS = `g.user_id, g.kind, g.command, g.provider, g.style, g.theme, g.requested_styles, g.status, g.error_class,
   g.latency_ms, g.input_tokens, g.output_tokens, g.cost_usd, g.cost_unknown, g.rating, g.prompt_fingerprint`;
 
 export type LiveDay = Map<RollupDimension, GroupDay[]>;
@@ -71,6 +71,17 @@ export interface LiveDayRows {
   fingerprints(): LiveFingerprint[];
   /** The day's distinct users. */
   userIds: ReadonlySet<string>;
+  /** One prompt group's distinct users (none when no row of the day has it). */
+  fingerprintUsers(value: string): readonly string[];
+  /** fingerprints() by value, as top prompts sum groups (a day's users are its at most and at least). */
+  fingerprintGroups(): ReadonlyMap<string, FingerprintGroup>;
+}
+
+export interface FingerprintGroup {
+  value: string;
+  requests: number;
+  usersAtMost: number;
+  usersAtLeast: number;
 }
 
 export async function computeLiveDay(em: SqlEntityManager, day: string): Promise<LiveDay> {
@@ -78,9 +89,18 @@ export async function computeLiveDay(em: SqlEntityManager, day: string): Promise
 }
 
 export async function readLiveDay(em: SqlEntityManager, day: string): Promise<LiveDayRows> {
-  const rows = await execute(em, `select ${COLUMNS} from generations g where g.created_at >= ? and g.created_at < ?`, [dayStart(day), dayStart(addDays(day, 1))]);
+  return aggregateLiveDay(day, await readDayRows(em, day));
+}
+
+/** A day's raw rows with the columns aggregateLiveDay reads, and each row's id and creation time. */
+export function readDayRows(em: SqlEntityManager, day: string): Promise<Array<Record<string, unknown>>> {
+  return execute(em, `select g.id, g.created_at, ${COLUMNS} from generations g where g.created_at >= ? and g.created_at < ?`, [dayStart(day), dayStart(addDays(day, 1))]);
+}
+
+/** Every dimension of one day from its rows (as readDayRows gives them), in any order. */
+export function aggregateLiveDay(day: string, rows: ReadonlyArray<Record<string, unknown>>): LiveDayRows {
   const n = rows.length;
-  if (n === 0) return { groups: new Map(), fingerprints: () => [], userIds: new Set() };
+  if (n === 0) return { groups: new Map(), fingerprints: () => [], userIds: new Set(), fingerprintUsers: () => [], fingerprintGroups: () => new Map() };
   const user = new Int32Array(n);
   const latency = new Float64Array(n);
   const failed = new Uint8Array(n);
@@ -144,23 +164,70 @@ export async function readLiveDay(em: SqlEntityManager, day: string): Promise<Li
   for (const [dimension, groups] of dimensions) {
     if (groups.values.length > 0) live.set(dimension, aggregate(day, dimension, groups, facts));
   }
-  return { groups: live, fingerprints: () => promptGroups(prompts, user, userIndex.size), userIds: new Set(userIndex.keys()) };
+  let stats: FingerprintStats | undefined;
+  const userIds = [...userIndex.keys()];
+  const statsOf = () => (stats ??= fingerprintStats(prompts, user, userIds));
+  return {
+    groups: live,
+    fingerprints: () => statsOf().fingerprints,
+    userIds: new Set(userIds),
+    fingerprintGroups: () => statsOf().groups,
+    fingerprintUsers: (value) => statsOf().usersOf(value),
+  };
 }
 
-function promptGroups(prompts: Membership, user: Int32Array, userCount: number): LiveFingerprint[] {
-  const requests = new Float64Array(prompts.values.length);
-  const users = new Float64Array(prompts.values.length);
-  const seen = new Set<number>();
-  for (let index = 0; index < prompts.first.length; index += 1) {
-    const group = prompts.first[index]!;
-    requests[group]! += 1;
-    const cell = group * userCount + user[index]!;
-    if (!seen.has(cell)) {
-      seen.add(cell);
-      users[group]! += 1;
+interface FingerprintStats {
+  fingerprints: LiveFingerprint[];
+  groups: Map<string, FingerprintGroup>;
+  usersOf(value: string): readonly string[];
+}
+
+/**
+ * Requests and distinct users of every prompt group in one pass over typed arrays: rows bucketed
+ * by group (a counting sort), then each bucket's users marked once. Runs whenever today's rows
+ * changed, so no set per group; each group's user list is only built when asked for.
+ */
+function fingerprintStats(prompts: Membership, user: Int32Array, userIds: readonly string[]): FingerprintStats {
+  const count = prompts.values.length;
+  const n = prompts.first.length;
+  const start = new Int32Array(count + 1);
+  for (let index = 0; index < n; index += 1) start[prompts.first[index]! + 1]! += 1;
+  for (let group = 0; group < count; group += 1) start[group + 1]! += start[group]!;
+  const next = start.slice(0, count);
+  const rows = new Int32Array(n);
+  for (let index = 0; index < n; index += 1) rows[next[prompts.first[index]!]!++] = index;
+  const mark = new Int32Array(userIds.length).fill(-1);
+  const fingerprints: LiveFingerprint[] = [];
+  const groups = new Map<string, FingerprintGroup>();
+  const indexOf = new Map<string, number>();
+  for (let group = 0; group < count; group += 1) {
+    let distinct = 0;
+    for (let at = start[group]!; at < start[group + 1]!; at += 1) {
+      const id = user[rows[at]!]!;
+      if (mark[id] !== group) {
+        mark[id] = group;
+        distinct += 1;
+      }
     }
+    const value = prompts.values[group]!;
+    const requests = start[group + 1]! - start[group]!;
+    fingerprints.push({ value, requests, distinctUsers: distinct });
+    groups.set(value, { value, requests, usersAtMost: distinct, usersAtLeast: distinct });
+    indexOf.set(value, group);
   }
-  return prompts.values.map((value, group) => ({ value, requests: requests[group]!, distinctUsers: users[group]! }));
+  const lists = new Map<string, string[]>();
+  const usersOf = (value: string): string[] => {
+    const group = indexOf.get(value);
+    if (group === undefined) return [];
+    let list = lists.get(value);
+    if (!list) {
+      const seen = new Set<number>();
+      for (let at = start[group]!; at < start[group + 1]!; at += 1) seen.add(user[rows[at]!]!);
+      lists.set(value, (list = [...seen].map((id) => userIds[id]!)));
+    }
+    return list;
+  };
+  return { fingerprints, groups, usersOf };
 }
 
 interface Facts {

@@ -1,4 +1,6 @@
 import type { DayTopsCache } from './day-tops.ts';
+import type { DayUsersCache } from './day-users.ts';
+import type { PromptsCache } from './prompts-cache.ts';
 import type { DayRange } from './days.ts';
 import { memo, type AnalyticsSource, type GroupDimension } from './source.ts';
 import { totals, type GroupTotal } from './totals.ts';
@@ -20,6 +22,10 @@ export interface AnalyticsScope {
   availableKinds: ReadonlySet<string>;
   /** Busiest prompt groups per rolled-up day, kept across answers when given. */
   dayTopsCache?: DayTopsCache | undefined;
+  /** What top prompts learn about a range's rolled-up days, kept across answers when given. */
+  promptsCache?: PromptsCache | undefined;
+  /** The numbering of users that kept sets of users share (see day-users.ts); none: count from raw rows. */
+  dayUsers?: DayUsersCache | undefined;
   /** Totals per value of one dimension over the range, computed once per answer. */
   groups(dimension: GroupDimension): Promise<Map<string, GroupTotal>>;
   /** Total requests in the range: the denominator of every share. */

@@ -3,9 +3,10 @@ import { execute } from '../db/sql.ts';
 import { utcDay } from '../ids.ts';
 import { ROLLUP_DIMENSIONS, type RollupDimension } from './rollup.ts';
 import type { DayRows, DayRowsCache } from './day-rows.ts';
-import { addDays, dayStart } from './days.ts';
+import { addDays, dayStart, daysBetween } from './days.ts';
+import type { LiveRowsCache } from './live-rows.ts';
 import { nullableNum, num, toMicros, type GroupDay } from './group-day.ts';
-import { readLiveDay, type LiveDay, type LiveDayRows, type LiveFingerprint } from './live-day.ts';
+import { readLiveDay, type FingerprintGroup, type LiveDay, type LiveDayRows, type LiveFingerprint } from './live-day.ts';
 
 /**
  * Where each day's figures come from. A day is served from DailyRollup only when its rollup is
@@ -40,6 +41,15 @@ export interface AnalyticsSource {
    * full numbering): the caller counts from raw rows.
    */
   distinctUsers(days: readonly string[]): Promise<number | undefined>;
+  /** Prompt groups of a day served from raw rows, by value (kept with the day's rows: read only). */
+  liveFingerprintGroups(day: string): Promise<ReadonlyMap<string, FingerprintGroup>>;
+  /** Users of a prompt group on a day served from raw rows. */
+  liveFingerprintUsers(day: string, value: string): Promise<readonly string[]>;
+  /**
+   * The newest erasure (its audit id), '' for none: whatever an answer keeps about users across
+   * answers is versioned by it, so an erased user is never counted again once they are gone.
+   */
+  erasures(): Promise<string>;
 }
 
 export interface SourceOptions {
@@ -49,6 +59,8 @@ export interface SourceOptions {
   mode: SourceMode;
   /** Complete days' rollup rows, kept across answers when given (see day-rows.ts). */
   dayRows?: DayRowsCache | undefined;
+  /** Live days' raw rows, kept across answers and updated by what changed (see live-rows.ts). */
+  liveRows?: LiveRowsCache | undefined;
 }
 
 const ROLLUP_COLUMNS = `day, value, requests, failures, distinct_users, latency_p50ms, latency_p95ms, latency_p99ms,
@@ -111,11 +123,18 @@ export function createSource(em: SqlEntityManager, options: SourceOptions): Anal
     return result;
   });
 
+  // Live days up to today from the rows kept across answers, brought up to date in one read (see live-rows.ts).
+  const keptLiveDays = memo(async (): Promise<Map<string, LiveDayRows>> => {
+    const { liveRows } = options;
+    if (!liveRows || options.mode === 'raw') return new Map();
+    const complete = await completeDays();
+    return liveRows.read(em, daysBetween(window.from, window.to < today ? window.to : today).filter((day) => !complete.has(day)));
+  });
   // One read of a live day's rows serves every dimension and, when top prompts ask, its fingerprints.
   const liveDays = new Map<string, Promise<LiveDayRows>>();
   function read(day: string): Promise<LiveDayRows> {
     let live = liveDays.get(day);
-    if (!live) liveDays.set(day, (live = readLiveDay(em, day)));
+    if (!live) liveDays.set(day, (live = keptLiveDays().then((kept) => kept.get(day) ?? readLiveDay(em, day))));
     return live;
   }
   const liveDay = async (day: string): Promise<LiveDay> => (await read(day)).groups;
@@ -147,10 +166,16 @@ export function createSource(em: SqlEntityManager, options: SourceOptions): Anal
     return [...fromRollups, ...fromRaw];
   }
 
+  const erasures = memo(async () => {
+    const [row] = await execute(em, `select max(id) as id from audit_log where action = 'user.erased'`);
+    return row?.['id'] == null ? '' : String(row['id']);
+  });
+
   async function distinctUsers(days: readonly string[]): Promise<number | undefined> {
     const cache = options.dayRows?.users;
     if (!cache || options.mode === 'raw') return undefined;
-    const complete = await completeDays();
+    const erased = await erasures();
+    const complete = new Map([...(await completeDays())].map(([day, version]) => [day, `${version}|${erased}`]));
     const remembered: Uint32Array[] = [];
     const missing: string[] = [];
     for (const day of days) {
@@ -171,15 +196,18 @@ export function createSource(em: SqlEntityManager, options: SourceOptions): Anal
       if (!bits) return undefined;
       remembered.push(bits);
     }
-    const others = new Set<string>();
-    for (const day of days) {
-      if (complete.has(day)) continue;
-      for (const id of (await read(day)).userIds) others.add(id);
-    }
-    return cache.count(remembered, others);
+    const live: Array<ReadonlySet<string>> = [];
+    for (const day of days) if (!complete.has(day)) live.push((await read(day)).userIds);
+    // Usually one live day (today): its set as is.
+    const key = days.filter((day) => complete.has(day)).map((day) => `${day}:${complete.get(day)}`).join(',');
+    return cache.count(remembered, live.length === 1 ? live[0]! : new Set(live.flatMap((ids) => [...ids])), key);
   }
 
-  return { em, coverage, versions, rows, liveDay, liveFingerprints: fingerprintsOf, distinctUsers };
+  return {
+    em, coverage, versions, rows, liveDay, liveFingerprints: fingerprintsOf, distinctUsers, erasures,
+    liveFingerprintUsers: async (day, value) => (await read(day)).fingerprintUsers(value),
+    liveFingerprintGroups: async (day) => (await read(day)).fingerprintGroups(),
+  };
 }
 
 function fromRollup(dimension: RollupDimension, row: Record<string, unknown>): GroupDay {

@@ -24,6 +24,9 @@ export function ormOptions(database: DatabaseConfig): Partial<Options> {
     allowGlobalContext: false,
     debug: false,
     loggerFactory: () => createDbSpanLogger(database.driver),
+    // The change-stamp triggers on generations differ per driver and live in the migrations only;
+    // without this, every new migration would try to drop them.
+    schemaGenerator: { ignoreTriggers: true },
     migrations: {
       path: folder, pathTs: folder, glob: '!(*.d).{js,ts}', emit: 'ts', snapshot: false, silent: true,
       ...(database.driver === 'postgresql' && database.schema ? { schema: database.schema } : {}),

@@ -85,6 +85,19 @@ describe('remembered day users', () => {
     expect(cache.get('2026-03-02', 'v2')).toBeUndefined();
   });
 
+  test('a union kept under a key counts each new set of other ids, and a group\'s bits alone', () => {
+    const cache = createDayUsersCache();
+    const monday = cache.remember('2026-03-02', 'v1', ['a', 'b', 'c'])!;
+    const tuesday = cache.remember('2026-03-03', 'v1', ['b', 'c', 'd'])!;
+    const today = new Set(['a', 'x']);
+    expect(cache.count([monday, tuesday], today, 'mon+tue')).toBe(5);
+    expect(cache.count([monday, tuesday], new Set(['x', 'y', 'd']), 'mon+tue')).toBe(6);
+    // New users numbered since do not change what the same ids count.
+    const group = cache.bitsOf(['e', 'f'])!;
+    expect(cache.count([monday, tuesday], today, 'mon+tue')).toBe(5);
+    expect(cache.count([group], new Set(['e', 'a']))).toBe(3);
+  });
+
   test('refuse past their bound, so the caller counts from raw rows instead', () => {
     const cache = createDayUsersCache({ maxUsers: 3 });
     expect(cache.remember('2026-03-02', 'v1', ['a', 'b', 'c'])).toBeDefined();

@@ -6,6 +6,8 @@ import { User } from './user.ts';
 export const Feedback = defineEntity({
   name: 'Feedback',
   tableName: 'feedback',
+  // Analytics shows the newest of a range.
+  indexes: [{ properties: ['createdAt', 'id'] }],
   properties: {
     id: p.string().length(36).primary(),
     user: () => p.manyToOne(User).deleteRule('cascade').index(),

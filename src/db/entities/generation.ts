@@ -17,6 +17,8 @@ export const Generation = defineEntity({
     { properties: ['status', 'kind', 'id'] },
     // Per-token caps: a token's jobs in flight and its spend today.
     { properties: ['apiTokenId', 'status'] }, { properties: ['apiTokenId', 'createdAt'] },
+    // Analytics reads what changed since its last answer (analytics/live-rows.ts).
+    { properties: ['changeSeq'] },
   ],
   properties: {
     id: p.string().length(36).primary(),
@@ -73,6 +75,13 @@ export const Generation = defineEntity({
     deliveredAt: p.datetime().nullable(),
     /** The credential that asked for it (an API token id or `jwt:<sub>`): its caps count these rows. */
     apiTokenId: p.string().length(64).nullable(),
+    /**
+     * Set by database triggers (the migration `generation_change_stamp`), never by the application:
+     * on insert and on every update of a column analytics reads, a stamp that orders changes across
+     * every writer and replica (SQLite: a counter, the database has one writer; PostgreSQL: the
+     * writing transaction's id). Analytics aggregates today incrementally from it.
+     */
+    changeSeq: p.bigint('number').default(0),
   },
 });
 

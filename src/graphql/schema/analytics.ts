@@ -47,7 +47,7 @@ const SummaryRef = builder.objectRef<Summary>('AnalyticsSummary').implement({
   fields: (t) => ({
     requests: t.exposeInt('requests'),
     failures: t.exposeInt('failures', { description: 'Requests with status failed.' }),
-    distinctUsers: t.exposeInt('distinctUsers', { description: 'Exact, not estimated: the union of each day\'s users across the range (per-day counts cannot be added up). Like requests, it may still count a user who erased their data on days read before the erasure.' }),
+    distinctUsers: t.exposeInt('distinctUsers', { description: 'Exact, not estimated: the union of each day\'s users across the range (per-day counts cannot be added up), as the raw rows have them now: a user who erased their data is no longer counted, while requests on rolled-up days still count theirs.' }),
     successRatio: t.exposeFloat('successRatio', { nullable: true, description: `${SUCCESS_RATIO} Null without requests.` }),
     latency: t.field({ type: LatencyRef, resolve: (summary) => summary.latency }),
     inputTokens: t.exposeFloat('inputTokens', { description: 'Float: sums outgrow 32-bit Int.' }),
@@ -68,7 +68,7 @@ const TopPromptRef = builder.objectRef<TopPrompt>('TopPrompt').implement({
     requests: t.exposeInt('requests', {
       description: 'For admins, the requests of the group. For analysts, its user-days (each user counted at most once per day; the list is ranked by them), so no count reveals how often one member sent it.',
     }),
-    distinctUsers: t.exposeInt('distinctUsers', { description: 'Exact across the range (from raw rows); at least k.' }),
+    distinctUsers: t.exposeInt('distinctUsers', { description: 'Exact across the range, as the raw rows have it (read once per range and kept until a day is rolled up again or a user erases their data); at least k.' }),
     share: t.exposeFloat('share', { description: 'Admins: of all requests in the range. Analysts: of all active user-days in the range.' }),
   }),
 });
