@@ -39,7 +39,6 @@ import { createMetrics, type Metrics } from './telemetry/metrics.ts';
 import { membersOf } from './generation/fallback.ts';
 import { createMemoryEvents, type GenerationEvents } from './generation/queue/events.ts';
 import { queueDepths } from './generation/queue/job-store.ts';
-import { createPostgresEvents } from './generation/queue/postgres-events.ts';
 import { createSlots } from './generation/queue/slots.ts';
 import { createWorkerPool } from './generation/queue/worker-pool.ts';
 import { deriveKey, type Secrets } from './privacy/secrets.ts';
@@ -84,7 +83,8 @@ export async function createApp(deps: AppDeps) {
   const generation = config.generation;
   const database = config.database;
   const events = deps.events ?? (generation.events === 'postgres' && database.driver === 'postgresql'
-    ? await createPostgresEvents({ url: database.url, schema: database.schema, logger })
+    // Imported only here: the pg driver stays out of a SQLite process.
+    ? await (await import('./generation/queue/postgres-events.ts')).createPostgresEvents({ url: database.url, schema: database.schema, logger })
     : createMemoryEvents(logger));
   const costs = createCostTable();
   metrics?.setQueueDepthSource(() => queueDepths(orm.em.fork()));

@@ -9,7 +9,12 @@ import { DEFAULT_TIERS, tiersSchema, type Tier } from './limits/tiers.ts';
  */
 
 export type DatabaseConfig =
-  | { driver: 'sqlite'; path: string }
+  | {
+      driver: 'sqlite';
+      path: string;
+      /** SQLite's page cache (SQLITE_CACHE_MIB); it fills resident memory as the database is read. Default 64. */
+      cacheMib?: number | undefined;
+    }
   | { driver: 'postgresql'; url: string; schema?: string | undefined };
 
 export interface HttpProviderTuning {
@@ -268,6 +273,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optionalString,
+  SQLITE_CACHE_MIB: int(64, 1, 1024),
   DATABASE_SCHEMA: optionalString.pipe(z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase SQL identifier').optional()),
   PSEUDONYM_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   MEDIA_URL_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
@@ -407,10 +413,10 @@ const envSchema = z.object({
 type Env = Record<string, string | undefined>;
 
 /** Called once the URL has passed crossFieldProblems, so it is one of the accepted forms. */
-function parseDatabase(url: string | undefined, schema: string | undefined, dataDir: string): DatabaseConfig {
-  if (url === undefined) return { driver: 'sqlite', path: `${dataDir}/atelier.sqlite` };
+function parseDatabase(url: string | undefined, schema: string | undefined, dataDir: string, cacheMib: number): DatabaseConfig {
+  if (url === undefined) return { driver: 'sqlite', path: `${dataDir}/atelier.sqlite`, cacheMib };
   if (/^postgres(ql)?:\/\//.test(url)) return { driver: 'postgresql', url, schema };
-  return { driver: 'sqlite', path: url.replace(/^(sqlite|file):/, '').replace(/^\/\/(?=\/)/, '') };
+  return { driver: 'sqlite', path: url.replace(/^(sqlite|file):/, '').replace(/^\/\/(?=\/)/, ''), cacheMib };
 }
 
 /** Credentials this deployment chooses: in production each must be unpredictable and used once. */
@@ -529,6 +535,7 @@ function crossFieldProblems(env: Env): string[] {
     problems.push('DATABASE_URL: must be postgres://…, postgresql://…, sqlite:<path> or file:<path>');
   }
   if (value('DATABASE_SCHEMA') && !postgres) problems.push('DATABASE_SCHEMA: only applies to PostgreSQL');
+  if (value('SQLITE_CACHE_MIB') && postgres) problems.push('SQLITE_CACHE_MIB: only applies to SQLite');
   if (value('GENERATION_EVENTS') === 'postgres' && !postgres) problems.push('GENERATION_EVENTS: postgres needs DATABASE_URL to be PostgreSQL');
   return problems;
 }
@@ -540,7 +547,7 @@ export function parseConfig(env: Env): Config {
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
-  const database = parseDatabase(e.DATABASE_URL, e.DATABASE_SCHEMA, e.DATA_DIR);
+  const database = parseDatabase(e.DATABASE_URL, e.DATABASE_SCHEMA, e.DATA_DIR, e.SQLITE_CACHE_MIB);
 
   const image = e.IMAGE_PROVIDER.map((id): ImageProviderConfig => {
     switch (id) {

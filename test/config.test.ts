@@ -17,7 +17,7 @@ describe('parseConfig', () => {
     const config = parseConfig({});
     expect(config).toMatchObject({
       env: 'development', port: 4000, publicUrl: 'http://localhost:4000',
-      database: { driver: 'sqlite', path: './data/atelier.sqlite' },
+      database: { driver: 'sqlite', path: './data/atelier.sqlite', cacheMib: 64 },
       providers: { image: [{ kind: 'procedural' }], video: [{ kind: 'procedural' }], text: [] },
     });
   });
@@ -25,10 +25,17 @@ describe('parseConfig', () => {
   test.each([
     ['postgres://u@db:5432/atelier', { driver: 'postgresql', url: 'postgres://u@db:5432/atelier' }],
     ['postgresql://u@db/atelier', { driver: 'postgresql', url: 'postgresql://u@db/atelier' }],
-    ['sqlite:/var/lib/atelier/a.db', { driver: 'sqlite', path: '/var/lib/atelier/a.db' }],
-    ['file:./x.sqlite', { driver: 'sqlite', path: './x.sqlite' }],
+    ['sqlite:/var/lib/atelier/a.db', { driver: 'sqlite', path: '/var/lib/atelier/a.db', cacheMib: 64 }],
+    ['file:./x.sqlite', { driver: 'sqlite', path: './x.sqlite', cacheMib: 64 }],
   ])('DATABASE_URL=%s selects the driver', (url, database) => {
     expect(parseConfig({ DATABASE_URL: url }).database).toEqual(database);
+  });
+
+  test('SQLITE_CACHE_MIB sizes the SQLite page cache, within 1–1024 MiB, and only on SQLite', () => {
+    expect(parseConfig({ SQLITE_CACHE_MIB: '8' }).database).toEqual({ driver: 'sqlite', path: './data/atelier.sqlite', cacheMib: 8 });
+    expect(problems({ SQLITE_CACHE_MIB: '0' }).map((problem) => problem.split(':')[0])).toEqual(['SQLITE_CACHE_MIB']);
+    expect(problems({ SQLITE_CACHE_MIB: '2048' }).map((problem) => problem.split(':')[0])).toEqual(['SQLITE_CACHE_MIB']);
+    expect(problems({ SQLITE_CACHE_MIB: '8', DATABASE_URL: 'postgres://u@db/atelier' })).toEqual(['SQLITE_CACHE_MIB: only applies to SQLite']);
   });
 
   test('reports every problem at once, each naming its variable', () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { SpanStatusCode } from '@opentelemetry/api';
-import Bree from 'bree';
+import type Bree from 'bree';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.ts';
@@ -111,55 +111,64 @@ export function createJobRunner<N extends string = JobName>(deps: JobRunnerDeps<
   let stopping = false;
   let schedulesStarted = false;
 
-  const bree = new Bree({
-    root: deps.jobsRoot ?? DEFAULT_JOBS_ROOT,
-    defaultExtension: 'ts',
-    acceptedExtensions: ['.ts'],
-    // Jobs without a schedule run only when asked (Bree's default timeout 0 would run them at start).
-    timeout: false,
-    timezone: 'UTC',
-    jobs: names.map((name) => {
-      const cron = schedules[name];
-      return cron ? { name, cron, hasSeconds: cron.trim().split(/\s+/).length === 6 } : { name };
-    }),
-    worker: {
-      // Workers must not inherit the parent's --import of the tracing bootstrap: they open no spans.
-      execArgv: [],
-      // Without a limit of its own, a worker exhausting its heap would abort the whole process.
-      resourceLimits: { maxOldGenerationSizeMb: deps.workerHeapMb ?? 1024 },
-    },
-    logger: {
-      info: (message: unknown) => log.debug({ bree: String(message) }, 'bree'),
-      warn: (message: unknown) => log.warn({ bree: String(message) }, 'bree'),
-      error: (message: unknown) => log.error({ bree: String(message) }, 'bree'),
-    },
-    errorHandler: (error, { name }) => {
-      const run = active.get(name);
-      if (run && run.crash === undefined) run.crash = run.terminated ? 'terminated' : crashClass(error);
-    },
-    workerMessageHandler: ({ name, message }) => {
-      const run = active.get(name);
-      if (run && isReport(message)) onReport(name, run, message);
-    },
-  });
-  bree.on('worker created', (name: string) => {
-    const run = active.get(name);
-    if (run) run.spawned = true;
-  });
-  bree.on('worker deleted', (name: string) => active.get(name)?.exited.resolve());
-  // The cron timers call bree.run(name): route each tick through the lease instead.
-  const spawn = bree.run;
-  bree.run = async (name?: string) => {
-    if (name === undefined) return;
-    const outcome = await run(name as N, 'schedule').catch((error: unknown) => {
-      log.error({ job: name, errorClass: errorClassOf(error) }, 'scheduled job could not run');
-      return null;
+  type Loaded = { bree: Bree; spawn: Bree['run'] };
+  /** Bree once loaded, with its own run() that spawns a worker (its cron timers' run() goes through the lease). */
+  let loaded: Loaded | undefined;
+  let initialized: Promise<Loaded> | undefined;
+  // Bree and its cron parser load on the first run or schedule, so a replica that never runs a job
+  // never holds them. init() validates the jobs and builds their schedules (Bree 9's typings leave it out).
+  const ready = () => (initialized ??= (async () => {
+    const { default: BreeClass } = await import('bree');
+    const bree = new BreeClass({
+      root: deps.jobsRoot ?? DEFAULT_JOBS_ROOT,
+      defaultExtension: 'ts',
+      acceptedExtensions: ['.ts'],
+      // Jobs without a schedule run only when asked (Bree's default timeout 0 would run them at start).
+      timeout: false,
+      timezone: 'UTC',
+      jobs: names.map((name) => {
+        const cron = schedules[name];
+        return cron ? { name, cron, hasSeconds: cron.trim().split(/\s+/).length === 6 } : { name };
+      }),
+      worker: {
+        // Workers must not inherit the parent's --import of the tracing bootstrap: they open no spans.
+        execArgv: [],
+        // Without a limit of its own, a worker exhausting its heap would abort the whole process.
+        resourceLimits: { maxOldGenerationSizeMb: deps.workerHeapMb ?? 1024 },
+      },
+      logger: {
+        info: (message: unknown) => log.debug({ bree: String(message) }, 'bree'),
+        warn: (message: unknown) => log.warn({ bree: String(message) }, 'bree'),
+        error: (message: unknown) => log.error({ bree: String(message) }, 'bree'),
+      },
+      errorHandler: (error, { name }) => {
+        const run = active.get(name);
+        if (run && run.crash === undefined) run.crash = run.terminated ? 'terminated' : crashClass(error);
+      },
+      workerMessageHandler: ({ name, message }) => {
+        const run = active.get(name);
+        if (run && isReport(message)) onReport(name, run, message);
+      },
     });
-    if (outcome && 'skipped' in outcome) log.info({ job: name, reason: outcome.skipped }, 'scheduled job skipped');
-  };
-  let initialized: Promise<void> | undefined;
-  // Validates the jobs and builds their schedules; Bree 9's typings leave init() out.
-  const ready = () => (initialized ??= (bree as Bree & { init(): Promise<void> }).init());
+    bree.on('worker created', (name: string) => {
+      const run = active.get(name);
+      if (run) run.spawned = true;
+    });
+    bree.on('worker deleted', (name: string) => active.get(name)?.exited.resolve());
+    // The cron timers call bree.run(name): route each tick through the lease instead.
+    const spawn = bree.run;
+    bree.run = async (name?: string) => {
+      if (name === undefined) return;
+      const outcome = await run(name as N, 'schedule').catch((error: unknown) => {
+        log.error({ job: name, errorClass: errorClassOf(error) }, 'scheduled job could not run');
+        return null;
+      });
+      if (outcome && 'skipped' in outcome) log.info({ job: name, reason: outcome.skipped }, 'scheduled job skipped');
+    };
+    await (bree as Bree & { init(): Promise<void> }).init();
+    loaded = { bree, spawn };
+    return loaded;
+  })());
 
   function crashClass(error: unknown): string {
     if ((error as NodeJS.ErrnoException | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') return 'out_of_memory';
@@ -181,7 +190,7 @@ export function createJobRunner<N extends string = JobName>(deps: JobRunnerDeps<
   }
 
   async function runWorker(name: string, run: ActiveRun): Promise<void> {
-    await ready();
+    const { bree, spawn } = await ready();
     if (stopping) {
       run.result = { rowsAffected: 0, cancelled: true };
       return;
@@ -212,7 +221,7 @@ export function createJobRunner<N extends string = JobName>(deps: JobRunnerDeps<
       // Another instance took the lease over (we stalled past its expiry): stop before it runs twice.
       run.leaseLost = true;
       log.warn({ job: name, runId: run.runId }, 'job lease lost; asking the job to stop');
-      bree.workers.get(name)?.postMessage(CANCEL_MESSAGE);
+      loaded?.bree.workers.get(name)?.postMessage(CANCEL_MESSAGE);
     } catch (error) {
       log.warn({ job: name, errorClass: errorClassOf(error) }, 'job lease renewal failed; will retry');
     }
@@ -297,7 +306,7 @@ export function createJobRunner<N extends string = JobName>(deps: JobRunnerDeps<
   async function startSchedules() {
     if (schedulesStarted || stopping) return;
     schedulesStarted = true;
-    await ready();
+    const { bree } = await ready();
     for (const name of names) {
       if (!schedules[name]) continue;
       // Bree refuses to start the timers of a job whose worker is running: start them once it is done.
@@ -316,7 +325,8 @@ export function createJobRunner<N extends string = JobName>(deps: JobRunnerDeps<
     stopping = true;
     // Runs still taking their lease see `stopping` before spawning and record themselves cancelled.
     const runs = [...active.values()];
-    if (initialized && (await initialized.then(() => true, () => false))) {
+    const bree = initialized && (await initialized.catch(() => undefined))?.bree;
+    if (bree) {
       // Clears every timer and posts 'cancel' to every running worker; resolves when all have exited.
       const cancelled = bree.stop();
       let timeout: NodeJS.Timeout | undefined;
