@@ -242,6 +242,19 @@ const corsOrigins = optionalString.transform((text, context) => {
 const DEFAULT_PROVIDER_TIMEOUT_MS = 60_000;
 const DEFAULT_PROVIDER_DEADLINE_MS = 90_000;
 /** Keyed by the chain's first (preferred) provider. Pollinations allows one request at a time per IP without a key. */
+/**
+ * A cron expression's shape (5 fields, or 6 with seconds), checked here so that a typo fails the
+ * start with every other config error, not the first scheduled or on-demand run (the scheduler
+ * library loads only when a job first runs).
+ */
+const CRON_FIELD = /^(\*|\?|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/[0-9]+)?(,(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/[0-9]+)?)*$/;
+function cron(fallback: string) {
+  return z.string().trim().default(fallback).refine((value) => {
+    const fields = value.split(/\s+/);
+    return (fields.length === 5 || fields.length === 6) && fields.every((field) => CRON_FIELD.test(field));
+  }, 'must be a cron expression of 5 fields (or 6 with seconds), e.g. "*/15 * * * *"');
+}
+
 const DEFAULT_IMAGE_CONCURRENCY: Record<ImageProviderId, number> = { procedural: 2, openai: 4, sdwebui: 1, pollinations: 1, replicate: 4, huggingface: 2, stability: 4, fal: 4 };
 
 /** A comma-separated fallback chain of provider ids, e.g. `replicate,pollinations,procedural`. */
@@ -363,9 +376,9 @@ const envSchema = z.object({
   METRICS_ON_API_PORT: optionalBool,
   LOG_PRETTY: bool(false),
   SCHEDULER: bool(true),
-  RETENTION_CRON: z.string().min(9).default('*/15 * * * *'),
-  ROLLUP_CRON: z.string().min(9).default('5 * * * *'),
-  BACKUP_CRON: z.string().min(9).default('30 3 * * *'),
+  RETENTION_CRON: cron('*/15 * * * *'),
+  ROLLUP_CRON: cron('5 * * * *'),
+  BACKUP_CRON: cron('30 3 * * *'),
   RETENTION_BATCH_SIZE: int(2000, 10, 50_000),
   AUDIT_RETENTION_DAYS: int(365, 1, 3650),
   BACKUP_DIR: optionalString,

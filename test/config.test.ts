@@ -38,6 +38,12 @@ describe('parseConfig', () => {
     expect(problems({ SQLITE_CACHE_MIB: '8', DATABASE_URL: 'postgres://u@db/atelier' })).toEqual(['SQLITE_CACHE_MIB: only applies to SQLite']);
   });
 
+  test('job schedules are checked at start, with every other problem, though the scheduler loads on first use', () => {
+    expect(parseConfig({ RETENTION_CRON: '0 */2 * * *', BACKUP_CRON: '0 30 3 * * MON-FRI' }).jobs.schedules).toMatchObject({ retention: '0 */2 * * *', backup: '0 30 3 * * MON-FRI' });
+    expect(problems({ RETENTION_CRON: 'every 15 minutes', ROLLUP_CRON: '5 * * *', BACKUP_CRON: '30 3 * * * * *' }).map((problem) => problem.split(':')[0]))
+      .toEqual(['RETENTION_CRON', 'ROLLUP_CRON', 'BACKUP_CRON']);
+  });
+
   test('reports every problem at once, each naming its variable', () => {
     const found = problems({ PORT: 'eighty', LOG_LEVEL: 'loud', IMAGE_PROVIDER: 'dalle', DATABASE_URL: 'mysql://x', GRAPHIQL: 'maybe' });
     expect(found.map((problem) => problem.split(':')[0])).toEqual(expect.arrayContaining(['PORT', 'LOG_LEVEL', 'IMAGE_PROVIDER', 'GRAPHIQL']));
