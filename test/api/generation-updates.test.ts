@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { until } from '../helpers/gated-provider.ts';
 import { BOT_TOKEN, createTestApp, type TestApp } from '../helpers/test-app.ts';
 
 /**
@@ -43,6 +44,9 @@ test('a subscriber sees queued, running with progress, then succeeded with media
   const generate = `mutation G($input: GenerateInput!) { generate(input: $input) { ... on Generation { id status } } }`;
   // The first job holds the only slot, so the second is seen waiting in line.
   const first = (await app.gql(generate, { input: { kind: 'IMAGE', prompt: 'first in line', style: 'photo' } }, { as })).data.generate;
+  // Once a worker has it (on a busy machine the claim can trail the answer), the next job is first in line.
+  const status = async () => (await app.gql(`query($id: ID!) { generation(id: $id) { status } }`, { id: first.id }, { as })).data.generation.status;
+  await until(async () => (await status()) === 'RUNNING', 10_000, 'the first job running');
   const second = (await app.gql(generate, { input: { kind: 'IMAGE', prompt: 'a castle at dusk', style: 'anime' } }, { as })).data.generate;
   expect(second.status).toBe('QUEUED');
 
