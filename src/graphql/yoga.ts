@@ -21,7 +21,7 @@ import { renderGraphiqlPage } from './graphiql-page.ts';
 import { schema } from './schema.ts';
 import { useGraphqlMetrics } from './use-graphql-metrics.ts';
 import { useHiddenSuggestions } from './use-hidden-suggestions.ts';
-import { activeTraceId, useOperationSpan } from './use-operation-span.ts';
+import { activeTraceId, selectsOnly, useOperationSpan } from './use-operation-span.ts';
 import { useNoIntrospection } from './use-no-introspection.ts';
 
 export interface YogaDeps {
@@ -59,7 +59,8 @@ function unauthenticated(message: string): GraphQLError {
 function telemetryPlugins(deps: YogaDeps): Plugin[] {
   if (!deps.services.metrics) return [];
   return [
-    useOperationSpan(),
+    // Load balancers probe `{ health }` every few seconds: a trace each would bury the ones that matter.
+    useOperationSpan({ untraced: selectsOnly(new Set(['health'])) }),
     useGraphqlMetrics(deps.services.metrics.registry),
   ];
 }

@@ -8,6 +8,8 @@ const TOKEN = 'otlp-bot-token-0123456789abcdef';
 const TELEGRAM_ID = '918273645';
 const PROMPT = 'a dragon portrait for mila@example.com over a castle';
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const PROBE_TRACE_ID = '5cf92f3577b34da6a3ce929d0e0e4737';
+const MIXED_TRACE_ID = '6df92f3577b34da6a3ce929d0e0e4738';
 
 interface OtlpSpan {
   traceId: string;
@@ -36,6 +38,11 @@ beforeAll(async () => {
   const address = receiver.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const api = await spawnApi({ BOT_API_TOKEN: TOKEN, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, NODE_ENV: 'development' });
+  // A load balancer's probe, then a query that reads health among other things.
+  for (const [traceId, query] of [[PROBE_TRACE_ID, '{ health { ok } }'], [MIXED_TRACE_ID, '{ health { ok } styles { id } }']] as const) {
+    const probe = await fetch(`${api.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-00f067aa0ba902b7-01` }, body: JSON.stringify({ query }) });
+    expect(((await probe.json()) as any).data.health.ok).toBe(true);
+  }
   const response = await fetch(`${api.baseUrl}/graphql`, {
     method: 'POST',
     headers: {
@@ -86,6 +93,11 @@ test('the operation, resolver and database spans form one trace continuing the c
     while (cursor && cursor !== operation) cursor = cursor.parentSpanId ? byId.get(cursor.parentSpanId) : undefined;
     expect(cursor, `${span.name} descends from the operation span`).toBe(operation);
   }
+});
+
+test('a health probe leaves no trace; an operation that reads more than health keeps its span', () => {
+  expect(spans.filter((span) => span.traceId === PROBE_TRACE_ID)).toEqual([]);
+  expect(spans.filter((span) => span.traceId === MIXED_TRACE_ID).map((span) => span.name)).toContain('query');
 });
 
 test('the job runs in a trace of its own, linked to the request that queued it, with the provider span inside', () => {

@@ -29,7 +29,7 @@ const HealthRef = builder.objectRef<Health>('Health').implement({
 builder.queryField('health', (t) =>
   t.field({
     type: HealthRef,
-    // Probed every few seconds by load balancers: the operation's span says all a field span would.
+    // Probed every few seconds by load balancers: no span (an operation of health alone has none either, see yoga.ts).
     tracing: false,
     resolve: async (_root, _args, ctx) => {
       const database = await ctx.services.databaseUp();
