@@ -27,7 +27,9 @@ const config = parseConfigOrExit(process.env);
 const logger = createLogger({ level: config.logLevel, pretty: config.telemetry.logPretty });
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 const secrets = resolveSecrets({ pseudonymSecret: config.pseudonymSecret, mediaUrlSecret: config.mediaUrlSecret }, config.dataDir);
-const orm = await createOrm(config.database);
+const orm = await createOrm(config.database, {
+  onCheckpointError: (message) => logger.warn({ err_message: message.slice(0, 200) }, 'WAL checkpoint thread failed (if it exited, SQLite checkpoints in commits again)'),
+});
 // Telegram's webhook shares the API's port, behind the same body cap as every other route.
 const telegramWebhook = createTelegramWebhook({
   path: config.bot.enabled && config.bot.mode.kind === 'webhook' ? config.bot.mode.path : undefined,

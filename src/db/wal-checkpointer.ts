@@ -37,6 +37,10 @@ export function startWalCheckpointer(options: WalCheckpointerOptions): WalCheckp
   let active = false;
   let stopped = false;
 
+  // A closed or failing connection is reported, never an unhandled rejection.
+  const setAutoCheckpoint = (pages: number) =>
+    void options.pragma(`pragma wal_autocheckpoint = ${pages}`).catch((error: unknown) => options.onError?.(error instanceof Error ? error.message : String(error)));
+
   const walBytes = () => {
     try {
       return statSync(`${options.path}-wal`).size;
@@ -49,13 +53,15 @@ export function startWalCheckpointer(options: WalCheckpointerOptions): WalCheckp
     clearInterval(watch);
     const thread = new Worker(new URL('./wal-checkpoint-worker.ts', import.meta.url), {
       workerData: { path: options.path, intervalMs } satisfies CheckpointWorkerData,
+      // Not the parent's --import of the tracing bootstrap: the thread opens no spans.
+      execArgv: [],
     });
     worker = thread;
     thread.unref();
     thread.on('message', (reply: CheckpointReply) => {
       if (reply.type === 'ready' && !stopped) {
         active = true;
-        void options.pragma('pragma wal_autocheckpoint = 0');
+        setAutoCheckpoint(0);
       } else if (reply.type === 'failed') options.onError?.(reply.message);
     });
     const lost = (error?: unknown) => {
@@ -64,7 +70,7 @@ export function startWalCheckpointer(options: WalCheckpointerOptions): WalCheckp
       active = false;
       if (stopped) return;
       if (error) options.onError?.(error instanceof Error ? error.message : String(error));
-      void options.pragma(`pragma wal_autocheckpoint = ${autoCheckpointPages}`);
+      setAutoCheckpoint(autoCheckpointPages);
     };
     thread.on('error', lost);
     thread.on('exit', () => lost(new Error('the WAL checkpoint thread exited')));
