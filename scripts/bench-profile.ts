@@ -15,7 +15,7 @@ import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { answerHelp } from '../src/cli.ts';
-import { BENCH_SECRETS, BENCH_TOKEN, option } from './bench/report.ts';
+import { BENCH_SECRETS, BENCH_TOKEN, UNLIMITED_TIERS, createFixedImageProvider, option } from './bench/report.ts';
 
 answerHelp(`
 usage: npm run bench:profile -- [--jobs 1000] [--checkpoint-thread false]
@@ -84,25 +84,21 @@ const bareCpu = await cpuPerRequest(Math.max(2_000, jobs), () => post(bare.url, 
 bare.close();
 
 // Atelier: production settings, telemetry off (its cost is measured by npm run bench), one roomy tier.
-const [{ default: pino }, { createApp }, { parseConfig }, { createOrm }, { createLogger }, { encodePng }] = await Promise.all([
-  import('pino'), import('../src/app.ts'), import('../src/config.ts'), import('../src/db/orm.ts'), import('../src/telemetry/logger.ts'), import('../src/media/png.ts'),
+const [{ default: pino }, { createApp }, { parseConfig }, { createOrm }, { createLogger }] = await Promise.all([
+  import('pino'), import('../src/app.ts'), import('../src/config.ts'), import('../src/db/orm.ts'), import('../src/telemetry/logger.ts'),
 ]);
 const dir = mkdtempSync(join(tmpdir(), 'atelier-bench-profile-'));
 const config = parseConfig({
   NODE_ENV: 'production', DATA_DIR: dir, BOT_API_TOKEN: BENCH_TOKEN, LOG_LEVEL: 'silent', SCHEDULER: 'false', GRAPHIQL: 'false',
   PSEUDONYM_SECRET: BENCH_SECRETS.pseudonymSecret, MEDIA_URL_SECRET: BENCH_SECRETS.mediaUrlSecret, BACKUP_ENCRYPTION_KEY: BENCH_SECRETS.backupKey,
-  TIERS_JSON: JSON.stringify([{ id: 'bench', requestsPerMinute: 100_000, daily: { images: 1e9, videos: 1e9, textTokens: 1e12 }, dailyCostUsd: null }]),
+  TIERS_JSON: UNLIMITED_TIERS,
   TOKEN_NEW_USERS_PER_MINUTE: '0', TOKEN_MAX_ACTIVE_GENERATIONS: '0', TOKEN_DAILY_COST_USD: '0', GENERATION_QUEUE_MAX: '1000000', IMAGE_CONCURRENCY: '8',
 });
 const orm = await createOrm(config.database, { checkpointThread });
-const bytes = encodePng(64, 64, new Uint8Array(64 * 64 * 4).map((_, index) => (index * 37) & 0xff));
-const fixed = {
-  name: 'fixed', kinds: new Set(['image' as const]), models: { image: 'fixed-v1' },
-  generate: async () => ({ provider: 'fixed', model: 'fixed-v1', media: { bytes, mimeType: 'image/png', width: 64, height: 64 } }),
-};
+const fixed = await createFixedImageProvider();
 const { http, jobs: jobRunner, stopGeneration } = await createApp({
   config, orm, logger: createLogger({ level: 'silent', destination: pino.destination({ dest: '/dev/null', sync: true }) }),
-  secrets: BENCH_SECRETS, version: 'bench', providers: { image: fixed, video: fixed, text: undefined } as never, metrics: null,
+  secrets: BENCH_SECRETS, version: 'bench', providers: { image: fixed, video: fixed, text: undefined }, metrics: null,
 });
 const atelier = await listen((request, response) => void http(request, response));
 const GENERATE = 'mutation ($p: String!) { generate(input: { kind: IMAGE, prompt: $p, style: "photo" }) { __typename ... on Generation { id } } }';
@@ -195,5 +191,4 @@ const busy = total - (grouped.get(groups[0]![0]) ?? 0);
 grouped.delete(groups[0]![0]);
 console.log('\nCPU profile of the Atelier half, self time by place (idle left out):');
 for (const [group, time] of [...grouped].sort((a, b) => b[1] - a[1])) console.log(`  ${((time / busy) * 100).toFixed(1).padStart(5)} %  ${group}`);
-if (process.env['PROFILE_PLACES']) console.log([...byPlace].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([place, time]) => `${((time / total) * 100).toFixed(1)} % ${place}`).join('\n'));
 process.exit(0);

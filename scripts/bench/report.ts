@@ -1,5 +1,6 @@
 /** Small pieces the benchmark scripts share: options, medians, and the JSON line a child script reports with. */
 import { createHash } from 'node:crypto';
+import type { Provider } from '../../src/generation/provider.ts';
 
 /**
  * The benchmark's secrets: the same every run (a reused database keeps its pseudonyms), and not a
@@ -37,4 +38,17 @@ export function parseBenchJson(stdout: string): Record<string, number> {
   const line = stdout.split('\n').find((candidate) => candidate.startsWith(PREFIX));
   if (!line) throw new Error('the script printed no BENCH_JSON line');
   return JSON.parse(line.slice(PREFIX.length)) as Record<string, number>;
+}
+
+/** Limits are not what is measured: one roomy tier, so every request is generated. */
+export const UNLIMITED_TIERS = JSON.stringify([{ id: 'bench', requestsPerMinute: 100_000, daily: { images: 1e9, videos: 1e9, textTokens: 1e12 }, dailyCostUsd: null }]);
+
+/** A 64×64 PNG made once: the provider hands out the same bytes in no time. */
+export async function createFixedImageProvider(): Promise<Provider> {
+  const { encodePng } = await import('../../src/media/png.ts');
+  const bytes = encodePng(64, 64, new Uint8Array(64 * 64 * 4).map((_, index) => (index * 37) & 0xff));
+  return {
+    name: 'fixed', kinds: new Set(['image']), models: { image: 'fixed-v1' },
+    generate: async () => ({ provider: 'fixed', model: 'fixed-v1', media: { bytes, mimeType: 'image/png', width: 64, height: 64 } }),
+  };
 }

@@ -19,8 +19,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Orm } from '../../src/db/orm.ts';
-import type { Provider } from '../../src/generation/provider.ts';
-import { BENCH_TOKEN, BENCH_SECRETS } from './report.ts';
+import { BENCH_TOKEN, BENCH_SECRETS, UNLIMITED_TIERS, createFixedImageProvider } from './report.ts';
 import { answerHelp, createCleanup } from '../../src/cli.ts';
 
 answerHelp(`
@@ -39,20 +38,6 @@ export interface MemoryFigures {
   heapTotalBytes: number;
   externalBytes: number;
   openFiles: number;
-}
-
-// Limits are not what is measured: one roomy tier, so every request is generated.
-const UNLIMITED_TIERS = JSON.stringify([{ id: 'bench', requestsPerMinute: 100_000, daily: { images: 1e9, videos: 1e9, textTokens: 1e12 }, dailyCostUsd: null }]);
-
-/** A 64×64 PNG made once: the provider hands out the same bytes in no time. */
-async function createFixedImageProvider(): Promise<Provider> {
-  const { encodePng } = await import('../../src/media/png.ts');
-  const rgba = new Uint8Array(64 * 64 * 4).map((_, index) => (index * 37) & 0xff);
-  const bytes = encodePng(64, 64, rgba);
-  return {
-    name: 'fixed', kinds: new Set(['image']), models: { image: 'fixed-v1' },
-    generate: async () => ({ provider: 'fixed', model: 'fixed-v1', media: { bytes, mimeType: 'image/png', width: 64, height: 64 } }),
-  };
 }
 
 /** A started server; `drain` (Atelier only) resolves once no job is queued or running. */

@@ -10,7 +10,7 @@ export interface CheckpointWorkerData {
   path: string;
   intervalMs: number;
 }
-export type CheckpointReply = { type: 'ready' } | { type: 'checkpointed'; pages: number; busy: boolean } | { type: 'failed'; message: string };
+export type CheckpointReply = { type: 'ready' } | { type: 'failed'; message: string };
 
 const { path, intervalMs } = workerData as CheckpointWorkerData;
 const db = new Database(path, { fileMustExist: true });
@@ -20,8 +20,7 @@ parentPort!.postMessage({ type: 'ready' } satisfies CheckpointReply);
 
 const timer = setInterval(() => {
   try {
-    const [row] = checkpoint.all() as Array<{ busy: number; log: number; checkpointed: number }>;
-    if (row && row.checkpointed > 0) parentPort!.postMessage({ type: 'checkpointed', pages: row.checkpointed, busy: row.busy !== 0 } satisfies CheckpointReply);
+    checkpoint.all();
   } catch (error) {
     parentPort!.postMessage({ type: 'failed', message: error instanceof Error ? error.message : String(error) } satisfies CheckpointReply);
   }
