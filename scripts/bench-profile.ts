@@ -1,5 +1,5 @@
 /**
- * `npm run bench:profile [-- --jobs 1000 --checkpoint-thread false]`
+ * `npm run bench:profile [-- --jobs 1000 --checkpoint-thread false --accept-only --inline-values]`
  *
  * Where a generation's CPU goes: one process accepts `jobs` image jobs over real HTTP (one request
  * at a time, so nothing else runs beside it) and runs them with an instant provider, as the
@@ -18,13 +18,17 @@ import { answerHelp } from '../src/cli.ts';
 import { BENCH_SECRETS, BENCH_TOKEN, UNLIMITED_TIERS, createFixedImageProvider, option } from './bench/report.ts';
 
 answerHelp(`
-usage: npm run bench:profile -- [--jobs 1000] [--checkpoint-thread false]
+usage: npm run bench:profile -- [--jobs 1000] [--checkpoint-thread false] [--accept-only] [--inline-values]
 
 Accepts and runs --jobs image jobs in one process with an instant provider, against bare yoga in
-the same run, and prints CPU per request, the SQL statements per job and a CPU profile by package.`);
+the same run, and prints CPU per request, the SQL statements per job and a CPU profile by package.
+--accept-only profiles an API-only replica (WORKERS=false): accepting jobs, none run.
+--inline-values lets MikroORM write values into each statement's text, as before bound-sqlite.ts.`);
 
 const jobs = option('jobs', 1_000);
 const checkpointThread = !process.argv.includes('false');
+const acceptOnly = process.argv.includes('--accept-only');
+const boundParameters = !process.argv.includes('--inline-values');
 
 // Statements counted and timed where they run: better-sqlite3's prepared statements.
 interface StatementFigures { count: number; ms: number }
@@ -92,9 +96,9 @@ const config = parseConfig({
   NODE_ENV: 'production', DATA_DIR: dir, BOT_API_TOKEN: BENCH_TOKEN, LOG_LEVEL: 'silent', SCHEDULER: 'false', GRAPHIQL: 'false',
   PSEUDONYM_SECRET: BENCH_SECRETS.pseudonymSecret, MEDIA_URL_SECRET: BENCH_SECRETS.mediaUrlSecret, BACKUP_ENCRYPTION_KEY: BENCH_SECRETS.backupKey,
   TIERS_JSON: UNLIMITED_TIERS,
-  TOKEN_NEW_USERS_PER_MINUTE: '0', TOKEN_MAX_ACTIVE_GENERATIONS: '0', TOKEN_DAILY_COST_USD: '0', GENERATION_QUEUE_MAX: '1000000', IMAGE_CONCURRENCY: '8',
+  TOKEN_NEW_USERS_PER_MINUTE: '0', TOKEN_MAX_ACTIVE_GENERATIONS: '0', TOKEN_DAILY_COST_USD: '0', GENERATION_QUEUE_MAX: '1000000', IMAGE_CONCURRENCY: '8', WORKERS: acceptOnly ? 'false' : 'true',
 });
-const orm = await createOrm(config.database, { checkpointThread });
+const orm = await createOrm(config.database, { checkpointThread, boundParameters });
 const fixed = await createFixedImageProvider();
 const { http, jobs: jobRunner, stopGeneration } = await createApp({
   config, orm, logger: createLogger({ level: 'silent', destination: pino.destination({ dest: '/dev/null', sync: true }) }),
@@ -103,6 +107,7 @@ const { http, jobs: jobRunner, stopGeneration } = await createApp({
 const atelier = await listen((request, response) => void http(request, response));
 const GENERATE = 'mutation ($p: String!) { generate(input: { kind: IMAGE, prompt: $p, style: "photo" }) { __typename ... on Generation { id } } }';
 const drained = async () => {
+  if (acceptOnly) return;
   const connection = orm.em.fork().getConnection();
   for (;;) {
     const [row] = await connection.execute<Array<{ n: number }>>(`select count(*) as n from generations where status in ('queued', 'running')`);
@@ -136,7 +141,7 @@ rmSync(dir, { recursive: true, force: true });
 
 console.log(`CPU per request, this process (client included), one request at a time, ${jobs} jobs:`);
 console.log(`  bare yoga { hello }                         ${bareCpu.toFixed(0).padStart(6)} µs`);
-console.log(`  Atelier generate, accepted and run          ${jobCpu.toFixed(0).padStart(6)} µs   ${(jobCpu / bareCpu).toFixed(1)}× bare yoga (bare yoga is ${(bareCpu / jobCpu).toFixed(2)}× of it)`);
+console.log(`  Atelier generate, ${acceptOnly ? 'accepted (none run)' : 'accepted and run   '}         ${jobCpu.toFixed(0).padStart(6)} µs   ${(jobCpu / bareCpu).toFixed(1)}× bare yoga (bare yoga is ${(bareCpu / jobCpu).toFixed(2)}× of it)`);
 const sqlMs = [...statements.values()].reduce((sum, entry) => sum + entry.ms, 0);
 const perJob = [...statements.values()].reduce((sum, entry) => sum + entry.count, 0) / jobs;
 console.log(`\nSQL: ${perJob.toFixed(1)} statements per job, ${(sqlMs * 1000 / jobs).toFixed(0)} µs per job inside SQLite (${((sqlMs * 1000 / jobs / jobCpu) * 100).toFixed(0)} % of the job's CPU):`);

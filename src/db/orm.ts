@@ -72,6 +72,8 @@ export interface CreateOrmOptions {
   /** SQLite files: checkpoint the WAL in a worker thread once it grows (default), not inside commits. */
   checkpointThread?: boolean;
   onCheckpointError?: (message: string) => void;
+  /** SQLite: bind values and reuse compiled statements (default; see bound-sqlite.ts), or let MikroORM write values into the text. */
+  boundParameters?: boolean;
 }
 
 export async function createOrm(database: DatabaseConfig, options: CreateOrmOptions = {}): Promise<Orm> {
@@ -81,8 +83,8 @@ export async function createOrm(database: DatabaseConfig, options: CreateOrmOpti
       mkdirSync(dirname(resolve(database.path)), { recursive: true });
       restrictFileModes(database.path);
     }
-    const { MikroORM: SqliteOrm } = await import('@mikro-orm/sqlite');
-    orm = (await SqliteOrm.init(ormOptions(database) as never)) as unknown as Orm;
+    const [{ MikroORM: SqliteOrm }, { BoundSqliteDriver }] = await Promise.all([import('@mikro-orm/sqlite'), import('./bound-sqlite.ts')]);
+    orm = (await SqliteOrm.init({ ...ormOptions(database), ...(options.boundParameters === false ? {} : { driver: BoundSqliteDriver }) } as never)) as unknown as Orm;
     const connection = orm.em.getConnection();
     // Deleted rows are overwritten with zeros instead of lingering in free space (erasure, retention).
     await connection.execute('pragma secure_delete = on');
