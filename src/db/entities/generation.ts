@@ -10,7 +10,8 @@ import { User } from './user.ts';
 export const Generation = defineEntity({
   name: 'Generation',
   tableName: 'generations',
-  // (fingerprint, user, createdAt) answers "distinct users per prompt group" from the index alone.
+  // (fingerprint, user, createdAt) answers "distinct users per prompt group" from the index alone, and
+  // serves lookups by fingerprint alone too (its prefix): every index is written on every insert.
   // (status, kind, id) is the queue: workers claim the oldest queued rows of their kind (ids are UUIDv7).
   indexes: [
     { properties: ['user', 'createdAt'] }, { properties: ['createdAt'] }, { properties: ['promptFingerprint', 'user', 'createdAt'] },
@@ -38,7 +39,7 @@ export const Generation = defineEntity({
     costUsd: p.decimal('number').precision(14).scale(6).nullable(),
     costUnknown: p.boolean().default(false),
     promptRedacted: p.text().nullable(),
-    promptFingerprint: p.string().length(32).index(),
+    promptFingerprint: p.string().length(32),
     promptLength: p.integer(),
     media: () => p.manyToOne(MediaAsset).nullable().deleteRule('set null').index(),
     /** The user's picture an edit starts from (the worker reads its bytes); set null when it is deleted. */
