@@ -64,12 +64,15 @@ interface StatementSource {
 }
 
 /**
- * Keeps the last `size` compiled statements by text (least recently used goes first). A statement
- * still being iterated (a streamed read) is not handed out twice: the caller gets a fresh one.
+ * Keeps the last `size` compiled statements by text (least recently used goes first). A text is
+ * kept from its second use on: the one-off statements of a migration or a pragma do not fill the
+ * cache (and resident memory) of a process that has just started. A statement still being
+ * iterated (a streamed read) is not handed out twice: the caller gets a fresh one.
  */
 export function reuseStatements(database: StatementSource, size: number): void {
   const prepare = database.prepare.bind(database);
   const cache = new Map<string, Statement>();
+  const seenOnce = new Set<string>();
   database.prepare = (sql: string) => {
     const cached = cache.get(sql);
     if (cached && !cached.busy) {
@@ -78,10 +81,15 @@ export function reuseStatements(database: StatementSource, size: number): void {
       return cached;
     }
     const statement = prepare(sql);
-    if (!cached) {
-      cache.set(sql, statement);
-      if (cache.size > size) cache.delete(cache.keys().next().value!);
+    if (cached) return statement;
+    if (!seenOnce.delete(sql)) {
+      // Texts only: bounded by forgetting them all at once, rarely (a text seen once seldom comes back).
+      if (seenOnce.size >= size * 4) seenOnce.clear();
+      seenOnce.add(sql);
+      return statement;
     }
+    cache.set(sql, statement);
+    if (cache.size > size) cache.delete(cache.keys().next().value!);
     return statement;
   };
 }
