@@ -21,6 +21,9 @@ export class BoundSqliteDriver extends SqliteDriver {
   }
 }
 
+/** Past this many values a statement is sent with them written in (SQLite's own limit is 32 766). */
+export const MAX_BOUND_VALUES = 10_000;
+
 /** How many compiled statements the connection keeps (each holds SQLite's program for one text). */
 export const STATEMENT_CACHE_SIZE = 256;
 
@@ -48,7 +51,9 @@ class BoundSqliteConnection extends SqliteConnection {
     const { signal, inflightQueryAbortStrategy, ...rest } = loggerContext ?? {};
     const abort = signal == null && inflightQueryAbortStrategy == null ? undefined : { signal, inflightQueryAbortStrategy };
     return this.executeQuery(sql, async () => {
-      const compiled = CompiledQuery.raw(bound.sql, bound.parameters);
+      // A bulk insert can carry more values than SQLite takes bound (32 766): such a statement is
+      // one of a kind anyway, so it keeps MikroORM's text with the values written in.
+      const compiled = bound.parameters.length > MAX_BOUND_VALUES ? CompiledQuery.raw(q.formatted) : CompiledQuery.raw(bound.sql, bound.parameters);
       const client = (ctx as Transaction<never> | undefined) ?? this.getClient();
       const result = await client.executeQuery(compiled, abort as never);
       return this.transformRawResult(result as never, method);
