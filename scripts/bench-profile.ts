@@ -178,7 +178,7 @@ profile.samples!.forEach((id, index) => {
 });
 const groups: Array<[string, RegExp]> = [
   ['idle (waiting for I/O and timers; left out of the shares)', /^\(idle\)$/],
-  ['SQLite preparing statements (the ORM inlines every value, so no statement is reused)', /^\(sqlite prepare\)$/],
+  ['SQLite compiling statements (each text not yet kept by the statement cache, src/db/bound-sqlite.ts)', /^\(sqlite prepare\)$/],
   ['SQLite running statements (and its kysely driver)', /^(kysely|better-sqlite3|\(sqlite run\))$/],
   ['media files (open, write, fsync, rename, close)', /^\((openFileHandle|fsync|rename|close|writeBuffer|open)\)$/],
   ['MikroORM (entity manager, unit of work, query building)', /^@mikro-orm\//],
