@@ -239,7 +239,8 @@ export function createGenerateService(deps: GenerateDeps): GenerateService {
     const refusal = await em.transactional(async (tx) => {
       const refused = await deps.limiter.admit(tx, user, input.kind, createdAt, units);
       if (refused) return refused;
-      await tx.persist(job).flush();
+      // Inserted as it is, not through the unit of work: nothing else in this transaction changes.
+      await tx.insert(Generation, job);
       return null;
     });
     if (refusal) return refused(em, refusal, described, provider, model, startedAt, input.kind);
