@@ -37,14 +37,14 @@ const health = (token?: string) =>
     body: '{"query":"{ health { ok } }"}',
   });
 
-test('without BOT_TOKEN, S3, an OTLP endpoint, the scheduler or a JWT, none of their libraries is loaded, nor the procedural renderer', async () => {
+test('without BOT_TOKEN, S3, an OTLP endpoint, the scheduler or a JWT, none of their libraries is loaded, nor the procedural renderer or analytics', async () => {
   expect((await health()).status).toBe(200);
   expect((await health(TOKEN)).status).toBe(200);
   const modules = loaded();
   // The list is real: the API's own modules and its database driver are in it.
   expect(modules.some((url) => url.endsWith('/src/main.ts'))).toBe(true);
   expect(modules.some((url) => url.includes('/node_modules/@mikro-orm/sqlite/'))).toBe(true);
-  for (const absent of ['/node_modules/grammy/', '/node_modules/@aws-sdk/', '/node_modules/@opentelemetry/exporter-trace-otlp-http/', '/node_modules/bree/', '/node_modules/pg/', '/node_modules/jose/', '/providers/procedural/render.ts']) {
+  for (const absent of ['/node_modules/grammy/', '/node_modules/@aws-sdk/', '/node_modules/@opentelemetry/exporter-trace-otlp-http/', '/node_modules/bree/', '/node_modules/pg/', '/node_modules/jose/', '/providers/procedural/render.ts', '/src/analytics/analytics.ts', '/src/analytics/live-day.ts']) {
     expect(modules.filter((url) => url.includes(absent)), absent).toEqual([]);
   }
 });
