@@ -21,7 +21,7 @@ beforeAll(async () => {
   api = await spawnApi({
     // An API replica (SCHEDULER=false, as the benchmark's npm start): the scheduler would load Bree.
     BOT_API_TOKEN: TOKEN, JWT_SECRET, SCHEDULER: 'false', LOADED_MODULES_FILE: list,
-    NODE_OPTIONS: `--import ${join(import.meta.dirname, '../helpers/record-loaded-modules.ts')}`,
+    NODE_OPTIONS: `--import "${join(import.meta.dirname, '../helpers/record-loaded-modules.ts')}"`,
   });
 });
 afterAll(async () => {
