@@ -29,7 +29,7 @@ ENV NODE_ENV=production \
     PORT=4000 \
     DATA_DIR=/data \
     MALLOC_ARENA_MAX=2 \
-    MALLOC_MMAP_THRESHOLD_=65536
+    MALLOC_MMAP_THRESHOLD_=32768
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAnalytics, type Analytics } from '../src/analytics/analytics.ts';
-import { createAnalyticsCaches } from '../src/analytics/analytics-service.ts';
+import { createAnalyticsCaches } from '../src/analytics/analytics-caches.ts';
 import { toDayRange, type DayRange } from '../src/analytics/days.ts';
 import { computeLiveDay } from '../src/analytics/live-day.ts';
 import { createApp } from '../src/app.ts';

@@ -2,7 +2,7 @@ import { createChatSettings } from './chats/chat-settings.ts';
 import { createPredictionWakeups, createReplicateWebhookHandler } from './generation/providers/replicate-webhook.ts';
 import { createAccessPolicy } from './access/access-lists.ts';
 import { createAccessService } from './access/access-service.ts';
-import { createAnalyticsCaches, createAnalyticsService } from './analytics/analytics-service.ts';
+import { createAnalyticsService, createLazyAnalyticsCaches } from './analytics/analytics-service.ts';
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
@@ -145,8 +145,8 @@ export async function createApp(deps: AppDeps) {
   });
   const transcriber = createTranscriber(config.providers);
   const speech = createSpeech(config.providers);
-  // Per app, not per module: tests build many apps, and each keeps its own rollup-day caches.
-  const analyticsCaches = createAnalyticsCaches(config.database.driver);
+  // Per app, not per module: tests build many apps, and each keeps its own rollup-day caches (made on the first answer).
+  const analyticsCaches = createLazyAnalyticsCaches(config.database.driver);
   const services: AppServices = {
     version: deps.version,
     providers,

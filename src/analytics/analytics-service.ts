@@ -1,28 +1,18 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import type { ProviderSet } from '../generation/generate.ts';
-import { createAnalytics, type Analytics } from './analytics.ts';
-import { createDayRowsCache, type DayRowsCache } from './day-rows.ts';
-import { createDayTopsCache, type DayTopsCache } from './day-tops.ts';
+import type { AnalyticsCaches } from './analytics-caches.ts';
+import type { Analytics } from './analytics.ts';
 import type { DayRange } from './days.ts';
-import { createPromptsCache, type PromptsCache } from './prompts-cache.ts';
-import { createLiveRowsCache, type Driver, type LiveRowsCache } from './live-rows.ts';
+import type { Driver } from './live-rows.ts';
 
 /**
- * What complete days' rollups say, reused across requests: one per app (tests build many), versioned
- * by the day's rollup, so a re-rolled day is read again. Live days' rows are kept too, and brought
- * up to date from the database's change stamps on every answer (see live-rows.ts).
+ * The app's analytics caches (analytics-caches.ts), made on the first answer. The analytics modules
+ * (some 20, with the caches) are imported then too: an API that is never asked for analytics never
+ * holds them in memory.
  */
-export interface AnalyticsCaches {
-  dayTopsCache: DayTopsCache;
-  dayRowsCache: DayRowsCache;
-  /** Today's (and any other live day's) raw rows, updated by what changed since the last answer. */
-  liveRowsCache: LiveRowsCache;
-  /** What top prompts learn about a range's rolled-up days (users of groups, bounds), until a day is re-rolled or a user erased. */
-  promptsCache: PromptsCache;
-}
-
-export function createAnalyticsCaches(driver: Driver): AnalyticsCaches {
-  return { dayTopsCache: createDayTopsCache(), dayRowsCache: createDayRowsCache(), liveRowsCache: createLiveRowsCache(driver), promptsCache: createPromptsCache() };
+export function createLazyAnalyticsCaches(driver: Driver): () => Promise<AnalyticsCaches> {
+  let caches: Promise<AnalyticsCaches> | undefined;
+  return () => (caches ??= import('./analytics-caches.ts').then(({ createAnalyticsCaches }) => createAnalyticsCaches(driver)));
 }
 
 export interface AnalyticsServiceDeps {
@@ -30,17 +20,18 @@ export interface AnalyticsServiceDeps {
   /** A prompt group or suggestion is shown only when at least this many distinct users sent it. */
   k: number;
   providers: ProviderSet;
-  caches: AnalyticsCaches;
+  caches: () => Promise<AnalyticsCaches>;
   now: () => Date;
 }
 
 export function createAnalyticsService(deps: AnalyticsServiceDeps) {
   return {
     /** An answer over `range`; `exact` counts for admins, k-anonymous user-days for analysts. */
-    open(range: DayRange, counting: 'exact' | 'userDays'): Analytics {
+    async open(range: DayRange, counting: 'exact' | 'userDays'): Promise<Analytics> {
+      const [{ createAnalytics }, caches] = await Promise.all([import('./analytics.ts'), deps.caches()]);
       const { providers } = deps;
       const availableKinds = new Set((['image', 'video', 'text'] as const).filter((kind) => providers[kind] !== undefined));
-      return createAnalytics(deps.em, { range, k: deps.k, now: deps.now(), availableKinds, counting, ...deps.caches });
+      return createAnalytics(deps.em, { range, k: deps.k, now: deps.now(), availableKinds, counting, ...caches });
     },
   };
 }

@@ -1,4 +1,3 @@
-import { jwtVerify } from 'jose';
 import { SCOPES, type Authenticated, type Scope } from './api-tokens.ts';
 
 export interface JwtOptions {
@@ -25,6 +24,8 @@ export const JWT_CLOCK_SKEW_SECONDS = 60;
  * OAuth-style `scope` claim, space-separated.
  */
 export async function verifyJwt(token: string, options: JwtOptions, now: Date = new Date()): Promise<Authenticated | null> {
+  // Imported on the first JWT (only with JWT_SECRET): a process that never sees one never loads jose's 46 modules.
+  const { jwtVerify } = await import('jose');
   try {
     const { payload } = await jwtVerify(token, new TextEncoder().encode(options.secret), {
       algorithms: ['HS256'],

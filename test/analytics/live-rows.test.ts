@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createAnalytics } from '../../src/analytics/analytics.ts';
-import { createAnalyticsCaches } from '../../src/analytics/analytics-service.ts';
+import { createAnalyticsCaches } from '../../src/analytics/analytics-caches.ts';
 import { toDayRange, type DayRange } from '../../src/analytics/days.ts';
 import { COLUMN_NAMES } from '../../src/analytics/live-rows.ts';
 import { rollUpDay } from '../../src/analytics/rollup.ts';

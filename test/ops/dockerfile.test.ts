@@ -55,7 +55,7 @@ describe('Dockerfile', () => {
   test('runs node with the memory settings npm start uses', () => {
     const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
     const env = finalStage.filter((i) => i.keyword === 'ENV').map((i) => i.args).join(' ');
-    for (const [name, value] of [['MALLOC_ARENA_MAX', '2'], ['MALLOC_MMAP_THRESHOLD_', '65536']]) {
+    for (const [name, value] of [['MALLOC_ARENA_MAX', '2'], ['MALLOC_MMAP_THRESHOLD_', '32768']]) {
       expect(start).toContain(`${name}=\${${name}:-${value}}`);
       expect(env).toMatch(new RegExp(`${name}=${value}\\b`));
     }

@@ -13,7 +13,7 @@
 import { longRunningProvider, type LongRunningBackend } from '../long-running.ts';
 import { ProviderError } from '../provider.ts';
 import type { MediaKind, Provider, ProviderRequest, ProviderResult } from '../provider.ts';
-import { RenderCancelled, renderMedia, type RenderedMedia, type RenderJob } from './procedural/render.ts';
+import type { RenderedMedia, RenderJob } from './procedural/render.ts';
 import { createRenderPool } from './procedural/render-pool.ts';
 import { editImageOffline } from './procedural/edit.ts';
 
@@ -110,14 +110,19 @@ function createInstantProvider(options: ProceduralOptions): Provider {
       const job: RenderJob = request.kind === 'image'
         ? { kind: 'image', seedText, style: request.style, size: imageSize, aspect: request.aspectRatio, frames: 1 }
         : { kind: 'video', seedText, style: request.style, size: videoSize, aspect: request.aspectRatio, frames: videoFrames };
-      const media = pool ? await pool.render(job, signal) : renderInline(job, signal);
+      const media = pool ? await pool.render(job, signal) : await renderInline(job, signal);
       return { provider: NAME, model: MODEL, media };
     },
   };
 }
 
-/** The event loop does the drawing itself: only for `renderThreads: 0` (tools and tests that want one thread). */
-function renderInline(job: RenderJob, signal: AbortSignal | undefined): RenderedMedia {
+/**
+ * The event loop does the drawing itself: only for `renderThreads: 0` (tools and tests that want one
+ * thread). The renderer is imported here, not at the top: with the pool it runs in the worker threads
+ * only, and the API's own thread never holds its modules.
+ */
+async function renderInline(job: RenderJob, signal: AbortSignal | undefined): Promise<RenderedMedia> {
+  const { RenderCancelled, renderMedia } = await import('./procedural/render.ts');
   try {
     return renderMedia(job, () => signal?.aborted === true);
   } catch (error) {
