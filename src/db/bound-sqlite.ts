@@ -1,6 +1,7 @@
 import { JsonProperty, Utils, isRaw, type Configuration, type Raw } from '@mikro-orm/core';
 import type { AbstractSqlPlatform } from '@mikro-orm/sql';
 import { SqliteConnection, SqliteDriver } from '@mikro-orm/sqlite';
+import type Database from 'better-sqlite3';
 import { CompiledQuery, type Dialect, type Transaction } from 'kysely';
 
 /**
@@ -61,12 +62,8 @@ class BoundSqliteConnection extends SqliteConnection {
   }
 }
 
-interface Statement {
-  busy: boolean;
-}
-interface StatementSource {
-  prepare(sql: string): Statement;
-}
+type StatementSource = Pick<Database, 'prepare'>;
+type Statement = ReturnType<Database['prepare']>;
 
 /**
  * Keeps the last `size` compiled statements by text (least recently used goes first). A text is
