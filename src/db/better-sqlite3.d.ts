@@ -9,7 +9,8 @@ declare module 'better-sqlite3' {
     readonly busy: boolean;
   }
   class Database {
-    constructor(path: string, options?: { fileMustExist?: boolean; readonly?: boolean });
+    /** `timeout`: milliseconds the busy handler waits for a lock (sets busy_timeout; 5000 by default). */
+    constructor(path: string, options?: { fileMustExist?: boolean; readonly?: boolean; timeout?: number });
     prepare(sql: string): Statement;
     close(): void;
   }
