@@ -36,7 +36,7 @@ import { nextMessage, startLoadGenerator } from './bench/load-client.ts';
 import { startOtlpSink } from './bench/otlp-sink.ts';
 import type { MemoryFigures, ServerMode } from './bench/server.ts';
 import { BENCH_TOKEN, median, option, parseBenchJson } from './bench/report.ts';
-import { residentBytes, startNpmStart } from './bench/npm-start.ts';
+import { cpuMicros, residentBytes, startNpmStart } from './bench/npm-start.ts';
 import { answerHelp } from '../src/cli.ts';
 
 answerHelp(`
@@ -86,6 +86,7 @@ async function startServer(mode: ServerMode, otlpEndpoint: string, options: { wo
     url: `http://127.0.0.1:${port}`,
     /** Resident memory now, without a forced GC (as the idle figure of `npm start` is read). */
     rss: () => residentBytes(child.pid!),
+    cpu: () => cpuMicros(child.pid!),
     async memory(): Promise<MemoryFigures> {
       const answer = nextMessage<{ figures: MemoryFigures }>(child, 'memory');
       child.send({ type: 'memory' });
@@ -138,52 +139,60 @@ async function throughput() {
   // Idle, before any request: the memory phase compares `npm start` with these.
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   const idle = { plain: plain.rss(), bare: bare.rss() };
-  const scenarios: Array<{ name: string; spec: Omit<LoadSpec, 'connections'>; drained?: () => Promise<void> }> = [
-    { name: 'plain node', spec: { url: `${plain.url}/graphql`, requests: [HELLO], expect: '"hello":"world"' } },
-    { name: 'bare yoga', spec: { url: `${bare.url}/graphql`, requests: [HELLO], expect: '"hello":"world"' } },
-    { name: 'health', spec: { url: `${on.url}/graphql`, requests: [HEALTH], expect: '"ok":true' } },
-    { name: 'generate on', spec: { url: `${on.url}/graphql`, requests: [GENERATE], users: 1000, expect: '"__typename":"Generation"' } },
-    { name: 'generate off', spec: { url: `${off.url}/graphql`, requests: [GENERATE], users: 1000, expect: '"__typename":"Generation"' } },
+  // `server` is the process measured: its CPU per request is read from /proc over each round, so
+  // the figure does not depend on how the load generator shared the 2 cores with it.
+  const scenarios: Array<{ name: string; server: { cpu: () => number }; spec: Omit<LoadSpec, 'connections'>; drained?: () => Promise<void> }> = [
+    { name: 'plain node', server: plain, spec: { url: `${plain.url}/graphql`, requests: [HELLO], expect: '"hello":"world"' } },
+    { name: 'bare yoga', server: bare, spec: { url: `${bare.url}/graphql`, requests: [HELLO], expect: '"hello":"world"' } },
+    { name: 'health', server: on, spec: { url: `${on.url}/graphql`, requests: [HEALTH], expect: '"ok":true' } },
+    { name: 'generate on', server: on, spec: { url: `${on.url}/graphql`, requests: [GENERATE], users: 1000, expect: '"__typename":"Generation"' } },
+    { name: 'generate off', server: off, spec: { url: `${off.url}/graphql`, requests: [GENERATE], users: 1000, expect: '"__typename":"Generation"' } },
     // Its rate is jobs finished per second: the requests of the run over the time until the last job finished.
-    { name: 'end to end', spec: { url: `${whole.url}/graphql`, requests: [GENERATE], users: 1000, expect: '"__typename":"Generation"' }, drained: () => whole.drained() },
+    { name: 'end to end', server: whole, spec: { url: `${whole.url}/graphql`, requests: [GENERATE], users: 1000, expect: '"__typename":"Generation"' }, drained: () => whole.drained() },
   ];
   console.log(`throughput: ${rounds} rounds × ${seconds} s per scenario, ${connections} connections`);
   for (const scenario of scenarios) {
     await runLoad({ ...scenario.spec, connections, duration: Math.min(3, seconds) });
     await scenario.drained?.();
   }
-  const results = new Map<string, LoadResult[]>(scenarios.map((scenario) => [scenario.name, []]));
+  const results = new Map<string, Array<LoadResult & { cpuMicros: number }>>(scenarios.map((scenario) => [scenario.name, []]));
   for (let round = 1; round <= rounds; round += 1) {
     for (const scenario of scenarios) {
       const started = performance.now();
+      const cpuBefore = scenario.server.cpu();
       let result = await runLoad({ ...scenario.spec, connections, duration: seconds });
       if (scenario.drained) {
         await scenario.drained();
         result = { ...result, rate: result.requests / ((performance.now() - started) / 1000) };
       }
-      results.get(scenario.name)!.push(result);
-      console.log(`  round ${round} ${scenario.name.padEnd(13)} ${result.rate.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms`);
+      const cpu = (scenario.server.cpu() - cpuBefore) / result.requests;
+      results.get(scenario.name)!.push({ ...result, cpuMicros: cpu });
+      console.log(`  round ${round} ${scenario.name.padEnd(13)} ${result.rate.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  server CPU ${cpu.toFixed(0).padStart(5)} µs/req`);
     }
   }
   const rate = (name: string) => median(results.get(name)!.map((result) => result.rate));
   const p99 = (name: string) => median(results.get(name)!.map((result) => result.p99));
+  const cpu = (name: string) => median(results.get(name)!.map((result) => result.cpuMicros));
   const base = rate('bare yoga');
+  // CPU per request against bare yoga's, as a throughput ratio (bare yoga's CPU over the scenario's):
+  // what the rate would be if the server alone had a core, whatever the load generator took.
+  const cpuRatio = (name: string) => `server CPU ${cpu(name).toFixed(0)} µs/req, ${(cpu('bare yoga') / cpu(name)).toFixed(2)}× by CPU`;
   row({ figure: 'plain node:http, fixed answer (floor)', value: `${rate('plain node').toFixed(0)} req/s, p99 ${p99('plain node').toFixed(2)} ms`, ratio: `bare yoga is ${(base / rate('plain node')).toFixed(2)}× of it` });
-  row({ figure: 'bare graphql-yoga { hello } (baseline)', value: `${base.toFixed(0)} req/s, p99 ${p99('bare yoga').toFixed(2)} ms` });
+  row({ figure: 'bare graphql-yoga { hello } (baseline)', value: `${base.toFixed(0)} req/s, p99 ${p99('bare yoga').toFixed(2)} ms, server CPU ${cpu('bare yoga').toFixed(0)} µs/req` });
   const health = rate('health') / base;
-  row({ figure: 'Atelier anonymous { health }, full telemetry', value: `${rate('health').toFixed(0)} req/s, p99 ${p99('health').toFixed(2)} ms`, ratio: ratio(rate('health'), base), target: '≥ 0.90× bare yoga', met: health >= 0.9 });
+  row({ figure: 'Atelier anonymous { health }, full telemetry', value: `${rate('health').toFixed(0)} req/s, p99 ${p99('health').toFixed(2)} ms; ${cpuRatio('health')}`, ratio: ratio(rate('health'), base), target: '≥ 0.90× bare yoga', met: health >= 0.9 });
   const generateOn = rate('generate on');
   const generateOff = rate('generate off');
   row({
-    figure: 'generate accepted (admit + enqueue) by an API-only replica, full telemetry', value: `${generateOn.toFixed(0)} req/s, p99 ${p99('generate on').toFixed(2)} ms`,
+    figure: 'generate accepted (admit + enqueue) by an API-only replica, full telemetry', value: `${generateOn.toFixed(0)} req/s, p99 ${p99('generate on').toFixed(2)} ms; ${cpuRatio('generate on')}`,
     ratio: ratio(generateOn, base), target: '≥ 0.50× bare yoga', met: generateOn / base >= 0.5,
   });
   const finished = rate('end to end');
   row({
-    figure: 'generate end to end (accept, run with an instant provider, store the PNG), one process, full telemetry', value: `${finished.toFixed(0)} jobs/s, accept p99 ${p99('end to end').toFixed(2)} ms`,
+    figure: 'generate end to end (accept, run with an instant provider, store the PNG), one process, full telemetry', value: `${finished.toFixed(0)} jobs/s, accept p99 ${p99('end to end').toFixed(2)} ms; ${cpuRatio('end to end')} (per job, workers included)`,
     ratio: ratio(finished, base), target: '≥ 0.25× bare yoga', met: finished / base >= 0.25,
   });
-  row({ figure: 'generate accepted, telemetry off', value: `${generateOff.toFixed(0)} req/s, p99 ${p99('generate off').toFixed(2)} ms`, ratio: ratio(generateOff, base) });
+  row({ figure: 'generate accepted, telemetry off', value: `${generateOff.toFixed(0)} req/s, p99 ${p99('generate off').toFixed(2)} ms; ${cpuRatio('generate off')}`, ratio: ratio(generateOff, base) });
   const cost = 1 - generateOn / generateOff;
   row({ figure: 'cost of telemetry on generate throughput', value: `${(cost * 100).toFixed(1)} %`, target: '≤ 10 %', met: cost <= 0.1 });
   console.log(`  ${sink.spans()} spans received by the OTLP sink so far`);

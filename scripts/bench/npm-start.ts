@@ -29,6 +29,16 @@ export function residentBytes(pid: number): number {
 }
 
 /**
+ * CPU time (user + system, every thread) a process has used, in microseconds, from /proc. Kernel
+ * ticks are 10 ms (USER_HZ 100 on Linux), fine for rounds of seconds.
+ */
+export function cpuMicros(pid: number): number {
+  // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/**
  * The container image's command without a container (no Docker daemon is needed): the runtime
  * stage's `ENV` and `CMD` read from the Dockerfile, run here with the project's Node. What differs
  * from the image is only the file system and the cgroup, not the flags or the environment.
