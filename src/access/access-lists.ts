@@ -1,5 +1,6 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { AccessEntry } from '../db/entities/access-entry.ts';
+import { findOneBy } from '../db/find-one-by.ts';
 
 /** The operator's two lists; a user is on at most one. */
 export const ACCESS_LISTS = ['allow', 'deny'] as const;
@@ -18,7 +19,8 @@ export function createAccessPolicy(mode: 'open' | 'invite-only'): AccessPolicy {
   return {
     mode,
     async allows(em, userId) {
-      const entry = await em.findOne(AccessEntry, { userId }, { fields: ['list'] });
+      // Checked on every request that acts for a user: findOneBy skips MikroORM's query building.
+      const entry = await findOneBy(em, AccessEntry, 'userId', userId);
       if (entry?.list === 'deny') return false;
       return mode === 'open' || entry?.list === 'allow';
     },

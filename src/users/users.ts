@@ -1,9 +1,11 @@
 import type { SqlEntityManager } from '@mikro-orm/sql';
 import { User, type IUser } from '../db/entities/user.ts';
+import { findOneBy } from '../db/find-one-by.ts';
 
 /** The user row for a pseudonymous id if there is one; reads never create users. */
 export async function findUser(em: SqlEntityManager, id: string, now: Date): Promise<IUser | null> {
-  const existing = await em.findOne(User, { id });
+  // Every request that acts for a user comes here: findOneBy skips MikroORM's query building.
+  const existing = await findOneBy(em, User, 'id', id);
   if (existing && now.getTime() - existing.lastSeenAt.getTime() > 60_000) {
     existing.lastSeenAt = now;
     await em.flush();
