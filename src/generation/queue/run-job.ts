@@ -2,6 +2,7 @@ import type { SqlEntityManager } from '@mikro-orm/sql';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace, type Link } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { Generation, type IGeneration } from '../../db/entities/generation.ts';
+import { findOneBy } from '../../db/find-one-by.ts';
 import type { IMediaAsset } from '../../db/entities/media-asset.ts';
 import type { Limiter } from '../../limits/limiter.ts';
 import type { MediaStore } from '../../media/media-store.ts';
@@ -52,7 +53,8 @@ class JobLost extends Error {
  * cancelled, or taken over after an expired lease, is never finished twice.
  */
 export async function runJob(deps: JobRunnerDeps, em: SqlEntityManager, id: string, stop: AbortSignal): Promise<void> {
-  const row = await em.findOne(Generation, { id });
+  // Once per job: findOneBy skips MikroORM's query building (src/db/find-one-by.ts).
+  const row = await findOneBy(em, Generation, 'id', id);
   if (!row || row.status !== 'running' || row.leaseOwner !== deps.owner) return;
   // A trace of its own per run (a job outlives the request by minutes), linked to the request that queued it.
   const attributes = { 'atelier.generation.kind': row.kind, 'atelier.generation.attempt': row.attempts };
