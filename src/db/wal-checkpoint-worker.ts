@@ -9,41 +9,47 @@ import { parentPort, workerData } from 'node:worker_threads';
 export interface CheckpointWorkerData {
   path: string;
   intervalMs: number;
-  /** Once the log holds this many bytes of frames, it is emptied (see below). */
-  truncateAtBytes: number;
+  /** Once the log holds this many bytes of frames after a copy, the thread asks for it to be started over. */
+  restartAtBytes: number;
 }
-export type CheckpointReply = { type: 'ready' } | { type: 'failed'; message: string } | { type: 'truncated'; bytes: number };
+export type CheckpointReply = { type: 'ready' } | { type: 'failed'; message: string } | { type: 'full'; bytes: number };
+export type CheckpointRequest = { type: 'stop' } | { type: 'resume' };
 
-const { path, intervalMs, truncateAtBytes } = workerData as CheckpointWorkerData;
-// No busy timeout: this connection never waits for a lock (see TRUNCATE below).
-const db = new Database(path, { fileMustExist: true, timeout: 0 });
+const { path, intervalMs, restartAtBytes } = workerData as CheckpointWorkerData;
+const db = new Database(path, { fileMustExist: true });
 const pageBytes = Number((db.prepare('pragma page_size').all()[0] as { page_size: number }).page_size);
 // PASSIVE never waits for readers or the writer: it copies what it can now and tries again later.
-const passive = db.prepare('pragma wal_checkpoint(passive)');
-// A PASSIVE checkpoint never empties the log: SQLite starts the log over only when a write begins
-// after every frame was copied, and under steady writes new frames arrive while the copy runs, so
-// the file grew without bound (1.3 GB in 80 s of accepted jobs, for a 14 MB database). TRUNCATE
-// holds the write lock while it copies the frames the PASSIVE pass just missed (a few), then empties
-// the file. Without a busy timeout it takes the lock only if no write is in progress and waits for
-// no reader: if either is there it copies what it can and the next tick tries again. A commit that
-// comes while it holds the lock waits in its busy handler for those few frames and one fsync.
-const truncate = db.prepare('pragma wal_checkpoint(truncate)');
+const checkpoint = db.prepare('pragma wal_checkpoint(passive)');
 parentPort!.postMessage({ type: 'ready' } satisfies CheckpointReply);
 
+// While the application starts a full log over, this thread copies nothing (it would only contend for the checkpoint lock).
+let paused = false;
 const timer = setInterval(() => {
+  if (paused) return;
   try {
-    const [state] = passive.all() as Array<{ busy: number; log: number; checkpointed: number }>;
+    const [state] = checkpoint.all() as Array<{ busy: number; log: number }>;
     const bytes = (state?.log ?? 0) * pageBytes;
-    if (bytes < truncateAtBytes) return;
-    const [after] = truncate.all() as Array<{ busy: number; log: number }>;
-    if (after?.busy === 0) parentPort!.postMessage({ type: 'truncated', bytes } satisfies CheckpointReply);
+    if (bytes < restartAtBytes) return;
+    // The application's connection copies what is left on the event loop: first catch up here with
+    // the frames written during the pass above, and those written during that catch-up, until a
+    // pass is short (each pass copies what arrived during the one before, so they shrink fast).
+    for (let pass = 0; pass < 8; pass += 1) {
+      const started = performance.now();
+      checkpoint.all();
+      if (performance.now() - started < 2) break;
+    }
+    paused = true;
+    parentPort!.postMessage({ type: 'full', bytes } satisfies CheckpointReply);
   } catch (error) {
     parentPort!.postMessage({ type: 'failed', message: error instanceof Error ? error.message : String(error) } satisfies CheckpointReply);
   }
 }, intervalMs);
 
-parentPort!.on('message', (message: { type: 'stop' }) => {
-  if (message.type !== 'stop') return;
+parentPort!.on('message', (message: CheckpointRequest) => {
+  if (message.type === 'resume') {
+    paused = false;
+    return;
+  }
   clearInterval(timer);
   db.close();
   parentPort!.close();
