@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { createOrm, type Orm } from '../../src/db/orm.ts';
+import { typescriptCacheImport } from '../../src/db/wal-checkpointer.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -64,4 +65,13 @@ test('without the thread SQLite checkpoints inside commits, as it always did', a
   await new Promise((resolve) => setTimeout(resolve, 1_200));
   expect(await autoCheckpoint(orm)).toBe(1000);
   await orm.close();
+});
+
+test('the thread gets the parent\'s TypeScript cache hook and none of its other --imports', () => {
+  // npm start's and the image's node arguments.
+  expect(typescriptCacheImport(['--max-semi-space-size=4', '--import', './src/typescript-cache.js', '--import', './src/env-file.ts', '--import', './src/telemetry/instrument.ts']))
+    .toEqual(['--import', './src/typescript-cache.js']);
+  expect(typescriptCacheImport(['--import=/app/src/typescript-cache.js'])).toEqual(['--import=/app/src/typescript-cache.js']);
+  expect(typescriptCacheImport(['--import', './src/telemetry/instrument.ts'])).toEqual([]);
+  expect(typescriptCacheImport([])).toEqual([]);
 });
