@@ -6,10 +6,10 @@
 // and the instance's memory; README: Memory). This hook serves each module's type-stripped text from
 // .cache/typescript/ instead, keyed by a hash of its URL and source, so an edited file is never
 // served stale. A miss strips the module here, as Node would (same text, same sourceURL), and
-// writes it for the next start; `node src/typescript-cache.js <dir>...` fills the cache ahead (the
-// image's build does), so even a first start loads no amaro.
+// writes it for the next start; `node src/typescript-cache.js <dir>...` fills the cache ahead (npm
+// start runs it before node, the image's build once), so even a first start loads no amaro.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { registerHooks, stripTypeScriptTypes } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -83,7 +83,10 @@ if (process.features.typescript === 'strip' && !runAsScript) {
   });
 }
 
-/** `node src/typescript-cache.js src jobs`: strips every .ts file under the directories into the cache. */
+/**
+ * `node src/typescript-cache.js src jobs`: strips every .ts file under the directories that the cache
+ * does not hold yet (npm start runs it first, the image's build once), saying how many it wrote.
+ */
 if (runAsScript) {
   let count = 0;
   /** @param {string} dir */
@@ -94,11 +97,13 @@ if (runAsScript) {
       else if (entry.isFile() && path.endsWith('.ts') && !path.endsWith('.d.ts')) {
         const url = pathToFileURL(resolve(path)).href;
         const source = readFileSync(path, 'utf8');
-        save(cacheFile(url, source), strip(url, source));
+        const file = cacheFile(url, source);
+        if (existsSync(file)) continue;
+        save(file, strip(url, source));
         count += 1;
       }
     }
   };
   for (const dir of process.argv.slice(2)) walk(dir);
-  process.stdout.write(`${count} modules stripped into ${CACHE_DIR}\n`);
+  if (count > 0) process.stdout.write(`typescript-cache: ${count} modules stripped into ${CACHE_DIR}\n`);
 }
