@@ -4,7 +4,7 @@
  * memory phase measures the process operators run, runtime flags included. Resident memory is read
  * from /proc (VmRSS), no GC forced: what the host's accounting sees.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -60,6 +60,8 @@ export async function startNpmStart(options: { script?: string; image?: boolean 
   const port = await freePort();
   const script = options.script ?? (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
   const image = options.image ? imageCommand() : undefined;
+  // The image's build writes every module's type-stripped text (Dockerfile): so here, before its command.
+  if (image) execFileSync(join(ROOT, 'node_modules/.bin/node'), ['src/typescript-cache.js', 'src', 'jobs'], { cwd: ROOT, stdio: 'ignore' });
   const child = spawn(image ? join(ROOT, 'node_modules/.bin/node') : 'sh', image ? image.argv.slice(1) : ['-c', script], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],

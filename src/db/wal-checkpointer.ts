@@ -29,9 +29,23 @@ export interface WalCheckpointerOptions {
 }
 
 /**
+ * The parent's `--import` of src/typescript-cache.js, when it has one (npm start, the image's CMD): a
+ * thread given it loads its modules' type-stripped text from the cache; without it, Node loads its
+ * TypeScript stripper into the thread, which cost a checkpoint thread 30-42 MiB instead of 19-22.
+ */
+export function typescriptCacheImport(execArgv: readonly string[] = process.execArgv): string[] {
+  for (const [index, arg] of execArgv.entries()) {
+    const next = execArgv[index + 1];
+    if (arg === '--import' && next?.endsWith('typescript-cache.js')) return ['--import', next];
+    if (arg.startsWith('--import=') && arg.endsWith('typescript-cache.js')) return [arg];
+  }
+  return [];
+}
+
+/**
  * The WAL's bound under steady writes. A larger log costs disk and a longer recovery after a crash;
- * a smaller one is started over more often, each time holding the event loop for a few frames'
- * copy and one fsync (6–8 ms measured, after the thread had copied the rest).
+ * a smaller one is started over more often, each time holding the event loop for the frames
+ * written since the thread's last pass and their fsync (10–35 ms measured, README: Benchmarks).
  */
 export const DEFAULT_WAL_RESTART_BYTES = 64 * 1024 * 1024;
 
@@ -91,8 +105,8 @@ export function startWalCheckpointer(options: WalCheckpointerOptions): WalCheckp
     clearInterval(watch);
     const thread = new Worker(new URL('./wal-checkpoint-worker.ts', import.meta.url), {
       workerData: { path: options.path, intervalMs, restartAtBytes } satisfies CheckpointWorkerData,
-      // Not the parent's --import of the tracing bootstrap: the thread opens no spans.
-      execArgv: [],
+      // Not the parent's --import of the tracing bootstrap: the thread opens no spans. Its TypeScript cache, though.
+      execArgv: typescriptCacheImport(),
     });
     worker = thread;
     thread.unref();

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { createOrm, type Orm } from '../../src/db/orm.ts';
 import { execute } from '../../src/db/sql.ts';
-import { startWalCheckpointer } from '../../src/db/wal-checkpointer.ts';
+import { startWalCheckpointer, typescriptCacheImport } from '../../src/db/wal-checkpointer.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -109,4 +109,13 @@ test('under steady writes the log is started over once it passes its bound, and 
   const [count] = await connection.execute<Array<{ n: number }>>('select count(*) as n from filler');
   expect(Number(count?.n)).toBe(rows);
   await orm.close();
+});
+
+test('the thread gets the parent\'s TypeScript cache hook and none of its other --imports', () => {
+  // npm start's and the image's node arguments.
+  expect(typescriptCacheImport(['--max-semi-space-size=4', '--import', './src/typescript-cache.js', '--import', './src/env-file.ts', '--import', './src/telemetry/instrument.ts']))
+    .toEqual(['--import', './src/typescript-cache.js']);
+  expect(typescriptCacheImport(['--import=/app/src/typescript-cache.js'])).toEqual(['--import=/app/src/typescript-cache.js']);
+  expect(typescriptCacheImport(['--import', './src/telemetry/instrument.ts'])).toEqual([]);
+  expect(typescriptCacheImport([])).toEqual([]);
 });

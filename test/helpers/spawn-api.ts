@@ -29,7 +29,7 @@ export async function spawnApi(env: Record<string, string> = {}, options: SpawnA
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const output: string[] = [];
-  const child: ChildProcess = spawn(process.execPath, ['--import', './src/telemetry/instrument.ts', 'src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', './src/typescript-cache.js', '--import', './src/telemetry/instrument.ts', 'src/main.ts'], {
     cwd: join(import.meta.dirname, '../..'),
     env: { PATH: process.env['PATH'] ?? '', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: baseUrl, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

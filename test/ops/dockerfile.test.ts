@@ -48,7 +48,7 @@ describe('Dockerfile', () => {
     expect(execForm(lastOf('ENTRYPOINT')?.args ?? '[]')).toEqual(['/usr/bin/tini', '-s', '--']);
     const cmd = execForm(lastOf('CMD')?.args ?? '[]');
     expect(cmd[0]).toBe('node');
-    expect(cmd).toEqual(['node', '--max-semi-space-size=4', '--heap-growing-percent=50', '--initial-old-space-size=32', '--import', './src/telemetry/instrument.ts', 'src/main.ts']);
+    expect(cmd).toEqual(['node', '--max-semi-space-size=4', '--heap-growing-percent=50', '--initial-old-space-size=32', '--import', './src/typescript-cache.js', '--import', './src/telemetry/instrument.ts', 'src/main.ts']);
     expect(cmd.join(' ')).not.toMatch(/npm|sh -c/);
   });
 
@@ -62,6 +62,23 @@ describe('Dockerfile', () => {
     const flags = start.match(/exec node (.*?) --import/)?.[1]?.split(' ') ?? [];
     expect(flags).toEqual(['--max-semi-space-size=4', '--heap-growing-percent=50', '--initial-old-space-size=32']);
     expect(execForm(lastOf('CMD')?.args ?? '[]').slice(1, 1 + flags.length)).toEqual(flags);
+  });
+
+  test('serves type-stripped modules from a cache the build fills, first thing in CMD as in npm start', () => {
+    const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    // First: a TypeScript module loaded before the hook would load Node's stripper after all.
+    expect(start).toMatch(/exec node [^.]* --import \.\/src\/typescript-cache\.js --import /);
+    // Filled before node starts, as in the image, so that even a first start strips nothing.
+    expect(start.startsWith('node src/typescript-cache.js src jobs && ')).toBe(true);
+    const cmd = execForm(lastOf('CMD')?.args ?? '[]');
+    expect(cmd.indexOf('--import')).toBeGreaterThan(0);
+    expect(cmd[cmd.indexOf('--import') + 1]).toBe('./src/typescript-cache.js');
+    // Filled once the sources are in place, for every directory whose modules the API loads.
+    const at = (match: (i: Instruction) => boolean) => finalStage.findIndex(match);
+    const fill = at((i) => i.keyword === 'RUN' && i.args === 'node src/typescript-cache.js src jobs');
+    expect(fill).toBeGreaterThan(at((i) => i.keyword === 'COPY' && i.args.startsWith('src ')));
+    expect(fill).toBeGreaterThan(at((i) => i.keyword === 'COPY' && i.args.startsWith('jobs ')));
+    for (const ignore of ['.gitignore', '.dockerignore']) expect(readFileSync(join(ROOT, ignore), 'utf8')).toMatch(/^\.cache\/?$/m);
   });
 
   test('has a HEALTHCHECK asking { health } through scripts/healthcheck.ts', () => {
