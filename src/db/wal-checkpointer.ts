@@ -12,7 +12,7 @@ export interface WalCheckpointerOptions {
   path: string;
   /**
    * Runs a statement on the application's own connection, queued behind its open transaction if
-   * there is one: switches its automatic checkpoints off and on, and starts a full log over.
+   * there is one: switches its automatic checkpoints off and on, and copies the rest of a full log.
    */
   pragma: (sql: string) => Promise<unknown>;
   /** The thread starts once the WAL file first grows past this many bytes: an idle process never pays for it. */
@@ -21,10 +21,10 @@ export interface WalCheckpointerOptions {
   intervalMs?: number;
   /** SQLite's own threshold, put back if the thread is lost. */
   autoCheckpointPages?: number;
-  /** Once the log holds this many bytes after the thread's copy, the application's connection starts it over: the file's bound under steady writes. */
+  /** Once the log holds this many bytes after the thread's copy, the application's connection copies the rest so that it starts over: the file's bound under steady writes. */
   restartAtBytes?: number;
   onError?: (message: string) => void;
-  /** Called each time the log was started over, with the bytes it held. */
+  /** Called each time the log was copied whole (the next commit starts it over), with the bytes it held. */
   onRestart?: (bytes: number) => void;
 }
 
@@ -59,15 +59,16 @@ export const DEFAULT_WAL_RESTART_BYTES = 64 * 1024 * 1024;
  * The thread's copies never empty the log under steady writes: SQLite starts the log over only
  * when a write begins after every frame was copied, and new frames arrive while the copy runs (the
  * file grew to 1.3 GB in 80 s of accepted jobs, beside a 14 MB database). So once a copy leaves
- * more than `restartAtBytes` in the log, the application's own connection runs
- * `wal_checkpoint(restart)`: it copies only the frames written since the thread's pass, and the
- * next commit writes the log from its start again, so the file stays near the bound. It is the
- * only writer, so nothing holds the write lock against it, and it runs between transactions, so no
- * open transaction finds its snapshot gone. Were the thread to do it, it would hold the write lock,
- * and a transaction that read before it wrote gets SQLITE_BUSY at once (the busy timeout does not
- * apply) when another connection holds that lock. TRUNCATE would also shrink the file, but
- * truncating it costs about 1 ms per MB on the event loop (400–480 ms for 460 MB): the file is
- * reused instead, and retention's nightly checkpoint truncates it.
+ * more than `restartAtBytes` in the log, the application's own connection copies the rest, between
+ * its transactions: the frames written since the thread's last pass. With nothing written during
+ * that copy (this connection is the writer), every frame is then in the file, and SQLite starts the
+ * log over at the next commit, so the file stays near the bound. The copy is PASSIVE too: it never
+ * waits, so a job thread's long read (a backup, a rollup) only puts the restart off to the next
+ * round instead of holding the event loop. RESTART or TRUNCATE from the thread would hold the write
+ * lock, and a transaction that read before it wrote gets SQLITE_BUSY at once (the busy timeout does
+ * not apply) when another connection holds that lock; TRUNCATE would also shrink the file, but
+ * truncating costs about 1 ms per MB on the event loop (400–480 ms for 460 MB), so the file is reused
+ * instead and retention's nightly checkpoint truncates it.
  * Durability is unchanged: a commit is durable in the WAL either way.
  */
 export function startWalCheckpointer(options: WalCheckpointerOptions): WalCheckpointer {
@@ -91,10 +92,11 @@ export function startWalCheckpointer(options: WalCheckpointerOptions): WalCheckp
     }
   };
 
-  async function empty(thread: Worker, bytes: number): Promise<void> {
+  async function restart(thread: Worker, bytes: number): Promise<void> {
     try {
-      const [result] = (await options.pragma('pragma wal_checkpoint(restart)')) as Array<{ busy: number }>;
-      if (Number(result?.busy) === 0) options.onRestart?.(bytes);
+      const [result] = (await options.pragma('pragma wal_checkpoint(passive)')) as Array<{ log: number; checkpointed: number }>;
+      // Every frame copied: the next commit starts the log over (unless a reader still uses it; the next round tries again).
+      if (result && Number(result.checkpointed) === Number(result.log)) options.onRestart?.(bytes);
     } catch (error) {
       options.onError?.(error instanceof Error ? error.message : String(error));
     }
@@ -115,7 +117,7 @@ export function startWalCheckpointer(options: WalCheckpointerOptions): WalCheckp
         active = true;
         setAutoCheckpoint(0);
       } else if (reply.type === 'failed') options.onError?.(reply.message);
-      else if (reply.type === 'full') void empty(thread, reply.bytes);
+      else if (reply.type === 'full') void restart(thread, reply.bytes);
     });
     const lost = (error?: unknown) => {
       if (worker !== thread) return;
