@@ -15,42 +15,46 @@ export interface CheckpointWorkerData {
 export type CheckpointReply = { type: 'ready' } | { type: 'failed'; message: string } | { type: 'full'; bytes: number };
 export type CheckpointRequest = { type: 'stop' } | { type: 'resume' };
 
-const { path, intervalMs, restartAtBytes } = workerData as CheckpointWorkerData;
-const db = new Database(path, { fileMustExist: true });
-const pageBytes = Number((db.prepare('pragma page_size').all()[0] as { page_size: number }).page_size);
-// PASSIVE never waits for readers or the writer: it copies what it can now and tries again later.
-const checkpoint = db.prepare('pragma wal_checkpoint(passive)');
-parentPort!.postMessage({ type: 'ready' } satisfies CheckpointReply);
+/** The thread's whole life: one connection, a pass every interval, until asked to stop. */
+function serve({ path, intervalMs, restartAtBytes }: CheckpointWorkerData): void {
+  const db = new Database(path, { fileMustExist: true });
+  const pageBytes = Number((db.prepare('pragma page_size').all()[0] as { page_size: number }).page_size);
+  // PASSIVE never waits for readers or the writer: it copies what it can now and tries again later.
+  const checkpoint = db.prepare('pragma wal_checkpoint(passive)');
+  parentPort!.postMessage({ type: 'ready' } satisfies CheckpointReply);
 
-// While the application starts a full log over, this thread copies nothing (it would only contend for the checkpoint lock).
-let paused = false;
-const timer = setInterval(() => {
-  if (paused) return;
-  try {
-    const [state] = checkpoint.all() as Array<{ busy: number; log: number }>;
-    const bytes = (state?.log ?? 0) * pageBytes;
-    if (bytes < restartAtBytes) return;
-    // The application's connection copies what is left on the event loop: first catch up here with
-    // the frames written during the pass above, and those written during that catch-up, until a
-    // pass is short (each pass copies what arrived during the one before, so they shrink fast).
-    for (let pass = 0; pass < 8; pass += 1) {
-      const started = performance.now();
-      checkpoint.all();
-      if (performance.now() - started < 2) break;
+  // While the application copies the rest of a full log, this thread copies nothing (it would only contend for the checkpoint lock).
+  let paused = false;
+  const timer = setInterval(() => {
+    if (paused) return;
+    try {
+      const [state] = checkpoint.all() as Array<{ busy: number; log: number }>;
+      const bytes = (state?.log ?? 0) * pageBytes;
+      if (bytes < restartAtBytes) return;
+      // The application's connection copies what is left on the event loop: first catch up here with
+      // the frames written during the pass above, and those written during that catch-up, until a
+      // pass is short (each pass copies what arrived during the one before, so they shrink fast).
+      for (let pass = 0; pass < 8; pass += 1) {
+        const started = performance.now();
+        checkpoint.all();
+        if (performance.now() - started < 2) break;
+      }
+      paused = true;
+      parentPort!.postMessage({ type: 'full', bytes } satisfies CheckpointReply);
+    } catch (error) {
+      parentPort!.postMessage({ type: 'failed', message: error instanceof Error ? error.message : String(error) } satisfies CheckpointReply);
     }
-    paused = true;
-    parentPort!.postMessage({ type: 'full', bytes } satisfies CheckpointReply);
-  } catch (error) {
-    parentPort!.postMessage({ type: 'failed', message: error instanceof Error ? error.message : String(error) } satisfies CheckpointReply);
-  }
-}, intervalMs);
+  }, intervalMs);
 
-parentPort!.on('message', (message: CheckpointRequest) => {
-  if (message.type === 'resume') {
-    paused = false;
-    return;
-  }
-  clearInterval(timer);
-  db.close();
-  parentPort!.close();
-});
+  parentPort!.on('message', (message: CheckpointRequest) => {
+    if (message.type === 'resume') {
+      paused = false;
+      return;
+    }
+    clearInterval(timer);
+    db.close();
+    parentPort!.close();
+  });
+}
+
+serve(workerData as CheckpointWorkerData);
