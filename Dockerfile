@@ -37,8 +37,8 @@ COPY src ./src
 COPY jobs ./jobs
 COPY scripts ./scripts
 # Every module's type-stripped text, so that no start loads Node's TypeScript stripper (README:
-# Memory; CMD's first --import serves them).
-RUN node src/typescript-cache.js src jobs
+# Memory; the first --import of CMD, the HEALTHCHECK and compose's other commands serves them).
+RUN node src/typescript-cache.js src jobs scripts
 # The SQLite file, media and backups live in /data, owned by the unprivileged `node` user (uid 1000).
 RUN mkdir -p /data && chown node:node /data
 USER node
@@ -46,7 +46,7 @@ VOLUME ["/data"]
 EXPOSE 4000
 # `{ health { ok } }` over loopback; unhealthy while the database is unreachable.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["node", "scripts/healthcheck.ts"]
+  CMD ["node", "--import", "./src/typescript-cache.js", "scripts/healthcheck.ts"]
 ENTRYPOINT ["/usr/bin/tini", "-s", "--"]
 # node itself, not npm or a shell, so SIGTERM reaches the process that drains (README: Graceful shutdown).
 # Memory flags and the TypeScript cache as in `npm start` (README: Memory).

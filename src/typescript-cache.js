@@ -4,21 +4,24 @@
 // Node strips a .ts module's types with amaro, a WebAssembly build of SWC: loading it once costs a
 // process about 10 MiB of resident memory for good (its embedded source, V8's WebAssembly compiler
 // and the instance's memory; README: Memory). This hook serves each module's type-stripped text from
-// .cache/typescript/ instead, keyed by a hash of its URL and source, so an edited file is never
-// served stale. A miss strips the module here, as Node would (same text, same sourceURL), and
-// writes it for the next start; `node src/typescript-cache.js <dir>...` fills the cache ahead (npm
-// start runs it before node, the image's build once), so even a first start loads no amaro.
+// .cache/typescript/ instead: a directory per module (a hash of its URL), a file per version of its
+// source (a hash of the text), so an edited file is never served stale. A miss strips the module
+// here, as Node would (same text, same sourceURL), writes it for the next start and removes the
+// module's older versions, so the cache holds one entry per module however often files are edited.
+// `node src/typescript-cache.js <dir>...` fills the cache ahead (npm start runs it before node, the
+// image's build once), so even a first start loads no amaro.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { registerHooks, stripTypeScriptTypes } from 'node:module';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const CACHE_DIR = fileURLToPath(new URL('../.cache/typescript/', import.meta.url));
 const runAsScript = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 
+const hash = (/** @type {string} */ text) => createHash('sha256').update(text).digest('hex');
 /** @param {string} url @param {string} source */
-const cacheFile = (url, source) => join(CACHE_DIR, `${createHash('sha256').update(url).update('\0').update(source).digest('hex')}.js`);
+const cacheFile = (url, source) => join(CACHE_DIR, hash(url), `${hash(source)}.js`);
 
 /**
  * What Node's loader would compile for this module: its text with types stripped, and its URL as
@@ -38,13 +41,21 @@ function strip(url, source) {
   }
 }
 
-/** Writes atomically, so a concurrent start never reads half a file; a read-only cache is no error. @param {string} file @param {string} text */
+/**
+ * Writes atomically, so a concurrent start never reads half a file, then drops the module's other
+ * versions (a start that still reads one just strips it again). A read-only cache is no error.
+ * @param {string} file @param {string} text
+ */
 function save(file, text) {
   try {
-    mkdirSync(CACHE_DIR, { recursive: true });
+    const dir = dirname(file);
+    mkdirSync(dir, { recursive: true });
     const partial = `${file}.${process.pid}.partial`;
     writeFileSync(partial, text);
     renameSync(partial, file);
+    for (const entry of readdirSync(dir)) {
+      if (entry !== basename(file) && !entry.endsWith('.partial')) rmSync(join(dir, entry), { force: true });
+    }
   } catch {
     // The module still loads; the next start strips it again.
   }
@@ -88,6 +99,10 @@ if (process.features.typescript === 'strip' && !runAsScript) {
  * does not hold yet (npm start runs it first, the image's build once), saying how many it wrote.
  */
 if (runAsScript) {
+  // Entries of the first layout (one flat file per version, never removed) are not read any more.
+  if (existsSync(CACHE_DIR)) {
+    for (const entry of readdirSync(CACHE_DIR, { withFileTypes: true })) if (entry.isFile()) rmSync(join(CACHE_DIR, entry.name), { force: true });
+  }
   let count = 0;
   /** @param {string} dir */
   const walk = (dir) => {

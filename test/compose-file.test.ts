@@ -133,8 +133,14 @@ describe('docker-compose.yml', () => {
     for (const name of ['api', 'api-scale', 'scheduler', 'postgres', 'seaweedfs', 'prometheus', 'grafana']) {
       expect(compose.services[name]?.healthcheck?.test, `${name} healthcheck`).toBeDefined();
     }
-    // The API's probe is the image's own: `{ health { ok } }` over loopback.
-    expect(compose.services['api']?.healthcheck?.test).toEqual(['CMD', 'node', 'scripts/healthcheck.ts']);
+    // The API's probe is the image's own: `{ health { ok } }` over loopback, its modules from the image's cache.
+    expect(compose.services['api']?.healthcheck?.test).toEqual(['CMD', 'node', '--import', './src/typescript-cache.js', 'scripts/healthcheck.ts']);
+    // So is every other node process a container starts.
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const argv of [service.command, service.healthcheck?.test?.slice(1)]) {
+        if (Array.isArray(argv) && argv[0] === 'node') expect(argv.slice(1, 3), `${name}: ${argv.join(' ')}`).toEqual(['--import', './src/typescript-cache.js']);
+      }
+    }
   });
 
   test('every published port listens on 127.0.0.1 only', () => {
@@ -167,7 +173,7 @@ describe('docker-compose.yml', () => {
     expect(scale.environment?.['S3_ENDPOINT']).toMatch(/^http:\/\/s3\.localhost:8333$/);
     expect(Object.keys(scale.depends_on ?? {}).sort()).toEqual(['create-bucket', 'postgres']);
     const bucket = compose.services['create-bucket']!;
-    expect(bucket.command).toEqual(['node', 'scripts/create-bucket.ts']);
+    expect(bucket.command).toEqual(['node', '--import', './src/typescript-cache.js', 'scripts/create-bucket.ts']);
     expect(bucket.restart).toBe('no');
     // The one-shot sees the same store as the replicas it creates the bucket for.
     for (const [key, value] of Object.entries(bucket.environment ?? {})) expect(scale.environment?.[key], key).toBe(value);

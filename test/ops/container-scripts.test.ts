@@ -16,9 +16,9 @@ import { createTestApp, type TestApp } from '../helpers/test-app.ts';
  */
 const ROOT = join(import.meta.dirname, '../..');
 
-function runScript(script: string, env: Record<string, string>, args: string[] = []): Promise<{ code: number | null; output: string }> {
+function runScript(script: string, env: Record<string, string>, args: string[] = [], nodeArgs: string[] = []): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script, ...args], { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, script, ...args], { cwd: ROOT, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => (output += String(chunk)));
     child.stderr.on('data', (chunk) => (output += String(chunk)));
@@ -43,9 +43,11 @@ describe('scripts/healthcheck.ts', () => {
     await app?.close();
   });
 
-  test('exits 0 while the API answers { health { ok } }', async () => {
+  test('exits 0 while the API answers { health { ok } }, run bare or as the image runs it (modules from the cache)', async () => {
     const result = await runScript('scripts/healthcheck.ts', { PORT: String(port) });
     expect(result).toEqual({ code: 0, output: '' });
+    const cached = await runScript('scripts/healthcheck.ts', { PORT: String(port) }, [], ['--import', './src/typescript-cache.js']);
+    expect(cached).toEqual({ code: 0, output: '' });
   });
 
   test('exits 1 when nothing answers on the port', async () => {

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
 
 /**
@@ -41,6 +42,36 @@ test('a module stripped once is served from the cache on the next start, without
   // Edited, it is stripped again.
   writeFileSync(module, probe(value + 1));
   expect(run(module).out).toEqual({ value: value + 1, amaro: true, line });
+  // and the cache keeps only the version now on disk: edits do not pile up.
+  expect(entriesOf(module).map((text) => /const value\s*=\s*(\d+)/.exec(text)?.[1])).toEqual([String(value + 1)]);
+});
+
+/** The cached texts of one module, found by the sourceURL each ends with. */
+function entriesOf(file: string): string[] {
+  const cache = join(ROOT, '.cache/typescript');
+  const url = `sourceURL=${pathToFileURL(file).href}`;
+  const texts = [];
+  for (const dir of readdirSync(cache, { withFileTypes: true })) {
+    if (!dir.isDirectory()) continue;
+    for (const name of readdirSync(join(cache, dir.name))) {
+      const text = readFileSync(join(cache, dir.name, name), 'utf8');
+      if (text.includes(url)) texts.push(text);
+    }
+  }
+  return texts;
+}
+
+test('filling the cache ahead drops entries of the first layout (a flat file per version)', () => {
+  const cache = join(ROOT, '.cache/typescript');
+  mkdirSync(cache, { recursive: true });
+  const stale = join(cache, `${'0'.repeat(64)}.js`);
+  writeFileSync(stale, 'export {};\n');
+  writeFileSync(module, probe(1));
+  const result = spawnSync(process.execPath, [join(ROOT, 'src/typescript-cache.js'), dir], { encoding: 'utf8' });
+  expect(result.status).toBe(0);
+  expect(existsSync(stale)).toBe(false);
+  expect(entriesOf(module)).toHaveLength(1);
+  expect(run(module).out).toMatchObject({ value: 1, amaro: false });
 });
 
 test('syntax that type stripping refuses fails as it does without the cache', () => {
