@@ -50,4 +50,4 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
 ENTRYPOINT ["/usr/bin/tini", "-s", "--"]
 # node itself, not npm or a shell, so SIGTERM reaches the process that drains (README: Graceful shutdown).
 # Memory flags and the TypeScript cache as in `npm start` (README: Memory).
-CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=50", "--initial-old-space-size=32", "--import", "./src/typescript-cache.js", "--import", "./src/telemetry/instrument.ts", "src/main.ts"]
+CMD ["node", "--max-semi-space-size=4", "--heap-growing-percent=20", "--initial-old-space-size=32", "--import", "./src/typescript-cache.js", "--import", "./src/telemetry/instrument.ts", "src/main.ts"]

@@ -48,7 +48,7 @@ describe('Dockerfile', () => {
     expect(execForm(lastOf('ENTRYPOINT')?.args ?? '[]')).toEqual(['/usr/bin/tini', '-s', '--']);
     const cmd = execForm(lastOf('CMD')?.args ?? '[]');
     expect(cmd[0]).toBe('node');
-    expect(cmd).toEqual(['node', '--max-semi-space-size=4', '--heap-growing-percent=50', '--initial-old-space-size=32', '--import', './src/typescript-cache.js', '--import', './src/telemetry/instrument.ts', 'src/main.ts']);
+    expect(cmd).toEqual(['node', '--max-semi-space-size=4', '--heap-growing-percent=20', '--initial-old-space-size=32', '--import', './src/typescript-cache.js', '--import', './src/telemetry/instrument.ts', 'src/main.ts']);
     expect(cmd.join(' ')).not.toMatch(/npm|sh -c/);
   });
 
@@ -60,7 +60,7 @@ describe('Dockerfile', () => {
       expect(env).toMatch(new RegExp(`${name}=${value}\\b`));
     }
     const flags = start.match(/exec node (.*?) --import/)?.[1]?.split(' ') ?? [];
-    expect(flags).toEqual(['--max-semi-space-size=4', '--heap-growing-percent=50', '--initial-old-space-size=32']);
+    expect(flags).toEqual(['--max-semi-space-size=4', '--heap-growing-percent=20', '--initial-old-space-size=32']);
     expect(execForm(lastOf('CMD')?.args ?? '[]').slice(1, 1 + flags.length)).toEqual(flags);
   });
 
