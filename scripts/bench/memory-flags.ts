@@ -3,12 +3,17 @@
  * the evidence behind npm start's memory settings (README: Memory). Starts the API as npm start
  * does under each configuration in turn (no flags, the V8 flag alone, the malloc settings alone,
  * all three, all three with the old generation's pacing flags, those with a 32 KiB mmap threshold, and those with the
- * old generation's collection at a fifth of its growth) and prints its resident memory idle, after 10 000 and after the total of a bot's reads.
+ * old generation's collection at a fifth of its growth) and prints its resident memory idle, after 10 000 and after the total of a bot's reads,
+ * with V8's own account of the requests' collections (`--trace-gc`, scripts/bench/trace-gc.ts).
  */
 import { answerHelp } from '../../src/cli.ts';
 import autocannon from 'autocannon';
 import { startNpmStart } from './npm-start.ts';
 import { BENCH_TOKEN } from './report.ts';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { summarizeTraceGc } from './trace-gc.ts';
 const tail = '--import ./src/env-file.ts --import ./src/telemetry/instrument.ts src/main.ts';
 const configs: Array<[string, string]> = [
   ['default', `exec node ${tail}`],
@@ -40,8 +45,13 @@ const requests = [
 const load = (url: string, amount: number) => new Promise<autocannon.Result>((resolve, reject) => autocannon({ url: `${url}/graphql`, connections: 8, amount, requests }, (e, r) => (e ? reject(e) : resolve(r))));
 const mib = (b: number) => (b / 1048576).toFixed(1);
 for (const [name, script] of configs.filter(([name]) => !process.argv[3] || process.argv[3].split(',').includes(name))) {
-  const api = await startNpmStart({ script });
+  // V8's own account of each collection, to a file: what each request promoted and how high the old generation got.
+  const traceDir = mkdtempSync(join(tmpdir(), 'atelier-trace-gc-'));
+  const gcLog = join(traceDir, 'gc.log');
+  const api = await startNpmStart({ script: `${script.replace('exec node ', 'exec node --trace-gc ')} > ${gcLog}` });
   const idle = await api.rss(4000);
+  // Startup's collections (1 800 modules compiled) are not the requests': only what follows counts.
+  const startup = readFileSync(gcLog, 'utf8').length;
   const t = performance.now();
   const a = await load(api.url, 10000);
   const early = await api.rss(2000);
@@ -49,4 +59,7 @@ for (const [name, script] of configs.filter(([name]) => !process.argv[3] || proc
   const late = await api.rss(2000);
   console.log(name.padEnd(8), 'idle', mib(idle), 'after 10k', mib(early), `after ${total}`, mib(late), 'MiB', 'non2xx', a.non2xx + b.non2xx, 'req/s', b.requests.average, 's', ((performance.now() - t) / 1000).toFixed(0));
   await api.stop();
+  const gc = summarizeTraceGc(readFileSync(gcLog, 'utf8').slice(startup));
+  console.log(' '.repeat(8), `promoted ${(gc.promotedMb * 1e6 / 1024 / total).toFixed(1)} KiB/request, ${gc.fullCollections} full collections (${gc.fullPauseMs.toFixed(0)} ms of pauses), highest heap ${gc.peakMb.toFixed(1)} MB, ${gc.scavenges} scavenges`);
+  rmSync(traceDir, { recursive: true, force: true });
 }
