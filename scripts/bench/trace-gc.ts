@@ -7,9 +7,9 @@
 export interface TraceGcSummary {
   scavenges: number;
   fullCollections: number;
-  /** MB (V8 prints 10^6 bytes) that survived into the old generation across scavenges. */
+  /** MiB (V8's "MB" is 2^20 bytes) that survived into the old generation across scavenges. */
   promotedMb: number;
-  /** The largest heap, in MB, any full collection started from. */
+  /** The largest heap, in MiB, any full collection started from. */
   peakMb: number;
   /** Main-thread pause of all full collections, ms. */
   fullPauseMs: number;
