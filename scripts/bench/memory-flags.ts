@@ -48,10 +48,9 @@ for (const [name, script] of configs.filter(([name]) => !process.argv[3] || proc
   // V8's own account of each collection, to a file: what each request promoted and how high the old generation got.
   const traceDir = mkdtempSync(join(tmpdir(), 'atelier-trace-gc-'));
   const gcLog = join(traceDir, 'gc.log');
+  const spawned = performance.now();
   const api = await startNpmStart({ script: `${script.replace('exec node ', 'exec node --trace-gc ')} > ${gcLog}` });
   const idle = await api.rss(4000);
-  // Startup's collections (1 800 modules compiled) are not the requests': only what follows counts.
-  const startup = readFileSync(gcLog, 'utf8').length;
   const t = performance.now();
   const a = await load(api.url, 10000);
   const early = await api.rss(2000);
@@ -59,7 +58,10 @@ for (const [name, script] of configs.filter(([name]) => !process.argv[3] || proc
   const late = await api.rss(2000);
   console.log(name.padEnd(8), 'idle', mib(idle), 'after 10k', mib(early), `after ${total}`, mib(late), 'MiB', 'non2xx', a.non2xx + b.non2xx, 'req/s', b.requests.average, 's', ((performance.now() - t) / 1000).toFixed(0));
   await api.stop();
-  const gc = summarizeTraceGc(readFileSync(gcLog, 'utf8').slice(startup));
+  // Startup's collections (1 800 modules compiled) are not the requests'. The trace's clock starts with
+  // the isolate, a few ms after the spawn (each script here is `exec node`), and node writes it to the
+  // file in blocks, so the load's start is found by time, not by the file's length.
+  const gc = summarizeTraceGc(readFileSync(gcLog, 'utf8'), t - spawned);
   console.log(' '.repeat(8), `promoted ${(gc.promotedMb * 1024 / total).toFixed(1)} KiB/request, ${gc.fullCollections} full collections (${gc.fullPauseMs.toFixed(0)} ms of pauses), highest heap ${gc.peakMb.toFixed(1)} MiB, ${gc.scavenges} scavenges`);
   rmSync(traceDir, { recursive: true, force: true });
 }

@@ -16,16 +16,18 @@ export interface TraceGcSummary {
 }
 
 // `[pid:0x…]   8530 ms: Scavenge 60.6 (88.1) -> 57.1 (88.1) MB, pooled: 10 MB, 1.00 / 0.01 ms …`
-const LINE = /\d+ ms: (Scavenge|Mark-Compact)\S* ([\d.]+) \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \//;
+// A full collection the memory reducer starts prints `Mark-Compact (reduce)`.
+const LINE = /(\d+) ms: (Scavenge|Mark-Compact)(?: \(reduce\))? ([\d.]+) \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \//;
 
-export function summarizeTraceGc(text: string): TraceGcSummary {
+/** `fromMs`: collections before this many ms of the isolate's life (its startup) are left out. */
+export function summarizeTraceGc(text: string, fromMs = 0): TraceGcSummary {
   const summary: TraceGcSummary = { scavenges: 0, fullCollections: 0, promotedMb: 0, peakMb: 0, fullPauseMs: 0 };
   // The heap after the last collection: a scavenge that ends above it left that much in the old generation.
   let after: number | undefined;
   for (const line of text.split('\n')) {
     const match = LINE.exec(line);
-    if (!match) continue;
-    const [, kind, from, to, pause] = match;
+    if (!match || Number(match[1]) < fromMs) continue;
+    const [, , kind, from, to, pause] = match;
     if (kind === 'Scavenge') {
       summary.scavenges += 1;
       if (after !== undefined) summary.promotedMb += Math.max(0, Number(to) - after);
