@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { startFakeOpenAi } from '../helpers/fake-openai.ts';
 import { spawnApi } from '../helpers/spawn-api.ts';
 import { ROOMY_TIERS, TEST_DRIVER } from '../helpers/test-app.ts';
@@ -31,8 +31,8 @@ beforeAll(async () => {
   env = {
     BOT_API_TOKEN: TOKEN, TIERS_JSON: ROOMY_TIERS, SCHEDULER: 'false',
     IMAGE_PROVIDER: 'openai', TEXT_PROVIDER: 'openai', OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-test',
-    // The jobs running at the kill hold their slots until their leases expire (30 s by default): a
-    // short lease lets the restarted API take them back, and then new work, within the test's time.
+    // The jobs running at the kill hold their slots until their leases expire: a short lease lets
+    // the restarted API take them back, and then new work, within the test's time.
     GENERATION_LEASE_SECONDS: '2',
     ...target.env(),
   };
@@ -129,12 +129,9 @@ test('every generation acknowledged before a SIGKILL is in the database after a 
     expect(Number(row?.count)).toBeGreaterThanOrEqual(acknowledged.length + 1);
 
     // Nothing the dead process had accepted is stuck: every job it left queued or running finishes.
-    let unfinished: unknown[] = [];
-    for (const until = Date.now() + 20_000; Date.now() < until; await new Promise((resolve) => setTimeout(resolve, 200))) {
-      unfinished = await target.query(`select id, status from "S".generations where status in ('queued', 'running')`);
-      if (unfinished.length === 0) break;
-    }
-    expect(unfinished).toEqual([]);
+    await vi.waitFor(async () => {
+      expect(await target.query(`select id, status from "S".generations where status in ('queued', 'running')`)).toEqual([]);
+    }, { timeout: 20_000, interval: 200 });
   } finally {
     await restarted.stop();
   }
